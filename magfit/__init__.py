@@ -1,0 +1,27 @@
+"""magfit: magnetometry analysis for chi(T) of localized and itinerant magnets.
+
+Public API (re-exported here; nothing else lives in this file).
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("magfit")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+from . import units
+from .chit import ChiT
+from .errors import FitError, FormatError, MagfitError, SampleError, SimulationError, UnitsError
+
+__all__ = [
+    "__version__",
+    "units",
+    "ChiT",
+    "MagfitError",
+    "FormatError",
+    "UnitsError",
+    "SampleError",
+    "FitError",
+    "SimulationError",
+]
