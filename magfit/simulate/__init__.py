@@ -1,0 +1,45 @@
+"""Reference curves and simulations that return the same :class:`magfit.ChiT` as measurements.
+
+Modules: :mod:`.curves` (Curie, Curie-Weiss, Pauli, Brillouin, Langevin, Van Vleck),
+:mod:`.meanfield` (Weiss ferromagnet, two-sublattice Neel antiferromagnet), :mod:`.exchange`
+(theta from neighbour shells, RKKY lattice sums, Goodenough-Kanamori), :mod:`.lowdim`
+(Bleaney-Bowers dimer, S=1/2 Heisenberg chain), :mod:`.montecarlo` (classical Heisenberg,
+numba), :mod:`.compare` (residuals and lmfit fits of a model to a measurement).
+
+Convention everywhere unless a function says otherwise: H = -sum_<ij> J_ij S_i.S_j, J > 0
+ferromagnetic, exchange constants in kelvin (J / k_B).
+"""
+
+from .curves import (
+    brillouin,
+    brillouin_chi,
+    brillouin_derivative,
+    brillouin_magnetization,
+    curie,
+    curie_constant,
+    curie_weiss,
+    fermi_energy_eV,
+    langevin,
+    langevin_derivative,
+    langevin_magnetization,
+    pauli,
+    pauli_chi_emu_mol,
+    van_vleck,
+)
+
+__all__ = [
+    "brillouin",
+    "brillouin_chi",
+    "brillouin_derivative",
+    "brillouin_magnetization",
+    "curie",
+    "curie_constant",
+    "curie_weiss",
+    "fermi_energy_eV",
+    "langevin",
+    "langevin_derivative",
+    "langevin_magnetization",
+    "pauli",
+    "pauli_chi_emu_mol",
+    "van_vleck",
+]
