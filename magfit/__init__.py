@@ -10,13 +10,14 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-from . import units
+from . import simulate, units
 from .chit import ChiT
 from .errors import FitError, FormatError, MagfitError, SampleError, SimulationError, UnitsError
 
 __all__ = [
     "__version__",
     "units",
+    "simulate",
     "ChiT",
     "MagfitError",
     "FormatError",
