@@ -13,6 +13,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 from . import simulate, units
 from .chit import ChiT
 from .errors import FitError, FormatError, MagfitError, SampleError, SimulationError, UnitsError
+from .ions import Ion, candidate_ions, hund, ion, ions_table
 
 __all__ = [
     "__version__",
@@ -25,4 +26,9 @@ __all__ = [
     "SampleError",
     "FitError",
     "SimulationError",
+    "Ion",
+    "ion",
+    "hund",
+    "ions_table",
+    "candidate_ions",
 ]
