@@ -26,6 +26,23 @@ from .curves import (
     pauli_chi_emu_mol,
     van_vleck,
 )
+from .exchange import (
+    goodenough_kanamori,
+    kf_a_free_electron,
+    lattice_shells,
+    rkky_exchange,
+    rkky_range_function,
+    rkky_theta,
+    theta_from_shells,
+)
+from .meanfield import (
+    afm_chi,
+    neel_antiferromagnet,
+    neel_parameters,
+    reduced_magnetization,
+    weiss_chi,
+    weiss_ferromagnet,
+)
 
 __all__ = [
     "brillouin",
@@ -42,4 +59,17 @@ __all__ = [
     "pauli",
     "pauli_chi_emu_mol",
     "van_vleck",
+    "goodenough_kanamori",
+    "kf_a_free_electron",
+    "lattice_shells",
+    "rkky_exchange",
+    "rkky_range_function",
+    "rkky_theta",
+    "theta_from_shells",
+    "afm_chi",
+    "neel_antiferromagnet",
+    "neel_parameters",
+    "reduced_magnetization",
+    "weiss_chi",
+    "weiss_ferromagnet",
 ]

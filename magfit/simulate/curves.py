@@ -192,12 +192,26 @@ def brillouin(x: Any, J: float) -> np.ndarray:
 
 
 def brillouin_derivative(x: Any, J: float) -> np.ndarray:
-    """dB_J/dx = a^2 L'(a x) - b^2 L'(b x) (same a, b as :func:`brillouin`); -> (J+1)/(3J) at 0."""
+    """dB_J/dx (same a, b as :func:`brillouin`); -> (J+1)/(3J) at x = 0, -> 0 at large |x|.
+
+    For b|x| < 0.1: a^2 L'(a x) - b^2 L'(b x) (L' by its series where small). Otherwise the 1/x^2
+    parts of L' cancel exactly and b^2/sinh^2(b x) - a^2/sinh^2(a x) is used, which stays
+    positive and accurate deep in the saturated regime (no 1/x^2 - 1/x^2 cancellation).
+    """
     j = _positive_scalar("J", J)
     a = (2.0 * j + 1.0) / (2.0 * j)
     b = 1.0 / (2.0 * j)
     x = np.asarray(x, dtype=float)
-    return a * a * langevin_derivative(a * x) - b * b * langevin_derivative(b * x)
+    large = b * np.abs(x) >= _SERIES_LIMIT
+    xs = np.where(large, np.abs(x), 1.0)
+    xm = np.where(large, 0.0, x)
+
+    def inv_sinh2(y: np.ndarray) -> np.ndarray:
+        return 4.0 * np.exp(-2.0 * y) / np.expm1(-2.0 * y) ** 2
+
+    far = b * b * inv_sinh2(b * xs) - a * a * inv_sinh2(a * xs)
+    near = a * a * langevin_derivative(a * xm) - b * b * langevin_derivative(b * xm)
+    return np.where(large, far, near)
 
 
 # --------------------------------------------------------------------- Curie laws
