@@ -1,0 +1,520 @@
+"""Sample description: mass, chemical formula -> molar mass, magnetic ions per formula unit.
+
+The raw magnetometer signal is a moment in emu. Turning it into a molar susceptibility needs
+
+    chi_mol [emu mol^-1 Oe^-1] = m [emu] * M_molar [g/mol] / (mass [g] * H [Oe])
+
+and, per mole of magnetic ion, a division by the number of those ions per formula unit. This
+module collects those sample numbers -- from explicit arguments or from the file header -- into a
+frozen :class:`Sample` that records where every value came from.
+
+Header keys understood (Quantum Design and Lake Shore files; see ``shared/realdata/MANIFEST.md``):
+
+========================  ================================================  =====================
+key                       meaning                                           used
+========================  ================================================  =====================
+``SAMPLE_MASS``           sample mass in mg (MPMS3, PPMS)                   always
+``WEIGHT``                sample mass in mg (MPMS-XL)                       always
+``mass (g)``              free-form ``INFO,mass (g) =,0.0467`` (grams)      always
+``Mass``                  Lake Shore ``Mass: 1.00000 g`` (unit in value)    always
+``SAMPLE_MOLECULAR_WEIGHT``  molar mass in g/mol                            always
+``SAMPLE_VOLUME``/``AREA``   eicosane (wax) mass in mg                      header_conventions
+``SAMPLE_SIZE``/``SHAPE``    molar diamagnetic correction in emu/mol        header_conventions
+``LENGTH``                molecular weight in g/mol (MPMS-XL)               header_conventions
+========================  ================================================  =====================
+
+The last three rows are a common chemists' habit of re-using unrelated MultiVu fields; they are
+only read when ``header_conventions=True``. Empty values and MPMS-XL's ``0.000`` placeholders are
+treated as absent. A PPMS VSM ``SAMPLE_SIZE`` such as ``(1, 2, 0.5)`` (dimensions) is never read
+as a number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import periodictable
+
+from .errors import SampleError
+
+__all__ = [
+    "Sample",
+    "molar_mass_g_mol",
+    "count_atoms",
+    "parse_formula",
+    "normalize_formula",
+    "ion_element",
+    "resolve_sample",
+]
+
+_MG_PER_G = 1000.0
+
+# hydrate / adduct separators that mean "+" (periodictable's mixture operator)
+_ADDUCT_DOTS = "\u00b7\u2022\u2219\u22c5\u30fb*"
+_SUBSCRIPTS = str.maketrans("\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089",
+                            "0123456789")
+# "CuSO4.5H2O": a period followed by a count and water is a hydrate, not a decimal subscript
+_DOT_HYDRATE = re.compile(r"\.\s*(\d+(?:\.\d+)?)?\s*(?=(?:H2O|D2O)\b|\(H2O\)|\(D2O\))")
+_ION = re.compile(r"^\s*([A-Z][a-z]?)\s*(?:\d*\s*[+-]|\(\s*[IVX]+\s*\)|[+-]\d*)?\s*$")
+
+
+def normalize_formula(formula: str) -> str:
+    """Rewrite hydrate / adduct notation into periodictable's grammar.
+
+    ``Gd2(SO4)3·8H2O`` -> ``Gd2(SO4)3+8H2O``, ``CuSO4.5H2O`` -> ``CuSO4+5H2O``, unicode subscripts
+    -> digits, spaces removed. A period between digits is kept as a decimal subscript
+    (``Na1.9IrO3``) unless it is followed by a water count (``.5H2O``).
+
+    Parameters
+    ----------
+    formula : str
+        Chemical formula as written by a chemist.
+
+    Returns
+    -------
+    str
+        The same formula in periodictable syntax.
+    """
+    if not isinstance(formula, str):
+        raise SampleError(f"formula must be a string such as 'Gd2(SO4)3(H2O)8', got {formula!r}")
+    text = formula.translate(_SUBSCRIPTS).strip()
+    for ch in _ADDUCT_DOTS:
+        text = text.replace(ch, "+")
+    text = _DOT_HYDRATE.sub(lambda m: "+" + (m.group(1) or ""), text)
+    return re.sub(r"\s+", "", text)
+
+
+def parse_formula(formula: str) -> periodictable.formulas.Formula:
+    """Parse a chemical formula with periodictable (after :func:`normalize_formula`).
+
+    Parameters
+    ----------
+    formula : str
+        e.g. ``"Gd2(SO4)3(H2O)8"``, ``"Gd2(SO4)3·8H2O"``, ``"Na1.9IrO3"``.
+
+    Returns
+    -------
+    periodictable.formulas.Formula
+
+    Raises
+    ------
+    SampleError
+        Empty or unparsable formula, unknown element.
+    """
+    text = normalize_formula(formula)
+    if not text:
+        raise SampleError("formula is empty; pass e.g. formula='Gd2(SO4)3(H2O)8' or molar_mass_g_mol=...")
+    try:
+        parsed = periodictable.formula(text)
+    except Exception as exc:  # periodictable raises ValueError / pyparsing errors
+        raise SampleError(
+            f"formula {formula!r} could not be parsed ({exc}); write elements with a capital first "
+            "letter and counts after them, e.g. 'Gd2(SO4)3(H2O)8', 'CuSO4·5H2O', 'Na1.9IrO3'"
+        ) from None
+    if not parsed.atoms:
+        raise SampleError(f"formula {formula!r} contains no atoms; pass e.g. formula='CuSO4(H2O)5'")
+    return parsed
+
+
+def molar_mass_g_mol(formula: str) -> float:
+    """Molar mass of one formula unit in g/mol (IUPAC atomic weights via periodictable).
+
+    Parameters
+    ----------
+    formula : str
+        Chemical formula; hydrate dots and fractional subscripts are allowed.
+
+    Returns
+    -------
+    float
+        Molar mass in g/mol, e.g. 746.79 for ``Gd2(SO4)3(H2O)8``.
+    """
+    return float(parse_formula(formula).mass)
+
+
+def ion_element(ion: str) -> str:
+    """Element symbol of an ion label: ``"Gd3+"``, ``"Gd(III)"``, ``"Cu2+"``, ``"Gd"`` -> ``"Gd"``.
+
+    Parameters
+    ----------
+    ion : str
+        Element symbol, optionally followed by its charge.
+
+    Returns
+    -------
+    str
+        The element symbol (validated against the periodic table).
+    """
+    match = _ION.match(ion) if isinstance(ion, str) else None
+    if match is None:
+        raise SampleError(
+            f"per_ion={ion!r} is not an element or ion label; use e.g. per_ion='Gd' or per_ion='Gd3+'"
+        )
+    symbol = match.group(1)
+    try:
+        periodictable.elements.symbol(symbol)
+    except ValueError:
+        raise SampleError(f"per_ion={ion!r}: {symbol!r} is not an element symbol") from None
+    return symbol
+
+
+def count_atoms(formula: str, element: str) -> float:
+    """Number of atoms of ``element`` per formula unit (fractional occupancies allowed).
+
+    Parameters
+    ----------
+    formula : str
+        e.g. ``"Gd2(SO4)3(H2O)8"``.
+    element : str
+        Element or ion label, e.g. ``"Gd"`` or ``"Gd3+"`` (the charge is ignored).
+
+    Returns
+    -------
+    float
+        e.g. ``count_atoms("Gd2(SO4)3(H2O)8", "Gd") == 2``.
+
+    Raises
+    ------
+    SampleError
+        If the element does not occur in the formula.
+    """
+    symbol = ion_element(element)
+    atoms = parse_formula(formula).atoms
+    total = sum(float(n) for el, n in atoms.items() if getattr(el, "symbol", None) == symbol)
+    if total <= 0:
+        present = ", ".join(sorted({el.symbol for el in atoms}))
+        raise SampleError(
+            f"per_ion={element!r}: element {symbol} does not occur in formula {formula!r} "
+            f"(elements present: {present}); check the formula or give n_ions explicitly"
+        )
+    return total
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Everything needed to turn a moment into a molar susceptibility, with provenance.
+
+    Attributes
+    ----------
+    mass_mg : float or None
+        Sample mass in milligrams.
+    molar_mass_g_mol : float or None
+        Molar mass of one formula unit in g/mol.
+    formula : str or None
+        Chemical formula as given.
+    per_ion : str or None
+        Element the susceptibility is normalised to (``None``: per formula unit).
+    n_ions : float or None
+        Ions of ``per_ion`` per formula unit (``None``: per formula unit).
+    diamagnetic_emu_mol : float
+        Core diamagnetism to subtract, emu per mole of formula units (<= 0; 0 when not requested).
+    diamagnetic_source : str
+        Where ``diamagnetic_emu_mol`` came from ("none", "argument", "Pascal constants ...", header).
+    eicosane_mg : float or None
+        Mass of eicosane (wax) embedding the sample, mg.
+    sources : dict
+        Field name -> where its value came from, e.g. ``{"mass_mg": "header SAMPLE_MASS"}``.
+    warnings : tuple of str
+        Things noticed but not fatal (e.g. header molar mass differs from the formula's).
+    """
+
+    mass_mg: float | None = None
+    molar_mass_g_mol: float | None = None
+    formula: str | None = None
+    per_ion: str | None = None
+    n_ions: float | None = None
+    diamagnetic_emu_mol: float = 0.0
+    diamagnetic_source: str = "none"
+    eicosane_mg: float | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def mass_g(self) -> float | None:
+        """Sample mass in grams."""
+        return None if self.mass_mg is None else self.mass_mg / _MG_PER_G
+
+    @property
+    def moles(self) -> float | None:
+        """Moles of formula units in the sample (mass_g / M)."""
+        if self.mass_mg is None or self.molar_mass_g_mol is None:
+            return None
+        return self.mass_g / self.molar_mass_g_mol
+
+    @property
+    def per(self) -> str:
+        """What one mole counts: 'formula unit' or e.g. 'Gd'."""
+        if self.n_ions is None:
+            return "formula unit"
+        return self.per_ion or "magnetic ion"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict of all fields."""
+        out = asdict(self)
+        out["warnings"] = list(self.warnings)
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# header reading
+
+def _where(path: str | None) -> str:
+    return f"{path}: " if path else ""
+
+
+def _header_lookup(header: dict, key: str) -> tuple[str, str] | None:
+    """(actual key, stripped value) for ``key`` (case-insensitive); None when absent or empty."""
+    for k, v in header.items():
+        if isinstance(k, str) and k.strip().lower() == key.lower():
+            text = "" if v is None else str(v).strip()
+            return (k, text) if text else None
+    return None
+
+
+def _header_number(header: dict, key: str, what: str, path: str | None,
+                   zero_is_absent: bool = True) -> tuple[float, str] | None:
+    hit = _header_lookup(header, key)
+    if hit is None:
+        return None
+    k, text = hit
+    try:
+        value = float(text)
+    except ValueError:
+        raise SampleError(
+            f"{_where(path)}header {k} = {text!r} is not a number but is needed as {what}; "
+            f"fix the header value or pass the value as an argument (explicit arguments win)"
+        ) from None
+    if not math.isfinite(value):
+        raise SampleError(f"{_where(path)}header {k} = {text!r} is not finite ({what})")
+    if zero_is_absent and value == 0.0:
+        return None  # MultiVu writes 0 / 0.000 for fields nobody filled in
+    return value, k
+
+
+_MASS_FREEFORM = re.compile(r"^\s*(?:sample\s+)?mass\s*[\(\[]\s*(mg|g)\s*[\)\]]\s*[=:]?\s*$", re.IGNORECASE)
+_VALUE_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(mg|g|kg)?\s*$")
+_UNIT_TO_MG = {"mg": 1.0, "g": _MG_PER_G, "kg": 1e6}
+
+
+def _header_mass_mg(header: dict, path: str | None) -> tuple[float, str] | None:
+    """Mass in mg from the header, trying SAMPLE_MASS, WEIGHT, 'mass (g)', Lake Shore 'Mass'."""
+    for key in ("SAMPLE_MASS", "WEIGHT"):
+        hit = _header_number(header, key, "sample mass in mg", path)
+        if hit is not None:
+            return hit[0], f"header {hit[1]}"
+    for k, v in header.items():
+        m = _MASS_FREEFORM.match(str(k))
+        text = "" if v is None else str(v).strip()
+        if m and text:
+            unit = m.group(1).lower()
+            try:
+                value = float(text)
+            except ValueError:
+                raise SampleError(
+                    f"{_where(path)}header {k!r} = {text!r} is not a number; pass mass_mg=... instead"
+                ) from None
+            if value == 0.0:
+                continue
+            return value * _UNIT_TO_MG[unit], f"header {k!r} ({unit} -> mg)"
+    hit = _header_lookup(header, "Mass")
+    if hit is not None:
+        k, text = hit
+        m = _VALUE_WITH_UNIT.match(text)
+        if m is None:
+            raise SampleError(
+                f"{_where(path)}header {k} = {text!r} is not a mass like '1.00000 g'; "
+                "pass mass_mg=... instead"
+            )
+        value = float(m.group(1))
+        unit = (m.group(2) or "g").lower()  # Lake Shore writes grams
+        if value != 0.0:
+            return value * _UNIT_TO_MG[unit], f"header {k} ({unit} -> mg)"
+    return None
+
+
+def _check_positive(name: str, value: Any, fix: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SampleError(f"{name}={value!r} is not a number; {fix}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise SampleError(f"{name}={value!r} must be a positive finite number; {fix}")
+    return number
+
+
+def _check_diamagnetic(value: float, origin: str) -> float:
+    if not math.isfinite(value):
+        raise SampleError(f"diamagnetic correction from {origin} is not finite: {value!r}")
+    if value > 0:
+        raise SampleError(
+            f"diamagnetic correction from {origin} is {value:+.4g} emu/mol but core diamagnetism is "
+            "negative; "
+            f"pass diamagnetic={-value:.4g} (the signed value), or diamagnetic='pascal'"
+        )
+    return value
+
+
+def resolve_sample(header: dict | None, *, mass_mg: float | None = None,
+                   molar_mass_g_mol: float | None = None, formula: str | None = None,
+                   per_ion: str | None = None, n_ions: float | None = None,
+                   diamagnetic: float | str | None = None, header_conventions: bool = False,
+                   eicosane_mg: float | None = None, path: str | None = None) -> Sample:
+    """Combine explicit arguments and header values into a :class:`Sample` (arguments win).
+
+    Parameters
+    ----------
+    header : dict or None
+        ``Measurement.header`` (KEY -> string value).
+    mass_mg : float, optional
+        Sample mass in mg. Otherwise header ``SAMPLE_MASS`` / ``WEIGHT`` (mg), ``mass (g)`` or
+        Lake Shore ``Mass``.
+    molar_mass_g_mol : float, optional
+        Molar mass of one formula unit. Otherwise from ``formula``, then header
+        ``SAMPLE_MOLECULAR_WEIGHT``, then (``header_conventions``) MPMS-XL ``LENGTH``.
+    formula : str, optional
+        Chemical formula (periodictable syntax plus hydrate dots).
+    per_ion : str, optional
+        Normalise per mole of this ion (``"Gd"`` or ``"Gd3+"``); needs ``formula`` or ``n_ions``.
+    n_ions : float, optional
+        Magnetic ions per formula unit (overrides counting ``per_ion`` in ``formula``).
+    diamagnetic : None, float or "pascal"
+        Core diamagnetism in emu/mol (per formula unit, <= 0), or ``"pascal"`` to compute it from
+        ``formula`` with Pascal's constants. ``None``: header (``header_conventions``) or none.
+    header_conventions : bool
+        Read the chemists' re-used fields (eicosane mass, diamagnetic correction, MPMS-XL LENGTH).
+    eicosane_mg : float, optional
+        Eicosane mass in mg (overrides the header convention).
+    path : str, optional
+        File name, used in error messages.
+
+    Returns
+    -------
+    Sample
+        With ``sources`` naming the origin of every value.
+
+    Raises
+    ------
+    SampleError
+        Non-positive mass or molar mass, unknown formula, ion not in formula, non-numeric header
+        value where one is needed, positive diamagnetic correction.
+    """
+    header = dict(header or {})
+    sources: dict[str, str] = {}
+    warnings: list[str] = []
+
+    # --- mass
+    if mass_mg is not None:
+        mass = _check_positive("mass_mg", mass_mg, "give the sample mass in milligrams, e.g. mass_mg=10.0")
+        sources["mass_mg"] = "argument mass_mg"
+    else:
+        hit = _header_mass_mg(header, path)
+        mass = None
+        if hit is not None:
+            mass = _check_positive(f"{_where(path)}{hit[1]} mass_mg", hit[0], "the header has an impossible "
+                                   "mass; pass mass_mg=... to override it")
+            sources["mass_mg"] = hit[1]
+
+    # --- formula / molar mass
+    formula_mass = None
+    if formula is not None:
+        formula_mass = float(parse_formula(formula).mass)  # validates the formula
+        sources["formula"] = "argument formula"
+    header_mw = _header_number(header, "SAMPLE_MOLECULAR_WEIGHT", "molar mass in g/mol", path)
+    if header_mw is None and header_conventions:
+        header_mw = _header_number(header, "LENGTH", "molecular weight in g/mol (MPMS-XL LENGTH convention)",
+                                   path)
+    if molar_mass_g_mol is not None:
+        molar = _check_positive("molar_mass_g_mol", molar_mass_g_mol,
+                                "give the molar mass of one formula unit in g/mol")
+        sources["molar_mass_g_mol"] = "argument molar_mass_g_mol"
+    elif formula_mass is not None:
+        molar = formula_mass
+        sources["molar_mass_g_mol"] = f"formula {formula}"
+    elif header_mw is not None:
+        molar = _check_positive(f"{_where(path)}header {header_mw[1]}", header_mw[0],
+                                "pass molar_mass_g_mol=... or formula=... to override it")
+        sources["molar_mass_g_mol"] = f"header {header_mw[1]}"
+    else:
+        molar = None
+    if header_mw is not None and molar is not None and "header" not in sources["molar_mass_g_mol"]:
+        if abs(header_mw[0] - molar) > 0.01 * molar:
+            warnings.append(f"header {header_mw[1]} = {header_mw[0]:g} g/mol differs from the molar mass "
+                            f"used ({molar:.6g} g/mol, {sources['molar_mass_g_mol']})")
+    if formula_mass is not None and molar is not None and abs(formula_mass - molar) > 0.01 * molar:
+        warnings.append(f"formula {formula} has M = {formula_mass:.6g} g/mol but "
+                        f"molar_mass_g_mol = {molar:.6g}")
+
+    # --- ions per formula unit
+    ions = None
+    ion_label = None
+    if n_ions is not None:
+        ions = _check_positive("n_ions", n_ions, "give the number of magnetic ions per formula unit, e.g. 2")
+        sources["n_ions"] = "argument n_ions"
+        ion_label = per_ion
+    elif per_ion is not None:
+        if formula is None:
+            raise SampleError(
+                f"per_ion={per_ion!r} needs formula=... to count the ions per formula unit, or n_ions=..."
+            )
+        ions = count_atoms(formula, per_ion)
+        ion_label = per_ion
+        sources["n_ions"] = f"count of {ion_element(per_ion)} in formula {formula}"
+
+    # --- diamagnetic correction (per formula unit)
+    dia = 0.0
+    dia_source = "none"
+    if isinstance(diamagnetic, str):
+        if diamagnetic.strip().lower() != "pascal":
+            raise SampleError(f"diamagnetic={diamagnetic!r}: use a number in emu/mol (negative) or 'pascal'")
+        if formula is None:
+            raise SampleError("diamagnetic='pascal' needs formula=... "
+                              "(Pascal's constants are summed over it)")
+        from .corrections import pascal_diamagnetism  # local import: corrections imports this module
+
+        dia, dia_source = pascal_diamagnetism(formula)
+    elif diamagnetic is not None:
+        try:
+            dia = float(diamagnetic)
+        except (TypeError, ValueError):
+            raise SampleError(f"diamagnetic={diamagnetic!r} is not a number or 'pascal'") from None
+        dia = _check_diamagnetic(dia, "argument diamagnetic")
+        dia_source = "argument diamagnetic"
+    elif header_conventions:
+        for key in ("SAMPLE_SIZE", "SHAPE"):
+            hit = _header_lookup(header, key)
+            if hit is None:
+                continue
+            if hit[1].startswith("(") or "," in hit[1]:
+                warnings.append(f"header {hit[0]} = {hit[1]!r} looks like sample dimensions, not a "
+                                "diamagnetic correction; ignored")
+                continue
+            num = _header_number(header, key, "molar diamagnetic correction in emu/mol "
+                                 "(header_conventions)", path)
+            if num is not None:
+                dia = _check_diamagnetic(num[0], f"header {num[1]}")
+                dia_source = f"header {num[1]} (convention: diamagnetic correction, emu/mol)"
+                break
+    if dia_source != "none":
+        sources["diamagnetic_emu_mol"] = dia_source
+
+    # --- eicosane
+    wax = None
+    if eicosane_mg is not None:
+        wax = float(eicosane_mg)
+        if not math.isfinite(wax) or wax < 0:
+            raise SampleError(f"eicosane_mg={eicosane_mg!r} must be >= 0 (mass of eicosane in mg)")
+        sources["eicosane_mg"] = "argument eicosane_mg"
+    elif header_conventions:
+        for key in ("SAMPLE_VOLUME", "AREA"):
+            num = _header_number(header, key, "eicosane mass in mg (header_conventions)", path)
+            if num is not None:
+                wax = _check_positive(f"header {num[1]}", num[0], "the eicosane mass must be positive")
+                sources["eicosane_mg"] = f"header {num[1]} (convention: eicosane mass, mg)"
+                break
+
+    return Sample(mass_mg=mass, molar_mass_g_mol=molar, formula=formula, per_ion=ion_label, n_ions=ions,
+                  diamagnetic_emu_mol=dia, diamagnetic_source=dia_source, eicosane_mg=wax,
+                  sources=sources, warnings=tuple(warnings))
