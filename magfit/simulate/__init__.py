@@ -35,6 +35,7 @@ from .exchange import (
     rkky_theta,
     theta_from_shells,
 )
+from .lowdim import CHAIN_CHIMAX_EXACT, CHAIN_TMAX_EXACT, bleaney_bowers, bond_exchange_K, heisenberg_chain
 from .meanfield import (
     afm_chi,
     neel_antiferromagnet,
@@ -72,4 +73,9 @@ __all__ = [
     "reduced_magnetization",
     "weiss_chi",
     "weiss_ferromagnet",
+    "CHAIN_CHIMAX_EXACT",
+    "CHAIN_TMAX_EXACT",
+    "bleaney_bowers",
+    "bond_exchange_K",
+    "heisenberg_chain",
 ]
