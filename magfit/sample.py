@@ -422,10 +422,16 @@ def resolve_sample(header: dict | None, *, mass_mg: float | None = None,
     if formula is not None:
         formula_mass = float(parse_formula(formula).mass)  # validates the formula
         sources["formula"] = "argument formula"
-    header_mw = _header_number(header, "SAMPLE_MOLECULAR_WEIGHT", "molar mass in g/mol", path)
-    if header_mw is None and header_conventions:
-        header_mw = _header_number(header, "LENGTH", "molecular weight in g/mol (MPMS-XL LENGTH convention)",
-                                   path)
+    needed = molar_mass_g_mol is None and formula_mass is None
+    try:
+        header_mw = _header_number(header, "SAMPLE_MOLECULAR_WEIGHT", "molar mass in g/mol", path)
+        if header_mw is None and header_conventions:
+            header_mw = _header_number(header, "LENGTH",
+                                       "molecular weight in g/mol (MPMS-XL LENGTH convention)", path)
+    except SampleError:
+        if needed:
+            raise
+        header_mw = None  # not needed: the argument / formula gives the molar mass
     if molar_mass_g_mol is not None:
         molar = _check_positive("molar_mass_g_mol", molar_mass_g_mol,
                                 "give the molar mass of one formula unit in g/mol")

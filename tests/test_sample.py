@@ -201,6 +201,9 @@ def test_bad_header_values_name_the_key(header, key):
 
 def test_bad_header_value_not_needed_when_argument_given():
     assert resolve_sample({"SAMPLE_MASS": "ten mg"}, mass_mg=10.0).mass_mg == 10.0
+    s = resolve_sample({"SAMPLE_MOLECULAR_WEIGHT": "n/a"}, formula="MnO")
+    assert s.molar_mass_g_mol == pytest.approx(molar_mass_g_mol("MnO"))
+    assert resolve_sample({"SAMPLE_MOLECULAR_WEIGHT": "n/a"}, molar_mass_g_mol=70.9).molar_mass_g_mol == 70.9
 
 
 def test_positive_header_diamagnetic_refused_with_fix():
