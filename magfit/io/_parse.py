@@ -1,0 +1,345 @@
+"""Shared parsing helpers: the data section through pandas' C parser, column-name hygiene."""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.errors import EmptyDataError, ParserError, ParserWarning
+from scipy.constants import zero_Celsius
+
+from ..errors import FormatError, UnitsError
+
+__all__ = ["parse_data", "clean_names", "split_fields", "count_lines", "numeric_report"]
+
+_EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+#: at most this many re-parses when rows turn out wider than the header
+_MAX_WIDEN = 3
+
+
+def split_fields(line: str, delimiter: str) -> list[str]:
+    """Split one line into fields, honouring double quotes (``"ZFC, 100"`` is one field)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except (StopIteration, csv.Error):
+        return line.split(delimiter)
+
+
+def clean_names(names: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Make column names unique and non-empty, keeping the originals wherever possible.
+
+    Empty names become ``"Unnamed: <index>"`` (as pandas names them) and repeated names get
+    ``" (2)"``, ``" (3)"`` ...; the returned dict maps every changed name to what the file wrote.
+    """
+    out: list[str] = []
+    changed: dict[str, str] = {}
+    seen: set[str] = set()
+    for i, raw_name in enumerate(names):
+        name = raw_name.strip()
+        new = name if name else f"Unnamed: {i}"
+        k = 2
+        while new in seen:
+            new = f"{name or 'Unnamed'} ({k})"
+            k += 1
+        if new != raw_name:
+            changed[new] = raw_name
+        seen.add(new)
+        out.append(new)
+    return out, changed
+
+
+def count_lines(raw: bytes, start: int = 0, stop: int | None = None) -> int:
+    """Number of newline characters in ``raw[start:stop]``."""
+    return raw.count(b"\n", start, len(raw) if stop is None else stop)
+
+
+def _max_fields(text: str, delimiter: str) -> int:
+    if delimiter == r"\s+":
+        return max((len(line.split()) for line in text.splitlines()), default=0)
+    return max((len(r) for r in csv.reader(text.splitlines(), delimiter=delimiter)), default=0)
+
+
+def parse_data(stream, *, names: list[str], sep: str, encoding: str, path: str,
+               first_line: int, text_for_fallback=None) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
+    """Parse the data rows of a delimited section with pandas' C engine.
+
+    Parameters
+    ----------
+    stream : binary file object
+        Positioned at the first data row.
+    names : list of str
+        Column names (already cleaned); widened with ``Unnamed: k`` when rows have more fields.
+    sep : str
+        Delimiter (``","``, ``"\\t"``, ``";"`` or ``r"\\s+"``).
+    encoding : str
+        Codec of the bytes.
+    path : str
+        File name for messages.
+    first_line : int
+        1-based file line number of the first data row (for messages).
+    text_for_fallback : callable, optional
+        Returns the data section as text, used only when rows are wider than the header.
+
+    Returns
+    -------
+    (DataFrame, names, info)
+        ``info`` records widened columns.
+    """
+    info: dict[str, Any] = {}
+    names = list(names)
+    start = stream.tell()
+    enc = "utf-8" if encoding == "utf-8-sig" else encoding
+    for _attempt in range(_MAX_WIDEN + 1):
+        stream.seek(start)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", ParserWarning)
+                frame = pd.read_csv(
+                    stream, sep=sep, header=None, names=names, index_col=False, encoding=enc,
+                    engine="c", low_memory=False, skip_blank_lines=True, quotechar='"',
+                    skipinitialspace=False,
+                )
+            return frame, names, info
+        except EmptyDataError:
+            return pd.DataFrame({n: pd.Series(dtype=float) for n in names}), names, info
+        except (ParserError, ParserWarning) as exc:
+            match = _EXPECTED.search(str(exc))
+            if match:
+                width = int(match.group(3))
+            elif text_for_fallback is not None:
+                width = _max_fields(text_for_fallback(), sep)
+            else:
+                width = 0
+            if width <= len(names):
+                line = first_line + int(match.group(2)) - 1 if match else None
+                raise FormatError(f"data rows could not be split into columns ({exc})", path=path,
+                                  line=line, hint="check the delimiter and quoting of this line") from None
+            extra = [f"Unnamed: {k}" for k in range(len(names), width)]
+            info.setdefault("unnamed_extra_columns", []).extend(extra)
+            names = names + extra
+        except UnicodeDecodeError as exc:
+            raise FormatError(f"undecodable bytes in the data section ({exc.reason})", path=path,
+                              hint="re-export the file as UTF-8 or pass a file object opened with "
+                                   "the right encoding") from None
+    raise FormatError("rows are wider than the header and keep growing", path=path, line=first_line,
+                      hint="the file looks corrupted")
+
+
+def numeric_report(series: pd.Series) -> tuple[np.ndarray, int, int | None, str | None]:
+    """Coerce a column to float; count the non-empty cells that are not numbers.
+
+    Returns
+    -------
+    (values, n_bad, first_bad_row, example)
+        ``first_bad_row`` is the 0-based row position of the first non-numeric cell.
+    """
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        return series.to_numpy(dtype=float, na_value=np.nan), 0, None, None
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    text = series.astype("string").str.strip()
+    bad = np.isnan(values) & text.notna().to_numpy() & (text.fillna("") != "").to_numpy()
+    # literal NaN / inf spellings are numbers, not garbage
+    lowered = text.fillna("").str.lower().to_numpy()
+    bad &= ~np.isin(lowered, ["nan", "+nan", "-nan"])
+    n_bad = int(bad.sum())
+    if n_bad == 0:
+        return values, 0, None, None
+    first = int(np.flatnonzero(bad)[0])
+    return values, n_bad, first, str(series.iloc[first])
+
+
+# ---------------------------------------------------------------- units of columns
+def norm_unit(unit: str) -> str:
+    """Normalise a unit string: lower case, no spaces, mu/3 spellings unified (``m^3/mol`` -> ``m3/mol``)."""
+    u = unit.strip().lower()
+    for a, b in (("\u00b5", "u"), ("\u03bc", "u"), ("\u00b3", "3"), ("^", ""), ("**", ""), ("\u00b7", ""),
+                 ("\u22c5", ""), ("*", ""), (" ", ""), ("\u00b0", ""), ("\u207b\u00b9", "-1")):
+        u = u.replace(a, b)
+    return u
+
+
+_CHI_SI_MOLAR = 4.0 * math.pi * 1e-6   # chi_SI [m^3/mol] = 4 pi 1e-6 chi_cgs [emu/mol]
+_CHI_SI_MASS = 4.0 * math.pi * 1e-3    # chi_SI [m^3/kg]  = 4 pi 1e-3 chi_cgs [emu/g]
+_OE_PER_A_M = 4.0 * math.pi * 1e-3     # 1 A/m = 4 pi / 1000 Oe
+_EMU_PER_A_M2 = 1e3                    # 1 A m^2 = 1000 emu
+_OE_PER_T = 1e4                        # mu0 H = 1 T  <->  H = 10^4 Oe (vacuum)
+
+#: quantity -> normalised unit -> (canonical name, factor, offset); canonical = factor*x + offset
+UNIT_TABLE: dict[str, dict[str, tuple[str, float, float]]] = {
+    "temperature": {
+        "": ("temperature_K", 1.0, 0.0), "k": ("temperature_K", 1.0, 0.0),
+        "c": ("temperature_K", 1.0, zero_Celsius), "degc": ("temperature_K", 1.0, zero_Celsius),
+    },
+    "field": {
+        "": ("field_Oe", 1.0, 0.0), "oe": ("field_Oe", 1.0, 0.0), "g": ("field_Oe", 1.0, 0.0),
+        "koe": ("field_Oe", 1e3, 0.0), "t": ("field_Oe", _OE_PER_T, 0.0),
+        "mt": ("field_Oe", _OE_PER_T * 1e-3, 0.0), "a/m": ("field_Oe", _OE_PER_A_M, 0.0),
+        "am-1": ("field_Oe", _OE_PER_A_M, 0.0), "ka/m": ("field_Oe", _OE_PER_A_M * 1e3, 0.0),
+    },
+    "moment": {
+        "": ("moment_emu", 1.0, 0.0), "emu": ("moment_emu", 1.0, 0.0), "memu": ("moment_emu", 1e-3, 0.0),
+        "am2": ("moment_emu", _EMU_PER_A_M2, 0.0), "a/m2": ("moment_emu", _EMU_PER_A_M2, 0.0),
+        "ub/f.u.": ("moment_muB_fu", 1.0, 0.0), "ub/fu": ("moment_muB_fu", 1.0, 0.0),
+        "ub": ("moment_muB_fu", 1.0, 0.0), "mub/f.u.": ("moment_muB_fu", 1.0, 0.0),
+        "mub/fu": ("moment_muB_fu", 1.0, 0.0), "mub": ("moment_muB_fu", 1.0, 0.0),
+        "emu/g": ("magnetization_emu_g", 1.0, 0.0), "am2/kg": ("magnetization_emu_g", 1.0, 0.0),
+    },
+    "moment_err": {
+        "": ("moment_err_emu", 1.0, 0.0), "emu": ("moment_err_emu", 1.0, 0.0),
+        "am2": ("moment_err_emu", _EMU_PER_A_M2, 0.0),
+    },
+    "chi": {
+        **{u: ("chi_emu_mol", 1.0, 0.0) for u in (
+            "", "emu/mol", "emu/mol/oe", "emu/(moloe)", "emu/moloe", "emumol-1", "emumol-1oe-1",
+            "cm3/mol", "cm3mol-1", "emu/(mol.oe)", "emu/mol.oe")},
+        **{u: ("chi_emu_mol", 1.0 / _CHI_SI_MOLAR, 0.0) for u in ("m3/mol", "m3mol-1")},
+        **{u: ("chi_emu_g", 1.0, 0.0) for u in (
+            "emu/g", "emu/g/oe", "emu/(goe)", "emu/goe", "emug-1", "emug-1oe-1", "cm3/g", "cm3g-1")},
+        **{u: ("chi_emu_g", 1.0 / _CHI_SI_MASS, 0.0) for u in ("m3/kg", "m3kg-1")},
+    },
+    "time": {
+        "": ("time_s", 1.0, 0.0), "s": ("time_s", 1.0, 0.0), "sec": ("time_s", 1.0, 0.0),
+        "min": ("time_s", 60.0, 0.0), "h": ("time_s", 3600.0, 0.0),
+    },
+}
+UNIT_TABLE["chi_err"] = {u: (c.replace("chi_", "chi_err_"), f, o)
+                         for u, (c, f, o) in UNIT_TABLE["chi"].items()}
+
+#: the quantity (and default unit) each canonical name belongs to, for ``units=`` overrides
+CANONICAL_QUANTITY: dict[str, str] = {
+    "temperature_K": "temperature", "field_Oe": "field", "moment_emu": "moment",
+    "moment_muB_fu": "moment", "magnetization_emu_g": "moment", "moment_err_emu": "moment_err",
+    "chi_emu_mol": "chi", "chi_emu_g": "chi", "chi_err_emu_mol": "chi_err", "chi_err_emu_g": "chi_err",
+    "time_s": "time",
+}
+
+
+def convert_unit(quantity: str, unit: str, *, path: str | None = None,
+                 column: str | None = None) -> tuple[str, float, float]:
+    """(canonical name, factor, offset) for a column of ``quantity`` written in ``unit``.
+
+    Raises
+    ------
+    UnitsError
+        Unknown unit; the message lists the known ones.
+    """
+    table = UNIT_TABLE[quantity]
+    key = norm_unit(unit)
+    if key not in table:
+        known = ", ".join(sorted(k for k in table if k))
+        where = f"{path}: " if path else ""
+        col = f"column {column!r}: " if column else ""
+        raise UnitsError(f"{where}{col}unit {unit!r} is not known for {quantity}; known: {known}. "
+                         f"Pass read(..., units={{{(column or quantity)!r}: '<unit>'}}) with one of them")
+    return table[key]
+
+
+# ---------------------------------------------------------------- building the Measurement
+def _unit_key(user_units: dict[str, str], canon: str, orig: str) -> str | None:
+    for key in (orig, canon):
+        if key in user_units:
+            return user_units[key]
+    return None
+
+
+def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines: list[str],
+           instrument: str, variant: str, columns: dict[str, str],
+           conversions: dict[str, tuple[float, float, str]], provenance: dict[str, Any],
+           first_data_line: int, user_columns: dict[str, str] | None = None,
+           user_units: dict[str, str] | None = None, require_temperature: bool = True):
+    """Apply explicit column/unit overrides, check canonical columns, and build the Measurement.
+
+    Non-numeric cells in canonical numeric columns are *coerced to NaN and counted* (policy):
+    ``provenance["non_numeric"][column] = {"cells": n, "first_line": L, "example": text}``. A
+    canonical column without a single number is an error naming the column and line.
+    """
+    from ..measurement import Measurement
+    from .aliases import CANONICAL
+
+    path = source.name
+    columns = dict(columns)
+    conversions = dict(conversions)
+    user_units = dict(user_units or {})
+    for canon, orig in (user_columns or {}).items():
+        if canon not in CANONICAL:
+            raise UnitsError(f"{path}: columns={{{canon!r}: ...}}: {canon!r} is not a canonical name; "
+                             f"use one of {', '.join(CANONICAL)}")
+        if orig not in frame.columns:
+            raise FormatError(f"column {orig!r} (given for {canon}) is not in the file", path=path,
+                              column=orig, hint="columns are: " + ", ".join(map(repr, frame.columns)))
+        for other in [k for k, v in columns.items() if k != canon and v == orig]:
+            del columns[other]
+        columns[canon] = orig
+        conversions.pop(canon, None)
+    for canon in list(columns):
+        orig = columns[canon]
+        unit = _unit_key(user_units, canon, orig)
+        quantity = CANONICAL_QUANTITY.get(canon)
+        if unit is None or quantity is None:
+            continue
+        new_canon, factor, offset = convert_unit(quantity, unit, path=path, column=orig)
+        del columns[canon]
+        conversions.pop(canon, None)
+        columns[new_canon] = orig
+        if factor != 1.0 or offset != 0.0:
+            conversions[new_canon] = (factor, offset, unit)
+    unknown = [k for k in user_units if k not in columns and k not in columns.values()]
+    if unknown:
+        raise UnitsError(f"{path}: units given for {unknown}, which are not mapped columns; map them with "
+                         "columns={'<canonical>': '<column>'} first")
+    if require_temperature and "temperature_K" not in columns:
+        raise FormatError(
+            "no temperature column", path=path,
+            hint="expected a column like 'Temperature (K)', 'T (K)', 'T', 'temperature_K'; or name it "
+                 "with read(..., columns={'temperature_K': '<column>'}). Columns are: "
+                 + ", ".join(map(repr, frame.columns[:40])),
+        )
+    from ..measurement import _NUMERIC_CANONICAL
+
+    non_numeric: dict[str, dict[str, Any]] = {}
+    for canon in _NUMERIC_CANONICAL:
+        orig = columns.get(canon)
+        if orig is None:
+            continue
+        values, n_bad, first, example = numeric_report(frame[orig])
+        if n_bad:
+            line = first_data_line + int(first)
+            if not np.isfinite(values).any():
+                raise FormatError(f"column holds no numbers (first non-numeric cell {example!r})",
+                                  path=path, line=line, column=orig,
+                                  hint="check the delimiter and that this is the right column, or map "
+                                       "another with read(..., columns={...})")
+            non_numeric[orig] = {"cells": n_bad, "first_line": line, "example": example}
+    if non_numeric:
+        provenance["non_numeric"] = non_numeric
+        provenance.setdefault("notes", []).append(
+            "non-numeric cells in numeric columns were read as NaN (counted in non_numeric)")
+    blank = frame.isna().all(axis=1).to_numpy()
+    if blank.any():
+        where = np.flatnonzero(blank)
+        provenance["blank_rows"] = {"count": int(where.size),
+                                    "lines": [first_data_line + int(i) for i in where[:20]]}
+        frame = frame.loc[~blank]
+    raw = source.raw
+    if raw and not raw.endswith(b"\n") and len(frame):
+        last = frame.iloc[-1]
+        width = int(last.notna().sum())
+        if len(frame) > 1 and width < int(frame.iloc[-2].notna().sum()):
+            provenance["truncated_last_row"] = first_data_line + len(frame) - 1
+            provenance.setdefault("notes", []).append(
+                "the last line is cut short (no newline, fewer fields); its missing cells are NaN")
+    provenance.setdefault("encoding", source.encoding)
+    provenance.update({k: v for k, v in source.notes.items()})
+    provenance["first_data_line"] = first_data_line
+    provenance["line_endings"] = "CRLF" if b"\r\n" in raw[:SNIFF_CRLF_BYTES] else "LF"
+    return Measurement(data=frame, header=header, header_lines=header_lines, instrument=instrument,
+                       variant=variant, source=source.path, sha256=source.sha256, columns=columns,
+                       conversions=conversions, provenance=provenance)
+
+
+SNIFF_CRLF_BYTES = 65536

@@ -1,0 +1,272 @@
+"""Quantum Design ``.dat`` files: MPMS3 (DC scan, VSM), MPMS-XL (DC, AC), PPMS VSM, PPMS ACMS.
+
+Layout: ``[Header]``, ``;`` comment lines, header records, a ``[Data]`` line (anywhere), one line
+of column names, then rows. Traps handled here (see ``shared/realdata/MANIFEST.md``):
+
+* ``[Data]`` position varies -> found by search, not by line number;
+* ``INFO,<value>,<KEY>`` (MPMS3/PPMS/ACMS, key last, value may hold commas) and
+  ``INFO, <KEY>, <value>`` (MPMS-XL, key first); free-form ``INFO,mass (g) =,0.0467``;
+  ``INFO, SEQUENCE FILE: x.seq`` (key and value in one field);
+* tab re-saves (every line tab-padded, header split at commas into tab fields);
+* ragged rows (ACMS: 57 names, 53 fields) and a trailing comma in the MPMS-XL header (an unnamed
+  empty column); rows wider than the header get ``Unnamed: k`` columns;
+* quoted commas in the Comment column (``"ZFC, 100"``), CRLF, cp1252 (``µ``), ``1.000000e+003``.
+
+The data section is parsed by pandas' C engine straight from the file bytes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..errors import FormatError
+from . import Source, _open_text, register
+from ._parse import clean_names, count_lines, finish, parse_data, split_fields
+from .aliases import match_columns
+
+__all__ = ["QuantumDesignReader", "parse_header"]
+
+_DATA_LINE = re.compile(rb"(?m)^[ \t]*\[Data\]")
+_KEY = re.compile(r"^[A-Z][A-Z0-9_ ./-]*:?$")
+_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+#: record types that occur more than once; stored as "TYPE <first field>"
+_MULTI = {"DATATYPE", "STARTUPAXIS", "FIELDGROUP", "PLOT_APPEARANCE"}
+
+
+def _put(header: dict[str, str], key: str, value: str) -> None:
+    key = key.strip()
+    if not key:
+        return
+    k, n = key, 2
+    while k in header:
+        k = f"{key} ({n})"
+        n += 1
+    header[k] = value.strip()
+
+
+def _info_record(fields: list[str], key_first: bool, header: dict[str, str]) -> None:
+    rest = [f.strip() for f in fields]
+    while rest and not rest[-1]:
+        rest.pop()
+    if not rest:
+        return  # "INFO,,": nothing to record (the line is kept in header_lines)
+    # free-form "INFO,mass (g) =,0.0467": a field ending in '=' names the value after it
+    for i, f in enumerate(rest[:-1]):
+        if f.endswith("=") and len(f) > 1:
+            _put(header, f[:-1], ",".join(fields[i + 1:]))
+            return
+    if len(rest) == 1:
+        text = rest[0]
+        if ":" in text:  # MPMS-XL "INFO, SEQUENCE FILE: pb6051.seq"
+            k, v = text.split(":", 1)
+            _put(header, k, v)
+        else:
+            _put(header, text, "")
+        return
+    first, last = rest[0], rest[-1]
+    if not key_first and _NUMBER.match(last) and _KEY.match(first) and not _NUMBER.match(first):
+        key_first = True  # ACMS "INFO,HARMONICS,1"
+    elif key_first and _KEY.match(last) and not _KEY.match(first.rstrip(":")):
+        key_first = False
+    if key_first:
+        # original spacing of the value kept: join the raw fields after the key
+        _put(header, first.rstrip(":").strip(), ",".join(fields[1 + _first_nonempty(fields):]))
+    else:
+        last_index = max(i for i, f in enumerate(fields) if f.strip())
+        _put(header, last, ",".join(fields[:last_index]))
+
+
+def _first_nonempty(fields: list[str]) -> int:
+    for i, f in enumerate(fields):
+        if f.strip():
+            return i
+    return 0
+
+
+def parse_header(lines: list[str], delimiter: str = ",", key_first: bool | None = None) -> dict[str, str]:
+    """Parse Quantum Design header records into KEY -> value.
+
+    Parameters
+    ----------
+    lines : list of str
+        Header lines (``[Header]`` ... up to, not including, ``[Data]``).
+    delimiter : str
+        ``","`` or ``"\\t"`` (tab re-saves).
+    key_first : bool, optional
+        INFO layout; detected when None (MPMS-XL files put the key first).
+
+    Returns
+    -------
+    dict
+        INFO records under their KEY (last field on MPMS3/PPMS/ACMS, first on MPMS-XL), other
+        records (TITLE, FILEOPENTIME, BYAPP ...) under their own name; repeated record types as
+        ``"FIELDGROUP VSM"``; duplicates get ``" (2)"``.
+    """
+    if key_first is None:
+        key_first = _detect_key_first(lines, delimiter)
+    header: dict[str, str] = {}
+    for line in lines:
+        text = line.rstrip("\r\n")
+        stripped = text.strip().strip(delimiter).strip()
+        if not stripped or stripped.startswith(";") or stripped.startswith("["):
+            continue
+        fields = split_fields(text, delimiter)
+        while fields and not fields[-1].strip():
+            fields.pop()
+        if not fields:
+            continue
+        kind = fields[0].strip()
+        if kind.upper() == "INFO":
+            _info_record(fields[1:], key_first, header)
+        elif kind.upper() in _MULTI and len(fields) > 1:
+            _put(header, f"{kind} {fields[1].strip()}", ",".join(f.strip() for f in fields[2:]))
+        else:
+            _put(header, kind, ",".join(fields[1:]))
+    return header
+
+
+def _detect_key_first(lines: list[str], delimiter: str) -> bool:
+    """MPMS-XL writes ``INFO, KEY, value``: recognised by its title/app lines or ALLCAPS first fields."""
+    text = "\n".join(lines[:60])
+    if re.search(r"MPMS (DC|AC) Measurement|MPMS MultiVu|BYAPP,\s*MPMS Measurement", text):
+        return True
+    if re.search(r"^;\s*(MPMS3|VSM|ACMS|PPMS)", text, re.MULTILINE):
+        return False
+    first_votes = last_votes = 0
+    for line in lines:
+        fields = [f.strip() for f in split_fields(line, delimiter)]
+        while fields and not fields[-1]:
+            fields.pop()
+        if len(fields) >= 3 and fields[0].upper() == "INFO":
+            first_votes += bool(re.match(r"^[A-Z][A-Z_]{3,}$", fields[1]))
+            last_votes += bool(re.match(r"^[A-Z][A-Z_]{3,}$", fields[-1]))
+    return first_votes > last_votes
+
+
+def _instrument(header_lines: list[str], header: dict[str, str], names: list[str]) -> str:
+    text = "\n".join(header_lines[:5])
+    app = header.get("APPNAME", "") + " " + header.get("BYAPP", "")
+    if re.search(r";\s*MPMS3", text) or "MPMS3" in app:
+        return "MPMS3"
+    if re.search(r";\s*ACMS", text) or "ACMS" in app or "M-DC (emu)" in names:
+        return "PPMS ACMS"
+    if re.search(r";\s*VSM Data File", text) or "PPMS VSM" in app:
+        return "PPMS VSM"
+    if ("MPMS" in header.get("TITLE", "") or "MPMS" in app or "Long Moment (emu)" in names
+            or "m' (emu)" in names):
+        return "MPMS-XL"
+    if "DC Moment Free Ctr (emu)" in names:
+        return "MPMS3"
+    if "Moment (emu)" in names:
+        return "PPMS VSM"
+    return "Quantum Design"
+
+
+def _filled(frame, names: list[str]) -> set[str]:
+    return {n for n in names if n in frame.columns and frame[n].notna().any()}
+
+
+def _variant(instrument: str, filled: set[str]) -> str:
+    if instrument == "MPMS3":
+        parts = []
+        if "Moment (emu)" in filled:
+            parts.append("VSM")
+        if {"DC Moment Free Ctr (emu)", "DC Moment Fixed Ctr (emu)"} & filled:
+            parts.append("DC scan")
+        if {"AC Moment (emu)", "AC X' (emu)"} & filled:
+            parts.append("AC")
+        return "+".join(parts) or "empty"
+    if instrument == "MPMS-XL":
+        if "m' (emu)" in filled:
+            return "AC"
+        return "DC"
+    if instrument == "PPMS ACMS":
+        dc, ac = "M-DC (emu)" in filled, "M' (emu)" in filled
+        return "AC+DC" if dc and ac else ("AC" if ac else "DC")
+    if instrument == "PPMS VSM":
+        return "VSM"
+    return "unknown"
+
+
+@register
+class QuantumDesignReader:
+    """Reader for Quantum Design MultiVu ``.dat`` files (registered as ``"qd"``)."""
+
+    name = "qd"
+
+    def sniff(self, head_lines: list[str], filename: str) -> float:
+        """1.0 for ``[Header]`` first, 0.9 for a ``[Data]`` line, 0.8 for a '; ... Data File' line."""
+        for line in head_lines:
+            s = line.strip().strip(",\t ").strip()
+            if s:
+                if s == "[Header]":
+                    return 1.0
+                break
+        if any(line.strip().strip(",\t ").strip() == "[Data]" for line in head_lines):
+            return 0.9
+        if any(re.match(r";.*Data File", line) for line in head_lines[:10]):
+            return 0.8
+        return 0.0
+
+    def read(self, source: Source, *, columns: dict[str, str] | None = None,
+             units: dict[str, str] | None = None):
+        """Parse a Quantum Design file into a Measurement (see module docstring)."""
+        raw = source.raw
+        match = _DATA_LINE.search(raw)
+        if match is None:
+            n_lines = count_lines(raw) + 1
+            raise FormatError(
+                "no [Data] line: the file has a [Header] but no data section", path=source.name,
+                line=n_lines, hint="the file looks truncated; re-export it from MultiVu (the data start "
+                                   "after a line reading [Data])")
+        data_line_no = count_lines(raw, 0, match.start()) + 1
+        eol = raw.find(b"\n", match.end())
+        if eol < 0:
+            raise FormatError("truncated after [Data]: no column-name line", path=source.name,
+                              line=data_line_no, hint="re-export the file; it ends at the [Data] line")
+        names_end = raw.find(b"\n", eol + 1)
+        names_text = source.decode(eol + 1, names_end if names_end >= 0 else None).rstrip("\r\n")
+        if not names_text.strip(" ,\t\r"):
+            raise FormatError("no column names after [Data]", path=source.name, line=data_line_no + 1,
+                              hint="the line after [Data] must list the column names")
+        delimiter = "\t" if names_text.count("\t") > names_text.count(",") else ","
+        header_lines = source.decode(0, match.start()).splitlines()
+        header = parse_header(header_lines, delimiter)
+        names_raw = split_fields(names_text, delimiter)
+        names, renamed = clean_names(names_raw)
+        first_data_line = data_line_no + 2
+        provenance: dict = {"reader": self.name, "encoding": source.encoding,
+                            "delimiter": "tab" if delimiter == "\t" else "comma",
+                            "data_line": data_line_no, "column_names_line": data_line_no + 1}
+        if renamed:
+            provenance["renamed_columns"] = renamed
+        if names_end < 0:
+            frame, names, info = parse_data(_open_text(source, len(raw)), names=names, sep=delimiter,
+                                            encoding=source.encoding, path=source.name,
+                                            first_line=first_data_line)
+        else:
+            frame, names, info = parse_data(
+                _open_text(source, names_end + 1), names=names, sep=delimiter, encoding=source.encoding,
+                path=source.name, first_line=first_data_line,
+                text_for_fallback=lambda: source.decode(names_end + 1))
+        provenance.update(info)
+        provenance["declared_columns"] = len(names_raw)
+        if len(frame) == 0:
+            raise FormatError("no data rows after the column names", path=source.name, line=first_data_line,
+                              hint="the file looks truncated; re-export it")
+        instrument = _instrument(header_lines, header, names)
+        moment_like = [n for n in names if "(emu)" in n or "Moment" in n or "Scan Std Dev" in n
+                       or "Temperature" in n or "Field" in n]
+        filled = _filled(frame, moment_like)
+        variant = _variant(instrument, filled)
+        mapping = match_columns(instrument, variant, names, filled)
+        if instrument == "PPMS ACMS" and "measure_type" in mapping:
+            provenance["kind_rule"] = "Measure Type 0 = DC, else AC; a filled M-DC / M' column decides first"
+        # fields that cannot have been meant as numbers (e.g. the Comment column) stay text
+        frame = frame.astype({c: "float64" for c in frame.columns
+                              if frame[c].isna().all() and frame[c].dtype != np.float64})
+        return finish(source, frame, header=header, header_lines=header_lines, instrument=instrument,
+                      variant=variant, columns=mapping, conversions={}, provenance=provenance,
+                      first_data_line=first_data_line, user_columns=columns, user_units=units)
