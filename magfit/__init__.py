@@ -13,11 +13,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 from . import corrections, sample, simulate, units
 from .chit import ChiT
 from .errors import FitError, FormatError, MagfitError, SampleError, SimulationError, UnitsError
-from .fitting import CurieWeissFit, fit_curie_weiss
 from .ions import Ion, candidate_ions, hund, ion, ions_table
 from .io import read
 from .measurement import Measurement
-from .models import CurieModel, CurieWeissModel, PauliModel, TIPModel
 from .sample import Sample, molar_mass_g_mol, resolve_sample
 
 __all__ = [
@@ -38,12 +36,6 @@ __all__ = [
     "candidate_ions",
     "read",
     "Measurement",
-    "fit_curie_weiss",
-    "CurieWeissFit",
-    "CurieModel",
-    "CurieWeissModel",
-    "TIPModel",
-    "PauliModel",
     "sample",
     "corrections",
     "Sample",
