@@ -10,13 +10,12 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-from . import corrections, sample, simulate, units
+from . import simulate, units
 from .chit import ChiT
 from .errors import FitError, FormatError, MagfitError, SampleError, SimulationError, UnitsError
+from .fitting import CurieWeissFit, fit_curie_weiss
 from .ions import Ion, candidate_ions, hund, ion, ions_table
-from .io import read
-from .measurement import Measurement
-from .sample import Sample, molar_mass_g_mol, resolve_sample
+from .models import CurieModel, CurieWeissModel, PauliModel, TIPModel
 
 __all__ = [
     "__version__",
@@ -34,11 +33,10 @@ __all__ = [
     "hund",
     "ions_table",
     "candidate_ions",
-    "read",
-    "Measurement",
-    "sample",
-    "corrections",
-    "Sample",
-    "resolve_sample",
-    "molar_mass_g_mol",
+    "fit_curie_weiss",
+    "CurieWeissFit",
+    "CurieModel",
+    "CurieWeissModel",
+    "TIPModel",
+    "PauliModel",
 ]

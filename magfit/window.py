@@ -1,0 +1,302 @@
+"""Automatic choice of the Curie-Weiss fitting window (the T_min rule).
+
+The rule (applied by :func:`magfit.fit_curie_weiss` when ``tmin`` is None; every threshold is a
+module constant below):
+
+1. **Ordered / correlated regime.** Features that mark the end of Curie-Weiss behaviour are
+   located on a running median (5 points) of the data sorted by T:
+
+   * a local maximum of chi (AFM or spin-glass cusp, dimer/chain maximum, ZFC blocking peak)
+     whose prominence exceeds ``PEAK_NOISE_SIGMAS`` noise sigmas and ``PEAK_REL`` of its height;
+   * a local maximum of chi*T that is at least ``FM_RISE_FACTOR`` times chi*T at the highest
+     temperature (a steep ferro/ferrimagnetic rise followed by saturation below T_C).
+
+   Candidate T_min must be >= ``ORDER_MARGIN`` x T_order (the highest such feature); if that
+   leaves fewer than ``MIN_POINTS`` points, T_min > T_order is used and the reason says so.
+   A kink without a maximum is not located explicitly: it shows up in steps 3 and 4.
+2. **Scan.** Candidate T_min values are data temperatures whose window [T_min, T_max] holds at
+   least ``MIN_POINTS`` points, thinned to at most ``N_SCAN_MAX`` (half evenly spaced in data
+   index, half evenly in log T); each window is fitted.
+3. **Stability.** A window k is stable when theta, C and chi0 each agree, within ``Z_STABLE``
+   combined standard errors (|p_k - p_j| <= Z sqrt(s_k^2 + s_j^2) + a 1e-6 relative floor for
+   noise-free data), with the fit of every window j with a higher T_min that still holds at least
+   ``STABLE_FRACTION`` of window k's points (so the low-T part of window k is tested against its
+   own upper part, and a few-point window at the top of the range - poorly determined, and one of
+   many comparisons - cannot veto it).
+4. **No residual trend.** The normalised residuals pass a Wald-Wolfowitz runs test (too few
+   runs: z < -``Z_RUNS``) and their mean over the lowest quarter of the window is within
+   ``Z_LOWEND`` standard errors of zero (short-range order bends chi at the low-T end).
+   Residuals at the level of floating-point round-off (noise-free data) count as trend-free.
+5. **Choice.** The lowest accepted T_min (steps 1, 3, 4, fit converged with theta below T_min
+   and finite errors) that also satisfies T_min >= ``THETA_FACTOR`` |theta_ref|, theta_ref being
+   theta of the lowest accepted window, updated to the theta of the window so chosen until
+   consistent (theta of a short high-T window alone is too noisy to judge by); if none satisfies
+   it, the lowest accepted T_min, flagged ``T_min < 2|theta|``. If none is accepted, the lowest
+   window that is stable (ignoring the trend test) or, failing that, the window holding the upper
+   third of the points, flagged.
+
+References: T >~ 2-3 |theta| for Curie-Weiss fits (short-range order near the transition):
+S. Blundell, *Magnetism in Condensed Matter* (OUP 2001), ch. 5; A. P. Ramirez, Annu. Rev. Mater.
+Sci. 24, 453 (1994). Runs test: A. Wald and J. Wolfowitz, Ann. Math. Stat. 11, 147 (1940).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "MIN_POINTS", "N_SCAN_MAX", "Z_STABLE", "STABLE_FRACTION", "Z_RUNS", "Z_LOWEND", "ORDER_MARGIN",
+    "THETA_FACTOR",
+    "FM_RISE_FACTOR", "PEAK_NOISE_SIGMAS", "PEAK_REL", "REL_FLOOR", "EXACT_RESIDUAL_REL",
+    "ordering_features", "candidate_tmins", "runs_test_z", "trend_tests", "stability", "choose_window",
+]
+
+#: minimum number of points in a window
+MIN_POINTS = 10
+#: at most this many candidate T_min values are fitted in the scan
+N_SCAN_MAX = 40
+#: stability: parameters agree within this many combined standard errors
+Z_STABLE = 3.0
+#: stability: compare with higher-T_min windows holding at least this fraction of the points
+STABLE_FRACTION = 0.5
+#: runs test: z below -Z_RUNS means too few sign runs (a trend); one-sided p ~ 0.005
+Z_RUNS = 2.58
+#: low-T end test: |mean normalised residual of the lowest quarter| / its standard error
+Z_LOWEND = 3.0
+#: T_min >= ORDER_MARGIN * (temperature of the ordering feature)
+ORDER_MARGIN = 1.5
+#: T_min >= THETA_FACTOR * |theta| where data allow
+THETA_FACTOR = 2.0
+#: chi*T maximum counts as a ferromagnetic rise when >= this times chi*T at the highest T
+FM_RISE_FACTOR = 1.5
+#: a chi maximum is a feature when its prominence exceeds this many noise sigmas ...
+PEAK_NOISE_SIGMAS = 5.0
+#: ... and this fraction of the peak value
+PEAK_REL = 0.01
+#: relative floor in the stability test (numerical precision of noise-free fits)
+REL_FLOOR = 1e-6
+#: residual rms below this fraction of rms(chi) is round-off: no trend test
+EXACT_RESIDUAL_REL = 1e-9
+
+
+def _smooth(y: np.ndarray) -> np.ndarray:
+    from scipy.ndimage import median_filter
+
+    if y.size < 7:
+        return y.copy()
+    return median_filter(y, size=5, mode="nearest")
+
+
+def _noise_sigma(y: np.ndarray, err: np.ndarray | None) -> float:
+    """Noise of the data: median error bar, or a MAD estimate from second differences."""
+    if err is not None and np.all(np.isfinite(err)) and np.all(err > 0):
+        return float(np.median(err))
+    if y.size < 5:
+        return 0.0
+    d2 = np.diff(y, 2)
+    mad = float(np.median(np.abs(d2 - np.median(d2))))
+    return 1.4826 * mad / np.sqrt(6.0)
+
+
+def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[dict]:
+    """Locate maxima of chi (cusps) and steep ferromagnetic rises of chi*T (see module rule, step 1).
+
+    Parameters
+    ----------
+    temperature_K, chi_emu_mol : array
+        Data sorted by temperature.
+    chi_err_emu_mol : array or None
+        Error bars (for the noise level).
+
+    Returns
+    -------
+    list of dict
+        One entry per feature: ``kind`` ("chi maximum" or "chi*T maximum (ferromagnetic rise)"),
+        ``temperature_K``, ``prominence``.
+    """
+    from scipy.signal import find_peaks
+
+    t = np.asarray(temperature_K, dtype=float)
+    y = np.asarray(chi_emu_mol, dtype=float)
+    if t.size < 7:
+        return []
+    sigma = _noise_sigma(y, chi_err_emu_mol)
+    ys = _smooth(y)
+    out: list[dict] = []
+    peaks, props = find_peaks(ys, prominence=max(PEAK_NOISE_SIGMAS * sigma, 0.0))
+    for p, prom in zip(peaks, props["prominences"], strict=True):
+        if prom >= PEAK_REL * abs(ys[p]) and prom > 0:
+            out.append({"kind": "chi maximum", "temperature_K": float(t[p]), "prominence": float(prom)})
+    yt = ys * t
+    top = float(np.median(yt[-3:]))
+    peaks, props = find_peaks(yt, prominence=max(PEAK_NOISE_SIGMAS * sigma * float(t.max()), 0.0))
+    for p, prom in zip(peaks, props["prominences"], strict=True):
+        if top > 0 and yt[p] >= FM_RISE_FACTOR * top and prom >= PEAK_REL * yt[p]:
+            out.append({"kind": "chi*T maximum (ferromagnetic rise)", "temperature_K": float(t[p]),
+                        "prominence": float(prom)})
+    return out
+
+
+def candidate_tmins(temperature_K, min_points: int = MIN_POINTS, n_max: int = N_SCAN_MAX) -> np.ndarray:
+    """Candidate T_min values: data temperatures leaving >= min_points in [T_min, T_max]; <= n_max."""
+    t = np.sort(np.asarray(temperature_K, dtype=float))
+    if t.size < min_points:
+        return t[:1]
+    cands = np.unique(t[: t.size - min_points + 1])
+    if cands.size > n_max:
+        # half evenly in data index, half evenly in log T (denser where ordering features live)
+        idx = np.round(np.linspace(0, cands.size - 1, n_max // 2)).astype(int)
+        if cands[0] > 0:
+            targets = np.geomspace(cands[0], cands[-1], n_max - n_max // 2)
+            idx = np.concatenate([idx, np.searchsorted(cands, targets).clip(0, cands.size - 1)])
+        cands = cands[np.unique(idx)]
+    return cands
+
+
+def runs_test_z(residuals) -> float:
+    """Wald-Wolfowitz runs test on residual signs; z = (R - mu)/sigma (0.0 when undefined).
+
+    mu = 2 n+ n- / n + 1, sigma^2 = (mu - 1)(mu - 2)/(n - 1). Few runs (z << 0) means a trend.
+    """
+    r = np.asarray(residuals, dtype=float)
+    s = np.sign(r[r != 0])
+    n1, n2 = int(np.sum(s > 0)), int(np.sum(s < 0))
+    n = n1 + n2
+    if n1 == 0 or n2 == 0 or n < 3:
+        return 0.0 if n < 3 else -np.inf
+    runs = 1 + int(np.sum(s[1:] != s[:-1]))
+    mu = 2.0 * n1 * n2 / n + 1.0
+    var = (mu - 1.0) * (mu - 2.0) / (n - 1.0)
+    if var <= 0:
+        return 0.0
+    return float((runs - mu) / np.sqrt(var))
+
+
+def trend_tests(temperature_K, normalised_residuals, chi_emu_mol) -> dict:
+    """Residual-trend tests of one window (module rule, step 4).
+
+    Parameters
+    ----------
+    temperature_K : array
+        Window temperatures.
+    normalised_residuals : array
+        (data - model) x weight.
+    chi_emu_mol : array
+        Window data times weight (for the round-off scale).
+
+    Returns
+    -------
+    dict
+        ``runs_z``, ``lowend_z``, ``exact`` (round-off level residuals) and ``trend`` (bool).
+    """
+    t = np.asarray(temperature_K, dtype=float)
+    r = np.asarray(normalised_residuals, dtype=float)
+    scale = float(np.sqrt(np.mean(np.square(chi_emu_mol)))) if len(chi_emu_mol) else 0.0
+    rms = float(np.sqrt(np.mean(r * r))) if r.size else 0.0
+    if rms <= EXACT_RESIDUAL_REL * scale:
+        return {"runs_z": 0.0, "lowend_z": 0.0, "exact": True, "trend": False}
+    order = np.argsort(t, kind="stable")
+    rs = r[order]
+    z_runs = runs_test_z(rs)
+    k = max(3, rs.size // 4)
+    low = rs[:k]
+    sd = float(np.std(r, ddof=1)) if r.size > 1 else 0.0
+    z_low = float(np.mean(low) / (sd / np.sqrt(k))) if sd > 0 else 0.0
+    trend = bool(z_runs < -Z_RUNS or abs(z_low) > Z_LOWEND)
+    return {"runs_z": z_runs, "lowend_z": z_low, "exact": False, "trend": trend}
+
+
+def stability(scan: pd.DataFrame, fit_chi0: bool) -> np.ndarray:
+    """Stable[k]: theta, C (and chi0) of window k agree with every higher-T_min window (rule, step 3)."""
+    names = ["theta_K", "C_emu_K_mol"] + (["chi0_emu_mol"] if fit_chi0 else [])
+    n = len(scan)
+    npts = scan["n_points"].to_numpy(dtype=float)
+    ok = np.isfinite(scan[[*names, *[f"{p}_err" for p in names]]].to_numpy(dtype=float)).all(axis=1)
+    stable = np.zeros(n, dtype=bool)
+    for k in range(n):
+        if not ok[k]:
+            continue
+        good = True
+        for p in names:
+            v = scan[p].to_numpy(dtype=float)
+            e = scan[f"{p}_err"].to_numpy(dtype=float)
+            if p == "theta_K":
+                floor_scale = max(abs(v[k]), float(scan["tmin_K"].iloc[k]), 1.0)
+            elif p == "chi0_emu_mol":
+                floor_scale = max(abs(v[k]), float(scan["chi_scale"].iloc[k]))
+            else:
+                floor_scale = abs(v[k])
+            j = np.arange(k + 1, n)
+            j = j[ok[j] & (npts[j] >= STABLE_FRACTION * npts[k])]
+            tol = Z_STABLE * np.sqrt(e[k] ** 2 + e[j] ** 2) + REL_FLOOR * floor_scale
+            if np.any(np.abs(v[j] - v[k]) > tol):
+                good = False
+                break
+        stable[k] = good
+    return stable
+
+
+def choose_window(scan: pd.DataFrame, t_order_min: float | None, fit_chi0: bool,
+                  n_total: int) -> tuple[int, str, list[str]]:
+    """Apply rule steps 3-5 to a filled scan table (adds ``stable``, ``accepted`` columns in place).
+
+    Returns
+    -------
+    (row index, reason text, flags)
+    """
+    stable = stability(scan, fit_chi0)
+    scan["stable"] = stable
+    above = np.ones(len(scan), dtype=bool) if t_order_min is None else \
+        scan["tmin_K"].to_numpy() >= t_order_min
+    scan["above_order"] = above
+    conv = scan["converged"].to_numpy(dtype=bool)
+    accepted = stable & ~scan["trend"].to_numpy(dtype=bool) & above & conv
+    scan["accepted"] = accepted
+    flags: list[str] = []
+    tmins = scan["tmin_K"].to_numpy(dtype=float)
+    thetas = scan["theta_K"].to_numpy(dtype=float)
+    acc = np.flatnonzero(accepted)
+    k_pref = None
+    if acc.size:
+        # theta_ref from the lowest accepted (most precise stable) window; move up to
+        # T_min >= 2|theta_ref|, refresh theta_ref there, repeat until consistent
+        k_ref = int(acc[0])
+        for _ in range(len(scan)):
+            ok = acc[tmins[acc] >= THETA_FACTOR * abs(thetas[k_ref])]
+            if ok.size == 0:
+                break
+            if int(ok[0]) == k_ref:
+                k_pref = k_ref
+                break
+            k_ref = int(ok[0])
+    if k_pref is not None:
+        k = k_pref
+        why = (f"lowest scanned T_min whose theta, C, chi0 agree (within {Z_STABLE:g} combined sigma) "
+               f"with every higher-T_min fit holding >= {STABLE_FRACTION:g} of its points, shows no residual "
+               f"trend, and satisfies T_min >= {THETA_FACTOR:g}|theta|")
+        return k, why, flags
+    if acc.size:
+        k = int(acc[0])
+        why = (f"lowest scanned T_min whose theta, C, chi0 agree (within {Z_STABLE:g} combined sigma) "
+               f"with every higher-T_min fit holding >= {STABLE_FRACTION:g} of its points and shows no "
+               f"residual trend; no such window has T_min >= {THETA_FACTOR:g}|theta| "
+               f"(data do not extend high enough)")
+        return k, why, flags
+    stab = np.flatnonzero(stable & above & conv)
+    if stab.size:
+        k = int(stab[0])
+        why = ("no window passed both the stability and residual-trend tests; using the lowest stable "
+               "T_min (residuals show a trend)")
+        flags.append("no trend-free window: residuals show a systematic trend in every stable window")
+        return k, why, flags
+    target = max(n_total // 3, 1)
+    cand = np.flatnonzero(above & conv & (scan["n_points"].to_numpy() >= min(target, MIN_POINTS)))
+    if cand.size:
+        npts = scan["n_points"].to_numpy()
+        k = int(cand[np.argmin(np.abs(npts[cand] - max(target, MIN_POINTS)))])
+    else:
+        k = len(scan) - 1
+    why = "no window passed the stability test; using the window holding about the upper third of the points"
+    flags.append("no stable window: theta, C, chi0 drift with T_min over the whole scan")
+    return k, why, flags

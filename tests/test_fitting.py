@@ -1,0 +1,274 @@
+"""fit_curie_weiss: exact recovery, uncertainty coverage, the window rule, flags, result object."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import magfit
+from magfit import window as W
+from magfit.chit import ChiT
+from magfit.errors import FitError
+from magfit.fitting import CurieWeissFit, fit_curie_weiss
+from magfit.models import curie_weiss
+from magfit.units import curie_from_mu_eff
+
+GD_MU = 2.0 * math.sqrt(3.5 * 4.5)          # 7.937 (Gd3+)
+CONTRACT_KEYS = {"mu_eff", "mu_eff_err", "theta_K", "theta_K_err", "chi0_emu_mol", "chi0_emu_mol_err",
+                 "C_emu_K_mol", "C_emu_K_mol_err", "tmin_K", "tmax_K", "n_points", "redchi", "flags"}
+SCAN_COLUMNS = {"tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
+                "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "redchi", "accepted"}
+
+
+def cw_data(theta, mu=GD_MU, chi0=3e-4, n=80, span=400.0, noise=0.0, seed=0, lo=None, **kw):
+    lo = max(2.0, theta + 10.0) if lo is None else lo
+    t = np.linspace(lo, lo + span, n)
+    y = curie_weiss(t, float(curie_from_mu_eff(mu)), theta) + chi0
+    err = None
+    if noise:
+        err = noise * y
+        y = y + err * np.random.default_rng(seed).normal(size=n)
+    return ChiT(t, y, err, **kw)
+
+
+# --------------------------------------------------------------------------- exact recovery
+@pytest.mark.parametrize("theta", [-500.0, -250.0, -60.0, -7.0, -0.5, 0.0, 4.0, 45.0, 150.0, 300.0])
+@pytest.mark.parametrize("chi0", [3e-4, -2e-4])
+def test_noise_free_recovery_automatic_window(theta, chi0):
+    fit = fit_curie_weiss(cw_data(theta, chi0=chi0))
+    assert fit.mu_eff.nominal_value == pytest.approx(GD_MU, rel=1e-6)
+    assert fit.theta_K.nominal_value == pytest.approx(theta, abs=1e-4)
+    assert fit.chi0.nominal_value == pytest.approx(chi0, rel=1e-6)
+    assert fit.C.nominal_value == pytest.approx(float(curie_from_mu_eff(GD_MU)), rel=1e-6)
+    # the 2|theta| rule is obeyed whenever the data reach that high with >= 10 points
+    t = fit.chi.temperature_K
+    if np.sum(t >= 2 * abs(theta)) >= W.MIN_POINTS:
+        assert fit.tmin_K >= 2 * abs(theta)
+        assert not any("T_min < 2|theta|" in f for f in fit.flags)
+    else:
+        assert any("T_min < 2|theta|" in f for f in fit.flags)
+
+
+def test_noise_free_without_chi0():
+    fit = fit_curie_weiss(cw_data(-20.0, chi0=0.0), chi0=False)
+    assert fit.theta_K.nominal_value == pytest.approx(-20.0, abs=1e-6)
+    assert fit.mu_eff.nominal_value == pytest.approx(GD_MU, rel=1e-9)
+    assert fit.chi0.nominal_value == 0.0 and fit.chi0.std_dev == 0.0
+    assert "chi0" not in fit.result.params
+    assert np.isnan(fit.correlation.loc["theta", "chi0"])
+
+
+def test_n_ions_per_formula_unit():
+    # Gd2(SO4)3.8H2O per formula unit: C doubles, mu_eff per Gd stays 7.937
+    chi = cw_data(-0.7, mu=GD_MU * math.sqrt(2.0))
+    fit = fit_curie_weiss(chi, n_ions=2)
+    assert fit.mu_eff.nominal_value == pytest.approx(GD_MU, rel=1e-6)
+    assert fit.C.nominal_value == pytest.approx(2 * float(curie_from_mu_eff(GD_MU)), rel=1e-6)
+
+
+# --------------------------------------------------------------------------- coverage
+def test_uncertainty_coverage_on_noisy_replicas():
+    """200 seeded replicas with 0.5 % Gaussian noise: |theta - theta_true| < 1 sigma in ~68.3 %.
+
+    Binomial sd of the fraction for 200 trials is 0.033; the tolerance 0.1 is 3 sd.
+    """
+    rng = np.random.default_rng(2024)
+    t = np.linspace(5.0, 300.0, 60)
+    c_true, theta_true, chi0_true = float(curie_from_mu_eff(4.9)), -15.0, 2e-4
+    y0 = curie_weiss(t, c_true, theta_true) + chi0_true
+    err = 0.005 * y0
+    hit_theta = hit_mu = 0
+    n = 200
+    for _ in range(n):
+        chi = ChiT(t, y0 + err * rng.normal(size=t.size), err)
+        fit = fit_curie_weiss(chi, tmin=5.0)
+        hit_theta += abs(fit.theta_K.nominal_value - theta_true) < fit.theta_K.std_dev
+        hit_mu += abs(fit.mu_eff.nominal_value - 4.9) < fit.mu_eff.std_dev
+    assert hit_theta / n == pytest.approx(0.683, abs=0.1)
+    assert hit_mu / n == pytest.approx(0.683, abs=0.1)
+
+
+def test_redchi_near_one_with_true_error_bars_and_weighting_text():
+    fit = fit_curie_weiss(cw_data(-5.0, noise=0.004, n=150, seed=3), tmin=10.0)
+    assert 0.7 < fit.redchi < 1.3          # chi2/nu for nu = 150 - 3: sd 0.12
+    assert "1/chi_err" in fit.weighting
+    fit_eq = fit_curie_weiss(cw_data(-5.0, noise=0.004, n=150, seed=3), tmin=10.0, weights="equal")
+    assert "equal" in fit_eq.weighting
+    with pytest.raises(FitError, match="weights"):
+        fit_curie_weiss(cw_data(-5.0), weights="poisson")
+
+
+# --------------------------------------------------------------------------- window rule
+def afm_with_cusp(tn=20.0, theta=-40.0, noise=0.003, seed=1):
+    """Mean-field two-sublattice AFM: CW above T_N, a powder-like drop to 2/3 chi(T_N) below."""
+    t = np.linspace(2, 300, 150)
+    c = float(curie_from_mu_eff(5.92))
+    chi = np.where(t < tn, c / (tn - theta) * (2 / 3 + (t / tn) ** 2 / 3), c / (t - theta)) + 1e-4
+    err = noise * chi
+    y = chi + err * np.random.default_rng(seed).normal(size=t.size)
+    return ChiT(t, y, err, name="afm")
+
+
+def test_window_above_cusp_and_two_theta():
+    fit = fit_curie_weiss(afm_with_cusp())
+    kinds = [f["kind"] for f in fit.cross_checks["ordering_features"]]
+    assert "chi maximum" in kinds
+    t_peak = max(f["temperature_K"] for f in fit.cross_checks["ordering_features"])
+    assert 18.0 <= t_peak <= 24.0
+    assert fit.tmin_K >= W.ORDER_MARGIN * t_peak
+    assert fit.tmin_K >= 2 * abs(fit.theta_K.nominal_value)
+    assert abs(fit.theta_K.nominal_value + 40.0) < 3 * fit.theta_K.std_dev
+    assert abs(fit.mu_eff.nominal_value - 5.92) < 3 * fit.mu_eff.std_dev
+    assert "cusp" in fit.window_reason or "chi maximum" in fit.window_reason
+    assert fit.scan["accepted"].dtype == bool and fit.scan["accepted"].any()
+    assert not fit.scan.loc[fit.scan["tmin_K"] < W.ORDER_MARGIN * t_peak, "accepted"].any()
+
+
+def test_window_above_ferromagnetic_rise():
+    t = np.linspace(2, 300, 150)
+    c = float(curie_from_mu_eff(3.87))
+    tc = 50.0
+    chi = np.where(t <= tc + 5, c / 5 * (1 - 0.2 * np.clip(1 - t / tc, 0, 1)), c / np.clip(t - tc, 5, None))
+    fit = fit_curie_weiss(ChiT(t, chi))
+    assert any("ferromagnetic" in f["kind"] for f in fit.cross_checks["ordering_features"])
+    assert fit.tmin_K >= 2 * tc
+    assert fit.theta_K.nominal_value == pytest.approx(tc, abs=1e-4)
+    assert fit.mu_eff.nominal_value == pytest.approx(3.87, rel=1e-6)
+
+
+def test_no_ordering_feature_in_plain_curie_weiss_with_negative_chi0():
+    # theta < 0 with chi0 < 0 gives a broad chi*T maximum; it must not be taken for ordering
+    t = np.linspace(2, 300, 150)
+    y = curie_weiss(t, 1.0, -100.0) - 1e-3
+    assert W.ordering_features(t, y) == []
+
+
+def test_noisy_paramagnet_uses_low_temperatures():
+    fit = fit_curie_weiss(cw_data(-1.5, lo=2.0, span=298.0, n=150, noise=0.005, seed=7))
+    assert fit.tmin_K <= 10.0
+    assert abs(fit.theta_K.nominal_value + 1.5) < 3 * fit.theta_K.std_dev
+
+
+def test_runs_test_statistic():
+    assert W.runs_test_z(np.tile([1.0, -1.0], 20)) > 5          # alternating: too many runs
+    assert W.runs_test_z(np.r_[np.ones(20), -np.ones(20)]) < -5  # two runs: a trend
+    z = [W.runs_test_z(np.random.default_rng(s).normal(size=60)) for s in range(200)]
+    assert abs(np.mean(z)) < 0.25 and 0.8 < np.std(z) < 1.2
+
+
+def test_scan_table_contract():
+    fit = fit_curie_weiss(cw_data(-5.0, noise=0.003))
+    assert SCAN_COLUMNS <= set(fit.scan.columns)
+    assert (fit.scan["n_points"] >= W.MIN_POINTS).all()
+    assert fit.tmin_K in set(fit.scan.loc[fit.scan["accepted"], "tmin_K"])
+    assert fit.scan["tmin_K"].is_monotonic_increasing
+    user = fit_curie_weiss(cw_data(-5.0, noise=0.003), tmin=100.0)
+    assert len(user.scan) == 1 and bool(user.scan["accepted"].iloc[0])
+    assert user.window_reason.startswith("user window")
+
+
+# --------------------------------------------------------------------------- flags
+def test_flags_fire_when_they_should():
+    clean = fit_curie_weiss(cw_data(-0.5, lo=2.0, span=298.0, n=100, noise=0.002))
+    assert clean.flags == []
+    # theta far beyond the data: theta and chi0 nearly degenerate, and T_min < 2|theta|
+    deg = fit_curie_weiss(cw_data(-500.0, lo=2.0, span=298.0, noise=0.002))
+    assert any(f.startswith("|rho(theta, chi0)|") for f in deg.flags)
+    assert any(f.startswith("T_min < 2|theta|") for f in deg.flags)
+    few = fit_curie_weiss(cw_data(-3.0, n=40), tmin=360.0)
+    assert few.n_points < 10 and any("< 10 points" in f for f in few.flags)
+
+
+def test_diamagnetic_flag():
+    chi = cw_data(-3.0, chi0=-8e-4, noise=0.002)
+    fit = fit_curie_weiss(chi, diamagnetic_emu_mol=-2e-4)
+    assert any(f.startswith("chi0 more negative") for f in fit.flags)
+    ok = fit_curie_weiss(cw_data(-3.0, chi0=-1.8e-4, noise=0.002), diamagnetic_emu_mol=-2e-4)
+    assert not any(f.startswith("chi0 more negative") for f in ok.flags)
+
+
+def test_field_dependence_flag_and_per_field_fits():
+    t = np.linspace(5, 300, 60)
+    c = float(curie_from_mu_eff(5.92))
+    y1 = curie_weiss(t, c, -5.0)
+    y2 = curie_weiss(t, 0.8 * c, -5.0)          # M/H 20 % lower at the second field
+    chi = ChiT(np.r_[t, t], np.r_[y1, y2], 0.002 * np.r_[y1, y2], field_Oe=np.r_[np.full(60, 1000.0),
+                                                                                  np.full(60, 50000.0)])
+    fit = fit_curie_weiss(chi, tmin=5.0)
+    assert any(f.startswith("M/H depends on field") for f in fit.flags)
+    fields = sorted(r["field_Oe"] for r in fit.cross_checks["per_field"])
+    assert fields == [1000.0, 50000.0]
+    same = ChiT(np.r_[t, t], np.r_[y1, y1], 0.002 * np.r_[y1, y1],
+                field_Oe=np.r_[np.full(60, 1000.0), np.full(60, 9999.0)])
+    assert not any("field" in f for f in fit_curie_weiss(same, tmin=5.0).flags)
+
+
+# --------------------------------------------------------------------------- result object
+def test_result_object_contract_and_json():
+    fit = fit_curie_weiss(cw_data(-12.0, noise=0.003, name="syn", per="Gd"))
+    assert isinstance(fit, CurieWeissFit)
+    d = fit.to_dict()
+    assert CONTRACT_KEYS <= set(d)
+    text = json.dumps(d, allow_nan=False)
+    assert json.loads(text)["n_points"] == fit.n_points
+    assert d["theta_K"] == pytest.approx(fit.theta_K.nominal_value)
+    assert d["per"] == "Gd"
+    assert fit.window_chi.temperature_K.min() == fit.tmin_K
+    assert len(fit.window_chi) == fit.n_points
+    assert isinstance(fit.correlation, pd.DataFrame)
+    assert list(fit.correlation.index) == ["theta", "C", "chi0"]
+    assert fit.correlation.loc["theta", "chi0"] == pytest.approx(fit.result.params["theta"].correl["chi0"])
+    t = np.array([50.0, 100.0, 200.0])
+    parts = fit.components(t)
+    assert set(parts) == {"curie_weiss", "chi0"}
+    assert np.allclose(parts["curie_weiss"] + parts["chi0"], fit.eval(t), rtol=1e-14)
+    assert np.allclose(parts["chi0"], fit.chi0.nominal_value)
+    s = fit.summary()
+    assert "mu_eff" in s and "theta" in s and "syn" in s
+    # correlated ufloats: mu_eff is a function of C
+    assert fit.mu_eff.std_dev == pytest.approx(
+        fit.C.std_dev / (2 * magfit.units.CURIE_CGS_PER_MUB2 * fit.mu_eff.nominal_value), rel=1e-3)
+
+
+def test_cross_checks_on_noise_free_data():
+    fit = fit_curie_weiss(cw_data(-25.0, chi0=5e-4))
+    inv = fit.cross_checks["inverse_chi_linear"]
+    assert inv["theta_K"] == pytest.approx(-25.0, abs=1e-6)
+    assert inv["mu_eff"] == pytest.approx(GD_MU, rel=1e-8)
+    hi = fit.cross_checks["chi_T_high"]
+    # (chi - chi0) T = C T/(T - theta) at the top temperature
+    t_hi = fit.tmax_K
+    assert hi["mu_eff"] == pytest.approx(GD_MU * math.sqrt(t_hi / (t_hi + 25.0)), rel=1e-8)
+    assert hi["spin_only_S_nearest"] == 3.5
+
+
+def test_dropped_points_are_recorded():
+    chi = cw_data(-3.0)
+    y = chi.chi_emu_mol.copy()
+    y[[3, 9]] = np.nan
+    fit = fit_curie_weiss(ChiT(chi.temperature_K, y))
+    assert "2 points dropped" in fit.window_reason
+    assert fit.theta_K.nominal_value == pytest.approx(-3.0, abs=1e-4)
+
+
+def test_bad_input_errors():
+    with pytest.raises(FitError, match="ChiT"):
+        fit_curie_weiss(np.arange(10))
+    with pytest.raises(FitError, match="tmin"):
+        fit_curie_weiss(cw_data(-3.0), tmin=200, tmax=100)
+    with pytest.raises(FitError, match="too few"):
+        fit_curie_weiss(cw_data(-3.0, n=3))
+    with pytest.raises(FitError, match="no data at or above"):
+        fit_curie_weiss(cw_data(-3.0), tmin=5000)
+    with pytest.raises(FitError, match="weights has"):
+        fit_curie_weiss(cw_data(-3.0), weights=np.ones(3))
+
+
+def test_public_api_reexports():
+    assert magfit.fit_curie_weiss is fit_curie_weiss
+    assert magfit.CurieWeissFit is CurieWeissFit
+    assert magfit.CurieWeissModel.__name__ == "CurieWeissModel"
