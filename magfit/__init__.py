@@ -10,12 +10,15 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-from . import simulate, units
+from . import corrections, sample, simulate, units
 from .chit import ChiT
 from .errors import FitError, FormatError, MagfitError, SampleError, SimulationError, UnitsError
 from .fitting import CurieWeissFit, fit_curie_weiss
+from .io import read
 from .ions import Ion, candidate_ions, hund, ion, ions_table
+from .measurement import Measurement
 from .models import CurieModel, CurieWeissModel, PauliModel, TIPModel
+from .sample import Sample, molar_mass_g_mol, resolve_sample
 
 __all__ = [
     "__version__",
@@ -33,10 +36,17 @@ __all__ = [
     "hund",
     "ions_table",
     "candidate_ions",
+    "read",
+    "Measurement",
     "fit_curie_weiss",
     "CurieWeissFit",
     "CurieModel",
     "CurieWeissModel",
     "TIPModel",
     "PauliModel",
+    "sample",
+    "corrections",
+    "Sample",
+    "resolve_sample",
+    "molar_mass_g_mol",
 ]
