@@ -21,6 +21,12 @@ Sample holder / background
 Eicosane
     Samples embedded in eicosane wax (n-C20H42) carry its diamagnetic moment
     m = chi_g * mass_g * H.
+
+Demagnetization
+    For a sample of demagnetizing factor N (SI-normalised, 0 <= N <= 1; sphere 1/3) the internal
+    field is H_int = H - 4 pi N M (cgs), so the intrinsic volume susceptibility is
+    kappa_int = kappa_ext / (1 - 4 pi N kappa_ext) (e.g. Blundell, Magnetism in Condensed Matter,
+    Appendix D; Aharoni, J. Appl. Phys. 83, 3432 (1998) for N of rectangular prisms).
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ __all__ = [
     "EICOSANE_CHI_EMU_MOL",
     "EICOSANE_CHI_EMU_G",
     "eicosane_moment_emu",
+    "demagnetization_correct_emu_mol",
 ]
 
 PASCAL_REFERENCE = ("G. A. Bain and J. F. Berry, J. Chem. Educ. 85, 532 (2008), "
@@ -488,3 +495,60 @@ def eicosane_moment_emu(eicosane_mg: float, field_Oe) -> np.ndarray | float:
     field = np.asarray(field_Oe, dtype=float)
     out = EICOSANE_CHI_EMU_G * (mass / 1000.0) * field
     return float(out) if out.ndim == 0 else out
+
+
+# ---------------------------------------------------------------------------------------------
+# demagnetization
+
+def demagnetization_correct_emu_mol(chi_emu_mol, demag_factor: float, *,
+                                    molar_volume_cm3_mol: float | None = None,
+                                    molar_mass_g_mol: float | None = None,
+                                    density_g_cm3: float | None = None) -> np.ndarray:
+    """Intrinsic molar susceptibility from the measured one, for demagnetizing factor N.
+
+    kappa_ext = chi_mol / V_m (cgs volume susceptibility, V_m = M / rho in cm^3/mol);
+    kappa_int = kappa_ext / (1 - 4 pi N kappa_ext);  chi_int = kappa_int * V_m.
+
+    Parameters
+    ----------
+    chi_emu_mol : array
+        Measured molar susceptibility (emu mol^-1 Oe^-1), per mole of formula units.
+    demag_factor : float
+        N in SI normalisation, 0 <= N <= 1 (sphere 1/3, long needle along H 0, thin plate
+        perpendicular to H 1). A Lake Shore "Demagnetization factor ... in CGS" is 4 pi N.
+    molar_volume_cm3_mol : float, optional
+        V_m; otherwise ``molar_mass_g_mol / density_g_cm3``.
+    molar_mass_g_mol, density_g_cm3 : float, optional
+        Used for V_m when ``molar_volume_cm3_mol`` is not given.
+
+    Returns
+    -------
+    np.ndarray
+        Intrinsic molar susceptibility, emu/mol.
+
+    Raises
+    ------
+    SampleError
+        N outside [0, 1], no usable molar volume, or 1 - 4 pi N kappa_ext <= 0 (a measured
+        susceptibility beyond the demagnetization limit 1/(4 pi N) is unphysical).
+    """
+    n = float(demag_factor)
+    if not (0.0 <= n <= 1.0):
+        raise SampleError(f"demag_factor={demag_factor!r} must lie in [0, 1] (SI normalisation; "
+                          "divide a cgs value by 4 pi)")
+    if molar_volume_cm3_mol is None:
+        if molar_mass_g_mol is None or density_g_cm3 is None:
+            raise SampleError("demagnetization correction needs molar_volume_cm3_mol, or molar_mass_g_mol "
+                              "and density_g_cm3")
+        if molar_mass_g_mol <= 0 or density_g_cm3 <= 0:
+            raise SampleError("molar_mass_g_mol and density_g_cm3 must be positive")
+        molar_volume_cm3_mol = molar_mass_g_mol / density_g_cm3
+    v_m = float(molar_volume_cm3_mol)
+    if not math.isfinite(v_m) or v_m <= 0:
+        raise SampleError(f"molar_volume_cm3_mol={molar_volume_cm3_mol!r} must be positive (cm^3/mol)")
+    kappa = np.asarray(chi_emu_mol, dtype=float) / v_m
+    denom = 1.0 - 4.0 * math.pi * n * kappa
+    if np.any(denom[np.isfinite(denom)] <= 0):
+        raise SampleError(f"measured susceptibility reaches the demagnetization limit 1/(4 pi N) for "
+                          f"N = {n:g}: check demag_factor, the molar volume and the units (emu/mol, cgs)")
+    return kappa / denom * v_m

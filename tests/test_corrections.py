@@ -14,6 +14,7 @@ from magfit.corrections import (
     EICOSANE_CHI_EMU_G,
     EICOSANE_CHI_EMU_MOL,
     background_moment_emu,
+    demagnetization_correct_emu_mol,
     diamagnetism_rule_of_thumb_emu_mol,
     eicosane_moment_emu,
     holder_background,
@@ -207,3 +208,37 @@ def test_eicosane_moment():
     assert eicosane_moment_emu(0.0, 1000.0) == 0.0
     with pytest.raises(SampleError, match="eicosane_mg"):
         eicosane_moment_emu(-1.0, 1000.0)
+
+
+# ---------------------------------------------------------------------------------- demagnetization
+
+
+def test_demagnetization_sphere_closed_form():
+    """Sphere (N = 1/3): kappa_ext = kappa_int / (1 + 4 pi kappa_int / 3); a perfect diamagnet
+    (kappa_int = -1/(4 pi)) appears as -3/(8 pi), and the correction inverts it exactly."""
+    v_m = 10.0
+    kappa_int = np.array([-1 / (4 * np.pi), 1e-4, 0.05])
+    kappa_ext = kappa_int / (1 + 4 * np.pi * kappa_int / 3)
+    assert kappa_ext[0] == pytest.approx(-3 / (8 * np.pi))
+    back = demagnetization_correct_emu_mol(kappa_ext * v_m, 1 / 3, molar_volume_cm3_mol=v_m)
+    assert back == pytest.approx(kappa_int * v_m, rel=1e-12)
+
+
+def test_demagnetization_identity_and_density_route():
+    chi = np.array([1e-3, 2e-2])
+    assert demagnetization_correct_emu_mol(chi, 0.0, molar_volume_cm3_mol=30.0) == pytest.approx(chi)
+    a = demagnetization_correct_emu_mol(chi, 0.5, molar_mass_g_mol=70.94, density_g_cm3=5.37)
+    b = demagnetization_correct_emu_mol(chi, 0.5, molar_volume_cm3_mol=70.94 / 5.37)
+    assert a == pytest.approx(b)
+    assert np.all(a > chi)  # paramagnet: the internal field is smaller than the applied one
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"demag_factor": 1.5, "molar_volume_cm3_mol": 10.0}, "demag_factor"),
+    ({"demag_factor": 0.3}, "molar_volume"),
+    ({"demag_factor": 0.3, "molar_volume_cm3_mol": -1.0}, "molar_volume"),
+    ({"demag_factor": 1.0, "molar_volume_cm3_mol": 1.0}, "demagnetization limit"),
+])
+def test_demagnetization_errors(kwargs, match):
+    with pytest.raises(SampleError, match=match):
+        demagnetization_correct_emu_mol(0.2, **kwargs)
