@@ -492,19 +492,24 @@ class Measurement:
             if not math.isfinite(value):
                 raise UnitsError(f"holder={holder!r} is not finite; pass the holder moment in emu")
             return np.full_like(temp, value), {"holder": {"kind": "constant", "moment_emu": value}}
-        from .corrections import interpolate_background_emu
+        from .corrections import holder_background
         from .io import read
 
         bg = holder if isinstance(holder, Measurement) else read(holder)
-        bt, bm = bg.temperature_K, bg.moment_emu
+        bt, bm, bh = bg.temperature_K, bg.moment_emu, bg.field_Oe
         if bt is None or bm is None:
             raise FormatError("holder file has no temperature or moment column", path=bg.source,
                               hint="pass a holder measurement with T and moment, or a constant in emu")
-        ok = np.isfinite(bt) & np.isfinite(bm)
-        values = interpolate_background_emu(bt[ok], bm[ok], temp)
-        return np.asarray(values, dtype=float), {"holder": {
-            "kind": "measurement", "source": bg.source, "sha256": bg.sha256, "n_points": int(ok.sum()),
-            "T_range_K": [float(bt[ok].min()), float(bt[ok].max())] if ok.any() else None}}
+        scale = bh is not None and bool(np.all(np.isfinite(h))) and bool(np.any(np.isfinite(bh) & (bh != 0)))
+        res = holder_background(bt, bm, temp, holder_field_Oe=bh if scale else None,
+                                field_Oe=h if scale else None)
+        return np.asarray(res.moment_emu, dtype=float), {"holder": {
+            "kind": "measurement", "source": bg.source, "sha256": bg.sha256,
+            "n_points": res.n_holder_points, "T_range_K": list(res.holder_range_K),
+            "holder_rows_dropped": res.n_dropped, "sample_points_clamped": res.n_clamped,
+            "scaled_by_field": res.scaled_by_field,
+            "formula": "m_bg(T) = [m_holder/H_holder](T) * H (linear interpolation in T)" if scale
+            else "m_bg(T) = m_holder(T) (linear interpolation in T)"}}
 
     def _moment_rows(self, *, segment, field_Oe, holder, mass_mg, sample_kwargs):
         """Shared part of susceptibility() and mass_susceptibility(): rows, field, corrected moment."""

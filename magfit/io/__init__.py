@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from ..errors import FormatError
+from ..errors import FormatError, MagfitError
 
 __all__ = ["read", "register", "REGISTRY", "Reader", "Source", "sniff"]
 
@@ -247,7 +247,7 @@ def read(path_or_file: str | os.PathLike | IO, *, format: str | None = None,
         reader = next(r for r in REGISTRY if r.name == best_name)
     try:
         return reader.read(source, columns=columns, units=units)
-    except FormatError:
+    except MagfitError:
         raise
     except (ValueError, IndexError, KeyError, TypeError, UnicodeError, OverflowError) as exc:
         # last line of defence: never let a bare pandas/numpy traceback escape
