@@ -1,0 +1,898 @@
+"""Localized, itinerant or mixed? A verdict on chi(T) with the evidence behind it.
+
+:func:`classify` compares three models on the same temperature window (the Curie-Weiss window
+chosen by :func:`magfit.fit_curie_weiss`):
+
+* **M0** Pauli / temperature-independent: chi = chi0                       (1 parameter)
+* **M1** Curie-Weiss:                     chi = C/(T - theta)              (2 parameters)
+* **M2** Curie-Weiss + chi0:              chi = C/(T - theta) + chi0       (3 parameters)
+
+with the same residual weights (1/sigma when the data carry error bars), by AIC/BIC and by two
+nested F-tests (scipy.stats.f): M0 -> M2 ("is there a Curie term?", p_curie) and M1 -> M2
+("is there a T-independent term?", p_chi0). The **Curie fraction** f is the share of the
+paramagnetic chi at the highest temperature of the window carried by the Curie-Weiss term,
+
+    f = CW(T_max) / (CW(T_max) + max(chi0, 0)),      CW(T) = C/(T - theta)
+
+(a negative chi0 is core diamagnetism, not Pauli paramagnetism, so it does not lower f), with its
+uncertainty propagated from the correlated fit parameters (uncertainties package).
+
+Decision rule (thresholds are the module constants below)
+---------------------------------------------------------
+0. Fewer than :data:`MIN_POINTS` finite points, fewer than :data:`MIN_DISTINCT_T` distinct
+   temperatures, or a failed fit -> ``"undetermined"`` with the reason.
+1. No significant Curie term (p_curie > :data:`ALPHA`): chi is temperature independent within the
+   noise. A Curie-tail bound is taken from a Curie (theta = 0) + chi0 fit on the same window:
+   if the mean chi is > 0 and f_bound = f + :data:`Z_BOUND` sigma_f < :data:`F_ITINERANT`
+   -> ``"itinerant"`` (Pauli-like); if chi <= 0 -> ``"undetermined"`` (diamagnetic, no moment);
+   otherwise ``"undetermined"`` (the noise could hide a Curie term).
+2. Significant Curie term, but theta < -:data:`THETA_DEGENERATE` x T_max: the "Curie-Weiss" term
+   changes by less than a factor ~2 across the window, which is no Curie law (an exchange-enhanced
+   Pauli paramagnet, or local moments with |theta| beyond the measured range). If the mu_eff per
+   ion it implies exceeds :data:`MU_EFF_MAX` (no ion has that), -> ``"itinerant"``; else
+   ``"undetermined"``.
+3. Otherwise by the Curie fraction: f >= :data:`F_LOCALIZED` -> ``"localized"``;
+   f <= :data:`F_ITINERANT` -> ``"itinerant"`` (a Curie tail: the implied impurity concentration
+   C / C(S_imp) per mole is reported); in between -> ``"mixed"``. If sigma_f > :data:`SIGMA_F_MAX`
+   -> ``"undetermined"`` (f not determined).
+
+``confidence`` is the probability (Gaussian in f) that f lies on the chosen side of the
+threshold(s), times (1 - p) of the significance test that the verdict rests on, and halved for a
+localized verdict whose mu_eff matches no Hund's-rules ion (when the ions are known). It is 0 for
+``"undetermined"``.
+
+Supporting evidence (reported, not used by the rule): AIC/BIC of the three models; mu_eff per
+magnetic ion against :func:`magfit.ions.candidate_ions`; a weak T^2 dependence of chi - CW(T) in
+the chi0-dominated part (enhanced Pauli, chi(T) = chi(0)[1 + b T^2]); the Stoner enhancement
+chi0 / chi_P(free electrons) when an electron density or Fermi energy is given, with
+chi_P = N_A mu_B^2 (3/2) / E_F per conduction electron (cgs; Ashcroft & Mermin ch. 31) and
+E_F = hbar^2 (3 pi^2 n)^(2/3) / (2 m_e).
+
+References
+----------
+H. Akaike, IEEE Trans. Autom. Control 19, 716 (1974); G. Schwarz, Ann. Stat. 6, 461 (1978);
+N. W. Ashcroft and N. D. Mermin, *Solid State Physics* (1976) ch. 31 (Pauli, Curie);
+S. Blundell, *Magnetism in Condensed Matter* (OUP 2001) ch. 5 and 7 (Stoner enhancement).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import constants as sc
+from scipy import stats
+
+from .chit import ChiT
+from .errors import FitError, MagfitError
+from .units import MU_B_ERG_G, N_A, curie_from_mu_eff
+
+__all__ = [
+    "classify",
+    "Classification",
+    "pauli_free_electron_emu_mol",
+    "fermi_energy_eV",
+    "LABELS",
+    "ALPHA",
+    "F_LOCALIZED",
+    "F_ITINERANT",
+    "SIGMA_F_MAX",
+    "Z_BOUND",
+    "THETA_DEGENERATE",
+    "MU_EFF_MAX",
+    "FLAT_VARIATION",
+    "DEGENERATE_CONFIDENCE",
+    "MIN_POINTS",
+    "MIN_DISTINCT_T",
+]
+
+LABELS = ("localized", "itinerant", "mixed", "undetermined")
+
+#: significance level of the F-tests: a term is "needed" when p < ALPHA (1 % false alarms; with
+#: tens of points, a real Curie term of a few % is far below this)
+ALPHA = 0.01
+#: f >= F_LOCALIZED -> localized: a Van Vleck/TIP term of ~1e-4 emu/mol next to an S = 1/2 Curie
+#: term at 300 K (1.25e-3 emu/mol) gives f ~ 0.93; 0.8 leaves room for that and for noise
+F_LOCALIZED = 0.8
+#: f <= F_ITINERANT -> itinerant: impurity Curie tails of metals are typically a few % of chi at
+#: room temperature; 0.2 keeps a factor-of-4 margin from the localized side
+F_ITINERANT = 0.2
+#: the Curie fraction is "not determined" when its standard error exceeds this
+SIGMA_F_MAX = 0.2
+#: flat data: the Curie-tail bound is f + Z_BOUND sigma_f (one-sided ~2.3 %)
+Z_BOUND = 2.0
+#: theta < -THETA_DEGENERATE * T_max: C/(T - theta) varies by < 2x over the window, so it cannot be
+#: told from a slowly varying background (a Curie-Weiss law needs T >~ 2|theta|, Blundell ch. 5)
+THETA_DEGENERATE = 1.0
+#: no Hund's-rules ion exceeds 10.65 mu_B (Dy3+); a larger "moment" from a degenerate fit is no ion
+MU_EFF_MAX = 12.0
+#: degenerate Curie-Weiss term: chi counts as "weakly T dependent" when the fitted curve changes by
+#: less than this fraction of its mean over the window (Pd: ~10 % between 2 K and 300 K)
+FLAT_VARIATION = 0.3
+#: confidence of an itinerant verdict that rests on excluding a Curie law, not on a fit of one
+DEGENERATE_CONFIDENCE = 0.5
+#: residual sum of squares below this fraction of sum(chi^2) (rms ~1e-9 relative) is round-off:
+#: noise-free data, whose parameter covariance is 0/0
+EXACT_REL = 1e-18
+#: minimum finite points and distinct temperatures for any verdict (3 parameters + F-test dof)
+MIN_POINTS = 8
+MIN_DISTINCT_T = 5
+#: T^2 evidence: points where CW(T) is below this share of chi count as chi0-dominated
+CHI0_DOMINATED = 0.5
+#: T^2 evidence: b T_max^2 below this is "weak" (enhanced Pauli; Pd changes by ~10 % up to 80 K)
+T2_WEAK = 0.3
+
+
+# ============================================================================ free electrons
+def fermi_energy_eV(electron_density_cm3: float) -> float:
+    """Free-electron Fermi energy E_F = hbar^2 (3 pi^2 n)^(2/3) / (2 m_e), in eV.
+
+    Parameters
+    ----------
+    electron_density_cm3 : float
+        Conduction-electron density n in cm^-3 (Na: 2.65e22 -> 3.24 eV, Ashcroft & Mermin Table 2.1).
+
+    Returns
+    -------
+    float
+    """
+    n_m3 = float(electron_density_cm3) * 1e6
+    if not math.isfinite(n_m3) or n_m3 <= 0:
+        raise MagfitError(
+            f"electron_density_cm3={electron_density_cm3!r} must be a positive density in cm^-3"
+        )
+    e_f = sc.hbar**2 * (3.0 * math.pi**2 * n_m3) ** (2.0 / 3.0) / (2.0 * sc.m_e)
+    return e_f / sc.e
+
+
+_fermi_energy_from_density = fermi_energy_eV
+
+
+def pauli_free_electron_emu_mol(fermi_energy_eV: float, electrons_per_formula_unit: float = 1.0) -> float:
+    """Free-electron Pauli susceptibility per mole of formula units (cgs-emu).
+
+    chi_P = N_A mu_B^2 g(E_F) per atom = N_A mu_B^2 (3/2) Z / E_F for Z conduction electrons per
+    formula unit (g(E_F) = 3 Z / (2 E_F), both spins). Na (E_F = 3.24 eV): 1.50e-5 emu/mol.
+
+    Parameters
+    ----------
+    fermi_energy_eV : float
+        Fermi energy in eV.
+    electrons_per_formula_unit : float
+        Conduction electrons per formula unit Z.
+
+    Returns
+    -------
+    float
+        chi_P in emu/mol.
+
+    References
+    ----------
+    Ashcroft & Mermin, *Solid State Physics*, eq. 31.69; /work/shared/PHYSICS.md d.
+    """
+    ef = float(fermi_energy_eV)
+    if not math.isfinite(ef) or ef <= 0:
+        raise MagfitError(f"fermi_energy_eV={fermi_energy_eV!r} must be positive (eV)")
+    ef_erg = ef * sc.e * 1e7
+    return N_A * MU_B_ERG_G**2 * 1.5 * float(electrons_per_formula_unit) / ef_erg
+
+
+# ============================================================================ result
+@dataclass(frozen=True, eq=False)
+class Classification:
+    """Verdict of :func:`classify`.
+
+    Attributes
+    ----------
+    label : str
+        ``"localized"``, ``"itinerant"``, ``"mixed"`` or ``"undetermined"``.
+    confidence : float
+        0..1 (see :mod:`magfit.classify`); 0 for ``"undetermined"``.
+    evidence : pandas.DataFrame
+        Columns quantity, value, threshold, supports, note -- one row per piece of evidence.
+    explanation : str
+        Plain-language reasoning.
+    reasons : list[str]
+        Short reasons (why undetermined, points dropped, ...).
+    curie_fraction, curie_fraction_err : float
+        f and its standard error (NaN when not computed).
+    p_curie, p_chi0 : float
+        F-test p-values (M0 -> M2, M1 -> M2).
+    models : pandas.DataFrame
+        One row per model: name, n_params, rss, aic, bic, and the parameters.
+    mu_eff, mu_eff_err : float
+        From the Curie-Weiss + chi0 fit, per magnetic ion (``n_ions``).
+    theta_K, C_emu_K_mol, chi0_emu_mol : float
+        Fit parameters (with ``*_err``).
+    candidates : pandas.DataFrame
+        Hund's-rules candidate ions for mu_eff (empty when not applicable).
+    impurity_fraction, impurity_fraction_err : float
+        Curie tail as a fraction of S = ``impurity_spin`` moments per mole of ``per``.
+    stoner_enhancement : float
+        chi0 / chi_P(free electrons) when a density or Fermi energy was given, else NaN.
+    fit : CurieWeissFit or None
+        The Curie-Weiss + chi0 fit used.
+    """
+
+    label: str
+    confidence: float
+    evidence: pd.DataFrame
+    explanation: str
+    reasons: list[str] = field(default_factory=list)
+    curie_fraction: float = float("nan")
+    curie_fraction_err: float = float("nan")
+    p_curie: float = float("nan")
+    p_chi0: float = float("nan")
+    models: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mu_eff: float = float("nan")
+    mu_eff_err: float = float("nan")
+    theta_K: float = float("nan")
+    theta_K_err: float = float("nan")
+    C_emu_K_mol: float = float("nan")
+    C_emu_K_mol_err: float = float("nan")
+    chi0_emu_mol: float = float("nan")
+    chi0_emu_mol_err: float = float("nan")
+    n_ions: float = 1.0
+    per: str = ""
+    candidates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    impurity_fraction: float = float("nan")
+    impurity_fraction_err: float = float("nan")
+    impurity_spin: float = 0.5
+    stoner_enhancement: float = float("nan")
+    chi_pauli_free_emu_mol: float = float("nan")
+    fit: Any = None
+
+    def summary(self) -> str:
+        """Verdict, confidence, explanation and the evidence table as text."""
+        head = f"{self.label} (confidence {self.confidence:.2f})"
+        ev = self.evidence.to_string(index=False, max_colwidth=60) if len(self.evidence) else "(no evidence)"
+        return f"{head}\n{self.explanation}\n\n{ev}"
+
+    def top_candidates(self, k: int = 3) -> list[dict[str, Any]]:
+        """The best ``k`` candidate ions as ``{"ion", "mu_eff_expected", "n_sigma"}`` records."""
+        if self.candidates is None or self.candidates.empty:
+            return []
+        out = []
+        for _, r in self.candidates.head(k).iterrows():
+            out.append({"ion": str(r["ion"]), "mu_eff_expected": float(r["mu_eff_expected"]),
+                        "n_sigma": float(r["n_sigma"]), "n_sigma_expected": float(r["n_sigma_expected"])})
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict: label, confidence, explanation, numbers, evidence rows, candidates."""
+        d = {
+            "label": self.label, "confidence": self.confidence, "explanation": self.explanation,
+            "reasons": list(self.reasons),
+            "curie_fraction": self.curie_fraction, "curie_fraction_err": self.curie_fraction_err,
+            "p_curie": self.p_curie, "p_chi0": self.p_chi0,
+            "mu_eff": self.mu_eff, "mu_eff_err": self.mu_eff_err, "theta_K": self.theta_K,
+            "theta_K_err": self.theta_K_err, "C_emu_K_mol": self.C_emu_K_mol,
+            "C_emu_K_mol_err": self.C_emu_K_mol_err, "chi0_emu_mol": self.chi0_emu_mol,
+            "chi0_emu_mol_err": self.chi0_emu_mol_err, "n_ions": self.n_ions, "per": self.per,
+            "impurity_fraction": self.impurity_fraction, "impurity_fraction_err": self.impurity_fraction_err,
+            "impurity_spin": self.impurity_spin, "stoner_enhancement": self.stoner_enhancement,
+            "chi_pauli_free_emu_mol": self.chi_pauli_free_emu_mol,
+            "candidates": self.top_candidates(3),
+            "evidence": self.evidence.to_dict(orient="records"),
+            "models": self.models.to_dict(orient="records"),
+        }
+        return _json_safe(d)
+
+
+def _json_safe(obj):
+    if isinstance(obj, dict):
+        return {str(k): _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_safe(v) for v in obj]
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        v = float(obj)
+        return v if math.isfinite(v) else None
+    if obj is None or isinstance(obj, str):
+        return obj
+    return str(obj)
+
+
+# ============================================================================ helpers
+_EV_COLUMNS = ["quantity", "value", "threshold", "supports", "note"]
+
+
+class _Evidence:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, quantity: str, value, threshold, supports: str, note: str = "") -> None:
+        self.rows.append({"quantity": quantity, "value": value, "threshold": threshold,
+                          "supports": supports, "note": note})
+
+    def frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.rows, columns=_EV_COLUMNS)
+        # mixed numbers/text in one column: keep them as objects
+        return df.astype({"value": object, "threshold": object})
+
+
+def _undetermined(reasons: list[str], ev: _Evidence, **numbers) -> Classification:
+    text = "Undetermined: " + " ".join(r if r.endswith(".") else r + "." for r in reasons)
+    return Classification(label="undetermined", confidence=0.0, evidence=ev.frame(), explanation=text,
+                          reasons=list(reasons), **numbers)
+
+
+def _phi(z: float) -> float:
+    if not math.isfinite(z):
+        return 1.0 if z > 0 else 0.0
+    return float(stats.norm.cdf(z))
+
+
+def _ftest(rss_small: float, k_small: int, rss_big: float, k_big: int, n: int) -> tuple[float, float]:
+    """F statistic and p-value for nested least-squares models (big contains small)."""
+    dfn, dfd = k_big - k_small, n - k_big
+    if dfd <= 0:
+        return float("nan"), float("nan")
+    if rss_big <= 0:
+        return (float("inf"), 0.0) if rss_small > 0 else (0.0, 1.0)
+    fstat = max((rss_small - rss_big) / dfn, 0.0) / (rss_big / dfd)
+    return float(fstat), float(stats.f.sf(fstat, dfn, dfd))
+
+
+def _ic(rss: float, n: int, k: int) -> tuple[float, float]:
+    """AIC and BIC for least squares: n ln(RSS/n) + 2k, n ln(RSS/n) + k ln n (as lmfit)."""
+    r = max(rss, np.finfo(float).tiny)
+    base = n * math.log(r / n)
+    return base + 2 * k, base + k * math.log(n)
+
+
+def _provenance_formula(chi: ChiT) -> str | None:
+    """The sample formula recorded by Measurement.susceptibility(), if any."""
+    sample = chi.provenance.get("sample") if isinstance(chi.provenance, dict) else None
+    f = sample.get("formula") if isinstance(sample, dict) else None
+    return f if isinstance(f, str) and f.strip() else None
+
+
+def _n_ions_for(chi: ChiT, n_ions: float | None, formula: str | None) -> tuple[float, str, str | None]:
+    """(n_ions, what mu_eff is per, element restriction for candidates).
+
+    Default: 1 when chi is per ion; else the count of the formula's only d/f element (e.g. 2 for
+    Gd2(SO4)3(H2O)8); with several d/f elements (CePd3) mu_eff stays per formula unit.
+    """
+    per = chi.per or "formula unit"
+    per_is_ion = per.strip().lower() not in ("formula unit", "f.u.", "fu", "")
+    if n_ions is not None:
+        return float(n_ions), "magnetic ion", None
+    if per_is_ion:
+        return 1.0, f"{per} ion", per
+    if formula:
+        try:
+            import periodictable
+
+            from .ions import _block
+            atoms = periodictable.formula(formula).atoms
+        except Exception:  # noqa: BLE001 - a bad formula only loses the per-ion normalisation
+            atoms = {}
+        counts = {}
+        for el, k in atoms.items():
+            try:
+                _block(el.number, el.symbol)
+            except MagfitError:
+                continue
+            counts[el.symbol] = float(k)
+        if len(counts) == 1:
+            (sym, k), = counts.items()
+            return k, f"{sym} ion ({k:g} per formula unit)", None
+    return 1.0, "formula unit (n_ions unknown)", None
+
+
+def _quiet(func, *args, **kwargs):
+    """Call a fit with asteval's sqrt-of-negative warnings (mu_eff of C < 0) silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.filterwarnings("ignore", message=".*std_dev==0.*", category=UserWarning)
+        with np.errstate(all="ignore"):
+            return func(*args, **kwargs)
+
+
+def _paramagnetic_window(chi: ChiT, tmin: float | None, tmax: float | None) -> tuple[float | None,
+                                                                                  float | None, str]:
+    """The widest window above any ordering feature (magfit.window.ordering_features).
+
+    The regime is judged from the temperature dependence over the whole paramagnetic range, so
+    the window is wider than the Curie-Weiss window of fit_curie_weiss (which also drops
+    short-range-order curvature): T_min = ORDER_MARGIN x T_order, or the lowest temperature.
+    """
+    from . import window as W
+
+    if tmin is not None:
+        return tmin, tmax, f"user window tmin={tmin:g} K" + (f", tmax={tmax:g} K" if tmax is not None else "")
+    t, y = chi.temperature_K, chi.chi_emu_mol
+    e = chi.chi_err_emu_mol
+    m = np.isfinite(t) & np.isfinite(y) & (t > 0)
+    if tmax is not None:
+        m &= t <= tmax
+    order = np.argsort(t[m], kind="stable")
+    ts, ys = t[m][order], y[m][order]
+    es = None if e is None else e[m][order]
+    if es is not None and not np.all(np.isfinite(es) & (es > 0)):
+        es = None
+    feats = W.ordering_features(ts, ys, es)
+    if not feats:
+        lo_all = None if ts.size == 0 else float(ts.min())
+        return lo_all, tmax, "whole paramagnetic range (no ordering feature)"
+    t_order = max(ft["temperature_K"] for ft in feats)
+    lo = W.ORDER_MARGIN * t_order
+    if np.sum(ts >= lo) < MIN_POINTS:
+        above = ts[ts > t_order]
+        lo = float(above.min()) if above.size else lo
+    kinds = ", ".join(f"{ft['kind']} at {ft['temperature_K']:.4g} K" for ft in feats)
+    return lo, tmax, f"paramagnetic range above {lo:.4g} K ({kinds} excluded)"
+
+
+def _fit_constant(t, y, w):
+    """M0 (Pauli / TIP) with magfit.models.PauliModel on the window; returns (chi0, err, rss)."""
+    from .models import PauliModel
+
+    model = PauliModel()
+    params = model.guess(y, temperature_K=t, weights=w)
+    res = _quiet(model.fit, y, params, temperature_K=t, weights=w)
+    p = res.params["chi0"]
+    resid = (y - res.best_fit) * (1.0 if w is None else w)
+    return float(p.value), float(p.stderr) if p.stderr is not None else float("nan"), float(np.sum(resid**2))
+
+
+def _fit_curie_tip(t, y, w, t_ref):
+    """Curie (theta = 0) + chi0 with magfit.models; returns (f, sigma_f) of the Curie share at t_ref."""
+    from .models import CurieModel, TIPModel
+
+    model = CurieModel() + TIPModel()
+    params = model.make_params(C=0.0, chi0=float(np.median(y)))
+    res = _quiet(model.fit, y, params, temperature_K=t, weights=w)
+    try:
+        uv = res.uvars
+        c, k = uv["C"], uv["chi0"]
+    except Exception:  # noqa: BLE001 - no covariance: no bound
+        return float("nan"), float("nan")
+    if k.nominal_value <= 0:
+        return 1.0, 0.0  # no positive T-independent part: nothing bounds the Curie share
+    cw = c / t_ref
+    f = cw / (cw + k)
+    return float(f.nominal_value), float(f.std_dev)
+
+
+def _local_moment_adequacy(t, y, w, rss_full: float) -> float:
+    """p-value of C/(T - theta) with -T_max <= theta < T_min (magfit.models) against the full model.
+
+    Large p: a local-moment Curie-Weiss law with a moderate theta describes the data as well as
+    C/(T - theta) + chi0, so local moments cannot be excluded.
+    """
+    from .models import CurieWeissModel
+
+    model = CurieWeissModel()
+    t_lo, t_hi = float(np.min(t)), float(np.max(t))
+    best = math.inf
+    for theta0 in (-0.5 * t_hi, 0.0, 0.5 * t_lo):
+        params = model.make_params(C=float(np.median(y * (t - theta0))), theta=theta0)
+        params["theta"].set(min=-THETA_DEGENERATE * t_hi, max=t_lo - 1e-9 * max(t_lo, 1.0))
+        try:
+            res = _quiet(model.fit, y, params, temperature_K=t, weights=w)
+        except (ValueError, ArithmeticError):
+            continue
+        resid = (y - res.best_fit) * (1.0 if w is None else w)
+        best = min(best, float(np.sum(resid**2)))
+    if not math.isfinite(best):
+        return float("nan")
+    return _ftest(best, 2, rss_full, 3, int(t.size))[1]
+
+
+def _t2_evidence(t, y, w, cw_part, chi0):
+    """chi - CW(T) = a (1 + b T^2) on the chi0-dominated points; returns (b T_max^2, z, n)."""
+    with np.errstate(all="ignore"):
+        share = np.abs(cw_part) / np.abs(y)
+    m = share < CHI0_DOMINATED
+    if m.sum() < MIN_DISTINCT_T or chi0 <= 0:
+        return float("nan"), float("nan"), int(m.sum())
+    x = t[m] ** 2
+    r = y[m] - cw_part[m]
+    ww = np.ones_like(r) if w is None else w[m]
+    a = np.column_stack([np.ones_like(x), x]) * ww[:, None]
+    try:
+        coef, _, rank, _ = np.linalg.lstsq(a, r * ww, rcond=None)
+    except np.linalg.LinAlgError:
+        return float("nan"), float("nan"), int(m.sum())
+    if rank < 2 or coef[0] <= 0:
+        return float("nan"), float("nan"), int(m.sum())
+    resid = r * ww - a @ coef
+    dof = max(m.sum() - 2, 1)
+    cov = np.linalg.pinv(a.T @ a) * float(np.sum(resid**2)) / dof
+    b = coef[1] / coef[0]
+    sb = math.sqrt(max(cov[1, 1], 0.0)) / coef[0]
+    tmax2 = float(np.max(t[m])) ** 2
+    return float(b * tmax2), float(b / sb) if sb > 0 else float("inf"), int(m.sum())
+
+
+# ============================================================================ main
+def classify(
+    chi_or_fit,
+    *,
+    n_ions: float | None = None,
+    formula: str | None = None,
+    impurity_spin: float = 0.5,
+    tmin: float | None = None,
+    tmax: float | None = None,
+    fermi_energy_eV: float | None = None,
+    electron_density_cm3: float | None = None,
+    electrons_per_formula_unit: float = 1.0,
+    alpha: float = ALPHA,
+) -> Classification:
+    """Classify chi(T) as localized, itinerant, mixed or undetermined, with the evidence.
+
+    The decision rule is in the :mod:`magfit.classify` module docstring (model comparison
+    M0: chi0, M1: C/(T - theta), M2: C/(T - theta) + chi0 on the Curie-Weiss window; F-tests;
+    the Curie fraction at T_max; thresholds :data:`ALPHA`, :data:`F_LOCALIZED`,
+    :data:`F_ITINERANT`, ...).
+
+    Parameters
+    ----------
+    chi_or_fit : ChiT or CurieWeissFit
+        The data (a Curie-Weiss + chi0 fit is made with :func:`magfit.fit_curie_weiss`, window
+        chosen automatically unless ``tmin``/``tmax`` are given), or an existing fit (its window
+        and weights are reused).
+    n_ions : float, optional
+        Magnetic ions per mole of ``chi.per`` (mu_eff per ion). Default: 1 when chi is per ion,
+        else the number of d/f atoms in ``formula``, else 1 (mu_eff per formula unit).
+    formula : str, optional
+        Chemical formula: restricts the candidate ions to its d/f elements.
+    impurity_spin : float
+        Spin of the impurities assumed for a Curie tail (g = 2): fraction = C / C(S).
+    tmin, tmax : float, optional
+        Window passed to :func:`magfit.fit_curie_weiss` (ignored when a fit is given).
+    fermi_energy_eV, electron_density_cm3 : float, optional
+        For the Stoner enhancement chi0 / chi_P(free electrons) (either one).
+    electrons_per_formula_unit : float
+        Conduction electrons per formula unit (for chi_P).
+    alpha : float
+        Significance level of the F-tests.
+
+    Returns
+    -------
+    Classification
+
+    Raises
+    ------
+    FitError
+        ``chi_or_fit`` is neither a ChiT nor a CurieWeissFit. Problems with the data never
+        raise: they give ``label="undetermined"`` with the reason.
+
+    Examples
+    --------
+    >>> import numpy as np, magfit
+    >>> t = np.linspace(2, 300, 60)
+    >>> magfit.classify(magfit.ChiT(t, 7.878 / (t + 0.5), per="Gd")).label
+    'localized'
+    >>> magfit.classify(magfit.ChiT(t, 3e-4 + 1.9e-3 / (t + 1.0))).label
+    'itinerant'
+    """
+    from .fitting import CurieWeissFit, fit_curie_weiss
+
+    ev = _Evidence()
+    reasons: list[str] = []
+    if isinstance(chi_or_fit, CurieWeissFit):
+        given_fit = chi_or_fit
+        chi = given_fit.chi
+    elif isinstance(chi_or_fit, ChiT):
+        given_fit = None
+        chi = chi_or_fit
+    else:
+        raise FitError(f"classify needs a magfit.ChiT or a CurieWeissFit, got {type(chi_or_fit).__name__}")
+
+    formula = formula or _provenance_formula(chi)
+    n_ions_f, per_text, per_element = _n_ions_for(chi, n_ions if given_fit is None else given_fit.n_ions,
+                                                  formula)
+    numbers: dict[str, Any] = {"n_ions": n_ions_f, "per": per_text, "impurity_spin": float(impurity_spin)}
+
+    # ---- 0. data sufficiency
+    t_raw, y_raw = chi.temperature_K, chi.chi_emu_mol
+    finite = np.isfinite(t_raw) & np.isfinite(y_raw) & (t_raw > 0)
+    n_bad = int(finite.size - finite.sum())
+    if n_bad:
+        reasons.append(f"{n_bad} of {finite.size} points dropped (non-finite T or chi, or T <= 0)")
+    n_ok = int(finite.sum())
+    n_distinct = int(np.unique(t_raw[finite]).size)
+    ev.add("finite points", n_ok, f">= {MIN_POINTS}", "neither", f"{n_distinct} distinct temperatures")
+    if n_ok < MIN_POINTS or n_distinct < MIN_DISTINCT_T:
+        reasons.insert(0, f"only {n_ok} usable points at {n_distinct} distinct temperatures; at least "
+                          f"{MIN_POINTS} points at {MIN_DISTINCT_T} temperatures are needed to compare "
+                          "a 3-parameter model with simpler ones")
+        return _undetermined(reasons, ev, **numbers)
+
+    # ---- the three models on one window
+    try:
+        if given_fit is not None and given_fit.fit_chi0:
+            fit2 = given_fit
+        else:
+            if given_fit is not None:
+                lo, hi, why = given_fit.tmin_K, given_fit.tmax_K, "window of the given fit"
+            else:
+                lo, hi, why = _paramagnetic_window(chi, tmin, tmax)
+            fit2 = _quiet(fit_curie_weiss, chi, tmin=lo, tmax=hi, chi0=True, n_ions=n_ions_f, scan=False)
+        if given_fit is None:
+            window_reason = why
+        else:
+            window_reason = f"window of the given fit ({given_fit.window_reason})"
+        win = fit2.window_chi
+        t, y = win.temperature_K, win.chi_emu_mol
+        w = fit2.result.weights
+        w = None if w is None else np.asarray(w, dtype=float)
+        fit1 = _quiet(fit_curie_weiss, chi, tmin=fit2.tmin_K, tmax=fit2.tmax_K, chi0=False,
+                      n_ions=n_ions_f, scan=False)
+        chi0_m0, chi0_m0_err, rss0 = _fit_constant(t, y, w)
+    except (MagfitError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+        reasons.insert(0, f"the Curie-Weiss fit failed ({exc})")
+        return _undetermined(reasons, ev, **numbers)
+
+    n = int(t.size)
+    ww = np.ones(n) if w is None else w
+    rss2 = float(np.sum(((y - fit2.eval(t)) * ww) ** 2))
+    rss1 = float(np.sum(((y - fit1.eval(t)) * ww) ** 2))
+    # noise-free data: a floor at round-off keeps the F statistics finite
+    floor = float(np.sum((y * ww) ** 2)) * 1e-26
+    rss0, rss1, rss2 = max(rss0, floor), max(rss1, floor), max(rss2, floor)
+    if fit2.n_points < MIN_POINTS:
+        reasons.append(f"the Curie-Weiss window has only {fit2.n_points} points")
+    models = []
+    for name, k, rss, pars in (
+        ("chi0 (Pauli/TIP)", 1, rss0, {"chi0_emu_mol": chi0_m0}),
+        ("C/(T-theta)", 2, rss1, {"C_emu_K_mol": fit1.C.nominal_value,
+                                  "theta_K": fit1.theta_K.nominal_value}),
+        ("C/(T-theta)+chi0", 3, rss2, {"C_emu_K_mol": fit2.C.nominal_value,
+                                       "theta_K": fit2.theta_K.nominal_value,
+                                       "chi0_emu_mol": fit2.chi0.nominal_value}),
+    ):
+        aic, bic = _ic(rss, n, k)
+        models.append({"model": name, "n_params": k, "rss": rss, "aic": aic, "bic": bic, **pars})
+    models_df = pd.DataFrame(models)
+    f_curie, p_curie = _ftest(rss0, 1, rss2, 3, n)
+    f_chi0, p_chi0 = _ftest(rss1, 2, rss2, 3, n)
+    best_aic = str(models_df.loc[models_df["aic"].idxmin(), "model"])
+    best_bic = str(models_df.loc[models_df["bic"].idxmin(), "model"])
+
+    C_u, th_u, c0_u, mu_u = fit2.C, fit2.theta_K, fit2.chi0, fit2.mu_eff
+    t_hi = float(np.max(t))
+    theta = float(th_u.nominal_value)
+    numbers.update(
+        p_curie=p_curie, p_chi0=p_chi0, models=models_df, fit=fit2,
+        mu_eff=float(mu_u.nominal_value), mu_eff_err=float(mu_u.std_dev),
+        theta_K=theta, theta_K_err=float(th_u.std_dev),
+        C_emu_K_mol=float(C_u.nominal_value), C_emu_K_mol_err=float(C_u.std_dev),
+        chi0_emu_mol=float(c0_u.nominal_value), chi0_emu_mol_err=float(c0_u.std_dev),
+    )
+    ev.add("window", f"{fit2.tmin_K:.4g}-{t_hi:.4g} K, {n} points", "", "neither", window_reason)
+    ev.add("F-test: Curie term needed (chi0 -> CW+chi0)", p_curie, f"p < {alpha:g}",
+           "localized" if p_curie < alpha else "itinerant", f"F = {f_curie:.4g}")
+    ev.add("F-test: chi0 term needed (CW -> CW+chi0)", p_chi0, f"p < {alpha:g}",
+           "itinerant" if p_chi0 < alpha else "localized", f"F = {f_chi0:.4g}")
+    ev.add("lowest AIC", best_aic, "", _model_supports(best_aic),
+           "; ".join(f"{m['model']}: {m['aic']:.1f}" for m in models))
+    ev.add("lowest BIC", best_bic, "", _model_supports(best_bic),
+           "; ".join(f"{m['model']}: {m['bic']:.1f}" for m in models))
+
+    # ---- Curie fraction at T_max (correlated uncertainties)
+    cw_hi = C_u / (t_hi - th_u)
+    chi0_para = c0_u if c0_u.nominal_value > 0 else 0.0
+    f_u = cw_hi / (cw_hi + chi0_para) if cw_hi.nominal_value != 0 or c0_u.nominal_value > 0 else None
+    if f_u is None or not math.isfinite(float(getattr(f_u, "nominal_value", f_u))):
+        f, sf = float("nan"), float("nan")
+    elif hasattr(f_u, "std_dev"):
+        f, sf = float(f_u.nominal_value), float(f_u.std_dev)
+    else:
+        f, sf = float(f_u), 0.0
+    if math.isfinite(f) and not math.isfinite(sf) and rss2 <= EXACT_REL * float(np.sum((y * ww) ** 2)):
+        sf = 0.0  # noise-free data: the covariance is 0/0, the fraction is exact
+    numbers.update(curie_fraction=f, curie_fraction_err=sf)
+    ev.add("Curie fraction f at T_max", f, f">= {F_LOCALIZED} localized, <= {F_ITINERANT} itinerant",
+           _f_supports(f), f"+/- {sf:.2g}; CW(T_max) / (CW(T_max) + max(chi0, 0)) at {t_hi:.4g} K")
+    ev.add("chi0 (CW + chi0 fit)", float(c0_u.nominal_value), "> 0 Pauli-like",
+           "itinerant" if c0_u.nominal_value > 2 * _sd(c0_u) else "neither",
+           f"+/- {_sd(c0_u):.2g} emu/mol; negative = core diamagnetism")
+    ev.add("theta / T_max", theta / t_hi, f"> -{THETA_DEGENERATE:g}",
+           "neither" if theta > -THETA_DEGENERATE * t_hi else "itinerant",
+           f"theta = {theta:.4g} K; below -T_max the CW term is nearly constant over the window")
+
+    # ---- mu_eff vs Hund's rules
+    cands = _candidates(numbers["mu_eff"], numbers["mu_eff_err"], formula or per_element)
+    numbers["candidates"] = cands
+    mu = numbers["mu_eff"]
+    if math.isfinite(mu):
+        if cands.empty:
+            ev.add(f"mu_eff per {per_text}", mu, "a Hund's-rules ion within 3 sigma", "neither",
+                   "no ion consistent")
+        else:
+            best = cands.iloc[0]
+            ev.add(f"mu_eff per {per_text}", mu, "a Hund's-rules ion within 3 sigma", "localized",
+                   "candidates: " + ", ".join(f"{r['ion']} ({r['n_sigma_expected']:.1f} sigma)"
+                                              for _, r in cands.head(3).iterrows())
+                   + f"; best {best['ion']} expects {best['mu_eff_expected']:.2f}")
+
+    # ---- impurity concentration implied by the Curie term
+    c_imp = float(curie_from_mu_eff(2.0 * math.sqrt(impurity_spin * (impurity_spin + 1.0))))
+    imp = C_u / c_imp
+    numbers.update(impurity_fraction=float(imp.nominal_value), impurity_fraction_err=_sd(imp))
+
+    # ---- enhanced-Pauli signatures
+    cw_part = fit2.components(t)["curie_weiss"]
+    b_t2, z_t2, n_t2 = _t2_evidence(t, y, w, cw_part, float(c0_u.nominal_value))
+    if math.isfinite(b_t2):
+        weak = abs(b_t2) < T2_WEAK and abs(z_t2) > 3
+        ev.add("T^2 coefficient b T_max^2 of chi - CW (chi0-dominated points)", b_t2,
+               f"|.| < {T2_WEAK}, |z| > 3", "itinerant" if weak else "neither",
+               f"z = {z_t2:.3g} on {n_t2} points; enhanced Pauli: chi(T) = chi(0)(1 + b T^2)")
+    if fermi_energy_eV is not None or electron_density_cm3 is not None:
+        try:
+            ef = (float(fermi_energy_eV) if fermi_energy_eV is not None
+                  else _fermi_energy_from_density(electron_density_cm3))
+            chi_p = pauli_free_electron_emu_mol(ef, electrons_per_formula_unit)
+            stoner = float(c0_u.nominal_value) / chi_p
+            numbers.update(stoner_enhancement=stoner, chi_pauli_free_emu_mol=chi_p)
+            ev.add("Stoner enhancement chi0 / chi_P(free)", stoner, "> 1 enhanced Pauli",
+                   "itinerant" if stoner > 1 else "neither",
+                   f"chi_P = N_A mu_B^2 (3/2) Z / E_F = {chi_p:.3g} emu/mol (E_F = {ef:.3g} eV, "
+                   f"Z = {electrons_per_formula_unit:g}); Pd ~ 10")
+        except MagfitError as exc:
+            reasons.append(str(exc))
+
+    # ---- decision
+    return _decide(ev, reasons, numbers, f=f, sf=sf, p_curie=p_curie, p_chi0=p_chi0, alpha=alpha,
+                   theta=theta, t_hi=t_hi, t=t, y=y, w=w, chi0_mean=chi0_m0, chi0_mean_err=chi0_m0_err,
+                   cands=cands, per_text=per_text, mu=mu, rss2=rss2)
+
+
+def _sd(u) -> float:
+    s = float(getattr(u, "std_dev", 0.0))
+    return s if math.isfinite(s) else float("nan")
+
+
+def _model_supports(name: str) -> str:
+    return {"chi0 (Pauli/TIP)": "itinerant", "C/(T-theta)": "localized"}.get(name, "mixed")
+
+
+def _f_supports(f: float) -> str:
+    if not math.isfinite(f):
+        return "neither"
+    return "localized" if f >= F_LOCALIZED else "itinerant" if f <= F_ITINERANT else "mixed"
+
+
+def _candidates(mu: float, sigma: float, formula: str | None) -> pd.DataFrame:
+    from .ions import candidate_ions
+
+    if not math.isfinite(mu) or mu <= 0:
+        return pd.DataFrame()
+    try:
+        return candidate_ions(mu, sigma if math.isfinite(sigma) else 0.0, formula=formula, top=5)
+    except MagfitError:
+        return candidate_ions(mu, sigma if math.isfinite(sigma) else 0.0, top=5)
+
+
+def _decide(ev, reasons, numbers, *, f, sf, p_curie, p_chi0, alpha, theta, t_hi, t, y, w, chi0_mean,
+            chi0_mean_err, cands, per_text, mu, rss2) -> Classification:
+    def done(label: str, conf: float, text: str) -> Classification:
+        return Classification(label=label, confidence=float(min(max(conf, 0.0), 1.0)), evidence=ev.frame(),
+                              explanation=text, reasons=list(reasons), **numbers)
+
+    if not math.isfinite(p_curie):
+        reasons.insert(0, "the F-test could not be computed (too few points in the window)")
+        return _undetermined(reasons, ev, **numbers)
+
+    # 1. no significant Curie term
+    if p_curie > alpha:
+        f_b, sf_b = _fit_curie_tip(t, y, w, t_hi)
+        bound = f_b + Z_BOUND * sf_b if math.isfinite(f_b) and math.isfinite(sf_b) else float("inf")
+        ev.add("Curie-tail bound f + 2 sigma (Curie + chi0 fit)", bound, f"< {F_ITINERANT}",
+               "itinerant" if bound < F_ITINERANT else "neither", f"f = {f_b:.3g} +/- {sf_b:.2g}")
+        # without a significant Curie term theta is undetermined; report f of the theta = 0 fit
+        numbers.update(curie_fraction=f_b, curie_fraction_err=sf_b)
+        if chi0_mean <= 0 or not chi0_mean > 2 * (chi0_mean_err if math.isfinite(chi0_mean_err) else 0):
+            reasons.insert(0, f"chi is temperature independent within the noise (p_curie = {p_curie:.3g}) "
+                              f"and not positive (mean {chi0_mean:.3g} emu/mol): diamagnetic or empty, "
+                              "no paramagnetic moment to classify")
+            return _undetermined(reasons, ev, **numbers)
+        if bound < F_ITINERANT:
+            conf = _phi((F_ITINERANT - f_b) / sf_b if sf_b > 0 else math.inf)
+            text = (f"Itinerant (Pauli-like): chi is temperature independent within the noise -- adding a "
+                    f"Curie-Weiss term does not improve the fit (F-test p = {p_curie:.3g} > {alpha:g}); "
+                    "chi0 = "
+                    f"{chi0_mean:.3g} emu/mol, and a Curie tail larger than {100 * bound:.2g} % of chi at "
+                    f"{t_hi:.4g} K is excluded. (A Van Vleck paramagnet, e.g. Eu3+ or low-spin Co3+, is also "
+                    "temperature independent: check the compound.)")
+            return done("itinerant", conf, text)
+        reasons.insert(0, f"chi shows no significant temperature dependence (p_curie = {p_curie:.3g}) but "
+                          "the "
+                          f"noise could hide a Curie term of up to {100 * min(bound, 1.0):.3g} % of chi; "
+                          "measure over a wider temperature range or with less noise")
+        return _undetermined(reasons, ev, **numbers)
+
+    # 2. a Curie term is needed, but it is no Curie law: theta far below -T_max, or C <= 0
+    c_fit = numbers["C_emu_K_mol"]
+    if theta < -THETA_DEGENERATE * t_hi or not c_fit > 0:
+        p_local = _local_moment_adequacy(t, y, w, rss2)
+        model_chi = numbers["fit"].eval(t)
+        variation = float((model_chi.max() - model_chi.min()) / abs(np.mean(model_chi)))
+        ev.add("bounded Curie-Weiss (|theta| <= T_max, no chi0) adequate", p_local, f"p > {alpha:g}",
+               "localized" if p_local > alpha else "itinerant",
+               "F-test against C/(T-theta)+chi0; adequate = local moments cannot be excluded")
+        ev.add("relative variation of chi over the window", variation, f"< {FLAT_VARIATION}",
+               "itinerant" if variation < FLAT_VARIATION else "neither", "from the fitted curve")
+        what = (f"theta = {theta:.4g} K is below -T_max = {-t_hi:.4g} K" if c_fit > 0
+                else f"C = {c_fit:.3g} emu K/mol is not positive (chi rises with T)")
+        if (p_local < alpha and variation < FLAT_VARIATION and np.mean(model_chi) > 0
+                and (not c_fit > 0 or (math.isfinite(mu) and mu > MU_EFF_MAX))):
+            why = ("chi rises with temperature" if not c_fit > 0 else
+                   f"the implied mu_eff = {mu:.3g} mu_B per {per_text} exceeds any ion ({MU_EFF_MAX} mu_B)")
+            text = (f"Itinerant (exchange-enhanced Pauli-like): chi is positive and changes by only "
+                    f"{100 * variation:.3g} % over {numbers['fit'].tmin_K:.4g}-{t_hi:.4g} K; its temperature "
+                    f"dependence is no local-moment Curie law ({what}; {why}), and a Curie-Weiss law with "
+                    f"|theta| <= T_max is rejected (p = {p_local:.2g}).")
+            return done("itinerant", DEGENERATE_CONFIDENCE * (1.0 - p_local), text)
+        reasons.insert(0, f"chi depends on T (p_curie = {p_curie:.3g}) but not as a Curie law over this "
+                          "window "
+                          f"({what}), so C/(T - theta) acts as a slowly varying background: an exchange-"
+                          "enhanced Pauli paramagnet and local moments with strong antiferromagnetic "
+                          "exchange "
+                          "(or a too narrow window) cannot be told apart -- measure over a wider T range")
+        return _undetermined(reasons, ev, **numbers)
+
+    # 3. by the Curie fraction
+    if not math.isfinite(f) or not math.isfinite(sf) or sf > SIGMA_F_MAX:
+        reasons.insert(0, f"the Curie fraction is not determined (f = {f:.3g} +/- {sf:.2g}, limit "
+                          f"{SIGMA_F_MAX}): chi0 and the Curie-Weiss term are degenerate in this window")
+        return _undetermined(reasons, ev, **numbers)
+    sig = max(sf, 1e-12)
+    sure = 1.0 - p_curie
+    mu_txt = f"mu_eff = {mu:.3g} mu_B per {per_text}" if math.isfinite(mu) else "mu_eff undefined (C <= 0)"
+    cand_txt = ""
+    if not cands.empty:
+        cand_txt = " Consistent with " + ", ".join(
+            f"{r['ion']} ({r['mu_eff_expected']:.2f})" for _, r in cands.head(3).iterrows()) + "."
+    if f >= F_LOCALIZED:
+        conf = _phi((f - F_LOCALIZED) / sig) * sure
+        known_ions = "formula unit (n_ions unknown)" not in per_text
+        if known_ions and cands.empty:
+            conf *= 0.5
+            cand_txt = " No Hund's-rules ion matches this moment (check the mass, n_ions or the window)."
+        chi0_txt = ("chi0 is not needed" if p_chi0 > alpha
+                    else f"chi0 = {numbers['chi0_emu_mol']:.3g} emu/mol is a small correction")
+        text = (f"Localized moments: a Curie-Weiss term carries {100 * f:.3g} % (+/- {100 * sf:.2g}) of the "
+                f"paramagnetic chi at {t_hi:.4g} K (threshold {100 * F_LOCALIZED:.0f} %), the Curie term is "
+                f"highly significant (p = {p_curie:.2g}) and {chi0_txt}. {mu_txt}, theta = {theta:.3g} K."
+                + cand_txt)
+        return done("localized", conf, text)
+    if f <= F_ITINERANT:
+        conf = _phi((F_ITINERANT - f) / sig) * sure
+        imp, imp_err = numbers["impurity_fraction"], numbers["impurity_fraction_err"]
+        s = numbers["impurity_spin"]
+        text = (f"Itinerant with a Curie tail: chi is dominated by a temperature-independent (Pauli-like) "
+                "term "
+                f"chi0 = {numbers['chi0_emu_mol']:.3g} emu/mol; the Curie-Weiss part is {100 * f:.3g} % "
+                f"(+/- {100 * sf:.2g}) of chi at {t_hi:.4g} K (threshold {100 * F_ITINERANT:.0f} %). If the "
+                "tail "
+                f"comes from S = {_half(s)} impurities, their concentration is {100 * imp:.3g} % "
+                f"(+/- {100 * imp_err:.2g}) per mole of {numbers['per']}.")
+        ev.add(f"impurity concentration (S = {_half(s)} per mole)", imp, "", "itinerant",
+               f"+/- {imp_err:.2g}; C / C(S), C(S) = {curie_from_mu_eff(2 * math.sqrt(s * (s + 1))):.4g}")
+        return done("itinerant", conf, text)
+    conf = min(_phi((f - F_ITINERANT) / sig), _phi((F_LOCALIZED - f) / sig)) * sure
+    text = (f"Mixed: both a Curie-Weiss term and a temperature-independent term are needed (p_curie = "
+            f"{p_curie:.2g}, p_chi0 = {p_chi0:.2g}), and the Curie-Weiss part is {100 * f:.3g} % (+/- "
+            f"{100 * sf:.2g}) of chi at {t_hi:.4g} K, between {100 * F_ITINERANT:.0f} and "
+            f"{100 * F_LOCALIZED:.0f} %: local moments coexist with a sizeable Pauli/Van Vleck term "
+            f"(e.g. a Kondo or valence-fluctuating metal). {mu_txt}, chi0 = {numbers['chi0_emu_mol']:.3g} "
+            "emu/mol.")
+    return done("mixed", conf, text)
+
+
+def _half(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{int(round(2 * x))}/2"
+
