@@ -10,7 +10,8 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-from . import corrections, sample, simulate, units
+from . import batch, corrections, plot, report, sample, simulate, units
+from .batch import fit_many
 from .chit import ChiT
 from .errors import FitError, FormatError, MagfitError, SampleError, SimulationError, UnitsError
 from .fitting import CurieWeissFit, fit_curie_weiss
@@ -24,6 +25,10 @@ __all__ = [
     "__version__",
     "units",
     "simulate",
+    "plot",
+    "batch",
+    "report",
+    "fit_many",
     "ChiT",
     "MagfitError",
     "FormatError",

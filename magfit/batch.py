@@ -1,0 +1,535 @@
+"""Fit many files at once, on any :class:`concurrent.futures.Executor`.
+
+:func:`fit_many` reads each file, makes chi(T) with the per-file sample options, fits
+Curie-Weiss + chi0 and classifies the result, one row per file (or per requested segment).
+A file that fails does not stop the others: its row carries the error message.
+
+The work is done by :func:`analyse_file`, a top-level (picklable) function, so any executor
+works: serial (default for a few files), :class:`~concurrent.futures.ProcessPoolExecutor`
+(default for many), or a dask cluster through ``distributed.Client(...).get_executor()``.
+
+Per-file options (sample data the file headers lack) come from a dict, a DataFrame or a
+CSV/YAML file with a ``file`` column (a file name, a path, or a glob pattern such as
+``*.dat``; exact names win over patterns) and any of the columns in :data:`OPTION_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import fnmatch
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import MagfitError
+
+__all__ = ["fit_many", "analyse_file", "load_options", "options_for", "run_tasks", "FileResult",
+           "OPTION_COLUMNS", "SUMMARY_COLUMNS"]
+
+#: per-file option columns: name -> converter; the first group goes to
+#: Measurement.susceptibility(), tmin/tmax/chi0 to fit_curie_weiss(), sample names the row
+OPTION_COLUMNS: dict[str, Callable[[Any], Any]] = {}
+
+_SUSCEPTIBILITY_KEYS = ("formula", "mass_mg", "per_ion", "diamagnetic", "molar_mass_g_mol", "n_ions",
+                        "field_Oe", "segment", "holder", "header_conventions")
+_FIT_KEYS = ("tmin", "tmax", "chi0")
+
+#: the columns of the table fit_many returns, in order
+SUMMARY_COLUMNS = ["file", "sample", "segment", "per", "mu_eff", "mu_eff_err", "theta_K", "theta_K_err",
+                   "chi0_emu_mol", "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "tmin_K",
+                   "tmax_K", "n_points", "redchi", "label", "confidence", "flags", "error"]
+
+#: below this many files fit_many works serially by default (a process pool costs ~1 s to start)
+SERIAL_MAX_FILES = 8
+
+
+def _float(value: Any) -> float:
+    return float(value)
+
+
+def _str(value: Any) -> str:
+    return str(value).strip()
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in {"true", "yes", "1", "y"}:
+            return True
+        if low in {"false", "no", "0", "n"}:
+            return False
+        raise ValueError(f"not a yes/no value: {value!r}")
+    return bool(value)
+
+
+def _diamagnetic(value: Any) -> float | str:
+    if isinstance(value, str) and value.strip().lower() == "pascal":
+        return "pascal"
+    return float(value)
+
+
+def _segment(value: Any) -> int | str | list[int | str]:
+    """An int id, a label ("ZFC"), or several separated by ';' (one row each)."""
+    if isinstance(value, (list, tuple)):
+        return [_segment(v) for v in value]  # type: ignore[misc]
+    if isinstance(value, (int, np.integer)) or (isinstance(value, float) and float(value).is_integer()):
+        return int(value)
+    text = str(value).strip()
+    if ";" in text:
+        return [_segment(part) for part in text.split(";") if part.strip()]  # type: ignore[misc]
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+OPTION_COLUMNS.update({
+    "sample": _str,
+    "formula": _str,
+    "mass_mg": _float,
+    "per_ion": _str,
+    "diamagnetic": _diamagnetic,
+    "molar_mass_g_mol": _float,
+    "n_ions": _float,
+    "field_Oe": _float,
+    "segment": _segment,
+    "holder": _str,
+    "header_conventions": _bool,
+    "tmin": _float,
+    "tmax": _float,
+    "chi0": _bool,
+})
+
+
+# ----------------------------------------------------------------------------- options
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    try:
+        return bool(pd.isna(value)) if np.ndim(value) == 0 else False
+    except (TypeError, ValueError):
+        return False
+
+
+def _clean_record(record: Mapping[str, Any], where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        key = str(key).strip()
+        if key == "file" or _is_blank(value):
+            continue
+        if key not in OPTION_COLUMNS:
+            raise MagfitError(
+                f"{where}: unknown option column {key!r}; allowed: file, {', '.join(OPTION_COLUMNS)}")
+        try:
+            out[key] = OPTION_COLUMNS[key](value)
+        except (TypeError, ValueError) as exc:
+            raise MagfitError(f"{where}: option {key!r} has a bad value {value!r} ({exc})") from None
+    return out
+
+
+def load_options(options: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Per-file options as a list of (file name or glob pattern, {option: value}).
+
+    Parameters
+    ----------
+    options : None, dict, list of dict, DataFrame, or path to .csv / .yaml / .yml
+        dict: ``{"file.dat": {"formula": "Na1.9IrO3", "per_ion": "Ir"}, "*.dat": {...}}``.
+        Records / tables: one row per file with a ``file`` column plus option columns
+        (:data:`OPTION_COLUMNS`); blank cells mean "not given". A YAML file holds either form.
+
+    Returns
+    -------
+    list of (pattern, options), in the order given.
+
+    Raises
+    ------
+    MagfitError
+        Unknown column, bad value (naming the row and column), unreadable file.
+    """
+    if options is None:
+        return []
+    if isinstance(options, (str, os.PathLike)):
+        path = Path(options)
+        if path.is_dir():
+            raise MagfitError(f"options file {path} is a folder; give a .csv, .yaml or .yml file")
+        if not path.is_file():
+            raise MagfitError(f"options file {path} does not exist")
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            try:
+                table = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+            except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+                raise MagfitError(f"options file {path}: cannot read as CSV ({exc})") from None
+            return _from_records(table.to_dict("records"), str(path), header_line=True)
+        if suffix in {".yaml", ".yml"}:
+            import yaml
+
+            try:
+                loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                raise MagfitError(f"options file {path}: invalid YAML ({exc})") from None
+            if isinstance(loaded, Mapping) and "files" in loaded and len(loaded) == 1:
+                loaded = loaded["files"]
+            return load_options_from_object(loaded, str(path))
+        raise MagfitError(
+            f"options file {path}: use a .csv, .yaml or .yml file (got {suffix or 'no suffix'})")
+    return load_options_from_object(options, "options")
+
+
+def load_options_from_object(options: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """:func:`load_options` for an in-memory dict, list of records or DataFrame."""
+    if options is None:
+        return []
+    if isinstance(options, pd.DataFrame):
+        return _from_records(options.to_dict("records"), where, header_line=True)
+    if isinstance(options, Mapping):
+        out = []
+        for name, record in options.items():
+            if not isinstance(record, Mapping):
+                raise MagfitError(f"{where}: options for {name!r} must be a mapping of option -> value, "
+                                  f"got {type(record).__name__}")
+            out.append((str(name), _clean_record(record, f"{where}, file {name!r}")))
+        return out
+    if isinstance(options, Sequence) and not isinstance(options, (str, bytes)):
+        return _from_records(list(options), where, header_line=False)
+    raise MagfitError(f"{where}: options must be a dict, a list of records, a DataFrame or a CSV/YAML path, "
+                      f"got {type(options).__name__}")
+
+
+def _from_records(records: list[Any], where: str, header_line: bool) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for i, record in enumerate(records):
+        row = f"row {i + 2}" if header_line else f"record {i + 1}"
+        if not isinstance(record, Mapping) or _is_blank(record.get("file")):
+            raise MagfitError(f"{where}, {row}: every row needs a 'file' (name, path or glob pattern)")
+        out.append((str(record["file"]).strip(), _clean_record(record, f"{where}, {row}")))
+    return out
+
+
+def _has_glob(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[")
+
+
+def options_for(path: str | os.PathLike, table: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The options that apply to ``path``: glob-pattern rows first (in order), then exact ones.
+
+    A row matches when its ``file`` equals the path, its name, or (for patterns) matches either
+    by :func:`fnmatch.fnmatch`.
+    """
+    p = Path(path)
+    candidates = {str(path), p.name, p.as_posix()}
+    merged: dict[str, Any] = {}
+    for pattern, opts in table:
+        if _has_glob(pattern) and any(fnmatch.fnmatch(c, pattern) for c in candidates):
+            merged.update(opts)
+    for pattern, opts in table:
+        if not _has_glob(pattern) and (pattern in candidates or Path(pattern).name == p.name
+                                       and Path(pattern).resolve() == p.resolve()):
+            merged.update(opts)
+    return merged
+
+
+def unmatched_options(paths: Iterable[str | os.PathLike],
+                      table: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Option rows (file names, not patterns) that match none of ``paths`` -- probably typos."""
+    names = set()
+    for path in paths:
+        p = Path(path)
+        names |= {str(path), p.name, p.as_posix()}
+    return [pattern for pattern, _ in table if not _has_glob(pattern) and pattern not in names]
+
+
+# ----------------------------------------------------------------------------- one file
+@dataclass
+class FileResult:
+    """What :func:`analyse_file` found for one file and segment.
+
+    ``row`` is the summary row (keys :data:`SUMMARY_COLUMNS`); ``fit`` and ``classification``
+    are the full objects (None when that step failed, ``error`` then says why).
+    """
+
+    row: dict[str, Any]
+    fit: Any = None
+    classification: Any = None
+    chi: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def error(self) -> str | None:
+        return self.row.get("error")
+
+
+def _nominal_std(value: Any) -> tuple[float, float]:
+    if value is None:
+        return float("nan"), float("nan")
+    if hasattr(value, "nominal_value"):
+        return float(value.nominal_value), float(value.std_dev)
+    return float(value), float("nan")
+
+
+def _sample_name(measurement: Any, path: Path) -> str:
+    """Sample name: header SAMPLE_MATERIAL (MPMS3/PPMS) or NAME (MPMS-XL), else the file stem."""
+    header = getattr(measurement, "header", {}) or {}
+    for key in ("SAMPLE_MATERIAL", "NAME"):
+        value = str(header.get(key, "")).strip()
+        if value:
+            return value
+    return path.stem
+
+
+def _empty_row(path: str, sample: str, segment: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {col: np.nan for col in SUMMARY_COLUMNS}
+    row.update(file=str(path), sample=sample, segment="" if segment is None else str(segment), per="",
+               label="", flags="", error=None)
+    return row
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or repr(exc)
+    return text if isinstance(exc, MagfitError) else f"{type(exc).__name__}: {text}"
+
+
+def analyse_file(path: str | os.PathLike, options: Mapping[str, Any] | None = None,
+                 fit_options: Mapping[str, Any] | None = None) -> list[FileResult]:
+    """Read, convert, fit and classify one file; never raises for a bad file.
+
+    Parameters
+    ----------
+    path : str or path
+        A data file any magfit loader reads.
+    options : dict, optional
+        Per-file options (:data:`OPTION_COLUMNS`): sample description for
+        :meth:`Measurement.susceptibility`, ``tmin``/``tmax``/``chi0`` for the fit, ``sample``
+        for the row's name. ``segment`` may be a list: one result per segment.
+    fit_options : dict, optional
+        Keyword arguments for :func:`magfit.fit_curie_weiss` common to all files (per-file
+        ``tmin``/``tmax``/``chi0`` win).
+
+    Returns
+    -------
+    list of FileResult, one per segment; a failure is a result whose ``row["error"]`` says
+    which step failed and why.
+    """
+    import magfit
+
+    opts = dict(options or {})
+    path = Path(path)
+    sample = opts.pop("sample", None)
+    segments = opts.get("segment")
+    seg_list = segments if isinstance(segments, list) else [segments]
+    try:
+        measurement = magfit.read(path)
+    except Exception as exc:  # noqa: BLE001 - a bad file must not stop the batch
+        row = _empty_row(str(path), sample or path.stem, segments)
+        row["error"] = f"read: {_describe(exc)}"
+        return [FileResult(row)]
+    results = []
+    for seg in seg_list:
+        results.append(_analyse_segment(magfit, measurement, path, opts, seg, sample, fit_options))
+    return results
+
+
+def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, Any], segment: Any,
+                     sample: str | None, fit_options: Mapping[str, Any] | None) -> FileResult:
+    sus_kw = {k: opts[k] for k in _SUSCEPTIBILITY_KEYS if k in opts}
+    if segment is None:
+        sus_kw.pop("segment", None)
+    else:
+        sus_kw["segment"] = segment
+    fit_kw = dict(fit_options or {})
+    fit_kw.update({k: opts[k] for k in _FIT_KEYS if k in opts})
+    row = _empty_row(str(path), sample or _sample_name(measurement, path), segment)
+    result = FileResult(row)
+    step = "susceptibility"
+    try:
+        chi = measurement.susceptibility(**sus_kw)
+        result.chi = chi
+        row["per"] = getattr(chi, "per", "")
+        step = "fit"
+        fit = magfit.fit_curie_weiss(chi, **fit_kw)
+        result.fit = fit
+        _fill_fit(row, fit)
+    except Exception as exc:  # noqa: BLE001 - recorded in the row
+        row["error"] = f"{step}: {_describe(exc)}"
+        return result
+    classify = getattr(magfit, "classify", None)
+    if classify is not None:
+        try:
+            cls = classify(fit)
+            result.classification = cls
+            row["label"] = str(getattr(cls, "label", ""))
+            row["confidence"] = float(getattr(cls, "confidence", np.nan))
+        except Exception as exc:  # noqa: BLE001 - the fit stands; say classification failed
+            row["flags"] = "; ".join(filter(None, [row["flags"], f"classify failed: {_describe(exc)}"]))
+    return result
+
+
+def _fill_fit(row: dict[str, Any], fit: Any) -> None:
+    for name, key in (("mu_eff", "mu_eff"), ("theta_K", "theta_K"), ("chi0", "chi0_emu_mol"),
+                      ("C", "C_emu_K_mol")):
+        row[key], row[f"{key}_err"] = _nominal_std(getattr(fit, name, None))
+    row["tmin_K"] = float(fit.tmin_K)
+    row["tmax_K"] = float(fit.tmax_K)
+    row["n_points"] = int(fit.n_points)
+    row["redchi"] = float(getattr(fit, "redchi", np.nan))
+    row["flags"] = "; ".join(str(f) for f in (getattr(fit, "flags", None) or []))
+    per = getattr(fit, "per", None)
+    if per:
+        row["per"] = str(per)
+
+
+def _rows_task(path: str, options: dict[str, Any], fit_options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Worker of fit_many: rows only (small, always picklable)."""
+    return [r.row for r in analyse_file(path, options, fit_options)]
+
+
+# ----------------------------------------------------------------------------- executors
+def _default_executor(n_tasks: int, executor: Any) -> tuple[cf.Executor | None, bool]:
+    """(executor or None for serial, whether we own it and must shut it down)."""
+    if isinstance(executor, cf.Executor) or (executor is not None and hasattr(executor, "submit")):
+        return executor, False
+    if executor == "serial" or executor == 1 or executor == 0:
+        return None, False
+    cpus = os.cpu_count() or 1
+    if isinstance(executor, int) and not isinstance(executor, bool):
+        if executor < 0:
+            raise MagfitError(f"executor={executor}: give a number of worker processes >= 1")
+        return cf.ProcessPoolExecutor(max_workers=executor), True
+    if executor == "process" or (executor is None and n_tasks > SERIAL_MAX_FILES and cpus > 1):
+        return cf.ProcessPoolExecutor(max_workers=min(cpus, n_tasks)), True
+    if executor is None:
+        return None, False
+    raise MagfitError(f"executor={executor!r}: give a concurrent.futures.Executor, a number of "
+                      f"worker processes, 'process', 'serial' or None")
+
+
+def run_tasks(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], *, executor: Any = None,
+              progress: bool = True, desc: str = "magfit", on_error: Callable[[int, BaseException], Any]
+              ) -> list[Any]:
+    """``func(*task)`` for every task on ``executor``; results in task order.
+
+    Parameters
+    ----------
+    func : callable
+        A top-level (picklable) function.
+    tasks : sequence of tuples
+        Positional arguments of each call.
+    executor : Executor, int, "process", "serial" or None
+        None: serial for at most :data:`SERIAL_MAX_FILES` tasks, else a process pool over all
+        cores. An int: a process pool with that many workers (1: serial). Any object with
+        ``submit`` returning concurrent futures (dask ``Client.get_executor()``) works.
+    progress : bool
+        Show a tqdm progress bar (on stderr).
+    desc : str
+        Progress-bar text.
+    on_error : callable(index, exception)
+        Turns an exception raised outside ``func``'s own handling (a worker crash, a pickling
+        error) into that task's result, so one lost task never loses the others.
+
+    Returns
+    -------
+    list, one result per task.
+    """
+    from tqdm.auto import tqdm
+
+    results: list[Any] = [None] * len(tasks)
+    pool, owned = _default_executor(len(tasks), executor)
+    bar = tqdm(total=len(tasks), desc=desc, unit="file", disable=not progress, leave=False)
+    try:
+        if pool is None:
+            for i, task in enumerate(tasks):
+                try:
+                    results[i] = func(*task)
+                except Exception as exc:  # noqa: BLE001
+                    results[i] = on_error(i, exc)
+                bar.update(1)
+        else:
+            futures = {}
+            for i, task in enumerate(tasks):
+                try:
+                    futures[pool.submit(func, *task)] = i
+                except Exception as exc:  # noqa: BLE001 - e.g. a pool already broken
+                    results[i] = on_error(i, exc)
+                    bar.update(1)
+            for fut in cf.as_completed(futures):
+                i = futures[fut]
+                try:
+                    results[i] = fut.result()
+                except Exception as exc:  # noqa: BLE001 - BrokenProcessPool, pickling, ...
+                    results[i] = on_error(i, exc)
+                bar.update(1)
+    finally:
+        bar.close()
+        if owned:
+            pool.shutdown(wait=True)
+    return results
+
+
+def resolve_paths(paths: Any) -> list[Path]:
+    """A list of file paths from one path, a directory (its files, sorted) or an iterable."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
+        else:
+            out.append(p)
+    return out
+
+
+def fit_many(paths: Any, executor: Any = None, options: Any = None, progress: bool = True,
+             **fit_options: Any) -> pd.DataFrame:
+    """Curie-Weiss fits of many files: one row per file (or per requested segment).
+
+    Parameters
+    ----------
+    paths : path, directory, or iterable of paths
+        The files (a directory contributes all its files; non-data files fail with a read
+        error -- use :func:`magfit.report.build`, which skips them, for whole folders).
+    executor : Executor, int, "process", "serial" or None
+        Where the work runs (see :func:`run_tasks`): None picks serial for a few files and a
+        process pool for many; pass ``distributed.Client(...).get_executor()`` for dask.
+    options : dict, DataFrame or CSV/YAML path, optional
+        Per-file sample options (:func:`load_options`): formula, mass_mg, per_ion,
+        diamagnetic, tmin, tmax, molar_mass_g_mol, n_ions, field_Oe, segment, ...
+    progress : bool
+        Show a tqdm progress bar.
+    **fit_options
+        Passed to :func:`magfit.fit_curie_weiss` for every file (e.g. ``chi0=False``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SUMMARY_COLUMNS` (file, sample, mu_eff, mu_eff_err, theta_K, ...,
+        label, confidence, flags, error). ``error`` is empty (None) for files that worked.
+        ``df.attrs["unmatched_options"]`` lists option rows that matched no file.
+
+    Examples
+    --------
+    >>> import magfit                                              # doctest: +SKIP
+    >>> table = magfit.fit_many("sample_data/", options="sample_data/options.csv")  # doctest: +SKIP
+    """
+    files = resolve_paths(paths)
+    table = load_options(options)
+    tasks = [(str(p), options_for(p, table), dict(fit_options)) for p in files]
+
+    def lost(i: int, exc: BaseException) -> list[dict[str, Any]]:
+        row = _empty_row(tasks[i][0], Path(tasks[i][0]).stem, None)
+        row["error"] = f"worker: {_describe(exc)}"
+        return [row]
+
+    results = run_tasks(_rows_task, tasks, executor=executor, progress=progress, desc="fit_many",
+                        on_error=lost)
+    rows = [row for rows in results for row in rows]
+    frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    frame.attrs["unmatched_options"] = unmatched_options(files, table)
+    return frame
