@@ -108,6 +108,8 @@ def _detect_encoding(raw: bytes) -> str:
             return "utf-8-sig"
         except UnicodeDecodeError:
             return "cp1252"
+    if raw.isascii():  # the common case; a C-speed check instead of a full decode
+        return "utf-8"
     for enc in ("utf-8", "cp1252"):
         try:
             raw.decode(enc)
@@ -150,7 +152,7 @@ def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) ->
             hint="pass a path (str or pathlib.Path) or an open file object",
         )
     digest = hashlib.sha256(raw).hexdigest()
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise FormatError("file is empty (no bytes or only whitespace)", path=name,
                           hint="check that the export finished and the right file was given")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

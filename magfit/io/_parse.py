@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.errors import EmptyDataError, ParserError, ParserWarning
+from pandas.errors import DtypeWarning, EmptyDataError, ParserError, ParserWarning
 from scipy.constants import zero_Celsius
 
 from ..errors import FormatError, UnitsError
@@ -99,9 +99,10 @@ def parse_data(stream, *, names: list[str], sep: str, encoding: str, path: str,
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", ParserWarning)
+                warnings.simplefilter("ignore", DtypeWarning)  # mixed columns are checked afterwards
                 frame = pd.read_csv(
                     stream, sep=sep, header=None, names=names, index_col=False, encoding=enc,
-                    engine="c", low_memory=False, skip_blank_lines=True, quotechar='"',
+                    engine="c", low_memory=True, skip_blank_lines=True, quotechar='"',
                     skipinitialspace=False,
                 )
             return frame, names, info
