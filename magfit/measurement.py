@@ -263,16 +263,25 @@ class Measurement:
             if c is not None:
                 segs.append(c)
 
+        if field_mode or centres.size == 0:
+            hc_all = np.full(n, np.nan)
+        else:  # nearest cluster centre of every row, vectorised
+            pos = np.clip(np.searchsorted(centres, fld), 1, max(centres.size - 1, 1))
+            lo, hi = centres[pos - 1], centres[np.minimum(pos, centres.size - 1)]
+            hc_all = np.where(np.abs(fld - lo) <= np.abs(fld - hi), lo, hi)
+            hc_all[~np.isfinite(fld)] = np.nan
+        temp_l, fld_l, hc_l, valid_l = temp.tolist(), fld.tolist(), hc_all.tolist(), valid.tolist()
+        kind_l, protocol_l = kind.tolist(), protocol.tolist()
         for i in range(n):
-            if not valid[i]:
+            if not valid_l[i]:
                 continue
-            t, h, k, p = temp[i], fld[i], kind[i], protocol[i]
-            hc = _nearest(centres, h) if not field_mode else np.nan
+            t, h, k, p = temp_l[i], fld_l[i], kind_l[i], protocol_l[i]
+            hc = hc_l[i]
             new = cur is None or k != cur["kind"] or p != cur["protocol"]
             if not new and not field_mode:
                 new = not _same(hc, cur["field_Oe"])
             x = h if field_mode else t
-            if not new and np.isfinite(x):
+            if not new and math.isfinite(x):
                 tol = _tol(x, field_mode)
                 d = cur["direction"]
                 if d is None:
@@ -288,8 +297,8 @@ class Measurement:
                 close(cur)
                 cur = {"id": len(segs), "kind": k, "protocol": p, "field_Oe": hc,
                        "direction": None, "start": x, "ext": x, "rows": []}
-            if np.isfinite(x):
-                if not np.isfinite(cur["start"]):
+            if math.isfinite(x):
+                if not math.isfinite(cur["start"]):
                     cur["start"] = cur["ext"] = x
                 if cur["direction"] == "up":
                     cur["ext"] = max(cur["ext"], x)
@@ -807,14 +816,8 @@ def _cluster(values: np.ndarray) -> np.ndarray:
     return np.asarray(centres)
 
 
-def _nearest(centres: np.ndarray, h: float) -> float:
-    if not np.isfinite(h) or centres.size == 0:
-        return np.nan
-    return float(centres[np.argmin(np.abs(centres - h))])
-
-
 def _same(a: float, b: float) -> bool:
-    return (np.isnan(a) and np.isnan(b)) or a == b
+    return (math.isnan(a) and math.isnan(b)) or a == b
 
 
 def _label(kind: str, h: float, direction: str, protocol: str | None) -> str:

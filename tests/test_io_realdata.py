@@ -309,3 +309,20 @@ def test_sample_data_csv_tables():
     assert len(chi) == 97
     model = 0.45143 / (chi.temperature_K + 3.0)
     assert np.median(np.abs(chi.chi_emu_mol / model - 1)) < 0.01
+
+
+@pytest.mark.parametrize("part,data_line", [
+    ("MT-w_100Oe_post-ZFC", 44), ("VSM_MH.DAT", 34), ("mvsh3", 27), ("zfc4a", 40), ("zfcfc1", 40),
+    ("ZFC_0p1T.dc", 30), ("ac_0Oe11.ac", 27), ("Na1.9IrO3", 30)])
+def test_data_line_found_wherever_it_is(part, data_line):
+    m = magfit.read(realfile(part))
+    assert m.provenance["data_line"] == data_line
+    assert m.provenance["first_data_line"] == data_line + 2
+
+
+def test_mpmsxl_ac_trailing_comma_unnamed_column():
+    m = magfit.read(realfile("ac_0Oe11.ac"))
+    assert m.provenance["declared_columns"] == 30
+    assert m.data.columns[-1] == "Unnamed: 29"
+    assert m.data["Unnamed: 29"].isna().all()
+    assert "Unnamed: 29" in m.empty_columns

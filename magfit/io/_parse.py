@@ -14,6 +14,7 @@ from pandas.errors import DtypeWarning, EmptyDataError, ParserError, ParserWarni
 from scipy.constants import zero_Celsius
 
 from ..errors import FormatError, UnitsError
+from ..units import chi_cgs_to_si, chi_mass_cgs_to_si
 
 __all__ = ["parse_data", "clean_names", "split_fields", "count_lines", "numeric_report"]
 
@@ -164,8 +165,8 @@ def norm_unit(unit: str) -> str:
     return u
 
 
-_CHI_SI_MOLAR = 4.0 * math.pi * 1e-6   # chi_SI [m^3/mol] = 4 pi 1e-6 chi_cgs [emu/mol]
-_CHI_SI_MASS = 4.0 * math.pi * 1e-3    # chi_SI [m^3/kg]  = 4 pi 1e-3 chi_cgs [emu/g]
+_CHI_SI_MOLAR = float(chi_cgs_to_si(1.0))       # chi_SI [m^3/mol] = 4 pi 1e-6 chi_cgs [emu/mol]
+_CHI_SI_MASS = float(chi_mass_cgs_to_si(1.0))   # chi_SI [m^3/kg]  = 4 pi 1e-3 chi_cgs [emu/g]
 _OE_PER_A_M = 4.0 * math.pi * 1e-3     # 1 A/m = 4 pi / 1000 Oe
 _EMU_PER_A_M2 = 1e3                    # 1 A m^2 = 1000 emu
 _OE_PER_T = 1e4                        # mu0 H = 1 T  <->  H = 10^4 Oe (vacuum)
