@@ -10,6 +10,7 @@ Convention everywhere unless a function says otherwise: H = -sum_<ij> J_ij S_i.S
 ferromagnetic, exchange constants in kelvin (J / k_B).
 """
 
+from .compare import SimulationFit, compare, fit_simulation
 from .curves import (
     brillouin,
     brillouin_chi,
@@ -78,4 +79,22 @@ __all__ = [
     "bleaney_bowers",
     "bond_exchange_K",
     "heisenberg_chain",
+    "SimulationFit",
+    "compare",
+    "fit_simulation",
+    "BinderCrossing",
+    "MCResult",
+    "simulate_heisenberg",
+    "tc_from_binder",
 ]
+
+# Monte Carlo names load lazily so that ``import magfit`` does not import numba.
+_MONTECARLO = {"BinderCrossing", "MCResult", "simulate_heisenberg", "tc_from_binder"}
+
+
+def __getattr__(name: str):
+    if name in _MONTECARLO:
+        from . import montecarlo
+
+        return getattr(montecarlo, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
