@@ -264,9 +264,9 @@ def fit_curie_weiss(
         Window limits in K. ``tmin=None`` applies the automatic rule of :mod:`magfit.window`:
         exclude the ordered regime (chi cusp or steep chi*T rise; T_min >= 1.5 T_order), scan
         T_min over data temperatures (windows of >= 10 points), keep the lowest T_min whose
-        theta, C, chi0 agree within 3 combined sigma with every higher-T_min fit that still holds
-        >= half of its points and whose residuals show no trend (runs test, low-T-end mean),
-        preferring T_min >= 2|theta|. ``tmax=None``: all data.
+        theta, C, chi0 agree within 3 combined sigma with the fit of the window's upper half and
+        whose residuals show no trend (runs test, low-T-end mean), preferring T_min >= 2|theta|.
+        ``tmax=None``: all data.
     chi0 : bool
         Fit the temperature-independent term (False fixes chi0 = 0).
     n_ions : float or None
@@ -553,10 +553,12 @@ def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, we
                      "(short-range correlations may bias theta and mu_eff)")
     if n < W.MIN_POINTS:
         flags.append(f"window has < {W.MIN_POINTS} points ({n})")
-    dia_flag = _diamagnetic_flag(u["chi0"], chi, diamagnetic_emu_mol) if fit_chi0 else None
+    expect = _diamagnetic_expectation(chi, diamagnetic_emu_mol)
+    dia_flag = _diamagnetic_flag(u["chi0"], expect) if fit_chi0 else None
     if dia_flag:
         flags.append(dia_flag)
     checks: dict[str, Any] = {
+        "diamagnetism": expect,
         "inverse_chi_linear": _inverse_chi_check(window_chi, u["chi0"].nominal_value, n_ions),
         "chi_T_high": _chi_t_check(window_chi, u["chi0"].nominal_value, n_ions, u["mu_eff"].nominal_value),
         "ordering_features": features,
@@ -615,40 +617,64 @@ def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
     return out
 
 
-def _diamagnetic_from_provenance(prov: dict) -> tuple[float | None, bool]:
-    """(estimate emu/mol, already_subtracted) from a ChiT provenance, if it records one."""
-    for key in ("diamagnetic_emu_mol", "diamagnetic_correction_emu_mol", "diamagnetic"):
-        v = prov.get(key)
-        if isinstance(v, dict):
-            for kk in ("value_emu_mol", "emu_mol", "value"):
-                if isinstance(v.get(kk), (int, float)):
-                    return float(v[kk]), True
-        elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            return float(v), True
-    for corr in prov.get("corrections", []) if isinstance(prov.get("corrections"), list) else []:
-        if isinstance(corr, dict) and "diamag" in str(corr.get("name", corr.get("kind", ""))).lower():
-            for kk in ("value_emu_mol", "emu_mol", "value"):
-                if isinstance(corr.get(kk), (int, float)):
-                    return float(corr[kk]), True
-    return None, False
+def _diamagnetic_expectation(chi: ChiT, diamagnetic_emu_mol: float | None) -> dict | None:
+    """The most negative chi0 that core diamagnetism allows, per mole of ``chi.per``.
 
-
-def _diamagnetic_flag(chi0_u, chi: ChiT, diamagnetic_emu_mol: float | None) -> str | None:
-    """chi0 should not be more negative than the core diamagnetism left in the data allows."""
+    1. ``diamagnetic_emu_mol`` given: the data contain this core diamagnetism; floor = 1.2 x it.
+    2. The provenance records a subtracted diamagnetic correction (``corrections`` ->
+       ``diamagnetic_emu_mol`` -> ``value``, per formula unit): the residual should be ~0;
+       floor = -0.2 x |correction| (Pascal estimates are good to ~20 %).
+    3. Otherwise, when the provenance names the formula: Pascal's constants
+       (:func:`magfit.corrections.pascal_diamagnetism_emu_mol`); floor = 1.2 x estimate.
+    Per-ion data (provenance ``per_ion.n_ions``) divide the formula-unit values by n_ions.
+    """
+    tol = 1.0 + DIAMAGNETIC_REL_TOL
     if diamagnetic_emu_mol is not None:
-        floor = -abs(float(diamagnetic_emu_mol)) * (1.0 + DIAMAGNETIC_REL_TOL)
-        what = f"the core-diamagnetism estimate {diamagnetic_emu_mol:.3g} emu/mol"
-    else:
-        est, subtracted = _diamagnetic_from_provenance(chi.provenance)
-        if est is None or not subtracted:
+        v = -abs(float(diamagnetic_emu_mol))
+        return {"floor_emu_mol": tol * v, "estimate_emu_mol": v, "subtracted": False,
+                "source": "argument diamagnetic_emu_mol"}
+    prov = chi.provenance or {}
+    per_ion = prov.get("per_ion") if isinstance(prov.get("per_ion"), dict) else {}
+    n = per_ion.get("n_ions") or 1.0
+    try:
+        n = float(n)
+    except (TypeError, ValueError):
+        n = 1.0
+    corr = prov.get("corrections") if isinstance(prov.get("corrections"), dict) else {}
+    dia = corr.get("diamagnetic_emu_mol")
+    value = dia.get("value") if isinstance(dia, dict) else dia
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value != 0:
+        v = -abs(float(value)) / n
+        where = dia.get("source", "provenance") if isinstance(dia, dict) else "provenance"
+        return {"floor_emu_mol": DIAMAGNETIC_REL_TOL * v, "estimate_emu_mol": v, "subtracted": True,
+                "source": f"subtracted correction ({where})"}
+    sample = prov.get("sample") if isinstance(prov.get("sample"), dict) else {}
+    formula = sample.get("formula")
+    if formula:
+        from .corrections import pascal_diamagnetism_emu_mol
+        from .errors import MagfitError
+
+        try:
+            v = float(pascal_diamagnetism_emu_mol(formula)) / n
+        except (MagfitError, ValueError, KeyError, TypeError):
             return None
-        floor = -abs(est) * DIAMAGNETIC_REL_TOL
-        what = f"the subtracted core diamagnetism ({est:.3g} emu/mol, {DIAMAGNETIC_REL_TOL:.0%} tolerance)"
+        return {"floor_emu_mol": tol * v, "estimate_emu_mol": v, "subtracted": False,
+                "source": f"Pascal's constants for {formula} (not subtracted from the data)"}
+    return None
+
+
+def _diamagnetic_flag(chi0_u, expect: dict | None) -> str | None:
+    """Flag chi0 more negative (by > 3 sigma) than the core diamagnetism allows."""
+    if expect is None:
+        return None
+    floor = expect["floor_emu_mol"]
     c0, s = chi0_u.nominal_value, chi0_u.std_dev
     s = s if np.isfinite(s) else 0.0
     if c0 + 3.0 * s < floor:
         return (f"chi0 more negative than core diamagnetism allows: chi0 = {c0:.3g} emu/mol < {floor:.3g} "
-                f"(from {what}); check the holder background, the mass or the window")
+                f"(from {expect['source']}: {expect['estimate_emu_mol']:.3g} emu/mol, "
+                f"{DIAMAGNETIC_REL_TOL:.0%} tolerance); check the holder background, the mass, the window, "
+                "or the theta-chi0 correlation")
     return None
 
 
