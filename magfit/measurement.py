@@ -439,8 +439,8 @@ class Measurement:
             unit = self.conversions.get(canon)
             conv = f"  [from {unit[2]}, x{unit[0]:.6g}]" if unit and unit[0] != 1.0 else ""
             lines.append(f"  {canon:<20s} <- {orig!r}{conv}")
-        for key in ("non_numeric", "renamed_columns", "unnamed_extra_columns", "truncated_last_row",
-                    "notes"):
+        for key in ("non_numeric", "blank_rows", "renamed_columns", "unnamed_extra_columns",
+                    "truncated_last_row", "notes"):
             if self.provenance.get(key):
                 lines.append(f"{key:<12s}: {self.provenance[key]}")
         if self.provenance.get("selections"):
@@ -452,9 +452,10 @@ class Measurement:
         else:
             lines.append(f"segments    : {len(seg)}")
             for _, s in seg.iterrows():
+                span = (f"H={s['H_min_Oe']:.5g}..{s['H_max_Oe']:.5g} Oe" if "field" in s["direction"]
+                        else f"T={s['T_min_K']:.4g}-{s['T_max_K']:.4g} K")
                 lines.append(
-                    f"  [{s['id']}] {s['label']:<40s} n={s['n_rows']:<5d} "
-                    f"T={s['T_min_K']:.4g}-{s['T_max_K']:.4g} K"
+                    f"  [{s['id']}] {s['label']:<40s} n={s['n_rows']:<5d} {span}"
                     + (f"  ({s['protocol']} from {s['protocol_source']})" if s["protocol"] else "")
                 )
         return "\n".join(lines)

@@ -249,3 +249,12 @@ def test_mutation_examples_that_must_not_escape(tmp_path):
         _exercise(text)
     if _FILES:
         _exercise(realfile("ZFC_0p1T.dc").read_bytes().replace(b"[Data]", b"[Dat]"))
+
+
+def test_text_stream_with_wrong_encoding_names_the_fix(tmp_path):
+    p = tmp_path / "cp.csv"
+    p.write_bytes("T (K),chi (emu/mol),note\n2,0.1,\u00b5\n".encode("cp1252"))
+    with open(p, encoding="utf-8") as fh, pytest.raises(FormatError, match=r"binary mode \('rb'\)"):
+        magfit.read(fh)
+    with open(p, "rb") as fh:
+        assert magfit.read(fh).provenance["encoding"] == "cp1252"

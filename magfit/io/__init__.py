@@ -138,7 +138,14 @@ def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) ->
             raise FormatError(f"cannot be read ({exc.strerror})", path=path) from None
     elif hasattr(path_or_file, "read"):
         name = path_hint or str(getattr(path_or_file, "name", "<stream>"))
-        content = path_or_file.read()
+        try:
+            content = path_or_file.read()
+        except UnicodeDecodeError as exc:
+            bad = exc.object[exc.start:exc.start + 1]
+            raise FormatError(f"the text stream could not decode byte {bad!r} at offset {exc.start} "
+                              f"({exc.encoding})", path=name,
+                              hint="open the file in binary mode ('rb') and magfit detects the encoding"
+                              ) from None
         if isinstance(content, str):
             raw = content.encode("utf-8")
             notes["given_as"] = "text stream (re-encoded as UTF-8)"
