@@ -428,6 +428,7 @@ class Measurement:
             f"encoding    : {prov.get('encoding', '?')}, delimiter {prov.get('delimiter', '?')!r}, "
             f"line endings {prov.get('line_endings', '?')}",
             f"rows        : {len(self.data)} (data section from line {prov.get('first_data_line', '?')})",
+            f"temperature : {prov.get('temperature_mode', 'unknown')} mode",
             f"columns     : {self.data.shape[1]} ({len(self.empty_columns)} empty in every row, kept)",
         ]
         fields = [(k, self.header[k]) for k in HEADER_FIELDS_OF_INTEREST if self.header.get(k, "").strip()]

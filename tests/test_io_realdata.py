@@ -326,3 +326,14 @@ def test_mpmsxl_ac_trailing_comma_unnamed_column():
     assert m.data.columns[-1] == "Unnamed: 29"
     assert m.data["Unnamed: 29"].isna().all()
     assert "Unnamed: 29" in m.empty_columns
+
+
+@pytest.mark.parametrize("part,mode", [("zfcfc1", "sweep"), ("MT-w_100Oe_post-ZFC", "sweep"),
+                                       ("Na1.9IrO3", "settle"), ("mvsh3", "constant")])
+def test_temperature_mode_from_min_max_columns(part, mode):
+    # sweep: the T spread during one point (Max - Min) is comparable to the step between points
+    assert magfit.read(realfile(part)).provenance["temperature_mode"] == mode
+
+
+def test_sample_data_dc_settle_mode():
+    assert magfit.read(SAMPLE_DATA / "gd_sulfate_mpms3.dat").provenance["temperature_mode"] == "settle"

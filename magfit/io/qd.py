@@ -190,6 +190,37 @@ def _variant(instrument: str, filled: set[str]) -> str:
     return "unknown"
 
 
+#: a point was measured while sweeping T when its own T spread (Max - Min during the measurement)
+#: exceeds this fraction of the median step between points; otherwise T settled at each point
+_SWEEP_SPREAD_FRACTION = 0.25
+
+
+def _temperature_mode(frame) -> str | None:
+    """"sweep" (T swept through the measurement) or "settle" (T stabilised at each point), from
+    the Min./Max. Temperature columns; "constant" when T does not move (M(H)); None when unknown."""
+    from ..measurement import TEMP_ABS_TOL_K
+
+    pairs = [("Min. Temperature (K)", "Max. Temperature (K)"), ("Min.Temperature (K)", "Max.Temperature (K)")]
+    for lo_name, hi_name in pairs:
+        if lo_name in frame.columns and hi_name in frame.columns and "Temperature (K)" in frame.columns:
+            try:
+                lo = frame[lo_name].to_numpy(dtype=float, na_value=np.nan)
+                hi = frame[hi_name].to_numpy(dtype=float, na_value=np.nan)
+                t = frame["Temperature (K)"].to_numpy(dtype=float, na_value=np.nan)
+            except (TypeError, ValueError):
+                return None
+            t = t[np.isfinite(t)]
+            spread = hi - lo
+            spread = spread[np.isfinite(spread)]
+            if t.size < 2 or spread.size == 0:
+                return None
+            step = float(np.median(np.abs(np.diff(t))))
+            if np.ptp(t) < TEMP_ABS_TOL_K:
+                return "constant"
+            return "sweep" if float(np.median(spread)) > _SWEEP_SPREAD_FRACTION * step else "settle"
+    return None
+
+
 @register
 class QuantumDesignReader:
     """Reader for Quantum Design MultiVu ``.dat`` files (registered as ``"qd"``)."""
@@ -262,6 +293,9 @@ class QuantumDesignReader:
         filled = _filled(frame, moment_like)
         variant = _variant(instrument, filled)
         mapping = match_columns(instrument, variant, names, filled)
+        mode = _temperature_mode(frame)
+        if mode:
+            provenance["temperature_mode"] = mode
         if instrument == "PPMS ACMS" and "measure_type" in mapping:
             provenance["kind_rule"] = "Measure Type 0 = DC, else AC; a filled M-DC / M' column decides first"
         # fields that cannot have been meant as numbers (e.g. the Comment column) stay text
