@@ -1,0 +1,134 @@
+"""``magfit fit FILE...``: Curie-Weiss fit chi = C/(T - theta) + chi0 of each file.
+
+Each file is read with :func:`magfit.read`, turned into chi(T) with
+:meth:`Measurement.susceptibility` (sample options below), and fitted with
+:func:`magfit.fit_curie_weiss`. Text output is ``CurieWeissFit.summary()``; ``--json`` writes one
+JSON object per file per line (JSON lines). A file that fails gives an error line (text: on
+stderr; JSON: an object with ``"file"`` and ``"error"``) and the exit code is 1, but the other
+files are still processed.
+
+Extra JSON keys: other stages (e.g. classification: ``label``, ``confidence``, ``candidates``)
+register a callable ``f(chi: ChiT, fit: CurieWeissFit) -> dict`` in :data:`ENRICHERS`; its keys
+are added to each file's JSON object (and printed under the summary in text mode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+#: callables (chi, fit) -> dict of extra JSON keys, applied in order (e.g. classification)
+ENRICHERS: list[Callable[[Any, Any], dict]] = []
+
+
+def register(subparsers) -> None:
+    """Add the ``fit`` subcommand."""
+    p = subparsers.add_parser(
+        "fit", help="Curie-Weiss fit chi = C/(T - theta) + chi0 (mu_eff, theta, chi0 with errors)",
+        description="Read FILE(s), compute the molar susceptibility and fit chi = C/(T - theta) + chi0 "
+                    "with lmfit. Without --tmin the window is chosen automatically (ordered regime "
+                    "excluded, lowest stable T_min without residual trend, T_min >= 2|theta| where the "
+                    "data allow); the reason is printed.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="measurement file(s)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--formula", help="chemical formula of one formula unit, e.g. 'Gd2(SO4)3(H2O)8'")
+    g.add_argument("--molar-mass", type=float, metavar="G", help="molar mass of one formula unit, g/mol")
+    p.add_argument("--mass-mg", type=float, metavar="M", help="sample mass in mg (else from the header)")
+    p.add_argument("--per-ion", metavar="ION", help="normalise per mole of this ion (e.g. Gd)")
+    p.add_argument("--n-ions", type=float, metavar="N", help="magnetic ions per formula unit")
+    p.add_argument("--field-oe", type=float, metavar="H", help="applied field in Oe (files without a field "
+                                                                  "column, or to override it)")
+    p.add_argument("--diamagnetic", metavar="VALUE|pascal",
+                   help="core diamagnetism to subtract, emu/mol per formula unit (negative), or 'pascal'")
+    p.add_argument("--holder", metavar="FILE|EMU", help="holder background: an empty-holder file or a "
+                                                        "constant moment in emu")
+    p.add_argument("--segment", metavar="S", help="segment id or label (DC, ZFC, FC, warming, H=1000...)")
+    p.add_argument("--tmin", type=float, metavar="K", help="lower end of the fit window (K)")
+    p.add_argument("--tmax", type=float, metavar="K", help="upper end of the fit window (K)")
+    p.add_argument("--no-chi0", action="store_true", help="fix chi0 = 0 (pure Curie-Weiss)")
+    p.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    p.set_defaults(func=run)
+
+
+def _number_or_text(value: str | None):
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _segment(value: str | None):
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def fit_file(path: str, args: argparse.Namespace):
+    """Read, convert and fit one file; returns (chi, fit)."""
+    from ..fitting import fit_curie_weiss
+    from ..io import read
+
+    m = read(path)
+    chi = m.susceptibility(mass_mg=args.mass_mg, molar_mass_g_mol=args.molar_mass, formula=args.formula,
+                           per_ion=args.per_ion, n_ions=args.n_ions, field_Oe=args.field_oe,
+                           diamagnetic=_number_or_text(args.diamagnetic), holder=_number_or_text(args.holder),
+                           segment=_segment(args.segment))
+    fit = fit_curie_weiss(chi, tmin=args.tmin, tmax=args.tmax, chi0=not args.no_chi0)
+    return chi, fit
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fit every file; 0 when all succeeded, 1 when any failed."""
+    from ..errors import MagfitError
+
+    failed = 0
+    for i, path in enumerate(args.files):
+        try:
+            chi, fit = fit_file(path, args)
+            extra: dict[str, Any] = {}
+            for enrich in ENRICHERS:
+                extra.update(enrich(chi, fit))
+        except (MagfitError, OSError, ValueError) as exc:
+            failed += 1
+            _report_error(path, f"{type(exc).__name__}: {exc}", args.json)
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+            failed += 1
+            _report_error(path, f"internal error {type(exc).__name__}: {exc} (please report)", args.json)
+            continue
+        if args.json:
+            d = {"file": path, **fit.to_dict()}
+            d.update(_json_safe(extra))
+            print(json.dumps(d, allow_nan=False))
+        else:
+            if i:
+                print()
+            print(f"# {path}")
+            print(fit.summary())
+            for key, value in extra.items():
+                print(f"  {key}: {value}")
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+def _report_error(path: str, message: str, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"file": path, "error": message}))
+        sys.stdout.flush()
+    else:
+        print(f"magfit fit: {path}: error: {message}", file=sys.stderr)
+
+
+def _json_safe(d: dict) -> dict:
+    from ..fitting import _json_safe as safe
+
+    return safe(d)
