@@ -388,15 +388,23 @@ def pauli_chi_emu_mol(*, dos_states_eV: float | None = None, fermi_energy_eV: fl
     return chi_p * stoner - (chi_p / 3.0 if landau else 0.0)
 
 
-def pauli(temperature_K: Any, *, per: str = "formula unit", **kwargs: Any) -> ChiT:
-    """Temperature-independent Pauli susceptibility as a ChiT (keywords of :func:`pauli_chi_emu_mol`).
+def pauli(temperature_K: Any, *, dos_states_eV: float | None = None, fermi_energy_eV: float | None = None,
+          electron_density_m3: float | None = None, r_s_bohr: float | None = None,
+          electrons_per_formula_unit: float = 1.0, stoner_enhancement: float = 1.0, landau: bool = False,
+          per: str = "formula unit") -> ChiT:
+    """Temperature-independent Pauli susceptibility as a ChiT (keywords as :func:`pauli_chi_emu_mol`).
 
     chi(T) = N_A mu_B^2 g(E_F) (x Stoner enhancement), constant for k_B T << E_F.
     """
     t = _temperatures(temperature_K)
+    kwargs = {"dos_states_eV": dos_states_eV, "fermi_energy_eV": fermi_energy_eV,
+              "electron_density_m3": electron_density_m3, "r_s_bohr": r_s_bohr,
+              "electrons_per_formula_unit": electrons_per_formula_unit,
+              "stoner_enhancement": stoner_enhancement, "landau": landau}
     chi = pauli_chi_emu_mol(**kwargs)
     return _chit(t, np.full(t.size, chi), name=f"Pauli {chi:.4g} emu/mol", per=per, model="pauli",
-                 parameters=dict(kwargs), formula="chi = N_A mu_B^2 g(E_F); free e-: g = 3z/(2E_F)",
+                 parameters={k: v for k, v in kwargs.items() if v is not None},
+                 formula="chi = N_A mu_B^2 g(E_F); free e-: g = 3z/(2E_F)",
                  convention="no exchange (Stoner factor applied if given)",
                  reference="Ashcroft & Mermin eq. 31.69-31.73")
 
