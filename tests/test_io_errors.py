@@ -258,3 +258,11 @@ def test_text_stream_with_wrong_encoding_names_the_fix(tmp_path):
         magfit.read(fh)
     with open(p, "rb") as fh:
         assert magfit.read(fh).provenance["encoding"] == "cp1252"
+
+
+def test_latin1_fallback_when_cp1252_cannot_decode(tmp_path):
+    # 0x81 is undefined in cp1252: only latin-1 decodes it
+    p = _write(tmp_path, b"T (K),chi (emu/mol),note\n2,0.1,\x81\n3,0.2,x\n", "l.csv", mode="b")
+    m = magfit.read(p)
+    assert m.provenance["encoding"] == "latin-1"
+    assert m.data["note"].iloc[0] == "\x81"

@@ -203,3 +203,23 @@ def test_select_returns_measurement_with_provenance(tmp_path):
     assert sub.header == m.header and sub.sha256 == m.sha256
     with pytest.raises(magfit.FormatError, match="no segment 3"):
         m.select(3)
+
+
+@pytest.mark.parametrize("name,canonical,factor", [
+    ("T", "temperature_K", 1.0), ("Temp (K)", "temperature_K", 1.0),
+    ("Temperature (K)", "temperature_K", 1.0),
+    ("T_K", "temperature_K", 1.0), ("temperature_K", "temperature_K", 1.0),
+    ("chi", "chi_emu_mol", 1.0), ("\u03c7", "chi_emu_mol", 1.0), ("chi (emu/mol)", "chi_emu_mol", 1.0),
+    ("chi_emu_mol", "chi_emu_mol", 1.0), ("chi_m3_mol", "chi_emu_mol", 1.0 / chi_cgs_to_si(1.0)),
+    ("\u03c7 (m\u00b3/mol)", "chi_emu_mol", 1.0 / chi_cgs_to_si(1.0)),
+    ("chi (emu/g)", "chi_emu_g", 1.0), ("chi (m^3/kg)", "chi_emu_g", 1.0 / chi_mass_cgs_to_si(1.0)),
+    ("M (emu)", "moment_emu", 1.0), ("Moment (m) [emu]", "moment_emu", 1.0), ("m (A m^2)", "moment_emu", 1e3),
+    ("M (\u00b5B/f.u.)", "moment_muB_fu", 1.0), ("H (Oe)", "field_Oe", 1.0), ("Field [Oe]", "field_Oe", 1.0),
+    ("H (kOe)", "field_Oe", 1e3), ("mu0H (T)", "field_Oe", 1e4), ("Time Stamp (sec)", "time_s", 1.0),
+])
+def test_column_names_matched_by_name_and_unit(tmp_path, name, canonical, factor):
+    from magfit.io.table import match_table_columns
+
+    cols, conv, _ = match_table_columns([name])
+    assert cols == {canonical: name}
+    assert conv.get(canonical, (1.0, 0.0, ""))[0] == pytest.approx(factor, rel=1e-12)
