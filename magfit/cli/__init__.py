@@ -14,7 +14,7 @@ import sys
 from ..errors import MagfitError
 
 #: subcommand modules, in the order shown by ``magfit --help``
-SUBCOMMANDS: list[str] = ["ion", "info", "fit"]
+SUBCOMMANDS: list[str] = ["ion", "info", "fit", "simulate"]
 
 
 def build_parser() -> argparse.ArgumentParser:
