@@ -457,7 +457,8 @@ class Measurement:
                         else f"T={s['T_min_K']:.4g}-{s['T_max_K']:.4g} K")
                 lines.append(
                     f"  [{s['id']}] {s['label']:<40s} n={s['n_rows']:<5d} {span}"
-                    + (f"  ({s['protocol']} from {s['protocol_source']})" if s["protocol"] else "")
+                    + (f"  ({s['protocol']} from {s['protocol_source']})"
+                       if isinstance(s["protocol"], str) and s["protocol"] else "")
                 )
         return "\n".join(lines)
 

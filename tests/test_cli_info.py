@@ -42,3 +42,11 @@ def test_info_bad_file_is_a_clean_error(tmp_path, capsys):
     assert main(["info", str(p)]) == 1
     err = capsys.readouterr().err
     assert "magfit info: error:" in err and "empty" in err
+
+
+def test_info_acms_segments_without_protocol_print_cleanly(capsys):
+    assert main(["info", str(realfile("Na1.9IrO3"))]) == 0
+    out = capsys.readouterr().out
+    assert "nan from nan" not in out
+    assert "DC H=9999 Oe warming ZFC" in out and "(ZFC from order)" in out
+    assert "mass (g) = 0.0467" in out and "line endings CRLF" in out
