@@ -362,7 +362,7 @@ def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, 
     classify = getattr(magfit, "classify", None)
     if classify is not None:
         try:
-            cls = classify(fit)
+            cls = classify(fit, formula=opts["formula"]) if "formula" in opts else classify(fit)
             result.classification = cls
             row["label"] = str(getattr(cls, "label", ""))
             row["confidence"] = float(getattr(cls, "confidence", np.nan))
