@@ -4,7 +4,9 @@ The rule (applied by :func:`magfit.fit_curie_weiss` when ``tmin`` is None; every
 module constant below):
 
 1. **Ordered / correlated regime.** Features that mark the end of Curie-Weiss behaviour are
-   located on a running median (5 points) of the data sorted by T:
+   located on a smoothed copy (running median of 5, then [1, 2, 1]/4) of the data sorted by T,
+   after averaging repeated points (within ``MERGE_REL_T`` in T); the noise is the
+   point-to-point scatter (MAD of second differences), not the instrument error bars:
 
    * a local maximum of chi (AFM or spin-glass cusp, dimer/chain maximum, ZFC blocking peak)
      whose prominence exceeds ``PEAK_NOISE_SIGMAS`` noise sigmas and ``PEAK_REL`` of its height;
@@ -49,7 +51,7 @@ import pandas as pd
 __all__ = [
     "MIN_POINTS", "N_SCAN_MAX", "Z_STABLE", "STABLE_FRACTION", "Z_RUNS", "Z_LOWEND", "ORDER_MARGIN",
     "THETA_FACTOR",
-    "FM_RISE_FACTOR", "PEAK_NOISE_SIGMAS", "PEAK_REL", "REL_FLOOR", "EXACT_RESIDUAL_REL",
+    "FM_RISE_FACTOR", "PEAK_NOISE_SIGMAS", "PEAK_REL", "MERGE_REL_T", "REL_FLOOR", "EXACT_RESIDUAL_REL",
     "ordering_features", "candidate_tmins", "runs_test_z", "trend_tests", "stability", "choose_window",
 ]
 
@@ -72,9 +74,11 @@ THETA_FACTOR = 2.0
 #: chi*T maximum counts as a ferromagnetic rise when >= this times chi*T at the highest T
 FM_RISE_FACTOR = 1.5
 #: a chi maximum is a feature when its prominence exceeds this many noise sigmas ...
-PEAK_NOISE_SIGMAS = 5.0
+PEAK_NOISE_SIGMAS = 3.0
 #: ... and this fraction of the peak value
-PEAK_REL = 0.01
+PEAK_REL = 0.005
+#: points closer than this relative temperature difference are merged for feature detection
+MERGE_REL_T = 0.01
 #: relative floor in the stability test (numerical precision of noise-free fits)
 REL_FLOOR = 1e-6
 #: residual rms below this fraction of rms(chi) is round-off: no trend test
@@ -82,22 +86,47 @@ EXACT_RESIDUAL_REL = 1e-9
 
 
 def _smooth(y: np.ndarray) -> np.ndarray:
-    from scipy.ndimage import median_filter
+    """Running median of 5, then the binomial filter [1, 2, 1]/4, which removes the period-2
+    zig-zag of interleaved sweeps (a median of 5 keeps it)."""
+    from scipy.ndimage import convolve1d, median_filter
 
     if y.size < 7:
         return y.copy()
-    return median_filter(y, size=5, mode="nearest")
+    return convolve1d(median_filter(y, size=5, mode="nearest"), [0.25, 0.5, 0.25], mode="nearest")
 
 
 def _noise_sigma(y: np.ndarray, err: np.ndarray | None) -> float:
-    """Noise of the data: median error bar, or a MAD estimate from second differences."""
-    if err is not None and np.all(np.isfinite(err)) and np.all(err > 0):
-        return float(np.median(err))
-    if y.size < 5:
-        return 0.0
+    """Point-to-point scatter: 1.4826 MAD(second differences)/sqrt(6) (T-sorted data).
+
+    Taken from the data rather than from the error bars, which instruments often mis-scale
+    (SQUID fit errors can be 10x too large or too small). With fewer than 10 points the median
+    error bar is used when available.
+    """
+    if y.size < 10:
+        if err is not None and np.all(np.isfinite(err)) and np.all(err > 0):
+            return float(np.median(err))
+        if y.size < 5:
+            return 0.0
     d2 = np.diff(y, 2)
     mad = float(np.median(np.abs(d2 - np.median(d2))))
     return 1.4826 * mad / np.sqrt(6.0)
+
+
+def _merge_repeats(t: np.ndarray, y: np.ndarray, err: np.ndarray | None):
+    """Average points measured at the same temperature (within ``MERGE_REL_T``), e.g. repeated
+    sweeps, so that sweep-to-sweep offsets do not pose as point-to-point noise."""
+    if t.size < 2 or np.any(t <= 0):
+        return t, y, err
+    order = np.argsort(t, kind="stable")
+    t, y = t[order], y[order]
+    err = None if err is None else err[order]
+    new_group = np.r_[True, np.diff(np.log(t)) > MERGE_REL_T]
+    gid = np.cumsum(new_group) - 1
+    n = np.bincount(gid)
+    tm = np.bincount(gid, t) / n
+    ym = np.bincount(gid, y) / n
+    em = None if err is None else np.sqrt(np.bincount(gid, err * err)) / n
+    return tm, ym, em
 
 
 def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[dict]:
@@ -120,9 +149,11 @@ def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[
 
     t = np.asarray(temperature_K, dtype=float)
     y = np.asarray(chi_emu_mol, dtype=float)
+    err = None if chi_err_emu_mol is None else np.asarray(chi_err_emu_mol, dtype=float)
+    t, y, err = _merge_repeats(t, y, err)
     if t.size < 7:
         return []
-    sigma = _noise_sigma(y, chi_err_emu_mol)
+    sigma = _noise_sigma(y, err)
     ys = _smooth(y)
     out: list[dict] = []
     peaks, props = find_peaks(ys, prominence=max(PEAK_NOISE_SIGMAS * sigma, 0.0))

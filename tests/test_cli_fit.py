@@ -110,3 +110,6 @@ def test_real_na2iro3_like_acms_file(capsys):
     assert 1.4 < row["mu_eff"] < 2.6 and row["mu_eff_err"] < 0.1
     assert -260.0 < row["theta_K"] < -80.0
     assert row["tmin_K"] > 15.0                         # above T_N
+    # the weak T_N anomaly (0.7 % of chi, ZFC and FC sweeps interleaved) is located
+    feats = row["cross_checks"]["ordering_features"]
+    assert any(f["kind"] == "chi maximum" and 13.0 < f["temperature_K"] < 20.0 for f in feats)

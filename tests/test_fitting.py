@@ -147,6 +147,30 @@ def test_no_ordering_feature_in_plain_curie_weiss_with_negative_chi0():
     assert W.ordering_features(t, y) == []
 
 
+def test_no_false_ordering_features_in_noisy_paramagnets():
+    hits = 0
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        t = np.linspace(2, 300, 150)
+        theta = [-50.0, -5.0, 0.0, 5.0][seed % 4]
+        y = curie_weiss(t, 1.0, theta - (10.0 if theta > 0 else 0.0)) + 1e-4
+        y = y * (1 + [0.001, 0.01][seed % 2] * rng.normal(size=t.size))
+        hits += bool(W.ordering_features(t, y))
+    assert hits == 0
+
+
+def test_weak_cusp_found_in_interleaved_sweeps():
+    """Two sweeps (ZFC warming, FC cooling) offset by 2 %, a 1 % cusp at T_N = 15 K."""
+    t1 = np.arange(2.0, 60.0, 1.0)
+    t2 = t1 + 0.05
+    base = 2.4e-3 * (1 - 0.004 * (t1 - 15.0))
+    cusp = np.where(t1 < 15.0, base - 1.15e-5 * (15.0 - t1), base)   # 1 % drop from 15 K to 2 K
+    t = np.r_[t1, t2]
+    y = np.r_[cusp, 1.02 * cusp] * (1 + 2e-4 * np.random.default_rng(0).normal(size=2 * t1.size))
+    feats = W.ordering_features(t, y)
+    assert len(feats) == 1 and abs(feats[0]["temperature_K"] - 15.0) <= 1.5   # smoothing: +-1 sample
+
+
 def test_noisy_paramagnet_uses_low_temperatures():
     fit = fit_curie_weiss(cw_data(-1.5, lo=2.0, span=298.0, n=150, noise=0.005, seed=7))
     assert fit.tmin_K <= 10.0
