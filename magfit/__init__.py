@@ -13,6 +13,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 from . import batch, corrections, plot, report, sample, simulate, units
 from .batch import fit_many
 from .chit import ChiT
+from .classify import Classification, classify
 from .errors import FitError, FormatError, MagfitError, SampleError, SimulationError, UnitsError
 from .fitting import CurieWeissFit, fit_curie_weiss
 from .io import read
@@ -41,6 +42,8 @@ __all__ = [
     "hund",
     "ions_table",
     "candidate_ions",
+    "classify",
+    "Classification",
     "read",
     "Measurement",
     "fit_curie_weiss",

@@ -115,6 +115,10 @@ MU_EFF_MAX = 12.0
 FLAT_VARIATION = 0.3
 #: confidence of an itinerant verdict that rests on excluding a Curie law, not on a fit of one
 DEGENERATE_CONFIDENCE = 0.5
+#: sanity limits: |chi| beyond 1e8 emu/mol (a saturated ferromagnet in 1 Oe is ~1e4) or T beyond
+#: 1e5 K is not a measurement; such points are dropped and counted
+CHI_ABS_MAX = 1e8
+T_MAX_K = 1e5
 #: residual sum of squares below this fraction of sum(chi^2) (rms ~1e-9 relative) is round-off:
 #: noise-free data, whose parameter covariance is 0/0
 EXACT_REL = 1e-18
@@ -419,7 +423,7 @@ def _paramagnetic_window(chi: ChiT, tmin: float | None, tmax: float | None) -> t
     es = None if e is None else e[m][order]
     if es is not None and not np.all(np.isfinite(es) & (es > 0)):
         es = None
-    feats = W.ordering_features(ts, ys, es)
+    feats = _quiet(W.ordering_features, ts, ys, es)
     if not feats:
         lo_all = None if ts.size == 0 else float(ts.min())
         return lo_all, tmax, "whole paramagnetic range (no ordering feature)"
@@ -600,6 +604,12 @@ def classify(
     n_bad = int(finite.size - finite.sum())
     if n_bad:
         reasons.append(f"{n_bad} of {finite.size} points dropped (non-finite T or chi, or T <= 0)")
+    huge = finite & ((np.abs(y_raw) > CHI_ABS_MAX) | (t_raw > T_MAX_K))
+    if huge.any():
+        reasons.append(f"{int(huge.sum())} points dropped with |chi| > {CHI_ABS_MAX:g} emu/mol or "
+                       f"T > {T_MAX_K:g} K (not a physical susceptibility / temperature)")
+        finite &= ~huge
+        chi = chi._take(np.isfinite(chi.temperature_K) & ~huge, "classify: implausible values dropped")
     n_ok = int(finite.sum())
     n_distinct = int(np.unique(t_raw[finite]).size)
     ev.add("finite points", n_ok, f">= {MIN_POINTS}", "neither", f"{n_distinct} distinct temperatures")

@@ -278,3 +278,23 @@ def test_labels_counter_sanity():
                                                  synthetic(0.5, 0.003),
                                                  magfit.ChiT([1.0, 2.0], [1.0, 0.5])))
     assert set(seen) == set(LABELS)
+
+
+# ------------------------------------------------------------------ robustness (property-based)
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_values = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                    st.floats(min_value=-1e-2, max_value=1e-1))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(0, 25), data=st.data())
+def test_any_input_gives_a_verdict_never_a_numpy_exception(n, data):
+    t = np.array(data.draw(st.lists(st.one_of(st.floats(min_value=-5, max_value=400), st.just(np.nan)),
+                                    min_size=n, max_size=n)), dtype=float)
+    y = np.array(data.draw(st.lists(_values, min_size=n, max_size=n)), dtype=float)
+    r = classify(magfit.ChiT(t, y))
+    assert r.label in LABELS and 0.0 <= r.confidence <= 1.0
+    if r.label == "undetermined":
+        assert r.explanation.startswith("Undetermined:") and len(r.explanation) > 20
