@@ -298,3 +298,18 @@ def test_any_input_gives_a_verdict_never_a_numpy_exception(n, data):
     assert r.label in LABELS and 0.0 <= r.confidence <= 1.0
     if r.label == "undetermined":
         assert r.explanation.startswith("Undetermined:") and len(r.explanation) > 20
+
+
+def test_cli_fit_json_has_classification_keys(capsys):
+    from conftest import SAMPLE_DATA
+
+    from magfit.cli import main
+
+    path = SAMPLE_DATA / "gd_sulfate_mpms3.dat"
+    if not path.exists():
+        pytest.skip("sample data not generated")
+    rc = main(["fit", str(path), "--formula", "Gd2(SO4)3(H2O)8", "--per-ion", "Gd", "--json"])
+    row = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert rc == 0 and row["label"] == "localized" and 0.9 < row["confidence"] <= 1.0
+    assert row["candidates"][0]["ion"] == "Gd3+" and row["candidates"][0]["n_sigma"] < 1.0
+    assert len(row["candidates"]) <= 3

@@ -132,3 +132,16 @@ def _json_safe(d: dict) -> dict:
     from ..fitting import _json_safe as safe
 
     return safe(d)
+
+
+def _classification_keys(chi, fit) -> dict:
+    """Classification of the fit (magfit.classify on the fit's window): ``label``, ``confidence``
+    and ``candidates`` (top three Hund's-rules ions, each with ``n_sigma`` from its range)."""
+    from ..classify import classify
+
+    verdict = classify(fit)
+    return {"label": verdict.label, "confidence": round(verdict.confidence, 4),
+            "candidates": verdict.top_candidates(3)}
+
+
+ENRICHERS.append(_classification_keys)
