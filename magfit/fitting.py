@@ -27,7 +27,7 @@ from uncertainties import ufloat
 
 from . import window as W
 from .chit import ChiT
-from .errors import FitError
+from .errors import FitError, MagfitError
 from .models import CurieWeissModel, TIPModel, _check_n_ions, profile_theta
 from .units import CURIE_CGS_PER_MUB2
 
@@ -150,8 +150,11 @@ class CurieWeissFit:
                          f"mu_eff = {inv['mu_eff']:.4g}")
         hi = self.cross_checks.get("chi_T_high") or {}
         if hi.get("mu_eff") is not None:
+            cands = hi.get("free_ion_candidates") or []
+            near = (", ".join(f"{c['ion']} {c['mu_eff_expected']:.3g}" for c in cands[:2]) if cands else
+                    f"spin-only S = {hi['spin_only_S_nearest']:g}: {hi['spin_only_mu_eff']:.3f}")
             lines.append(f"  check chi*T at {hi['temperature_K']:.4g} K: mu_eff = {hi['mu_eff']:.4g} "
-                         f"(spin-only S = {hi['spin_only_S_nearest']:g}: {hi['spin_only_mu_eff']:.3f})")
+                         f"(free ion: {near})")
         lines.append("  flags    : " + ("; ".join(self.flags) if self.flags else "none"))
         return "\n".join(lines)
 
@@ -614,6 +617,24 @@ def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
         out.update(spin_only_S_nearest=float(spins[j]), spin_only_mu_eff=float(mus[j]))
     else:
         out.update(spin_only_S_nearest=float("nan"), spin_only_mu_eff=float("nan"))
+    # free ions of the formula (Hund's rules / tabulated ranges, magfit.ions) nearest to mu(chi T)
+    formula = ((win.provenance or {}).get("sample") or {}).get("formula")
+    out["free_ion_candidates"] = []
+    if np.isfinite(mu):
+        err = win.chi_err_emu_mol[i] if win.chi_err_emu_mol is not None else 0.0
+        sigma = 0.5 * mu * abs(err / (win.chi_emu_mol[i] - chi0)) if np.isfinite(err) else 0.0
+        try:
+            from .ions import candidate_ions
+
+            kw = {"max_sigma": None} if formula else {}      # with a formula: its ions, consistent or not
+            table = candidate_ions(mu, sigma, formula=formula, top=3, **kw)
+            out["free_ion_candidates"] = [
+                {"ion": str(r["ion"]), "mu_eff_expected": float(r["mu_eff_expected"]),
+                 "range": [float(r["range_lo"]), float(r["range_hi"])], "consistent": bool(r["consistent"])}
+                for _, r in table.iterrows()]
+            out["free_ion_formula"] = formula
+        except MagfitError as exc:
+            out["free_ion_note"] = str(exc)
     return out
 
 
@@ -652,7 +673,6 @@ def _diamagnetic_expectation(chi: ChiT, diamagnetic_emu_mol: float | None) -> di
     formula = sample.get("formula")
     if formula:
         from .corrections import pascal_diamagnetism_emu_mol
-        from .errors import MagfitError
 
         try:
             v = float(pascal_diamagnetism_emu_mol(formula)) / n

@@ -54,6 +54,16 @@ def test_sample_data_recovers_true_parameters(capsys, name, options, truth):
         assert abs(row[key] - true) < 4 * err, (key, row[key], err, true)
 
 
+def test_free_ion_comparison_from_chi_t(capsys):
+    rc, (row,) = run_json(capsys, str(SAMPLE_DATA / "gd_sulfate_mpms3.dat"), "--formula", "Gd2(SO4)3(H2O)8",
+                          "--per-ion", "Gd")
+    hi = row["cross_checks"]["chi_T_high"]
+    # (chi - chi0) T at 300 K = C T/(T - theta): within 0.5 % of the fitted mu_eff for theta = -0.5 K
+    assert hi["mu_eff"] == pytest.approx(row["mu_eff"], rel=5e-3)
+    assert hi["free_ion_candidates"][0]["ion"] == "Gd3+"
+    assert hi["free_ion_candidates"][0]["mu_eff_expected"] == pytest.approx(7.937, abs=1e-3)
+
+
 def test_mno_window_excludes_neel_cusp(capsys):
     rc, (row,) = run_json(capsys, str(SAMPLE_DATA / "mno_like_afm_mpmsxl.dat"), "--formula", "MnO")
     feats = row["cross_checks"]["ordering_features"]
