@@ -274,14 +274,15 @@ def _nominal_std(value: Any) -> tuple[float, float]:
     return float(value), float("nan")
 
 
-def _sample_name(measurement: Any, path: Path) -> str:
-    """Sample name: header SAMPLE_MATERIAL (MPMS3/PPMS) or NAME (MPMS-XL), else the file stem."""
+def _sample_name(measurement: Any, path: Path, formula: str | None = None) -> str:
+    """Sample name: header SAMPLE_MATERIAL (MPMS3/PPMS) or NAME (MPMS-XL), else the formula
+    option, else the file stem (TITLE is skipped: MPMS-XL writes a generic one)."""
     header = getattr(measurement, "header", {}) or {}
     for key in ("SAMPLE_MATERIAL", "NAME"):
         value = str(header.get(key, "")).strip()
         if value:
             return value
-    return path.stem
+    return formula or path.stem
 
 
 def _empty_row(path: str, sample: str, segment: Any) -> dict[str, Any]:
@@ -345,7 +346,7 @@ def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, 
         sus_kw["segment"] = segment
     fit_kw = dict(fit_options or {})
     fit_kw.update({k: opts[k] for k in _FIT_KEYS if k in opts})
-    row = _empty_row(str(path), sample or _sample_name(measurement, path), segment)
+    row = _empty_row(str(path), sample or _sample_name(measurement, path, opts.get("formula")), segment)
     result = FileResult(row)
     step = "susceptibility"
     try:

@@ -237,12 +237,17 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
         cw = np.asarray(comps.get("curie_weiss", total - chi0_n), dtype=float)
         c0 = np.broadcast_to(np.asarray(comps.get("chi0", chi0_n), dtype=float), grid.shape)
         in_grid = (grid >= tmin) & (grid <= tmax)
-        # outside the window the model may diverge (T -> theta): draw it dashed, clipped
-        # no curve across the pole at T = theta; keep the extrapolation near the fitted data
+        # outside the window the model is drawn dashed; no curve across the pole at T = theta,
+        # and when the pole is near the data, values far beyond the data range are clipped
         beyond_pole = grid <= theta_n + 0.02 * (t_hi - t_lo) if np.isfinite(theta_n) else False
         total = np.where(beyond_pole, np.nan, total)
         cw = np.where(beyond_pole, np.nan, cw)
+        pole_near = bool(np.isfinite(theta_n) and theta_n > t_lo - 0.1 * (t_hi - t_lo))
         ref = y[inside] if np.any(inside) else y
+
+        def _clip_to_data(model, data):
+            return _clip_model(model, data) if pole_near else model
+
         show_total = _clip_to_data(total, ref)
 
         def data(ax, yy, ee, scale=None):
@@ -278,34 +283,52 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
             inv_err = None if err is None else err / y**2
             corr = y - chi0_n
             inv_corr = np.where(corr > 0, 1.0 / corr, np.nan)
-        data(ax_inv, inv, inv_err)
-        with np.errstate(divide="ignore", invalid="ignore"):
             inv_total = np.where(total > 0, 1.0 / total, np.nan)
+        data(ax_inv, inv, inv_err)
         ax_inv.plot(grid[in_grid], inv_total[in_grid], color=COLORS["fit"], zorder=4)
+        top_data = _finite_max(inv[inside])
+        cw_line = c_n > 0 and np.isfinite(theta_n)
+        line_top = (t_hi - theta_n) / c_n if cw_line else np.nan
+        top_cw = _finite_max(np.concatenate([inv_corr[inside], [line_top]]))
+        # when chi0 dominates, 1/(chi - chi0) dwarfs 1/chi: give it its own (right) axis
+        ax_cw = ax_inv
+        if chi0_n != 0 and top_data > 0 and top_cw > INVERSE_TWIN_RATIO * top_data:
+            ax_cw = ax_inv.twinx()
+            ax_inv.tick_params(right=False)
+            ax_cw.set_ylabel("1/(χ − χ₀) (mol Oe emu⁻¹)", color=COLORS["curie_weiss"])
+            ax_cw.tick_params(axis="y", colors=COLORS["curie_weiss"])
+            ax_inv.set_ylim(-0.04 * top_data, 1.12 * top_data)
+            if axes is None:  # room for the right-hand tick labels
+                ax_inv.get_subplotspec().get_gridspec().update(right=PANELS_GRID["right"] - 0.045)
+                for ax_ in fig.axes:  # GridSpec.update only moves axes of pyplot figures
+                    ax_.set_position(ax_.get_subplotspec().get_position(fig))
         if chi0_n != 0:
-            ax_inv.plot(t[inside], inv_corr[inside], "s", ms=2.6, mfc="none", mew=0.7,
-                        color=COLORS["curie_weiss"], label="1/(χ − χ₀)", zorder=3)
-        if c_n > 0 and np.isfinite(theta_n):
+            ax_cw.plot(t[inside], inv_corr[inside], "s", ms=2.6, mfc="none", mew=0.7,
+                       color=COLORS["curie_weiss"], label="1/(χ − χ₀)", zorder=3)
+        if cw_line:
             t_line = np.array([theta_n, t_hi])
-            ax_inv.plot(t_line, (t_line - theta_n) / c_n, color=COLORS["curie_weiss"], ls="--", lw=1.2,
-                        label="(T − θ)/C", gid="theta-line", zorder=4)
-            ax_inv.plot([theta_n], [0.0], marker="v", ms=8, color=COLORS["theta"], ls="none",
-                        gid="theta-marker", label=f"θ = {format_ufloat(fit.theta_K, 'K')}", zorder=5,
-                        clip_on=False)
+            ax_cw.plot(t_line, (t_line - theta_n) / c_n, color=COLORS["curie_weiss"], ls="--", lw=1.2,
+                       label="(T − θ)/C", gid="theta-line", zorder=4)
+            ax_cw.plot([theta_n], [0.0], marker="v", ms=8, color=COLORS["theta"], ls="none",
+                       gid="theta-marker", label=f"θ = {format_ufloat(fit.theta_K, 'K')}", zorder=5,
+                       clip_on=False)
             ax_inv.axhline(0.0, color="0.6", lw=0.6, zorder=1)
-            inv_in = np.concatenate([inv[inside], inv_corr[inside], [(t_hi - theta_n) / c_n]])
-            top = np.nanmax(inv_in[np.isfinite(inv_in)]) if np.any(np.isfinite(inv_in)) else None
-            if top and top > 0:
-                ax_inv.set_ylim(-0.04 * top, 1.12 * top)
+            top = top_cw if ax_cw is not ax_inv else max(top_cw, top_data)
+            if top > 0:
+                ax_cw.set_ylim(-0.04 * top, 1.12 * top)
             ax_inv.set_xlim(min(theta_n, t_lo) - 0.04 * (t_hi - min(theta_n, 0.0)), t_hi * 1.03)
         _shade_window(ax_inv, tmin, tmax)
         ax_inv.set_xlabel(LABELS["T"])
         ax_inv.set_ylabel(LABELS["inv_chi"])
         ax_inv.set_title("inverse susceptibility", loc="left")
-        inv_handles = [(h, lab) for h, lab in zip(*ax_inv.get_legend_handles_labels(), strict=True)
+        inv_handles = [(h, lab) for ax_ in dict.fromkeys([ax_inv, ax_cw])
+                       for h, lab in zip(*ax_.get_legend_handles_labels(), strict=True)
                        if not lab.startswith("data") and lab != "fit window"]
         if inv_handles:
-            ax_inv.legend(*zip(*inv_handles, strict=True), loc="upper left")
+            # CW lines rise from lower left: upper left is free; with a twin axis (chi0-dominated,
+            # 1/chi saturating at the top) lower right is
+            ax_cw.legend(*zip(*inv_handles, strict=True),
+                         loc="upper left" if ax_cw is ax_inv else "lower right")
 
         # --- chi*T
         chit = y * t
@@ -360,6 +383,15 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
     return fig
 
 
+#: fit_panels draws 1/(χ − χ0) on its own right axis when it exceeds 1/χ by more than this factor
+INVERSE_TWIN_RATIO = 5.0
+
+
+def _finite_max(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.max()) if finite.size else float("nan")
+
+
 #: fit_panels(logy="auto") uses a log χ axis when max(χ)/min(χ) exceeds this
 LOG_SPAN = 30.0
 
@@ -375,7 +407,7 @@ def _log_limits(y: np.ndarray) -> tuple[float, float]:
     return float(y.min()) / 1.5, float(y.max()) * 1.5
 
 
-def _clip_to_data(model: np.ndarray, data: np.ndarray, margin: float = 0.6) -> np.ndarray:
+def _clip_model(model: np.ndarray, data: np.ndarray, margin: float = 0.6) -> np.ndarray:
     """The model with values far outside the data's range set to NaN (keeps axes on the data)."""
     finite = data[np.isfinite(data)]
     if finite.size == 0:

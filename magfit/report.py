@@ -333,7 +333,7 @@ def _cell(row: Mapping[str, Any], key: str, err_key: str | None) -> tuple[str, s
         lo, hi = row.get("tmin_K"), row.get("tmax_K")
         if lo is None or not np.isfinite(float(lo)):
             return "", ""
-        return f"{float(lo):g}–{float(hi):g}", f"{float(lo):.6g}"
+        return f"{float(lo):.4g}–{float(hi):.4g}", f"{float(lo):.6g}"
     if key == "flags":
         text = row.get("error") or row.get("flags") or ""
         return str(text), str(text)
@@ -521,11 +521,11 @@ def _summary_pages(report: Report, ctx: Mapping[str, Any]) -> list[Any]:
                 skipped = ", ".join(Path(p).name for p, _ in report.skipped)
                 fig.text(0.03, 0.885, _shorten(f"skipped: {skipped}", 190), fontsize=8)
             chunk = rows[page * ROWS_PER_SUMMARY_PAGE:(page + 1) * ROWS_PER_SUMMARY_PAGE]
-            cells = [[_shorten(_cell(it["row"], k, e)[0], 70 if k == "flags" else 28) for k, e in keys]
+            cells = [[_shorten(_cell(it["row"], k, e)[0], 62 if k == "flags" else 30) for k, e in keys]
                      for it in chunk]
             if cells:
                 tab = ax.table(cellText=cells, colLabels=heads, loc="upper left", cellLoc="left",
-                               colWidths=[0.15, 0.09, 0.09, 0.09, 0.12, 0.08, 0.05, 0.33])
+                               colWidths=[0.17, 0.08, 0.09, 0.09, 0.12, 0.08, 0.05, 0.32])
                 tab.auto_set_font_size(False)
                 tab.set_fontsize(7.5)
                 tab.scale(1.0, 1.25)

@@ -123,6 +123,14 @@ def test_fit_panels_log_axis_only_for_curie_tail(cw_fit):
     fig = plot.fit_panels(fit)
     render(fig)
     assert fig.axes[0].get_yscale() == "linear"
+    # chi0 dominates: 1/(chi - chi0) is ~100x 1/chi and gets its own right axis, where theta sits
+    assert len(fig.axes) == 5
+    twin = fig.axes[4]
+    assert "χ − χ₀" in twin.get_ylabel()
+    (marker,) = by_gid(fig, "theta-marker")
+    assert marker.axes is twin
+    assert marker.get_xdata()[0] == pytest.approx(fit.theta_K.nominal_value)
+    assert fig.axes[1].get_ylim()[1] < twin.get_ylim()[1] / 10
     assert plot.fit_panels(fit, logy=True).axes[0].get_yscale() == "log"
 
 
