@@ -866,6 +866,9 @@ def _decide(ev, reasons, numbers, *, f, sf, p_curie, p_chi0, alpha, theta, t_hi,
     if not cands.empty:
         cand_txt = " Consistent with " + ", ".join(
             f"{r['ion']} ({r['mu_eff_expected']:.2f})" for _, r in cands.head(3).iterrows()) + "."
+        top = cands.iloc[0]
+        if bool(top["approximate"]) and top["notes"]:
+            cand_txt += f" Caveat for {top['ion']}: {top['notes']}."
     if f >= F_LOCALIZED:
         conf = _phi((f - F_LOCALIZED) / sig) * sure
         known_ions = "formula unit (n_ions unknown)" not in per_text

@@ -26,8 +26,9 @@ Which moment is "expected" in a solid:
 * **4d / 5d** ions: treated as **low-spin** (octahedral t2g^n eg^m; 10Dq exceeds the pairing
   energy for 4d/5d), expected = spin-only value of the low-spin S. t2g^5 ions (Ru3+, Rh4+, Os3+,
   Ir4+) are given the strong spin-orbit J_eff = 1/2 doublet with |g| = 2 (cubic limit, Abragam &
-  Bleaney), i.e. mu_eff = 2 sqrt(3/4) = 1.73 mu_B (Na2IrO3: 1.82 mu_B, Singh & Gegenwart,
-  PRB 82, 064412 (2010) [from memory]). All 4d/5d values are flagged approximate: spin-orbit
+  Bleaney), i.e. mu_eff = 2 sqrt(3/4) = 1.73 mu_B (Na2IrO3: mu_eff = 1.82(1) mu_B, theta =
+  -116(3) K above 200 K; Y. Singh and P. Gegenwart, PRB 82, 064412 (2010), arXiv:1006.0437).
+  All 4d/5d values are flagged approximate: spin-orbit
   coupling reduces or changes them (5d t2g^4 tends to J_eff = 0).
 * **5f** ions: Russell-Saunders values, flagged approximate (intermediate coupling, crystal
   field; e.g. UO2 U4+ is below the LS 3.58 mu_B).
@@ -509,7 +510,7 @@ def ion(spec: str | tuple[str, int] | Ion, spin_state: str | None = None) -> Ion
     --------
     >>> g = ion("Gd3+")
     >>> g.term, round(g.mu_eff_J, 3), round(g.C_J_emu_K_mol, 3)
-    ('8S7/2', 7.937, 7.877)
+    ('8S7/2', 7.937, 7.878)
     >>> round(ion("Cu2+").mu_eff_expected, 2)      # spin-only for 3d
     1.73
     """
@@ -577,7 +578,8 @@ def ion(spec: str | tuple[str, int] | Ion, spin_state: str | None = None) -> Ion
             if state == "low" and n == 5:
                 basis = "J_eff = 1/2 doublet, |g| = 2 (strong spin-orbit t2g^5)"
                 notes.append("t2g^5 with strong spin-orbit coupling: J_eff = 1/2, mu_eff = 2 sqrt(3/4) = "
-                             "1.73 mu_B in the cubic limit (Abragam & Bleaney); Na2IrO3 shows ~1.8 mu_B")
+                             "1.73 mu_B in the cubic limit (Abragam & Bleaney); Na2IrO3 shows 1.82 mu_B "
+                             "(Singh & Gegenwart 2010)")
             else:
                 notes.append(f"{shell} ion treated as {state}-spin octahedral (10Dq > pairing energy); "
                              "spin-orbit coupling makes this an approximation")
