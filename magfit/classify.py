@@ -1,7 +1,10 @@
 """Localized, itinerant or mixed? A verdict on chi(T) with the evidence behind it.
 
-:func:`classify` compares three models on the same temperature window (the Curie-Weiss window
-chosen by :func:`magfit.fit_curie_weiss`):
+:func:`classify` compares three models on the same temperature window -- the whole paramagnetic
+range (every point above ``1.5 x`` any ordering feature found by
+:func:`magfit.window.ordering_features`), or the window of a :class:`~magfit.CurieWeissFit` when one
+is given (pass ``magfit.fit_curie_weiss(chi)`` to judge, and take mu_eff, on the automatic
+Curie-Weiss window instead):
 
 * **M0** Pauli / temperature-independent: chi = chi0                       (1 parameter)
 * **M1** Curie-Weiss:                     chi = C/(T - theta)              (2 parameters)
@@ -26,20 +29,24 @@ Decision rule (thresholds are the module constants below)
    if the mean chi is > 0 and f_bound = f + :data:`Z_BOUND` sigma_f < :data:`F_ITINERANT`
    -> ``"itinerant"`` (Pauli-like); if chi <= 0 -> ``"undetermined"`` (diamagnetic, no moment);
    otherwise ``"undetermined"`` (the noise could hide a Curie term).
-2. Significant Curie term, but theta < -:data:`THETA_DEGENERATE` x T_max: the "Curie-Weiss" term
-   changes by less than a factor ~2 across the window, which is no Curie law (an exchange-enhanced
-   Pauli paramagnet, or local moments with |theta| beyond the measured range). If the mu_eff per
-   ion it implies exceeds :data:`MU_EFF_MAX` (no ion has that), -> ``"itinerant"``; else
-   ``"undetermined"``.
+2. Significant Curie term, but no Curie law: theta < -:data:`THETA_DEGENERATE` x T_max (the
+   "Curie-Weiss" term changes by less than a factor ~2 across the window) or C <= 0 (chi rises
+   with T). Such data fit an exchange-enhanced Pauli paramagnet, or local moments with |theta|
+   beyond the measured range. -> ``"itinerant"`` (confidence at most
+   :data:`DEGENERATE_CONFIDENCE`) only if all of: a local-moment law C/(T - theta) with
+   -T_max <= theta < T_min is rejected by the F-test against M2 (p < ALPHA), chi changes by less
+   than :data:`FLAT_VARIATION` of its mean, and either C <= 0 or the implied mu_eff exceeds
+   :data:`MU_EFF_MAX` (no ion has that). Otherwise ``"undetermined"``.
 3. Otherwise by the Curie fraction: f >= :data:`F_LOCALIZED` -> ``"localized"``;
    f <= :data:`F_ITINERANT` -> ``"itinerant"`` (a Curie tail: the implied impurity concentration
    C / C(S_imp) per mole is reported); in between -> ``"mixed"``. If sigma_f > :data:`SIGMA_F_MAX`
    -> ``"undetermined"`` (f not determined).
 
-``confidence`` is the probability (Gaussian in f) that f lies on the chosen side of the
-threshold(s), times (1 - p) of the significance test that the verdict rests on, and halved for a
-localized verdict whose mu_eff matches no Hund's-rules ion (when the ions are known). It is 0 for
-``"undetermined"``.
+``confidence`` (0..1): rule 1, the probability (Gaussian) that the Curie share is below
+:data:`F_ITINERANT`; rule 2, :data:`DEGENERATE_CONFIDENCE` x (1 - p of the local-moment law);
+rule 3, the probability (Gaussian in f) that f lies on the chosen side of the threshold(s), times
+(1 - p_curie), halved for a localized verdict whose mu_eff matches no Hund's-rules ion (when the
+number of ions is known). It is 0 for ``"undetermined"``.
 
 Supporting evidence (reported, not used by the rule): AIC/BIC of the three models; mu_eff per
 magnetic ion against :func:`magfit.ions.candidate_ions`; a weak T^2 dependence of chi - CW(T) in
