@@ -59,6 +59,9 @@ def test_to_chit_conversion_gives_curie_constant(sc_high_t):
     C = CURIE_CGS_PER_MUB2 * 7.94**2
     expected = 3 * C * sc_high_t.frame["chi_per_spin"].to_numpy() / 0.5
     np.testing.assert_allclose(chit.chi_emu_mol, expected)
+    red = sc_high_t.reduced_chit()
+    np.testing.assert_allclose(red.temperature_K, [4, 6, 8, 10])
+    np.testing.assert_allclose(red.chi_emu_mol * 3 * C / 0.5, chit.chi_emu_mol)
     # 10 |J|: chi T / C = 3 T* chi* ~ 1 + theta/T = 1.2 (theta = 2 |J| = 1 K)
     assert chit.chi_T_emu_K_mol[-1] / C == pytest.approx(1.0 / (1 - 0.2), rel=0.03)
 

@@ -444,6 +444,20 @@ class MCResult:
         """'binder' for J > 0, 'binder_staggered' for an antiferromagnet on a bipartite lattice."""
         return "binder_staggered" if self.J < 0 and "binder_staggered" in self.frame else "binder"
 
+    def reduced_chit(self, *, connected: bool = False) -> ChiT:
+        """chi(T) in reduced units as a ChiT: temperature_K holds k_B T/|J| and chi_emu_mol holds
+        chi* per spin (mu = k_B = |J| = 1; free spins give 1/(3T*)). Use :meth:`to_chit` for emu/mol."""
+        col = "chi_connected_per_spin" if connected else "chi_per_spin"
+        f = self.frame
+        return ChiT(f["temperature_J"].to_numpy(), f[col].to_numpy(), f[col + "_err"].to_numpy(),
+                    name=f"classical Heisenberg MC {self.lattice} L={self.L} (reduced units)",
+                    per="spin (reduced units)",
+                    provenance={"source": "simulation", "model": "classical Heisenberg Monte Carlo",
+                                "units": "temperature_K = k_B T/|J|, chi = chi* per spin "
+                                         "(mu = k_B = |J| = 1)",
+                                "parameters": {"lattice": self.lattice, "L": self.L, "J": self.J,
+                                               "seed": self.seed, "column": col}})
+
     def to_chit(self, *, J_K: float, mu_eff: float, connected: bool = False) -> ChiT:
         """The simulated chi(T) in cgs-emu per mole of spins.
 
