@@ -313,3 +313,20 @@ def test_cli_fit_json_has_classification_keys(capsys):
     assert rc == 0 and row["label"] == "localized" and 0.9 < row["confidence"] <= 1.0
     assert row["candidates"][0]["ion"] == "Gd3+" and row["candidates"][0]["n_sigma"] < 1.0
     assert len(row["candidates"]) <= 3
+
+
+def test_model_comparison_numbers_match_closed_forms_and_lmfit():
+    from scipy import stats
+
+    from magfit.classify import _ftest
+
+    # nested F-test: F = ((RSS_a - RSS_b)/(k_b - k_a)) / (RSS_b/(n - k_b))
+    fstat, p = _ftest(10.0, 1, 5.0, 3, 13)
+    assert fstat == pytest.approx(5.0) and p == pytest.approx(stats.f.sf(5.0, 2, 10))
+    r = classify(synthetic(0.5, 0.01, seed=12))
+    m = r.models.set_index("model")
+    # AIC/BIC of the full model equal lmfit's for the same fit (n ln(chi2/n) + 2k, + k ln n)
+    assert m.loc["C/(T-theta)+chi0", "aic"] == pytest.approx(r.fit.aic, rel=1e-9)
+    assert m.loc["C/(T-theta)+chi0", "bic"] == pytest.approx(r.fit.bic, rel=1e-9)
+    # nested models cannot fit better than the full one
+    assert (m["rss"] >= m.loc["C/(T-theta)+chi0", "rss"] * (1 - 1e-9)).all()
