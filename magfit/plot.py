@@ -590,6 +590,8 @@ def compare(*chis: Any, labels: Sequence[str] | None = None, normalise: str | No
     pers = {c.per for c in curves}
     with style():
         fig, ax = _single_axes(ax, (5.6, 4.2))
+        handles: list[Any] = []
+        legend_labels: list[str] = []
         for i, c in enumerate(curves):
             t, y = c.temperature_K, c.chi_emu_mol
             e = c.chi_err_emu_mol
@@ -613,18 +615,20 @@ def compare(*chis: Any, labels: Sequence[str] | None = None, normalise: str | No
                 y = yy
             as_line = _is_simulated(c) if lines is None else bool(lines[i])
             if as_line:
-                ax.plot(t, y, label=label, zorder=3)
+                (handle,) = ax.plot(t, y, label=label, zorder=3)
             else:
-                _errorbar(ax, t, y, e, fmt="o", ms=3.2, label=label, zorder=2)
+                handle = _errorbar(ax, t, y, e, fmt="o", ms=3.2, label=label, zorder=2)
+            handles.append(handle)
+            legend_labels.append(label)
         ax.set_xlabel(LABELS["T"])
         ax.set_ylabel({None: LABELS["chi"], "chi300": LABELS["chi_norm"].format(t=t_ref_K),
                        "chiT": LABELS["chiT"], "inverse": LABELS["inv_chi"]}[normalise])
         if logy and normalise != "inverse":
             ax.set_yscale("log")
-        if len(pers) > 1 and normalise != "chi300":
-            ax.set_title(f"note: curves per mole of different things: {sorted(pers)}", fontsize=8,
+        if "formula unit" in pers and len(pers) > 1 and normalise != "chi300":
+            ax.set_title(f"note: χ per mole of different things: {', '.join(sorted(pers))}", fontsize=8,
                          loc="left")
-        ax.legend(loc="best")
+        ax.legend(handles, legend_labels, loc="best")  # in the order given
     return fig
 
 
@@ -685,8 +689,19 @@ def _raw(measurement: Any, name: str) -> np.ndarray | None:
     return np.asarray(arr, dtype=float)
 
 
+def _line_with_band(ax: Axes, x: np.ndarray, y: np.ndarray, err: np.ndarray | None,
+                    label: str | None) -> None:
+    """Markers joined by a thin line, the ±1σ range as a light band (dense raw data: bars clutter)."""
+    (line,) = ax.plot(x, y, "o-", ms=2.4, lw=0.7, label=label, zorder=2)
+    if err is not None and np.any(np.isfinite(err) & (err > 0)):
+        e = np.where(np.isfinite(err), err, 0.0)
+        ax.fill_between(x, y - e, y + e, color=line.get_color(), alpha=0.22, lw=0, zorder=1)
+
+
 def mt(measurement: Any, *, ax: Axes | None = None, title: str | None = None) -> Figure:
     """Raw moment against temperature, one curve per segment (ZFC, FC, each field, ...).
+
+    The moment's ±1σ uncertainty (when the file has one) is a light band around each curve.
 
     Parameters
     ----------
@@ -708,8 +723,7 @@ def mt(measurement: Any, *, ax: Axes | None = None, title: str | None = None) ->
             t, m = _raw(sub, "temperature_K"), _raw(sub, "moment_emu")
             if t is None or m is None or not np.any(np.isfinite(m)):
                 continue
-            _errorbar(ax, t, m, _raw(sub, "moment_err_emu"), fmt="o", ls="-", ms=2.6, lw=0.7,
-                      label=label or None, zorder=2)
+            _line_with_band(ax, t, m, _raw(sub, "moment_err_emu"), label=label or None)
             n += 1
         if n == 0:
             raise MagfitError(f"mt: {_source(measurement)} has no temperature and moment columns to plot")
@@ -751,8 +765,7 @@ def mh(measurement: Any, *, ax: Axes | None = None, title: str | None = None) ->
             h, m = _raw(sub, "field_Oe"), _raw(sub, "moment_emu")
             if h is None or m is None or not np.any(np.isfinite(m)):
                 continue
-            _errorbar(ax, h * scale, m, _raw(sub, "moment_err_emu"), fmt="o", ls="-", ms=2.2, lw=0.7,
-                      label=label or None, zorder=2)
+            _line_with_band(ax, h * scale, m, _raw(sub, "moment_err_emu"), label=label or None)
             n += 1
         if n == 0:
             raise MagfitError(f"mh: {_source(measurement)} has no field and moment columns to plot")

@@ -179,7 +179,7 @@ def test_compare_chiT_of_curie_law_is_C():
     t = np.linspace(2, 300, 50)
     gd = magfit.simulate.curie(t, mu_eff=7.94)
     cu = noisy_cw(theta=0.0, chi0=0.0)
-    fig = plot.compare(gd, cu, normalise="chiT", labels=["Gd sim", "Cu data"])
+    fig = plot.compare(cu, gd, normalise="chiT", labels=["Cu data", "Gd sim"])
     render(fig)
     ax = fig.axes[0]
     (sim_line,) = [ln for ln in ax.get_lines() if ln.get_label() == "Gd sim"]
@@ -189,7 +189,10 @@ def test_compare_chiT_of_curie_law_is_C():
     data = [c for c in ax.containers if c.get_label() == "Cu data"]
     assert len(data) == 1  # measured curve as markers with error bars
     assert "emu K mol⁻¹" in ax.get_ylabel()
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Gd sim", "Cu data"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Cu data", "Gd sim"]  # as given
+    assert ax.get_title(loc="left") == ""  # per Cu vs per magnetic ion: both per ion, no warning
+    fig = plot.compare(cu, magfit.ChiT(t, 1e-3 / t, name="per f.u."), normalise="chiT")
+    assert "formula unit" in fig.axes[0].get_title(loc="left")
 
 
 def test_compare_chi300_and_inverse():
