@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import magfit
 from magfit.simulate import curves
@@ -112,3 +114,18 @@ def test_van_vleck_constant_and_two_level_formula():
     np.testing.assert_allclose(w.chi_emu_mol, expected)
     with pytest.raises(magfit.SimulationError):
         curves.van_vleck([2.0], gap_K=500.0)
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=st.floats(-1e4, 1e4, allow_nan=False, allow_subnormal=False),
+       J=st.sampled_from([0.5, 1.0, 1.5, 2.5, 3.5, 7.5]))
+def test_brillouin_properties(x, J):
+    b = float(curves.brillouin(x, J))
+    assert abs(b) <= 1.0 and np.sign(b) == np.sign(x)
+    assert float(curves.brillouin(-x, J)) == -b
+    assert float(curves.brillouin_derivative(x, J)) >= 0.0
+    # ordering tanh(x) = B_1/2 >= B_J >= L(x) (Langevin = J -> infinity) for x >= 0
+    ax = abs(x)
+    bj = float(curves.brillouin(ax, J))
+    assert np.tanh(ax) + 1e-15 >= bj >= float(curves.langevin(ax)) - 1e-15
