@@ -188,7 +188,8 @@ def brillouin(x: Any, J: float) -> np.ndarray:
     a = (2.0 * j + 1.0) / (2.0 * j)
     b = 1.0 / (2.0 * j)
     x = np.asarray(x, dtype=float)
-    return a * langevin(a * x) - b * langevin(b * x)
+    # clip: at large |x| the two terms round to a - b = 1 plus an ulp
+    return np.clip(a * langevin(a * x) - b * langevin(b * x), -1.0, 1.0)
 
 
 def brillouin_derivative(x: Any, J: float) -> np.ndarray:
