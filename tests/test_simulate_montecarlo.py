@@ -51,6 +51,19 @@ def test_high_temperature_chi_matches_series_and_curie_weiss(sc_high_t):
     assert 0.88 < chi[t == 4.0][0] / cw[t == 4.0][0] < 0.97
 
 
+def test_high_temperature_binder_and_antiferromagnet_series(sc_high_t):
+    # Gaussian 3-component magnetisation at high T: <m^4>/<m^2>^2 = 5/3 -> U = 1 - 5/9 = 4/9
+    u10 = sc_high_t.frame.set_index("temperature_J").loc[10.0]
+    assert u10["binder"] == pytest.approx(4 / 9, abs=4 * u10["binder_err"] + 0.01)
+    # J -> -J flips the sign of u = L(J/T) in the series: 3 T chi = 1 - 6u + 30u^2 - 150u^3 (theta = -2)
+    af = mc.simulate_heisenberg([8.0, 10.0], lattice="sc", L=6, J=-1.0, n_therm=300, n_measure=12000, seed=5)
+    t = af.frame["temperature_J"].to_numpy()
+    u = 1 / np.tanh(1 / t) - t
+    series = (1 - 6 * u + 30 * u**2 - 150 * u**3) / (3 * t)
+    np.testing.assert_allclose(af.frame["chi_per_spin"], series, rtol=0.02)
+    np.testing.assert_allclose(af.frame["chi_per_spin"], 1 / (3 * (t + 2.0)), rtol=0.03)
+
+
 def test_to_chit_conversion_gives_curie_constant(sc_high_t):
     # Gd-like classical moments, mu_eff = 7.94, J = 0.5 K: chi T -> C (1 + theta/T) at high T
     chit = sc_high_t.to_chit(J_K=0.5, mu_eff=7.94)
