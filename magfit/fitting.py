@@ -42,6 +42,12 @@ DIAMAGNETIC_REL_TOL = 0.2
 #: a per-field parameter difference above this many combined sigmas is a field dependence
 FIELD_Z = 3.0
 
+#: cap on model evaluations of the Levenberg-Marquardt polish (the start is already the optimum in
+#: theta to ~1e-8; only garbage data get near this)
+MAX_NFEV = 200
+#: temperatures above this are not kelvin of a magnetometer (wrong column or unit)
+TEMPERATURE_MAX_K = 1.0e4
+
 _PARAMS = ("theta", "C", "chi0")
 
 
@@ -219,6 +225,14 @@ def _fit_window(t: np.ndarray, y: np.ndarray, w: np.ndarray | None, *, n_ions: f
     if t.size <= npar:
         raise FitError(f"the window {t.min():.4g}-{t.max():.4g} K has {t.size} points; a Curie-Weiss fit "
                        f"with {npar} parameters needs at least {npar + 1} -- widen the window (tmin/tmax)")
+    try:
+        return _fit_window_unchecked(t, y, w, n_ions=n_ions, fit_chi0=fit_chi0)
+    except (ValueError, OverflowError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
+        raise FitError(f"the fit of the window {t.min():.4g}-{t.max():.4g} K failed numerically "
+                       f"({type(exc).__name__}: {exc}); check the data for extreme values") from None
+
+
+def _fit_window_unchecked(t, y, w, *, n_ions: float, fit_chi0: bool):
     start = profile_theta(t, y, w, chi0=fit_chi0)
     model = _build_model(n_ions, fit_chi0)
     params = model.make_params(C=start["C"], theta=start["theta"])
@@ -227,8 +241,8 @@ def _fit_window(t: np.ndarray, y: np.ndarray, w: np.ndarray | None, *, n_ions: f
     if fit_chi0:
         params["chi0"].set(value=start["chi0"])
     # noise-free synthetic data must come out exact: tight tolerances (MINPACK stops early otherwise)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        res = model.fit(y, params, temperature_K=t, weights=w, scale_covar=True,
+    with np.errstate(all="ignore"):
+        res = model.fit(y, params, temperature_K=t, weights=w, scale_covar=True, max_nfev=MAX_NFEV,
                         fit_kws={"xtol": 1e-13, "ftol": 1e-13, "gtol": 0.0})
     return res
 
@@ -311,6 +325,13 @@ def fit_curie_weiss(
     >>> round(fit.mu_eff.nominal_value, 3), round(fit.theta_K.nominal_value, 3)
     (7.937, -0.5)
     """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        # ill-conditioned windows (scan, garbage input) must not spray numpy/asteval warnings
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan)
+
+
+def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan) -> CurieWeissFit:
     if not isinstance(chi, ChiT):
         raise FitError(f"fit_curie_weiss needs a magfit.ChiT, got {type(chi).__name__}; "
                        "build one with magfit.ChiT(temperature_K, chi_emu_mol) or "
@@ -328,6 +349,14 @@ def fit_curie_weiss(
         raise FitError(f"no finite data points with T <= tmax={tmax} K in {chi.name or 'the data'}")
     t_all, y_all = data.temperature_K, data.chi_emu_mol
     npar = 3 if fit_chi0 else 2
+    if t_all.size and t_all.max() > TEMPERATURE_MAX_K:
+        raise FitError(f"{chi.name or 'data'}: temperature_K reaches {t_all.max():.4g} K "
+                       f"(> {TEMPERATURE_MAX_K:g} K); "
+                       "is the temperature column in kelvin?")
+    if np.unique(t_all).size < npar:
+        raise FitError(f"{chi.name or 'data'}: {np.unique(t_all).size} distinct temperature(s) -- too few "
+                       f"for a Curie-Weiss fit with {npar} parameters (need >= {npar} distinct T and "
+                       f">= {npar + 1} points)")
     flags: list[str] = []
     do_scan = (tmin is None) if scan is None else bool(scan)
     features: list[dict] = []

@@ -195,6 +195,12 @@ def profile_theta(temperature_K, chi_emu_mol, weights=None, *, chi0: bool = True
         cost = np.where(np.isfinite(cost), cost, np.inf)
         return cost, c, k
 
+    with np.errstate(all="ignore"):
+        return _profile_search(solve, tmin, u_lo, u_hi, n_grid, minimize_scalar)
+
+
+def _profile_search(solve, tmin, u_lo, u_hi, n_grid, minimize_scalar) -> dict:
+    """Grid in log(u), u = T_min - theta, then Brent between the best point's neighbours."""
     lu = np.linspace(np.log(u_lo), np.log(u_hi), n_grid)
     cost, _, _ = solve(np.exp(lu))
     i = int(np.argmin(cost))
@@ -274,7 +280,7 @@ class CurieWeissModel(_CurieBase):
     >>> model = CurieWeissModel() + TIPModel()
     >>> chi = 7.877 / (t + 2.0) + 1e-4
     >>> res = model.fit(chi, model.make_params(C=5, theta=0, chi0=0), temperature_K=t)
-    >>> round(res.params["mu_eff"].value, 3)
+    >>> round(float(res.params["mu_eff"].value), 3)
     7.937
     """
 

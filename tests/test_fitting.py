@@ -296,3 +296,27 @@ def test_public_api_reexports():
     assert magfit.fit_curie_weiss is fit_curie_weiss
     assert magfit.CurieWeissFit is CurieWeissFit
     assert magfit.CurieWeissModel.__name__ == "CurieWeissModel"
+
+
+# --------------------------------------------------------------------------- bad input (hypothesis)
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_values = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                    st.floats(min_value=-1e3, max_value=1e3))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(t=st.lists(_values, min_size=0, max_size=25), seed=st.integers(0, 2**16))
+def test_arbitrary_input_gives_a_fit_or_a_fit_error(t, seed):
+    """Garbage in: either a CurieWeissFit or a FitError naming the problem, never a numpy traceback."""
+    rng = np.random.default_rng(seed)
+    t = np.asarray(t, dtype=float)
+    y = rng.normal(size=t.size) * rng.choice([1e-6, 1e-2, 1e3])
+    try:
+        fit = fit_curie_weiss(ChiT(t, y))
+    except FitError as exc:
+        assert str(exc)
+        return
+    assert isinstance(fit, CurieWeissFit)
+    json.dumps(fit.to_dict(), allow_nan=False)

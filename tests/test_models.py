@@ -117,3 +117,14 @@ def test_profile_theta_start_without_user_guess(theta):
 def test_profile_theta_needs_points():
     with pytest.raises(FitError, match="at least 3"):
         profile_theta([10.0, 20.0], [0.1, 0.05])
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import magfit.fitting
+    import magfit.models
+    import magfit.window
+
+    for mod in (magfit.models, magfit.fitting, magfit.window):
+        assert doctest.testmod(mod, optionflags=doctest.ELLIPSIS).failed == 0, mod.__name__
