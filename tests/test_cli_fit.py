@@ -101,10 +101,17 @@ def test_window_options_and_no_chi0(capsys):
     assert abs(row["mu_eff"] - 1.90) < 4 * row["mu_eff_err"]
 
 
-def test_enrichers_add_keys(capsys, monkeypatch):
-    monkeypatch.setattr(cli_fit, "ENRICHERS", [lambda chi, fit: {"label": "localized", "n": len(chi)}])
+def test_enrichers_add_keys_and_cannot_lose_the_fit(capsys, monkeypatch):
+    def broken(chi, fit):
+        raise RuntimeError("boom")
+
+    def label(chi, fit):
+        return {"label": "localized", "n": len(chi)}
+
+    monkeypatch.setattr(cli_fit, "ENRICHERS", [label, broken])
     rc, (row,) = run_json(capsys, str(SAMPLE_DATA / "chi_table.csv"))
     assert rc == 0 and row["label"] == "localized" and row["n"] > 0
+    assert "mu_eff" in row and row["enricher_errors"] == ["broken: RuntimeError: boom"]
 
 
 def test_real_na2iro3_like_acms_file(capsys):

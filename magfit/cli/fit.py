@@ -94,9 +94,6 @@ def run(args: argparse.Namespace) -> int:
     for i, path in enumerate(args.files):
         try:
             chi, fit = fit_file(path, args)
-            extra: dict[str, Any] = {}
-            for enrich in ENRICHERS:
-                extra.update(enrich(chi, fit))
         except (MagfitError, OSError, ValueError) as exc:
             failed += 1
             _report_error(path, f"{type(exc).__name__}: {exc}", args.json)
@@ -105,6 +102,13 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
             _report_error(path, f"internal error {type(exc).__name__}: {exc} (please report)", args.json)
             continue
+        extra: dict[str, Any] = {}
+        for enrich in ENRICHERS:      # a failing enricher must not lose the fit
+            try:
+                extra.update(enrich(chi, fit))
+            except Exception as exc:  # noqa: BLE001
+                name = getattr(enrich, "__name__", "enricher")
+                extra.setdefault("enricher_errors", []).append(f"{name}: {type(exc).__name__}: {exc}")
         if args.json:
             d = {"file": path, **fit.to_dict()}
             d.update(_json_safe(extra))
