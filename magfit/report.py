@@ -150,15 +150,19 @@ def _slug(index: int, path: str, segment: str) -> str:
 
 # ----------------------------------------------------------------------------- worker
 def _report_task(index: int, path: str, options: dict[str, Any], fit_options: dict[str, Any],
-                 fig_dir: str, formats: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Worker: analyse one file, draw and save its figures; return picklable results."""
+                 fig_dir: str, formats: tuple[str, ...], pages_as: str = "pdf") -> list[dict[str, Any]]:
+    """Worker: analyse one file, draw and save its figures; return picklable results.
+
+    ``pages_as``: how the figures travel back for report.pdf -- "pdf" (rendered PDF bytes, merged
+    by pypdf in the parent: no second rendering) or "pickle" (pickled Figures for PdfPages).
+    """
     from . import plot
 
     out = []
     for k, result in enumerate(analyse_file(path, options, fit_options)):
         row = dict(result.row)
         slug = _slug(index, path, row.get("segment") or ("" if k == 0 else str(k)))
-        item: dict[str, Any] = {"row": row, "slug": slug, "figures": {}, "png_b64": {}, "pickles": [],
+        item: dict[str, Any] = {"row": row, "slug": slug, "figures": {}, "png_b64": {}, "pages": [],
                                 "evidence_html": "", "explanation": "", "provenance": {}}
         if result.chi is not None:
             item["provenance"] = _jsonable(getattr(result.chi, "provenance", {}))
@@ -188,7 +192,14 @@ def _report_task(index: int, path: str, options: dict[str, Any], fit_options: di
                     fig.savefig(buf, format="png", dpi=PNG_DPI)
                     png = buf.getvalue()
                 item["png_b64"][kind] = base64.b64encode(png).decode("ascii")
-                item["pickles"].append(pickle.dumps(fig))
+                if pages_as == "pickle":
+                    item["pages"].append(("pickle", pickle.dumps(fig)))
+                elif "pdf" in formats:  # the file written above
+                    item["pages"].append(("pdf", (Path(fig_dir) / f"{slug}_{kind}.pdf").read_bytes()))
+                else:
+                    buf = io.BytesIO()
+                    fig.savefig(buf, format="pdf")
+                    item["pages"].append(("pdf", buf.getvalue()))
         out.append(item)
     return out
 
@@ -250,14 +261,15 @@ def build(paths_or_dir: Any, out_dir: str | os.PathLike, options: Any = None, ex
     files, skipped = collect_files(paths_or_dir, exclude=exclude)
     table = load_options(options)
     formats = tuple(dict.fromkeys(f.lower().lstrip(".") for f in formats))
-    tasks = [(i, str(p), options_for(p, table), dict(fit_options), str(fig_dir), formats)
+    pages_as = "pdf" if _have_pypdf() else "pickle"
+    tasks = [(i, str(p), options_for(p, table), dict(fit_options), str(fig_dir), formats, pages_as)
              for i, p in enumerate(files)]
 
     def lost(i: int, exc: BaseException) -> list[dict[str, Any]]:
         row = _empty_row(tasks[i][1], Path(tasks[i][1]).stem, None)
         row["error"] = f"worker: {_describe(exc)}"
         return [{"row": row, "slug": _slug(i, tasks[i][1], ""), "figures": {}, "png_b64": {},
-                 "pickles": [], "evidence_html": "", "explanation": "", "provenance": {}}]
+                 "pages": [], "evidence_html": "", "explanation": "", "provenance": {}}]
 
     results = run_tasks(_report_task, tasks, executor=executor, progress=progress, desc="report",
                         on_error=lost)
@@ -292,7 +304,7 @@ def build(paths_or_dir: Any, out_dir: str | os.PathLike, options: Any = None, ex
         report.pdf_pages = _write_pdf(pdf_path, report, context)
         report.files["pdf"] = pdf_path
     for it in items:  # figures are written; keep the Report light
-        it.pop("pickles", None)
+        it.pop("pages", None)
     return report
 
 
@@ -546,17 +558,51 @@ def _shorten(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _have_pypdf() -> bool:
+    try:
+        import pypdf  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _write_pdf(path: Path, report: Report, ctx: Mapping[str, Any]) -> int:
+    """Summary pages (matplotlib PdfPages) followed by every sample's figure pages.
+
+    The workers send their figures as rendered PDF pages, appended here with pypdf (no second
+    rendering, so the parent stays cheap); without pypdf they send pickled figures, drawn here
+    into the same PdfPages.
+    """
     from matplotlib.backends.backend_pdf import PdfPages
 
-    n = 0
-    with PdfPages(path, metadata={"Title": str(ctx["title"]), "Creator": f"magfit {ctx['version']}"}) as pdf:
+    title, creator = str(ctx["title"]), f"magfit {ctx['version']}"
+    pages = [page for it in report.samples for page in it.get("pages", [])]
+    summary_buf = io.BytesIO()
+    n = 0  # pages written by PdfPages
+    with PdfPages(summary_buf if _have_pypdf() else path,
+                  metadata={"Title": title, "Creator": creator}) as pdf:
         for fig in _summary_pages(report, ctx):
             pdf.savefig(fig)
             n += 1
-        for it in report.samples:
-            for blob in it.get("pickles", []):
-                fig = pickle.loads(blob)  # noqa: S301 - our own worker's figures
-                pdf.savefig(fig)
-                n += 1
-    return n
+        if not _have_pypdf():
+            for kind, blob in pages:
+                if kind == "pickle":
+                    pdf.savefig(pickle.loads(blob))  # noqa: S301 - our own worker's figures
+                    n += 1
+    if not _have_pypdf():
+        return n
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.append(PdfReader(summary_buf))
+    for kind, blob in pages:
+        if kind == "pdf":
+            writer.append(PdfReader(io.BytesIO(blob)))
+        else:  # a pickled figure (e.g. from a worker without pypdf)
+            buf = io.BytesIO()
+            pickle.loads(blob).savefig(buf, format="pdf")  # noqa: S301
+            writer.append(PdfReader(buf))
+    writer.add_metadata({"/Title": title, "/Creator": creator})
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return len(writer.pages)

@@ -137,6 +137,15 @@ def test_serial_report_matches_process_pool(built, tmp_path):
     assert row["mu_eff"] == ref["mu_eff"] and row["theta_K"] == ref["theta_K"]
 
 
+def test_pdf_without_pypdf_renders_pickled_figures(built, tmp_path, monkeypatch):
+    """Fallback when pypdf is missing: workers send pickled figures, PdfPages draws them."""
+    pypdf = pytest.importorskip("pypdf")
+    monkeypatch.setattr(rep, "_have_pypdf", lambda: False)
+    report = rep.build([SAMPLE_DATA / "chi_table.csv"], tmp_path, executor="serial", progress=False,
+                       formats=("png",), html_report=False)
+    assert report.pdf_pages == 3 == len(pypdf.PdfReader(tmp_path / "report.pdf").pages)
+
+
 def test_collect_files_rules(tmp_path):
     for name in ("a.dat", "b.csv", "README.md", "make.py", "opts.yaml", ".hidden.dat"):
         (tmp_path / name).write_text("x")
