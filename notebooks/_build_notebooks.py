@@ -584,14 +584,16 @@ NB03 = [
     dimer_table.round(3)
     """),
     md("""
-    The true values are θ = −10 K and μ_eff = 1.732 μ_B. Below 2|θ| (= 20 K) the fit is badly biased
-    and flagged; but even at T_min = 6|θ| θ is still off by 50 % — a dimer (z = 1) is the extreme case
-    of short-range correlations, and the correction to Curie-Weiss is of order (J/T)². The rule
-    "T_min ≥ 2|θ|" is a minimum, not a guarantee: always look at the window scan for a plateau.
+    The true values are θ = −10 K and μ_eff = 1.732 μ_B. Near 2|θ| the fit is badly biased and flagged
+    (the flag compares T_min with the *fitted* θ); but even at T_min = 6|θ| θ is still off by 50 %.
+    Expanding the dimer susceptibility, 1/χ = (T − θ)/C + J²/(8CT) + …: the correction falls off only
+    as 1/T, so the apparent θ approaches J/4 slowly (still ≈ −11 K for a 300–600 K window). A dimer
+    (z = 1) is the extreme case of short-range correlations. The rule "T_min ≥ 2|θ|" is a minimum, not
+    a guarantee: always look at the window scan for a plateau.
     """),
     code("""
     assert dimer_table["theta_K"].is_monotonic_increasing            # bias shrinks as T_min grows
-    assert abs(dimer_table["theta_K"].iloc[-1] + 10.0) < 1.0          # -> J/4 at high T
+    assert -12.0 < dimer_table["theta_K"].iloc[-1] < -10.0            # -> J/4 from below, as 1/T
     assert abs(bad.theta_K.nominal_value) > 2 * abs(good.theta_K.nominal_value) and bad.flags
     """),
     md("""
@@ -600,8 +602,9 @@ NB03 = [
     If the model is right and the error bars of the data are right, the true θ should lie within
     ±1σ of the fitted θ in 68.3 % of repeated experiments. We simulate 100 replicas of a Gd-sulfate-
     like measurement (same temperatures as the sample file, C = 7.878 emu K/mol, θ = −0.5 K,
-    χ₀ = −1.3×10⁻⁴ emu/mol, 0.3 % Gaussian noise), fit each with the same window, and count.
-    The random generator is seeded, so the numbers below are reproducible.
+    χ₀ = −1.3×10⁻⁴ emu/mol, 0.3 % Gaussian noise), fit each with the same window, and count. With
+    N = 200 replicas the observed fraction itself scatters by √(0.683·0.317/N) ≈ 0.033, so agreement
+    means "within a few of those". The random generator is seeded, so the numbers are reproducible.
     """),
     code("""
     from magfit.simulate import curie_weiss
@@ -611,8 +614,8 @@ NB03 = [
     model = curie_weiss(gd_temperature, theta_K=true["theta_K"], C=true["C"], chi0_emu_mol=true["chi0"])
     sigma = 0.003 * np.abs(model.chi_emu_mol)
 
-    rng = np.random.default_rng(20260101)
-    n_replicas = 100
+    rng = np.random.default_rng(2026)
+    n_replicas = 200
     z = {"theta (3 parameters)": [], "mu_eff (3 parameters)": [], "theta (chi0 wrongly fixed to 0)": []}
     mu_true = np.sqrt(true["C"] / 0.125049)
     for _ in range(n_replicas):
@@ -645,9 +648,10 @@ NB03 = [
     ax.set_xlabel("z = (fit − true) / σ_fit")
     ax.set_ylabel("density")
     ax.legend(fontsize=8)
+    plt.show()
     """),
     md("""
-    With the right model the fractions agree with 68 % / 95 % within the binomial scatter of 100
+    With the right model the fractions agree with 68 % / 95 % within the binomial scatter of 200
     replicas: magfit's error bars (lmfit covariance scaled by χ²_ν) are honest. With χ₀ wrongly
     fixed to 0, the fit compensates through θ: the z-scores shift and the nominal σ no longer covers
     the truth — and χ²_ν alone would not necessarily tell you, because a 1.3×10⁻⁴ emu/mol offset is
@@ -656,8 +660,9 @@ NB03 = [
     code("""
     # sanity checks: honest coverage with the right model (within ~3 binomial sigma),
     # biased with the wrong one
-    assert abs(coverage.loc["theta (3 parameters)", "fraction |z| < 1"] - 0.683) < 3 * binomial
-    assert abs(coverage.loc["mu_eff (3 parameters)", "fraction |z| < 1"] - 0.683) < 3 * binomial
+    for key in ("theta (3 parameters)", "mu_eff (3 parameters)"):
+        assert abs(coverage.loc[key, "fraction |z| < 1"] - 0.683) < 3.5 * binomial
+        assert abs(coverage.loc[key, "fraction |z| < 2"] - 0.954) < 3.5 * np.sqrt(0.954 * 0.046 / n_replicas)
     assert abs(coverage.loc["theta (chi0 wrongly fixed to 0)", "mean z"]) > 1.0
     """),
     md("""
@@ -723,6 +728,7 @@ NB04 = [
     ax.set_xlabel("H/T (T/K)")
     ax.set_ylabel("moment per Gd (μ_B)")
     ax.legend()
+    plt.show()
     """),
     md("""
     ## 2. The Weiss ferromagnet
@@ -749,6 +755,7 @@ NB04 = [
     ax_inv.set_xlabel("T (K)")
     ax_inv.set_ylabel("1/χ (mol/emu)")
     ax_inv.legend()
+    plt.show()
     """),
     md("""
     ## 3. The antiferromagnetic cusp
@@ -807,6 +814,7 @@ NB04 = [
     ax_t.set_xlabel("k_F a")
     ax_t.set_ylabel("θ / A  (S = 7/2)")
     ax_t.legend(title="lattice")
+    plt.show()
     """),
     md("""
     The dotted lines mark the free-electron k_F a of an fcc metal with 1, 2, 3 conduction electrons per
@@ -873,6 +881,7 @@ NB04 = [
     ax.set_xlabel("k_B T / J")
     ax.set_ylabel("Binder cumulant U_L")
     ax.legend(fontsize=8)
+    plt.show()
     print(crossing.pairs)
     """),
     code("""
