@@ -363,8 +363,8 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     t_order_min = None
     reason_parts: list[str] = []
 
+    features = W.ordering_features(t_all, y_all, data.chi_err_emu_mol)
     if tmin is None:
-        features = W.ordering_features(t_all, y_all, data.chi_err_emu_mol)
         if features:
             t_order = max(f["temperature_K"] for f in features)
             kinds = ", ".join(f"{f['kind']} at {f['temperature_K']:.4g} K" for f in features)
@@ -572,6 +572,21 @@ def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, we
     tmin_used = float(t.min())
     if res.covar is None:
         flags.append("uncertainties not estimated (singular covariance): parameters are poorly determined")
+    c_u = u["C"]
+    if not (c_u.nominal_value > 2.0 * c_u.std_dev):          # also true for NaN errors
+        flags.append(f"C not significantly positive (C = {c_u.nominal_value:.3g} +/- {c_u.std_dev:.2g} "
+                     "emu K/mol): no Curie-Weiss (local-moment) term resolved; mu_eff is undefined or "
+                     "unreliable")
+    inside = [f for f in features if tmin_used < W.ORDER_MARGIN * f["temperature_K"]]
+    if inside:
+        flags.append("window reaches into the ordered regime: " + ", ".join(
+            f"{f['kind']} at {f['temperature_K']:.4g} K" for f in inside)
+            + f" (T_min = {tmin_used:.4g} K < {W.ORDER_MARGIN:g} x T_order)")
+    w_res = res.weights if res.weights is not None else np.ones(n)
+    trend = W.trend_tests(t, (window_chi.chi_emu_mol - res.best_fit) * w_res, window_chi.chi_emu_mol * w_res)
+    if trend["trend"] and not any(f.startswith("no trend-free window") for f in flags):
+        flags.append(f"residuals show a systematic trend (runs test z = {trend['runs_z']:.2f}, low-T-end "
+                     f"mean z = {trend['lowend_z']:.2f}): the model does not describe this window")
     if theta >= res.params["theta"].max - 1e-6 * max(abs(tmin_used), 1.0):
         flags.append(f"theta at the T_min bound ({theta:.4g} K): the data do not follow Curie-Weiss "
                      "above theta in this window (ordering inside the window?)")
@@ -590,6 +605,7 @@ def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, we
     if dia_flag:
         flags.append(dia_flag)
     checks: dict[str, Any] = {
+        "residual_tests": trend,
         "diamagnetism": expect,
         "inverse_chi_linear": _inverse_chi_check(window_chi, u["chi0"].nominal_value, n_ions),
         "chi_T_high": _chi_t_check(window_chi, u["chi0"].nominal_value, n_ions, u["mu_eff"].nominal_value),

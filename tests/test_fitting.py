@@ -207,6 +207,19 @@ def test_flags_fire_when_they_should():
     assert few.n_points < 10 and any("< 10 points" in f for f in few.flags)
 
 
+def test_flags_for_pauli_data_and_user_window_in_ordered_regime():
+    t = np.linspace(2, 300, 100)
+    flat = 3e-4 * (1 + 1e-3 * np.random.default_rng(0).normal(size=t.size))
+    pauli = fit_curie_weiss(ChiT(t, flat, np.full(t.size, 3e-7)))
+    assert any(f.startswith("C not significantly positive") for f in pauli.flags)
+    c, tc = float(curie_from_mu_eff(3.87)), 50.0
+    chi = np.where(t <= tc + 5, c / 5 * (1 - 0.2 * np.clip(1 - t / tc, 0, 1)), c / np.clip(t - tc, 5, None))
+    fm = fit_curie_weiss(ChiT(t, chi), tmin=20.0)
+    assert any(f.startswith("window reaches into the ordered regime") for f in fm.flags)
+    assert any(f.startswith("residuals show a systematic trend") for f in fm.flags)
+    assert fm.cross_checks["residual_tests"]["runs_z"] < -W.Z_RUNS
+
+
 def test_diamagnetic_flag():
     chi = cw_data(-3.0, chi0=-8e-4, noise=0.002)
     fit = fit_curie_weiss(chi, diamagnetic_emu_mol=-2e-4)
