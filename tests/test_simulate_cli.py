@@ -38,6 +38,15 @@ def test_simulate_afm_log_grid_si_and_stdout(tmp_path, capsys):
     np.testing.assert_allclose(vals[:, 1], ref, rtol=1e-12)
 
 
+def test_simulate_si_csv_reads_back_in_emu(tmp_path):
+    out = tmp_path / "afm_si.csv"
+    assert main(["simulate", "afm", "--param", "spin=2.5", "--param", "T_N_K=67", "--param", "theta_K=-82",
+                 "--si", "--n", "20", "-o", str(out)]) == 0
+    chi = magfit.read(out).susceptibility()           # chi_m3_mol column converted back to emu/mol
+    ref = afm_chi(np.linspace(2, 300, 20), spin=2.5, T_N_K=67, theta_K=-82)
+    np.testing.assert_allclose(chi.chi_emu_mol, ref.chi_emu_mol, rtol=1e-12)
+
+
 def test_simulate_monte_carlo_model_runs(tmp_path):
     out = tmp_path / "mc.csv"
     assert main(["simulate", "mc", "--param", "J_K=10", "--param", "mu_eff=7.94", "--param", "L=3",
