@@ -45,6 +45,9 @@ FIELD_Z = 3.0
 #: cap on model evaluations of the Levenberg-Marquardt polish (the start is already the optimum in
 #: theta to ~1e-8; only garbage data get near this)
 MAX_NFEV = 200
+#: a chi(T) data set must span at least max(MIN_SPAN_K, MIN_SPAN_REL * T_max)
+MIN_SPAN_K = 2.0
+MIN_SPAN_REL = 0.05
 #: temperatures above this are not kelvin of a magnetometer (wrong column or unit)
 TEMPERATURE_MAX_K = 1.0e4
 
@@ -353,6 +356,11 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
         raise FitError(f"{chi.name or 'data'}: temperature_K reaches {t_all.max():.4g} K "
                        f"(> {TEMPERATURE_MAX_K:g} K); "
                        "is the temperature column in kelvin?")
+    span = float(t_all.max() - t_all.min()) if t_all.size else 0.0
+    if t_all.size and span < max(MIN_SPAN_K, MIN_SPAN_REL * float(t_all.max())):
+        raise FitError(f"{chi.name or 'data'}: the temperatures span only {span:.3g} K around "
+                       f"{float(np.median(t_all)):.4g} K -- not a chi(T) measurement (an M(H) loop at "
+                       "fixed T?); select a temperature sweep (segment=...)")
     if np.unique(t_all).size < npar:
         raise FitError(f"{chi.name or 'data'}: {np.unique(t_all).size} distinct temperature(s) -- too few "
                        f"for a Curie-Weiss fit with {npar} parameters (need >= {npar} distinct T and "

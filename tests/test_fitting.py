@@ -301,6 +301,8 @@ def test_bad_input_errors():
         fit_curie_weiss(cw_data(-3.0, n=3))
     with pytest.raises(FitError, match="no data at or above"):
         fit_curie_weiss(cw_data(-3.0), tmin=5000)
+    with pytest.raises(FitError, match="span only"):
+        fit_curie_weiss(ChiT(300 + 0.1 * np.random.default_rng(1).normal(size=50), np.linspace(1, 2, 50)))
     with pytest.raises(FitError, match="weights has"):
         fit_curie_weiss(cw_data(-3.0), weights=np.ones(3))
 
