@@ -14,7 +14,7 @@ References
 * N. W. Ashcroft and N. D. Mermin, *Solid State Physics* (1976), ch. 2 (free electrons),
   ch. 31 (Curie law, Brillouin function, Pauli paramagnetism, Van Vleck term).
 * S. Blundell, *Magnetism in Condensed Matter* (2001), sections 2.4-2.7 and 7.2.
-* C. Kittel, *Introduction to Solid State Physics*, 8th ed., ch. 11.
+* C. Kittel, *Introduction to Solid State Physics*, 8th ed., ch. 11 (paramagnetism), ch. 12 (Curie-Weiss).
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def brillouin(x: Any, J: float) -> np.ndarray:
 
     References
     ----------
-    Ashcroft & Mermin eq. (31.44); Blundell eq. (2.45).
+    Ashcroft & Mermin ch. 31 (Brillouin function); Blundell sec. 2.5.
     """
     j = _positive_scalar("J", J)
     a = (2.0 * j + 1.0) / (2.0 * j)
@@ -221,7 +221,7 @@ def curie_constant(*, C: float | None = None, mu_eff: float | None = None,
     """Molar Curie constant (emu K/mol) from exactly one of: C, mu_eff, or (J, g).
 
     C = N_A mu_B^2 mu_eff^2 / (3 k_B) = 0.125049 mu_eff^2, with mu_eff = g sqrt(J(J+1)) for an
-    ion of angular momentum J (Ashcroft & Mermin eq. 31.47).
+    ion of angular momentum J (Ashcroft & Mermin ch. 31).
     """
     given = [C is not None, mu_eff is not None, J is not None or g is not None]
     if sum(given) != 1:
@@ -260,7 +260,7 @@ def curie(temperature_K: Any, *, C: float | None = None, mu_eff: float | None = 
 
     References
     ----------
-    P. Curie (1895); Ashcroft & Mermin eq. (31.47).
+    P. Curie (1895); Ashcroft & Mermin ch. 31.
     """
     c = curie_constant(C=C, mu_eff=mu_eff)
     chi0 = _finite_scalar("chi0_emu_mol", chi0_emu_mol)
@@ -268,7 +268,7 @@ def curie(temperature_K: Any, *, C: float | None = None, mu_eff: float | None = 
     return _chit(t, c / t + chi0, name=f"Curie C={c:.4g}", per=per, model="curie",
                  parameters={"C_emu_K_mol": c, "chi0_emu_mol": chi0},
                  formula="chi = C/T + chi0", convention="non-interacting moments",
-                 reference="Ashcroft & Mermin eq. 31.47")
+                 reference="P. Curie (1895); Ashcroft & Mermin ch. 31")
 
 
 def curie_weiss(temperature_K: Any, *, theta_K: float, C: float | None = None,
@@ -297,7 +297,7 @@ def curie_weiss(temperature_K: Any, *, theta_K: float, C: float | None = None,
 
     References
     ----------
-    P. Weiss (1907); Kittel ch. 11 eq. (8).
+    P. Weiss (1907); Kittel, Introduction to Solid State Physics, 8th ed., ch. 12.
     """
     c = curie_constant(C=C, mu_eff=mu_eff)
     theta = _finite_scalar("theta_K", theta_K)
@@ -313,7 +313,7 @@ def curie_weiss(temperature_K: Any, *, theta_K: float, C: float | None = None,
                  parameters={"C_emu_K_mol": c, "theta_K": theta, "chi0_emu_mol": chi0},
                  formula="chi = C/(T - theta) + chi0",
                  convention="theta > 0 ferromagnetic (H = -sum J S_i.S_j, J > 0 FM)",
-                 reference="Kittel, Introduction to Solid State Physics, ch. 11")
+                 reference="P. Weiss (1907); Kittel, Introduction to Solid State Physics, ch. 12")
 
 
 # -------------------------------------------------------------------------- Pauli
@@ -368,7 +368,7 @@ def pauli_chi_emu_mol(*, dos_states_eV: float | None = None, fermi_energy_eV: fl
 
     References
     ----------
-    Ashcroft & Mermin eq. (31.69)-(31.73) and Table 2.1; Blundell section 7.2.
+    Ashcroft & Mermin ch. 31 (Pauli paramagnetism) and Table 2.1; Blundell sec. 7.2.
     """
     n_given = sum(v is not None for v in (dos_states_eV, fermi_energy_eV, electron_density_m3, r_s_bohr))
     if n_given != 1:
@@ -407,7 +407,7 @@ def pauli(temperature_K: Any, *, dos_states_eV: float | None = None, fermi_energ
                  parameters={k: v for k, v in kwargs.items() if v is not None},
                  formula="chi = N_A mu_B^2 g(E_F); free e-: g = 3z/(2E_F)",
                  convention="no exchange (Stoner factor applied if given)",
-                 reference="Ashcroft & Mermin eq. 31.69-31.73")
+                 reference="Ashcroft & Mermin ch. 31 (Pauli paramagnetism)")
 
 
 # ------------------------------------------------------------ M(H, T) curves
@@ -450,7 +450,7 @@ def brillouin_magnetization(field_Oe: Any, temperature_K: Any, *, J: float, g: f
 
     References
     ----------
-    Ashcroft & Mermin eq. (31.44); W. E. Henry, Phys. Rev. 88, 559 (1952) (Gd, Fe, Cr salts).
+    Ashcroft & Mermin ch. 31; W. E. Henry, Phys. Rev. 88, 559 (1952) (Gd, Fe, Cr salts).
     """
     j = _spin("J", J)
     gg = _positive_scalar("g", g)
@@ -480,7 +480,7 @@ def brillouin_chi(temperature_K: Any, *, J: float, g: float = 2.0, field_Oe: flo
     return _chit(t, chi, name=f"Brillouin J={J} g={g} H={h:g} Oe", per=per, model="brillouin",
                  parameters={"J": float(J), "g": float(g), "field_Oe": h},
                  formula="chi = N_A g mu_B J B_J(g mu_B J H/k_B T)/H",
-                 convention="free ions (no exchange)", reference="Ashcroft & Mermin eq. 31.44",
+                 convention="free ions (no exchange)", reference="Ashcroft & Mermin ch. 31",
                  field_Oe=h)
 
 
@@ -497,7 +497,7 @@ def langevin_magnetization(field_Oe: Any, temperature_K: Any, *, mu_muB: float) 
 
     References
     ----------
-    P. Langevin (1905); Blundell eq. (2.27).
+    P. Langevin (1905); Blundell sec. 2.4.
     """
     mu = _positive_scalar("mu_muB", mu_muB)
     h, t = _field_temperature_grid(field_Oe, temperature_K)
@@ -525,7 +525,7 @@ def van_vleck(temperature_K: Any, *, chi0_emu_mol: float | None = None, gap_K: f
     References
     ----------
     J. H. Van Vleck, *The Theory of Electric and Magnetic Susceptibilities* (1932); Ashcroft &
-    Mermin eq. (31.33); Blundell section 2.7.
+    Mermin ch. 31 (Van Vleck paramagnetism); Blundell sec. 2.7.
     """
     t = _temperatures(temperature_K)
     if chi0_emu_mol is not None:
@@ -544,4 +544,4 @@ def van_vleck(temperature_K: Any, *, chi0_emu_mol: float | None = None, gap_K: f
                  model="van-vleck", parameters=params,
                  formula="chi = chi0 = 2 N_A mu_B^2 |<0|mu_z|1>|^2 / Delta",
                  convention="T-independent (k_B T << Delta)",
-                 reference="Van Vleck (1932); Ashcroft & Mermin eq. 31.33")
+                 reference="Van Vleck (1932); Ashcroft & Mermin ch. 31")

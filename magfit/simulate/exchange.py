@@ -1,7 +1,7 @@
 """Exchange constants -> Weiss temperature: neighbour shells, RKKY lattice sums, superexchange.
 
 Convention: H = -sum_<ij> J_ij S_i.S_j (each bond once), J > 0 ferromagnetic, J in kelvin
-(J / k_B). In mean field theta = S(S+1) sum_k z_k J_k / 3 (Kittel ch. 11; Blundell sec. 5.1;
+(J / k_B). In mean field theta = S(S+1) sum_k z_k J_k / 3 (Kittel ch. 12; Blundell sec. 5.1;
 PHYSICS.md section c). For classical unit vectors S(S+1) -> 1.
 
 References

@@ -29,7 +29,7 @@ Below T_N the sublattice magnetisation m_s solves m_s = B_S(3S/(S+1) (T_N/T) m_s
              = (3 C S/(S+1)) B'_S(y_s) / (T - 3S/(S+1) theta B'_S(y_s)),   y_s = 3S/(S+1)(T_N/T) m_s,
 
 (derived by linearising both sublattice equations in a small uniform field, dM_A = dM_B;
-J. S. Smart, *Effective Field Theories of Magnetism* (1966) ch. 4; C. Kittel, *Introduction to
+J. S. Smart, *Effective Field Theories of Magnetism* (1966); C. Kittel, *Introduction to
 Solid State Physics* ch. 12 "Antiferromagnetic susceptibility below the Neel temperature").
 All three equal C/(T - theta) above T_N and are continuous at T_N; chi_par -> 0 as T -> 0.
 Powder average: chi_powder = (chi_par + 2 chi_perp)/3.
@@ -68,7 +68,7 @@ __all__ = [
     "afm_chi",
 ]
 
-_REF_WEISS = "P. Weiss, J. Phys. Theor. Appl. 6, 661 (1907); Kittel ch. 11; Blundell sec. 5.1"
+_REF_WEISS = "P. Weiss, J. Phys. Theor. Appl. 6, 661 (1907); Kittel ch. 12; Blundell sec. 5.1"
 _REF_NEEL = "L. Neel, Ann. Phys. 5, 232 (1936); J. S. Smart, Effective Field Theories of Magnetism (1966)"
 
 
@@ -165,7 +165,7 @@ def weiss_ferromagnet(temperature_K: Any, *, spin: float, g: float = 2.0, theta_
 
     References
     ----------
-    Weiss (1907); Kittel ch. 11; Blundell sec. 5.1.
+    Weiss (1907); Kittel ch. 12; Blundell sec. 5.1.
     """
     s = _spin("spin", spin)
     gg = _positive_scalar("g", g)
