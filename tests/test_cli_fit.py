@@ -64,6 +64,17 @@ def test_free_ion_comparison_from_chi_t(capsys):
     assert hi["free_ion_candidates"][0]["mu_eff_expected"] == pytest.approx(7.937, abs=1e-3)
 
 
+def test_pascal_correction_moves_chi0_to_zero(capsys):
+    # the generator's chi0 is exactly the Pascal core diamagnetism (-264.3e-6 emu/mol per f.u.)
+    rc, (row,) = run_json(capsys, str(SAMPLE_DATA / "gd_sulfate_mpms3.dat"), "--formula", "Gd2(SO4)3(H2O)8",
+                          "--per-ion", "Gd", "--diamagnetic", "pascal")
+    assert rc == 0
+    assert abs(row["chi0_emu_mol"]) < 4 * row["chi0_emu_mol_err"]
+    dia = row["cross_checks"]["diamagnetism"]
+    assert dia["subtracted"] is True
+    assert dia["estimate_emu_mol"] == pytest.approx(-264.3e-6 / 2, rel=1e-6)       # per Gd
+
+
 def test_mno_window_excludes_neel_cusp(capsys):
     rc, (row,) = run_json(capsys, str(SAMPLE_DATA / "mno_like_afm_mpmsxl.dat"), "--formula", "MnO")
     feats = row["cross_checks"]["ordering_features"]
