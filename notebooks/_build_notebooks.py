@@ -929,11 +929,16 @@ NB05 = [
     Per-file sample information (formula, mass, ion, corrections, window) comes from an options table:
     a dict, a DataFrame, or a CSV/YAML file with a `file` column (glob patterns allowed).
     """),
-    code(SETUP + """
+    code(SETUP + textwrap.dedent("""
     import shutil
     import tempfile
+    import warnings
     from concurrent.futures import ProcessPoolExecutor
-    """),
+
+    from tqdm import TqdmWarning
+
+    warnings.filterwarnings("ignore", category=TqdmWarning)   # no ipywidgets here: plain progress bars
+    """)),
     md("""
     We copy four sample files into a temporary project folder (plus a README and an empty-holder file,
     to show what happens to non-data files and to a file without a sample mass), and write the options
@@ -964,17 +969,19 @@ NB05 = [
     md("""
     ## 1. `fit_many` on a process pool
 
-    `executor` can be any `concurrent.futures.Executor`; two worker processes are plenty here. The
-    empty-holder file has no sample mass, so its row carries an error message instead of numbers; the
-    README is not a data file and fails to read — `report.build` (below) skips such files instead.
+    `executor` can be any `concurrent.futures.Executor`; two worker processes are plenty here. We pass
+    the data files explicitly (`fit_many` would try to read the README too and record a read error for
+    it; `report.build`, below, skips non-data files by itself). The empty-holder file has no sample
+    mass, so its row carries an error message instead of numbers — the other files are unaffected.
     """),
     code("""
     files = sorted(p for p in raw.iterdir() if p.suffix != ".md")
     with ProcessPoolExecutor(max_workers=2) as pool:
         table = magfit.fit_many(files, executor=pool, options=options_csv, progress=False)
     table["file"] = table["file"].map(lambda p: Path(p).name)
+    print("error for the empty holder:", table.set_index("file").loc["empty_holder_mpms3.dat", "error"])
     table[["file", "per", "mu_eff", "mu_eff_err", "theta_K", "theta_K_err", "chi0_emu_mol", "tmin_K",
-           "label", "error"]]
+           "label"]]
     """),
     code("""
     ok = table[table["error"].isna()].set_index("file")
@@ -988,8 +995,9 @@ NB05 = [
 
     A dask `distributed.Client` provides a `concurrent.futures`-compatible executor
     (`client.get_executor()`), so the call is unchanged. For a real cluster, connect the client to the
-    scheduler address; here we start a small local one (skipped when dask is not installed — it is an
-    optional dependency, `pip install magfit[dask]`).
+    scheduler address; here we start a small local one with two worker processes (skipped when dask is
+    not installed — it is an optional dependency, `pip install magfit[dask]`). Starting the workers
+    takes a few seconds; it pays off for hundreds of files or for a cluster.
     """),
     code("""
     try:
@@ -997,19 +1005,20 @@ NB05 = [
     except ImportError:
         print("dask.distributed not installed; skipping")
     else:
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
         with cluster, Client(cluster) as client:
-            dask_table = magfit.fit_many(files[:2], executor=client.get_executor(), options=options_csv,
+            dask_table = magfit.fit_many(files[1:3], executor=client.get_executor(), options=options_csv,
                                          progress=False)
-        print(dask_table[["sample", "mu_eff", "theta_K", "label"]])
+        print(dask_table[["sample", "mu_eff", "theta_K", "label", "error"]])
+        assert dask_table["error"].isna().all()
     """),
     md("""
     ## 3. A report
 
     `magfit.report.build` does the same per-file work, draws the fit panels and window scan of every
     sample, and writes `summary.csv`, `report.html` (figures embedded) and `report.pdf`. Non-data files in
-    the folder (here the README and the options file) are skipped and listed. We ask for PNG figures
-    only to keep this quick.
+    the folder (here the README) are skipped and listed; the file that cannot be analysed is reported
+    as failed. We ask for PNG figures only to keep this quick.
     """),
     code("""
     out = workdir / "report"
