@@ -172,9 +172,16 @@ def test_weak_cusp_found_in_interleaved_sweeps():
 
 
 def test_noisy_paramagnet_uses_low_temperatures():
-    fit = fit_curie_weiss(cw_data(-1.5, lo=2.0, span=298.0, n=150, noise=0.005, seed=7))
-    assert fit.tmin_K <= 10.0
-    assert abs(fit.theta_K.nominal_value + 1.5) < 3 * fit.theta_K.std_dev
+    """Pure Curie-Weiss data with 0.5 % noise: the split-half test rarely rejects good windows
+    (~1 % per window), so T_min stays at the lowest candidate >= 2|theta| = 3 K (the 4 K point)."""
+    tmins, pulls = [], []
+    for seed in range(20):
+        fit = fit_curie_weiss(cw_data(-1.5, lo=2.0, span=298.0, n=150, noise=0.005, seed=seed))
+        tmins.append(fit.tmin_K)
+        pulls.append((fit.theta_K.nominal_value + 1.5) / fit.theta_K.std_dev)
+    assert sum(t <= 10.0 for t in tmins) >= 18
+    assert min(tmins) >= 3.0
+    assert np.max(np.abs(pulls)) < 3.5
 
 
 def test_runs_test_statistic():
