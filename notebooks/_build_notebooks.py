@@ -1045,9 +1045,15 @@ NB05 = [
     md("""
     ## From the command line
 
-    The same report from a shell: `magfit report sample_folder/ --options options.csv -o report_dir`
-    (see `magfit report --help`). Put `options.csv` under version control next to the raw files: it is the
-    complete record of how each number in the report was obtained.
+    The same report from a shell (see `magfit report --help`):
+
+    ```
+    magfit report raw/ --options options.csv -o report_dir --workers 2
+    ```
+
+    Put `options.csv` under version control next to the raw files: together with the provenance that
+    magfit writes into every result, it is the complete record of how each number in the report was
+    obtained.
     """),
 ]
 
