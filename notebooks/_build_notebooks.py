@@ -276,8 +276,9 @@ NB02 = [
       shifts it to Curie-Weiss, χ = C/(T − θ). χT is nearly constant at high T.
     * **Itinerant electrons** — in a metal the spins belong to band states. Only electrons within
       ~k_BT of the Fermi level can flip, which gives the temperature-independent **Pauli**
-      susceptibility χ_P = μ_B² g(E_F) (enhanced by exchange: χ = χ_P/(1 − I g(E_F)), Stoner). Real
-      metals add a small **Curie tail** from magnetic impurities at low T.
+      susceptibility χ_P = μ_B² g(E_F) (g(E_F): density of states at E_F, both spins), enhanced by
+      exchange to χ_P/(1 − I g(E_F)/2) (Stoner; Pd is close to the instability). Real metals add a
+      small **Curie tail** from magnetic impurities at low T.
     * **Mixed** — local moments coupled to conduction electrons (Kondo, valence fluctuations, e.g.
       Ce and Yb intermetallics): a reduced Curie-Weiss term on top of a large T-independent part.
 
@@ -506,9 +507,10 @@ NB03 = [
     md("""
     Below ~30 K (the cusp) θ runs away to −270 K and χ²_ν explodes: the fit is forced through the
     ordered state. From just above T_N the scan is flat at θ ≈ −61 K (this synthetic mean-field curve is
-    exactly Curie-Weiss above T_N). The automatic window starts higher, at 150 K, because real
-    antiferromagnets have short-range order well above T_N and the conservative rule T_min ≥ 2|θ|
-    wins; the price is a larger error bar. That trade-off is the subject of the rest of this notebook.
+    exactly Curie-Weiss above T_N). The automatic window starts much higher (`fit.tmin_K`), because
+    real antiferromagnets have short-range order well above T_N and the conservative rule
+    T_min ≥ 2|θ| wins; the price is a larger error bar. That trade-off is the subject of the rest of
+    this notebook.
 
     ## 2. The θ–χ₀ correlation
 
@@ -551,7 +553,8 @@ NB03 = [
     ## 3. What a bad window does
 
     **Through the Néel cusp.** A fit from 2 K forces a Curie-Weiss curve through the ordered state.
-    The numbers look precise but are wrong by a factor of four in θ; magfit flags the result.
+    The fit is wrong by more than a factor of four in θ, χ²_ν is in the thousands, and magfit flags
+    the result.
     """),
     code("""
     bad = magfit.fit_curie_weiss(afm, tmin=2)
