@@ -377,8 +377,9 @@ NB02 = [
     md("""
     ### How the decision is made
 
-    On the Curie-Weiss window (chosen as in `fit_curie_weiss`), three nested models are fitted with the
-    same weights:
+    On one temperature window — the whole paramagnetic range (every point above 1.5 × any ordering
+    feature), or the window of a `CurieWeissFit` if you pass one, `magfit.classify(fit)` — three nested
+    models are fitted with the same weights:
 
     | model | χ(T) | parameters |
     |---|---|---|
