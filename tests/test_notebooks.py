@@ -46,7 +46,18 @@ def test_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs(path, tmp_path):
+def test_portable_and_clean_environment(path):
+    """Relative data paths only (no machine-specific paths), no GUI backend, a python3 kernel."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    source = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    for forbidden in ("/work/", "/home/", "/tmp/", "C:\\\\", "matplotlib.use(\"TkAgg", "%matplotlib qt"):
+        assert forbidden not in source, f"{path.name} contains {forbidden!r}"
+    assert 'Path("..") / "sample_data"' in source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs(path):
     nb = nbformat.read(path, as_version=4)
     env_backup = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = "Agg"          # inherited by the kernel: never a GUI backend
