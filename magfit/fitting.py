@@ -285,7 +285,8 @@ def fit_curie_weiss(
         exclude the ordered regime (chi cusp or steep chi*T rise; T_min >= 1.5 T_order), scan
         T_min over data temperatures (windows of >= 10 points), keep the lowest T_min whose
         theta, C, chi0 agree within 3 combined sigma with the fit of the window's upper half and
-        whose residuals show no trend (runs test, low-T-end mean), preferring T_min >= 2|theta|.
+        whose residuals show no trend (runs test, low-T-end mean, lack-of-fit F-test against
+        CW + D/(T - theta)^3), preferring T_min >= 2|theta|.
         ``tmax=None``: all data.
     chi0 : bool
         Fit the temperature-independent term (False fixes chi0 = 0).
@@ -440,14 +441,12 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
 
 _SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
                  "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "redchi", "aic", "runs_z",
-                 "lowend_z", "trend", "converged", "chi_scale", "accepted"]
+                 "lowend_z", "curvature_p", "trend", "converged", "chi_scale", "accepted"]
 
 
 def _row_from_result(tm: float, t, y, res, fit_chi0: bool) -> dict:
     v = _values(res, fit_chi0)
-    w = res.weights if res.weights is not None else np.ones_like(y)
-    norm_res = (y - res.best_fit) * w
-    tr = W.trend_tests(t, norm_res, y * w)
+    tr = W.trend_tests(t, y, res.best_fit, res.weights, fit_chi0=fit_chi0)
     at_bound = v["theta"] >= res.params["theta"].max - 1e-6 * max(abs(tm), 1.0)
     converged = bool(res.success and np.isfinite(v["theta_err"]) and not at_bound)
     return {
@@ -457,7 +456,8 @@ def _row_from_result(tm: float, t, y, res, fit_chi0: bool) -> dict:
         "chi0_emu_mol": v["chi0"], "chi0_emu_mol_err": v["chi0_err"],
         "C_emu_K_mol": v["C"], "C_emu_K_mol_err": v["C_err"],
         "redchi": float(res.redchi), "aic": float(res.aic),
-        "runs_z": tr["runs_z"], "lowend_z": tr["lowend_z"], "trend": tr["trend"],
+        "runs_z": tr["runs_z"], "lowend_z": tr["lowend_z"], "curvature_p": tr["curvature_p"],
+        "trend": tr["trend"],
         "converged": converged, "chi_scale": float(np.median(np.abs(y))), "accepted": False,
     }
 
@@ -590,11 +590,11 @@ def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, we
         flags.append("window reaches into the ordered regime: " + ", ".join(
             f"{f['kind']} at {f['temperature_K']:.4g} K" for f in inside)
             + f" (T_min = {tmin_used:.4g} K < {W.ORDER_MARGIN:g} x T_order)")
-    w_res = res.weights if res.weights is not None else np.ones(n)
-    trend = W.trend_tests(t, (window_chi.chi_emu_mol - res.best_fit) * w_res, window_chi.chi_emu_mol * w_res)
+    trend = W.trend_tests(t, window_chi.chi_emu_mol, res.best_fit, res.weights, fit_chi0=fit_chi0)
     if trend["trend"] and not any(f.startswith("no trend-free window") for f in flags):
         flags.append(f"residuals show a systematic trend (runs test z = {trend['runs_z']:.2f}, low-T-end "
-                     f"mean z = {trend['lowend_z']:.2f}): the model does not describe this window")
+                     f"mean z = {trend['lowend_z']:.2f}, curvature F-test p = {trend['curvature_p']:.2g}): "
+                     "the model does not describe this window")
     if theta >= res.params["theta"].max - 1e-6 * max(abs(tmin_used), 1.0):
         flags.append(f"theta at the T_min bound ({theta:.4g} K): the data do not follow Curie-Weiss "
                      "above theta in this window (ordering inside the window?)")

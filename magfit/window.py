@@ -27,8 +27,11 @@ module constant below):
    Curie-Weiss data with Gaussian noise); comparing with every higher window picks up random
    3-sigma excursions of the short windows and rejects good low-T_min windows.
 4. **No residual trend.** The normalised residuals pass a Wald-Wolfowitz runs test (too few
-   runs: z < -``Z_RUNS``) and their mean over the lowest quarter of the window is within
-   ``Z_LOWEND`` standard errors of zero (short-range order bends chi at the low-T end).
+   runs: z < -``Z_RUNS``), their mean over the lowest quarter of the window is within
+   ``Z_LOWEND`` standard errors of zero (short-range order bends chi at the low-T end), and a
+   lack-of-fit F-test against Curie-Weiss + D/(T - theta)^3 (the next term of the high-T series)
+   gives p >= ``ALPHA_CURVATURE``. The curvature test is the most powerful of the three: chi0 and
+   theta absorb smooth deviations that the other tests (and step 3) then miss.
    Residuals at the level of floating-point round-off (noise-free data) count as trend-free.
 5. **Choice.** The lowest accepted T_min (steps 1, 3, 4, fit converged with theta below T_min
    and finite errors) that also satisfies T_min >= ``THETA_FACTOR`` |theta_ref|, theta_ref being
@@ -49,10 +52,12 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "MIN_POINTS", "N_SCAN_MAX", "Z_STABLE", "STABLE_FRACTION", "Z_RUNS", "Z_LOWEND", "ORDER_MARGIN",
+    "MIN_POINTS", "N_SCAN_MAX", "Z_STABLE", "STABLE_FRACTION", "Z_RUNS", "Z_LOWEND", "ALPHA_CURVATURE",
+    "ORDER_MARGIN",
     "THETA_FACTOR",
     "FM_RISE_FACTOR", "PEAK_NOISE_SIGMAS", "PEAK_REL", "MERGE_REL_T", "REL_FLOOR", "EXACT_RESIDUAL_REL",
-    "ordering_features", "candidate_tmins", "runs_test_z", "trend_tests", "stability", "choose_window",
+    "ordering_features", "candidate_tmins", "runs_test_z", "curvature_test", "trend_tests", "stability",
+    "choose_window",
 ]
 
 #: minimum number of points in a window
@@ -67,6 +72,8 @@ STABLE_FRACTION = 0.5
 Z_RUNS = 2.58
 #: low-T end test: |mean normalised residual of the lowest quarter| / its standard error
 Z_LOWEND = 3.0
+#: curvature (lack-of-fit) F-test: p below this means the window is not Curie-Weiss
+ALPHA_CURVATURE = 0.01
 #: T_min >= ORDER_MARGIN * (temperature of the ordering feature)
 ORDER_MARGIN = 1.5
 #: T_min >= THETA_FACTOR * |theta| where data allow
@@ -205,29 +212,110 @@ def runs_test_z(residuals) -> float:
     return float((runs - mu) / np.sqrt(var))
 
 
-def trend_tests(temperature_K, normalised_residuals, chi_emu_mol) -> dict:
-    """Residual-trend tests of one window (module rule, step 4).
+def _profile_rss(t: np.ndarray, y: np.ndarray, w: np.ndarray, powers: tuple[int, ...], constant: bool,
+                 n_grid: int = 120) -> float:
+    """min over theta < min(T) of the weighted RSS of chi = sum_k a_k/(T - theta)^k [+ chi0].
 
-    Parameters
-    ----------
-    temperature_K : array
-        Window temperatures.
-    normalised_residuals : array
-        (data - model) x weight.
-    chi_emu_mol : array
-        Window data times weight (for the round-off scale).
+    Linear in the amplitudes for fixed theta (solved in closed form, vectorised over a log grid
+    in T_min - theta), then Brent between the best grid point's neighbours (as
+    :func:`magfit.models.profile_theta`).
+    """
+    from scipy.optimize import minimize_scalar
+
+    tmin = float(t.min())
+    u_lo = 1e-6 * max(float(t.max() - t.min()) + abs(tmin), 1.0)
+    u_hi = 1e3 * max(float(t.max()), abs(tmin), 1.0)
+    wy = w * y
+
+    def rss(u):
+        u = np.atleast_1d(u)
+        x = 1.0 / (t[None, :] - (tmin - u[:, None]))
+        cols = [x**k for k in powers] + ([np.ones_like(x)] if constant else [])
+        bw = np.stack(cols, axis=1) * w                                  # (n_u, k, n_t)
+        a = np.einsum("uit,ujt->uij", bw, bw)
+        b = np.einsum("uit,t->ui", bw, wy)
+        with np.errstate(all="ignore"):
+            try:
+                coef = np.linalg.solve(a, b[..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                coef = np.stack([np.linalg.lstsq(ai, bi, rcond=None)[0] for ai, bi in zip(a, b, strict=True)])
+            r = wy[None, :] - np.einsum("ui,uit->ut", coef, bw)
+            out = np.sum(r * r, axis=1)
+        return np.where(np.isfinite(out), out, np.inf)
+
+    lu = np.linspace(np.log(u_lo), np.log(u_hi), n_grid)
+    cost = rss(np.exp(lu))
+    i = int(np.argmin(cost))
+    lo, hi = lu[max(i - 1, 0)], lu[min(i + 1, n_grid - 1)]
+    best = float(cost[i])
+    if hi > lo:
+        opt = minimize_scalar(lambda v: float(rss(np.exp(v))[0]), bounds=(lo, hi), method="bounded",
+                              options={"xatol": 1e-10})
+        best = min(best, float(opt.fun))
+    return best
+
+
+def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool = True) -> dict:
+    """Lack-of-fit F-test of Curie-Weiss against the next term of the high-temperature series.
+
+    chi - chi_CW ~ D/(T - theta)^3 is the leading deviation of a local-moment magnet from the
+    Curie-Weiss [0/1] Pade approximant of its high-T series (Rushbrooke & Wood 1958); short-range
+    order makes D significant. F = (RSS_CW - RSS_ext) / (RSS_ext / (n - p_ext)) with one extra
+    parameter; p from the F(1, n - p_ext) distribution. Scale-free (independent of how the error
+    bars are scaled).
 
     Returns
     -------
     dict
-        ``runs_z``, ``lowend_z``, ``exact`` (round-off level residuals) and ``trend`` (bool).
+        ``curvature_F`` and ``curvature_p`` (1.0 when undefined: too few points, exact data).
+    """
+    from scipy.stats import f as f_dist
+
+    t = np.asarray(temperature_K, dtype=float)
+    y = np.asarray(chi_emu_mol, dtype=float)
+    w = np.ones_like(t) if weights is None else np.asarray(weights, dtype=float)
+    p_ext = 4 if fit_chi0 else 3
+    if t.size <= p_ext + 1:
+        return {"curvature_F": 0.0, "curvature_p": 1.0}
+    with np.errstate(all="ignore"):
+        rss_cw = _profile_rss(t, y, w, (1,), fit_chi0)
+        rss_ext = _profile_rss(t, y, w, (1, 3), fit_chi0)
+    scale = float(np.sum((w * y) ** 2))
+    if not (np.isfinite(rss_cw) and np.isfinite(rss_ext)) or rss_ext <= (EXACT_RESIDUAL_REL**2) * scale:
+        return {"curvature_F": 0.0, "curvature_p": 1.0}
+    stat = max(rss_cw - rss_ext, 0.0) / (rss_ext / (t.size - p_ext))
+    return {"curvature_F": float(stat), "curvature_p": float(f_dist.sf(stat, 1, t.size - p_ext))}
+
+
+def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit_chi0: bool = True) -> dict:
+    """Residual-trend tests of one window (module rule, step 4).
+
+    Parameters
+    ----------
+    temperature_K, chi_emu_mol : array
+        Window data.
+    fitted_emu_mol : array
+        The Curie-Weiss fit at those temperatures.
+    weights : array or None
+        Residual weights (1/sigma); None for equal weights.
+    fit_chi0 : bool
+        Whether chi0 was fitted (for the curvature test).
+
+    Returns
+    -------
+    dict
+        ``runs_z``, ``lowend_z``, ``curvature_F``, ``curvature_p``, ``exact`` (round-off level
+        residuals) and ``trend`` (bool).
     """
     t = np.asarray(temperature_K, dtype=float)
-    r = np.asarray(normalised_residuals, dtype=float)
-    scale = float(np.sqrt(np.mean(np.square(chi_emu_mol)))) if len(chi_emu_mol) else 0.0
+    y = np.asarray(chi_emu_mol, dtype=float)
+    w = np.ones_like(t) if weights is None else np.asarray(weights, dtype=float)
+    r = (y - np.asarray(fitted_emu_mol, dtype=float)) * w
+    scale = float(np.sqrt(np.mean(np.square(y * w)))) if y.size else 0.0
     rms = float(np.sqrt(np.mean(r * r))) if r.size else 0.0
     if rms <= EXACT_RESIDUAL_REL * scale:
-        return {"runs_z": 0.0, "lowend_z": 0.0, "exact": True, "trend": False}
+        return {"runs_z": 0.0, "lowend_z": 0.0, "curvature_F": 0.0, "curvature_p": 1.0, "exact": True,
+                "trend": False}
     order = np.argsort(t, kind="stable")
     rs = r[order]
     z_runs = runs_test_z(rs)
@@ -235,8 +323,9 @@ def trend_tests(temperature_K, normalised_residuals, chi_emu_mol) -> dict:
     low = rs[:k]
     sd = float(np.std(r, ddof=1)) if r.size > 1 else 0.0
     z_low = float(np.mean(low) / (sd / np.sqrt(k))) if sd > 0 else 0.0
-    trend = bool(z_runs < -Z_RUNS or abs(z_low) > Z_LOWEND)
-    return {"runs_z": z_runs, "lowend_z": z_low, "exact": False, "trend": trend}
+    curv = curvature_test(t, y, w, fit_chi0=fit_chi0)
+    trend = bool(z_runs < -Z_RUNS or abs(z_low) > Z_LOWEND or curv["curvature_p"] < ALPHA_CURVATURE)
+    return {"runs_z": z_runs, "lowend_z": z_low, **curv, "exact": False, "trend": trend}
 
 
 def stability(scan: pd.DataFrame, fit_chi0: bool) -> np.ndarray:
@@ -294,13 +383,15 @@ def choose_window(scan: pd.DataFrame, t_order_min: float | None, fit_chi0: bool,
     if acc.size:
         # theta_ref from the lowest accepted (most precise stable) window; move up to
         # T_min >= 2|theta_ref|, refresh theta_ref there, repeat until consistent
+        # (monotone: the reference only moves up, so this terminates)
         k_ref = int(acc[0])
-        for _ in range(len(scan)):
-            ok = acc[tmins[acc] >= THETA_FACTOR * abs(thetas[k_ref])]
-            if ok.size == 0:
-                break
-            if int(ok[0]) == k_ref:
+        while True:
+            need = THETA_FACTOR * abs(thetas[k_ref])
+            if tmins[k_ref] >= need:
                 k_pref = k_ref
+                break
+            ok = acc[(acc > k_ref) & (tmins[acc] >= need)]
+            if ok.size == 0:
                 break
             k_ref = int(ok[0])
     if k_pref is not None:

@@ -184,6 +184,32 @@ def test_noisy_paramagnet_uses_low_temperatures():
     assert np.max(np.abs(pulls)) < 3.5
 
 
+def test_two_theta_rule_on_noisy_data_near_the_grid_point():
+    """theta = -5 K: 2|theta| = 10 K sits on a candidate; theta scatters around -5 from window to
+    window, so the rule must not oscillate between 10 and 14 K and fall back to T_min = 2 K."""
+    for seed in range(6):
+        fit = fit_curie_weiss(cw_data(-5.0, mu=3.87, chi0=1e-4, lo=2.0, span=298.0, n=150, noise=0.003,
+                                      seed=seed))
+        assert fit.tmin_K >= 2 * abs(fit.theta_K.nominal_value), seed
+        assert not any("T_min < 2|theta|" in f for f in fit.flags)
+
+
+def test_curvature_test_detects_short_range_deviation():
+    """chi = CW - 0.75 C/(T - theta) exp(-T/15 K) (a short-range-order suppression, 5 % at 40 K):
+    the lack-of-fit F-test against CW + D/(T - theta)^3 rejects windows starting at 20 K and is
+    silent on pure Curie-Weiss data (alpha = 0.01)."""
+    t = np.linspace(20, 300, 140)
+    c = float(curie_from_mu_eff(3.87))
+    pure = c / (t + 5.0) + 1e-4
+    dev = pure - 0.75 * c / (t + 5.0) * np.exp(-t / 15.0)
+    rej_pure = rej_dev = 0
+    for seed in range(10):
+        noise = np.random.default_rng(seed).normal(size=t.size)
+        rej_pure += W.curvature_test(t, pure * (1 + 0.003 * noise), 1 / (0.003 * pure))["curvature_p"] < 0.01
+        rej_dev += W.curvature_test(t, dev * (1 + 0.003 * noise), 1 / (0.003 * dev))["curvature_p"] < 0.01
+    assert rej_pure <= 1 and rej_dev == 10
+
+
 def test_runs_test_statistic():
     assert W.runs_test_z(np.tile([1.0, -1.0], 20)) > 5          # alternating: too many runs
     assert W.runs_test_z(np.r_[np.ones(20), -np.ones(20)]) < -5  # two runs: a trend
