@@ -368,3 +368,25 @@ def test_arbitrary_input_gives_a_fit_or_a_fit_error(t, seed):
         return
     assert isinstance(fit, CurieWeissFit)
     json.dumps(fit.to_dict(), allow_nan=False)
+
+
+@pytest.mark.slow
+def test_noise_free_convergence_random_sweep():
+    """120 random noise-free data sets, theta uniform in [-500, 300] K, C over 4.5 decades, chi0 of
+    either sign or zero, random or even T grids above theta: the automatic fit recovers
+    theta to 1e-4 K, C to 1e-6 and chi0 to 1e-6 of the data scale (runtime ~40 s)."""
+    rng = np.random.default_rng(123)
+    for _ in range(120):
+        theta = rng.uniform(-500, 300)
+        c = 10 ** rng.uniform(-3, 1.5)
+        chi0 = rng.choice([0.0, 1.0, -1.0]) * 10 ** rng.uniform(-6, -2.5)
+        lo = max(1.8, theta + rng.uniform(0.5, 50))
+        hi = lo + rng.uniform(50, 700)
+        n = int(rng.integers(12, 200))
+        t = np.sort(rng.uniform(lo, hi, n)) if rng.random() < 0.5 else np.linspace(lo, hi, n)
+        y = c / (t - theta) + chi0
+        fit = fit_curie_weiss(ChiT(t, y))
+        case = (theta, c, chi0, lo, hi, n)
+        assert fit.theta_K.nominal_value == pytest.approx(theta, abs=1e-4), case
+        assert fit.C.nominal_value == pytest.approx(c, rel=1e-6), case
+        assert abs(fit.chi0.nominal_value - chi0) <= 1e-6 * np.median(np.abs(y)), case
