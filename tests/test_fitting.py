@@ -261,6 +261,26 @@ def test_diamagnetic_flag():
     assert not any(f.startswith("chi0 more negative") for f in ok.flags)
 
 
+def test_diamagnetic_flag_from_provenance():
+    """Formula in the provenance, nothing subtracted: Pascal estimate of CuSO4.5H2O (-116.1e-6 emu/mol,
+    Bain & Berry 2008) is the floor; after a recorded subtraction the floor is -20 % of it."""
+    base = cw_data(-0.7, mu=1.9, chi0=-5e-4, noise=0.001)
+    prov = {"sample": {"formula": "CuSO4(H2O)5"}}
+    fit = fit_curie_weiss(ChiT(base.temperature_K, base.chi_emu_mol, base.chi_err_emu_mol, provenance=prov))
+    dia = fit.cross_checks["diamagnetism"]
+    assert dia["subtracted"] is False
+    assert dia["estimate_emu_mol"] == pytest.approx(-116.1e-6, rel=0.05)
+    assert any(f.startswith("chi0 more negative") for f in fit.flags)
+    ok = cw_data(-0.7, mu=1.9, chi0=-1.0e-4, noise=0.001)
+    fit = fit_curie_weiss(ChiT(ok.temperature_K, ok.chi_emu_mol, ok.chi_err_emu_mol, provenance=prov))
+    assert not any(f.startswith("chi0 more negative") for f in fit.flags)
+    sub = {"sample": {"formula": "CuSO4(H2O)5"},
+           "corrections": {"diamagnetic_emu_mol": {"value": -116.1e-6, "source": "pascal"}}}
+    fit = fit_curie_weiss(ChiT(ok.temperature_K, ok.chi_emu_mol, ok.chi_err_emu_mol, provenance=sub))
+    assert fit.cross_checks["diamagnetism"]["subtracted"] is True
+    assert any(f.startswith("chi0 more negative") for f in fit.flags)     # -1e-4 left after subtraction
+
+
 def test_field_dependence_flag_and_per_field_fits():
     t = np.linspace(5, 300, 60)
     c = float(curie_from_mu_eff(5.92))
