@@ -410,6 +410,10 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
         flags += fl
         tmin_used = float(scan_df["tmin_K"].iloc[k])
         res = results[tmin_used]
+        if res is None:          # fallback landed on a window whose fit failed: refit, raising FitError
+            m = t_all >= tmin_used
+            res = _fit_window(t_all[m], y_all[m], None if wt_all is None else wt_all[m],
+                              n_ions=n_ions_f, fit_chi0=fit_chi0)
         reason_parts.append(why)
         reason = "automatic: " + "; ".join(reason_parts)
     else:
