@@ -140,6 +140,27 @@ def test_window_above_ferromagnetic_rise():
     assert fit.mu_eff.nominal_value == pytest.approx(3.87, rel=1e-6)
 
 
+@pytest.mark.parametrize(("kind", "theta", "t_order", "spin"),
+                         [("afm", -60.0, 30.0, 2.5), ("fm", 50.0, 50.0, 3.5)])
+def test_mean_field_simulations_give_exact_theta_and_moment(kind, theta, t_order, spin):
+    """Mean field is exactly Curie-Weiss above the transition (Weiss: T_C = theta; Neel powder
+    AFM with T_N = 30 K, theta = -60 K): the automatic window finds the transition and returns
+    theta and mu_eff = 2 sqrt(S(S+1)) to numerical precision."""
+    from magfit.simulate import afm_chi, weiss_chi
+
+    t = np.linspace(2, 400, 200)
+    if kind == "afm":
+        chi = afm_chi(t, spin=spin, T_N_K=t_order, theta_K=theta)
+    else:
+        chi = weiss_chi(t, spin=spin, theta_K=theta)
+    fit = fit_curie_weiss(chi)
+    assert fit.theta_K.nominal_value == pytest.approx(theta, abs=1e-6)
+    assert fit.mu_eff.nominal_value == pytest.approx(2 * math.sqrt(spin * (spin + 1)), rel=1e-9)
+    assert fit.chi0.nominal_value == pytest.approx(0.0, abs=1e-9)
+    assert fit.tmin_K >= max(W.ORDER_MARGIN * t_order, 2 * abs(theta))
+    assert fit.flags == []
+
+
 def test_no_ordering_feature_in_plain_curie_weiss_with_negative_chi0():
     # theta < 0 with chi0 < 0 gives a broad chi*T maximum; it must not be taken for ordering
     t = np.linspace(2, 300, 150)
