@@ -191,7 +191,7 @@ def _report_task(index: int, path: str, options: dict[str, Any], fit_options: di
                     buf = io.BytesIO()
                     fig.savefig(buf, format="png", dpi=PNG_DPI)
                     png = buf.getvalue()
-                item["png_b64"][kind] = base64.b64encode(png).decode("ascii")
+                item["png_b64"][kind] = base64.b64encode(_compact_png(png)).decode("ascii")
                 if pages_as == "pickle":
                     item["pages"].append(("pickle", pickle.dumps(fig)))
                 elif "pdf" in formats:  # the file written above
@@ -202,6 +202,18 @@ def _report_task(index: int, path: str, options: dict[str, Any], fit_options: di
                     item["pages"].append(("pdf", buf.getvalue()))
         out.append(item)
     return out
+
+
+def _compact_png(png: bytes) -> bytes:
+    """The PNG reduced to a 256-colour palette (fast octree keeps the flat Okabe-Ito colours exact
+    and the anti-aliasing smooth): ~3.5x smaller, for embedding in report.html."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        quantized = im.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    quantized.save(out, format="PNG", optimize=True)
+    return out.getvalue() if out.tell() < len(png) else png
 
 
 def _jsonable(obj: Any, depth: int = 0) -> Any:

@@ -3,6 +3,7 @@ has one summary page plus two pages per fitted sample, failures and skipped file
 
 from __future__ import annotations
 
+import base64
 import math
 from html.parser import HTMLParser
 
@@ -95,6 +96,10 @@ def test_html_has_a_section_per_sample(built):
     n_ok = int(summary["error"].isna().sum())
     assert len(parser.imgs) == 2 * n_ok
     assert all(src.startswith("data:image/png;base64,") for src in parser.imgs)  # self-contained
+    embedded = [base64.b64decode(src.split(",", 1)[1]) for src in parser.imgs]
+    assert all(png[:8] == b"\x89PNG\r\n\x1a\n" for png in embedded)
+    on_disk = sum(p.stat().st_size for p in (out / "figures").glob("*.png"))
+    assert sum(map(len, embedded)) < 0.6 * on_disk  # palette-compressed for the HTML
     assert parser.scripts == 1 and "localeCompare" in text  # the sortable-table script
     assert f"magfit {magfit.__version__}" in text
     assert "README.md" in text and "make_sample_data.py" in text  # listed as skipped
