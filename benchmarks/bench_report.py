@@ -10,8 +10,10 @@ options CSV), plus a README.md that must be skipped. Then, in the same run, time
 * ``report.build`` (the above + 2 figures per file as PNG and PDF, report.html, report.pdf),
   serial (baseline) and on a process pool of all cores,
 
-and prints wall time, files/s and the pool/serial speed-up ratio. The per-file work runs in the
-workers; assembling report.pdf from the pickled figures is done in the parent and is serial.
+and prints wall time, files/s, CPU seconds per file (this process + finished workers; the
+machine may be shared, so the CPU figure is the stable one) and the pool/serial speed-up ratio.
+The per-file work (reading, fitting, figures) runs in the workers; the parent writes the HTML and
+merges the workers' PDF pages into report.pdf (pypdf, no second rendering).
 
 Run:  python benchmarks/bench_report.py [N_FILES] [--workers W] [--skip-serial]
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -58,14 +61,23 @@ def make_files(folder: Path, n_files: int) -> Path:
     return options
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process plus its finished children (the pool's workers)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def timed(label: str, func, n_files: int) -> float:
-    start = time.perf_counter()
+    """Run ``func``; print wall time, files/s and CPU seconds per file (robust on a shared machine)."""
+    cpu0, start = _cpu_seconds(), time.perf_counter()
     result = func()
     wall = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu0
     table = result if hasattr(result, "columns") else result.summary
     failed = int(table["error"].notna().sum())
-    print(f"{label:<34s} {wall:8.1f} s   {n_files / wall:6.2f} files/s   "
-          f"({len(table)} rows, {failed} failed)")
+    print(f"{label:<34s} {wall:8.1f} s   {n_files / wall:6.2f} files/s   {cpu / n_files:5.2f} CPU s/file"
+          f"   ({len(table)} rows, {failed} failed)")
     return wall
 
 

@@ -29,8 +29,8 @@ import pandas as pd
 
 from .errors import MagfitError
 
-__all__ = ["fit_many", "analyse_file", "load_options", "options_for", "run_tasks", "FileResult",
-           "OPTION_COLUMNS", "SUMMARY_COLUMNS"]
+__all__ = ["fit_many", "analyse_file", "collect_files", "load_options", "options_for", "run_tasks",
+           "FileResult", "OPTION_COLUMNS", "SUMMARY_COLUMNS", "NON_DATA_SUFFIXES"]
 
 #: per-file option columns: name -> converter; the first group goes to
 #: Measurement.susceptibility(), tmin/tmax/chi0 to fit_curie_weiss(), sample names the row
@@ -44,6 +44,13 @@ _FIT_KEYS = ("tmin", "tmax", "chi0")
 SUMMARY_COLUMNS = ["file", "sample", "segment", "per", "mu_eff", "mu_eff_err", "theta_K", "theta_K_err",
                    "chi0_emu_mol", "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "tmin_K",
                    "tmax_K", "n_points", "redchi", "label", "confidence", "flags", "error"]
+
+#: suffixes never taken for data when scanning a folder (explicitly named files are always used)
+NON_DATA_SUFFIXES = frozenset({
+    ".md", ".rst", ".py", ".pyc", ".ipynb", ".yaml", ".yml", ".json", ".toml", ".ini", ".cfg",
+    ".html", ".htm", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".zip", ".gz", ".tar", ".sh",
+    ".log", ".lock",
+})
 
 #: below this many files fit_many works serially by default (a process pool costs ~1 s to start)
 SERIAL_MAX_FILES = 8
@@ -473,18 +480,46 @@ def run_tasks(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], *, exe
     return results
 
 
-def resolve_paths(paths: Any) -> list[Path]:
-    """A list of file paths from one path, a directory (its files, sorted) or an iterable."""
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    out: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
+def collect_files(paths_or_dir: Any, exclude: Sequence[str | os.PathLike] = ()
+                  ) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Data files to report on, and the files skipped with the reason.
+
+    Parameters
+    ----------
+    paths_or_dir : path, directory or iterable of them
+        Directories contribute their (non-hidden) files, sorted by name, minus non-data files.
+        Files named explicitly are always used.
+    exclude : paths
+        Files never used (e.g. the options file when it sits in the data folder).
+
+    Returns
+    -------
+    (files, skipped)
+    """
+    if isinstance(paths_or_dir, (str, os.PathLike)):
+        paths_or_dir = [paths_or_dir]
+    excluded = {Path(p).resolve() for p in exclude}
+    files: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    for entry in paths_or_dir:
+        entry = Path(entry)
+        if entry.is_dir():
+            for p in sorted(entry.iterdir()):
+                if not p.is_file():
+                    continue
+                if p.resolve() in excluded:
+                    skipped.append((str(p), "options file"))
+                elif p.name.startswith("."):
+                    skipped.append((str(p), "hidden file"))
+                elif p.suffix.lower() in NON_DATA_SUFFIXES:
+                    skipped.append((str(p), f"not a data file ({p.suffix})"))
+                else:
+                    files.append(p)
+        elif entry.exists():
+            files.append(entry)
         else:
-            out.append(p)
-    return out
+            raise MagfitError(f"{entry} does not exist; give data files or a folder of them")
+    return files, skipped
 
 
 def fit_many(paths: Any, executor: Any = None, options: Any = None, progress: bool = True,
@@ -494,8 +529,9 @@ def fit_many(paths: Any, executor: Any = None, options: Any = None, progress: bo
     Parameters
     ----------
     paths : path, directory, or iterable of paths
-        The files (a directory contributes all its files; non-data files fail with a read
-        error -- use :func:`magfit.report.build`, which skips them, for whole folders).
+        The files. A directory contributes its files except hidden ones and those with a
+        :data:`NON_DATA_SUFFIXES` suffix (README.md, scripts, option files); files named
+        explicitly are always used (and fail with a read error if they are not data).
     executor : Executor, int, "process", "serial" or None
         Where the work runs (see :func:`run_tasks`): None picks serial for a few files and a
         process pool for many; pass ``distributed.Client(...).get_executor()`` for dask.
@@ -512,15 +548,17 @@ def fit_many(paths: Any, executor: Any = None, options: Any = None, progress: bo
     pandas.DataFrame
         Columns :data:`SUMMARY_COLUMNS` (file, sample, mu_eff, mu_eff_err, theta_K, ...,
         label, confidence, flags, error). ``error`` is empty (None) for files that worked.
-        ``df.attrs["unmatched_options"]`` lists option rows that matched no file.
+        ``df.attrs["unmatched_options"]`` lists option rows that matched no file,
+        ``df.attrs["skipped"]`` the (path, reason) of files skipped in directories.
 
     Examples
     --------
     >>> import magfit                                              # doctest: +SKIP
     >>> table = magfit.fit_many("sample_data/", options="sample_data/options.csv")  # doctest: +SKIP
     """
-    files = resolve_paths(paths)
     table = load_options(options)
+    exclude = [options] if isinstance(options, (str, os.PathLike)) else []
+    files, skipped = collect_files(paths, exclude=exclude)
     tasks = [(str(p), options_for(p, table), dict(fit_options)) for p in files]
 
     def lost(i: int, exc: BaseException) -> list[dict[str, Any]]:
@@ -533,4 +571,5 @@ def fit_many(paths: Any, executor: Any = None, options: Any = None, progress: bo
     rows = [row for rows in results for row in rows]
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     frame.attrs["unmatched_options"] = unmatched_options(files, table)
+    frame.attrs["skipped"] = skipped
     return frame

@@ -41,25 +41,19 @@ import numpy as np
 import pandas as pd
 
 from .batch import (
+    NON_DATA_SUFFIXES,
     SUMMARY_COLUMNS,
     _describe,
     _empty_row,
     analyse_file,
+    collect_files,
     load_options,
     options_for,
     run_tasks,
     unmatched_options,
 )
-from .errors import MagfitError
 
 __all__ = ["build", "Report", "collect_files", "NON_DATA_SUFFIXES", "ROWS_PER_SUMMARY_PAGE"]
-
-#: suffixes never taken for data when scanning a folder (explicitly named files are always used)
-NON_DATA_SUFFIXES = frozenset({
-    ".md", ".rst", ".py", ".pyc", ".ipynb", ".yaml", ".yml", ".json", ".toml", ".ini", ".cfg",
-    ".html", ".htm", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".zip", ".gz", ".tar", ".sh",
-    ".log", ".lock",
-})
 
 #: summary rows per page of report.pdf
 ROWS_PER_SUMMARY_PAGE = 30
@@ -97,49 +91,6 @@ class Report:
     @property
     def n_failed(self) -> int:
         return int(self.summary["error"].notna().sum())
-
-
-# ----------------------------------------------------------------------------- files
-def collect_files(paths_or_dir: Any, exclude: Sequence[str | os.PathLike] = ()
-                  ) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Data files to report on, and the files skipped with the reason.
-
-    Parameters
-    ----------
-    paths_or_dir : path, directory or iterable of them
-        Directories contribute their (non-hidden) files, sorted by name, minus non-data files.
-        Files named explicitly are always used.
-    exclude : paths
-        Files never used (e.g. the options file when it sits in the data folder).
-
-    Returns
-    -------
-    (files, skipped)
-    """
-    if isinstance(paths_or_dir, (str, os.PathLike)):
-        paths_or_dir = [paths_or_dir]
-    excluded = {Path(p).resolve() for p in exclude}
-    files: list[Path] = []
-    skipped: list[tuple[str, str]] = []
-    for entry in paths_or_dir:
-        entry = Path(entry)
-        if entry.is_dir():
-            for p in sorted(entry.iterdir()):
-                if not p.is_file():
-                    continue
-                if p.resolve() in excluded:
-                    skipped.append((str(p), "options file"))
-                elif p.name.startswith("."):
-                    skipped.append((str(p), "hidden file"))
-                elif p.suffix.lower() in NON_DATA_SUFFIXES:
-                    skipped.append((str(p), f"not a data file ({p.suffix})"))
-                else:
-                    files.append(p)
-        elif entry.exists():
-            files.append(entry)
-        else:
-            raise MagfitError(f"report: {entry} does not exist; give data files or a folder of them")
-    return files, skipped
 
 
 def _slug(index: int, path: str, segment: str) -> str:

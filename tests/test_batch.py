@@ -117,6 +117,18 @@ class _CrashingExecutor(cf.Executor):
         return fut
 
 
+def test_folder_skips_non_data_files(tmp_path):
+    import shutil
+
+    shutil.copy(SAMPLE_DATA / "chi_table.csv", tmp_path / "chi_table.csv")
+    (tmp_path / "README.md").write_text("# notes\n")
+    (tmp_path / "opts.yaml").write_text("chi_table.csv:\n  tmin: 20\n")
+    table = magfit.fit_many(tmp_path, options=tmp_path / "opts.yaml", progress=False)
+    assert list(table["file"].map(lambda f: f.rsplit("/", 1)[-1])) == ["chi_table.csv"]
+    assert table["tmin_K"].iloc[0] >= 20.0
+    assert sorted(p.rsplit("/", 1)[-1] for p, _ in table.attrs["skipped"]) == ["README.md", "opts.yaml"]
+
+
 def test_lost_worker_does_not_lose_the_others():
     files = [SAMPLE_DATA / "chi_table.csv"] * 3
     table = magfit.fit_many(files, executor=_CrashingExecutor(), progress=False)
