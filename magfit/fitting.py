@@ -320,6 +320,21 @@ def fit_curie_weiss(
     FitError
         Too few points in the window, bad arguments.
 
+    Notes
+    -----
+    chi = C/(T - theta) + chi0 with C = n_ions N_A mu_B^2 mu_eff^2 / (3 k_B) (cgs, emu K/mol);
+    theta > 0 net ferromagnetic, theta < 0 net antiferromagnetic; in mean field
+    theta = z J S(S+1)/(3 k_B) for H = -sum_<ij> J S_i.S_j (J > 0 ferromagnetic). The start comes
+    from variable projection (:func:`magfit.models.profile_theta`), so no user guess is needed;
+    theta is bounded above by the window's lowest temperature.
+
+    References
+    ----------
+    P. Weiss, J. Phys. Theor. Appl. 6, 661 (1907); S. Blundell, *Magnetism in Condensed Matter*
+    (OUP 2001), ch. 5 (T >~ 2|theta| for Curie-Weiss fits); G. H. Golub and V. Pereyra, SIAM J.
+    Numer. Anal. 10, 413 (1973) (variable projection); G. S. Rushbrooke and P. J. Wood, Mol. Phys.
+    1, 257 (1958) (high-temperature series, for the curvature test).
+
     Examples
     --------
     >>> import numpy as np, magfit
