@@ -134,7 +134,9 @@ class ChiT:
         return pd.DataFrame(data)
 
     # ------------------------------------------------------------ selections
-    def _take(self, mask_or_index, note: str | None = None) -> ChiT:
+    def take(self, mask_or_index, note: str | None = None) -> ChiT:
+        """The points selected by a boolean mask or index array; ``note`` is appended to
+        ``provenance["selections"]`` so that every selection stays traceable."""
         idx = np.asarray(mask_or_index)
         prov = dict(self.provenance)
         if note:
@@ -157,17 +159,17 @@ class ChiT:
             mask &= t >= tmin
         if tmax is not None:
             mask &= t <= tmax
-        return self._take(mask, f"window {tmin}-{tmax} K")
+        return self.take(mask, f"window {tmin}-{tmax} K")
 
     def sorted(self) -> ChiT:
         """The same points sorted by increasing temperature (stable)."""
-        return self._take(np.argsort(self.temperature_K, kind="stable"))
+        return self.take(np.argsort(self.temperature_K, kind="stable"))
 
     def finite(self) -> ChiT:
         """Drop points whose T or chi is not finite; the count is recorded in provenance."""
         mask = np.isfinite(self.temperature_K) & np.isfinite(self.chi_emu_mol)
         dropped = int(mask.size - mask.sum())
-        out = self._take(mask)
+        out = self.take(mask)
         if dropped:
             drops = dict(out.provenance.get("dropped", {}))
             drops["non-finite T or chi"] = drops.get("non-finite T or chi", 0) + dropped

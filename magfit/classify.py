@@ -616,7 +616,7 @@ def classify(
         reasons.append(f"{int(huge.sum())} points dropped with |chi| > {CHI_ABS_MAX:g} emu/mol or "
                        f"T > {T_MAX_K:g} K (not a physical susceptibility / temperature)")
         finite &= ~huge
-        chi = chi._take(np.isfinite(chi.temperature_K) & ~huge, "classify: implausible values dropped")
+        chi = chi.take(np.isfinite(chi.temperature_K) & ~huge, "classify: implausible values dropped")
     n_ok = int(finite.sum())
     n_distinct = int(np.unique(t_raw[finite]).size)
     ev.add("finite points", n_ok, f">= {MIN_POINTS}", "neither", f"{n_distinct} distinct temperatures")

@@ -453,7 +453,7 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
 
     # ---- assemble
     win_mask = t_all >= tmin_used
-    window_chi = data._take(win_mask, f"Curie-Weiss window {tmin_used:.6g}-{t_all.max():.6g} K")
+    window_chi = data.take(win_mask, f"Curie-Weiss window {tmin_used:.6g}-{t_all.max():.6g} K")
     return _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions_f, fit_chi0, weighting,
                      diamagnetic_emu_mol, features, wt_all is not None)
 
@@ -528,9 +528,9 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
     dropped = int(n0 - mask.sum())
     if dropped:
         notes.append(f"{dropped} points dropped (non-finite T/chi, T <= 0, or bad weight)")
-    data = chi._take(mask)
+    data = chi.take(mask)
     order = np.argsort(data.temperature_K, kind="stable")
-    data = data._take(order)
+    data = data.take(order)
     if w_user is not None:
         w = w_user[mask][order]
         weighting = "user weights (1/sigma); covariance scaled by reduced chi-square"
@@ -551,7 +551,7 @@ def _cut(data: ChiT, w, tmin, tmax):
         m &= t >= tmin
     if tmax is not None:
         m &= t <= tmax
-    return data._take(m, f"tmax {tmax} K"), (None if w is None else w[m])
+    return data.take(m, f"tmax {tmax} K"), (None if w is None else w[m])
 
 
 # ============================================================================ assembly, checks
