@@ -980,16 +980,16 @@ NB05 = [
     md("""
     ## 1. `fit_many` on a process pool
 
-    `executor` can be any `concurrent.futures.Executor`; two worker processes are plenty here. We pass
-    the data files explicitly (`fit_many` would try to read the README too and record a read error for
-    it; `report.build`, below, skips non-data files by itself). The empty-holder file has no sample
-    mass, so its row carries an error message instead of numbers — the other files are unaffected.
+    `executor` can be any `concurrent.futures.Executor`; two worker processes are plenty here. Given a
+    folder, `fit_many` takes every data file in it and lists what it skipped (the README) in
+    `table.attrs["skipped"]`. The empty-holder file has no sample mass, so its row carries an error
+    message instead of numbers — the other files are unaffected.
     """),
     code("""
-    files = sorted(p for p in raw.iterdir() if p.suffix != ".md")
     with ProcessPoolExecutor(max_workers=2) as pool:
-        table = magfit.fit_many(files, executor=pool, options=options_csv, progress=False)
+        table = magfit.fit_many(raw, executor=pool, options=options_csv, progress=False)
     table["file"] = table["file"].map(lambda p: Path(p).name)
+    print("skipped:", [(Path(path).name, why) for path, why in table.attrs.get("skipped", [])])
     print("error for the empty holder:", table.set_index("file").loc["empty_holder_mpms3.dat", "error"])
     table[["file", "per", "mu_eff", "mu_eff_err", "theta_K", "theta_K_err", "chi0_emu_mol", "tmin_K",
            "label"]]
@@ -1000,6 +1000,7 @@ NB05 = [
     assert list(ok["label"].loc[checked]) == ["localized", "itinerant", "mixed"]
     assert abs(ok.loc["gd_sulfate_mpms3.dat", "mu_eff"] - 7.937) < 0.03
     assert table.set_index("file").loc["empty_holder_mpms3.dat", "error"]   # recorded, not raised
+    assert [Path(path).name for path, _ in table.attrs["skipped"]] == ["README.md"]
     """),
     md("""
     ## 2. The same on dask
@@ -1018,7 +1019,8 @@ NB05 = [
     else:
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
         with cluster, Client(cluster) as client:
-            dask_table = magfit.fit_many(files[1:3], executor=client.get_executor(), options=options_csv,
+            two_files = [raw / "gd_sulfate_mpms3.dat", raw / "mixed_kondo_like.dat"]
+            dask_table = magfit.fit_many(two_files, executor=client.get_executor(), options=options_csv,
                                          progress=False)
         print(dask_table[["sample", "mu_eff", "theta_K", "label", "error"]])
         assert dask_table["error"].isna().all()
