@@ -445,7 +445,7 @@ def run_tasks(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], *, exe
     -------
     list, one result per task.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # text bar: tqdm.auto warns in Jupyter without ipywidgets
 
     results: list[Any] = [None] * len(tasks)
     pool, owned = _default_executor(len(tasks), executor)

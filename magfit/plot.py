@@ -194,7 +194,7 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
     fit : CurieWeissFit
         From :func:`magfit.fit_curie_weiss`.
     fig : Figure, optional
-        An empty figure to draw into (a new 9 x 6.6 inch one by default).
+        An empty figure to draw into (a new 9 x 7 inch one by default).
     axes : sequence of 4 Axes, optional
         Draw into these instead (χ, 1/χ, χT, residual); ``fig`` is then their figure.
     title : str, optional
@@ -250,7 +250,7 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
 
         show_total = _clip_to_data(total, ref)
 
-        def data(ax, yy, ee, scale=None):
+        def data(ax, yy, ee):
             out = ~inside
             _errorbar(ax, t[inside], yy[inside], None if ee is None else ee[inside], fmt="o", ms=3.2,
                       color=COLORS["data"], label="data (fitted)", zorder=3)

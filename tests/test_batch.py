@@ -137,6 +137,14 @@ def test_lost_worker_does_not_lose_the_others():
     assert table["mu_eff"].iloc[0] == table["mu_eff"].iloc[2]
 
 
+def test_progress_bar_on_stderr(capsys):
+    magfit.fit_many([SAMPLE_DATA / "chi_table.csv"], progress=True)
+    err = capsys.readouterr().err
+    assert "fit_many" in err and "1/1" in err
+    magfit.fit_many([SAMPLE_DATA / "chi_table.csv"], progress=False)
+    assert capsys.readouterr().err == ""
+
+
 def test_per_file_tmin_and_global_fit_options():
     table = magfit.fit_many([SAMPLE_DATA / "chi_table.csv"], options={"chi_table.csv": {"tmin": 50}},
                             progress=False, chi0=False)
