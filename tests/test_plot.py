@@ -26,6 +26,9 @@ from magfit import plot  # noqa: E402
 from magfit.errors import MagfitError  # noqa: E402
 from magfit.units import curie_from_mu_eff  # noqa: E402
 
+#: drawing and rendering must be warning-free (missing glyphs, layout, divide-by-zero, ...)
+pytestmark = pytest.mark.filterwarnings("error")
+
 THETA_K, MU_EFF, CHI0 = -3.0, 1.90, 1.0e-4  # Cu2+-like test curve (spin 1/2, g ~ 2.2)
 
 
