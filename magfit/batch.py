@@ -11,6 +11,7 @@ works: serial (default for a few files), :class:`~concurrent.futures.ProcessPool
 Per-file options (sample data the file headers lack) come from a dict, a DataFrame or a
 CSV/YAML file with a ``file`` column (a file name, a path, or a glob pattern such as
 ``*.dat``; exact names win over patterns) and any of the columns in :data:`OPTION_COLUMNS`.
+A relative ``holder`` file name is looked up in the working directory, then next to the data.
 """
 
 from __future__ import annotations
@@ -347,6 +348,8 @@ def analyse_file(path: str | os.PathLike, options: Mapping[str, Any] | None = No
 def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, Any], segment: Any,
                      sample: str | None, fit_options: Mapping[str, Any] | None) -> FileResult:
     sus_kw = {k: opts[k] for k in _SUSCEPTIBILITY_KEYS if k in opts}
+    if isinstance(sus_kw.get("holder"), str):
+        sus_kw["holder"] = _holder_path(sus_kw["holder"], path)
     if segment is None:
         sus_kw.pop("segment", None)
     else:
@@ -377,6 +380,15 @@ def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, 
         except Exception as exc:  # noqa: BLE001 - the fit stands; say classification failed
             row["flags"] = "; ".join(filter(None, [row["flags"], f"classify failed: {_describe(exc)}"]))
     return result
+
+
+def _holder_path(holder: str, data_path: Path) -> str:
+    """A relative holder-file name is looked up in the working directory, then next to the data."""
+    p = Path(holder)
+    if p.is_absolute() or p.exists():
+        return holder
+    beside = data_path.parent / p
+    return str(beside) if beside.exists() else holder
 
 
 def _fill_fit(row: dict[str, Any], fit: Any) -> None:

@@ -153,6 +153,19 @@ def test_per_file_tmin_and_global_fit_options():
     assert r["chi0_emu_mol"] == 0.0  # chi0=False reached fit_curie_weiss
 
 
+def test_holder_file_named_relative_to_the_data(tmp_path, monkeypatch):
+    """A holder file named in the options as it sits next to the data is found there (the working
+    directory is elsewhere) and subtracted; the ChiT provenance records which file."""
+    monkeypatch.chdir(tmp_path)
+    opts = {"formula": "CePd3", "per_ion": "Ce", "holder": "empty_holder_mpms3.dat"}
+    (result,) = batch.analyse_file(SAMPLE_DATA / "mixed_kondo_like.dat", opts)
+    assert result.error is None, result.error
+    holder = result.chi.provenance["corrections"]["holder"]
+    assert holder["source"] == str(SAMPLE_DATA / "empty_holder_mpms3.dat")
+    (plain,) = batch.analyse_file(SAMPLE_DATA / "mixed_kondo_like.dat", {"formula": "CePd3", "per_ion": "Ce"})
+    assert not np.allclose(plain.chi.chi_emu_mol, result.chi.chi_emu_mol, rtol=1e-4)
+
+
 def test_segments_give_one_row_each():
     path = realfile("Na1.9IrO3")
     opts = {path.name: {"formula": "Na1.9IrO3", "per_ion": "Ir", "segment": "ZFC;FC"}}
