@@ -52,8 +52,12 @@ from .batch import (
     run_tasks,
     unmatched_options,
 )
+from .errors import MagfitError
 
 __all__ = ["build", "Report", "collect_files", "NON_DATA_SUFFIXES", "ROWS_PER_SUMMARY_PAGE"]
+
+#: per-sample figure formats build() can write
+FIGURE_FORMATS = ("png", "pdf", "svg")
 
 #: summary rows per page of report.pdf
 ROWS_PER_SUMMARY_PAGE = 30
@@ -217,13 +221,16 @@ def build(paths_or_dir: Any, out_dir: str | os.PathLike, options: Any = None, ex
     """
     import magfit
 
+    exclude = [options] if isinstance(options, (str, os.PathLike)) else []
+    files, skipped = collect_files(paths_or_dir, exclude=exclude)  # bad input fails before any output
+    table = load_options(options)
+    formats = tuple(dict.fromkeys(f.lower().lstrip(".") for f in formats))
+    unknown = [f for f in formats if f not in FIGURE_FORMATS]
+    if unknown:
+        raise MagfitError(f"report: figure formats {unknown} not supported; use any of {FIGURE_FORMATS}")
     out = Path(out_dir)
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
-    exclude = [options] if isinstance(options, (str, os.PathLike)) else []
-    files, skipped = collect_files(paths_or_dir, exclude=exclude)
-    table = load_options(options)
-    formats = tuple(dict.fromkeys(f.lower().lstrip(".") for f in formats))
     pages_as = "pdf" if _have_pypdf() else "pickle"
     tasks = [(i, str(p), options_for(p, table), dict(fit_options), str(fig_dir), formats, pages_as)
              for i, p in enumerate(files)]

@@ -164,3 +164,8 @@ def test_collect_files_rules(tmp_path):
     assert [p.name for p in files] == ["README.md"] and skipped == []
     with pytest.raises(MagfitError, match="does not exist"):
         rep.collect_files(tmp_path / "nope")
+    with pytest.raises(MagfitError, match="does not exist"):  # nothing written for bad input
+        rep.build(tmp_path / "nope", tmp_path / "out", progress=False)
+    with pytest.raises(MagfitError, match="formats"):
+        rep.build(tmp_path / "a.dat", tmp_path / "out", formats=("gif",), progress=False)
+    assert not (tmp_path / "out").exists()
