@@ -243,7 +243,7 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
         total = np.where(beyond_pole, np.nan, total)
         cw = np.where(beyond_pole, np.nan, cw)
         pole_near = bool(np.isfinite(theta_n) and theta_n > t_lo - 0.1 * (t_hi - t_lo))
-        ref = y[inside] if np.any(inside) else y
+        ref = y  # clip extrapolations to (a margin around) the range of all the data
 
         def _clip_to_data(model, data):
             return _clip_model(model, data) if pole_near else model
@@ -332,7 +332,7 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
 
         # --- chi*T
         chit = y * t
-        ref_chit = chit[inside] if np.any(inside) else chit
+        ref_chit = chit
         data(ax_chit, chit, None if err is None else err * t)
         ax_chit.plot(grid[in_grid], (show_total * grid)[in_grid], color=COLORS["fit"], zorder=4)
         ax_chit.plot(grid, _clip_to_data(total * grid, ref_chit), color=COLORS["fit"], ls=(0, (4, 2)),
