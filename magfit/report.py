@@ -503,14 +503,15 @@ def _summary_pages(report: Report, ctx: Mapping[str, Any]) -> list[Any]:
                 skipped = ", ".join(Path(p).name for p, _ in report.skipped)
                 fig.text(0.03, 0.885, _shorten(f"skipped: {skipped}", 190), fontsize=8)
             chunk = rows[page * ROWS_PER_SUMMARY_PAGE:(page + 1) * ROWS_PER_SUMMARY_PAGE]
-            cells = [[_shorten(_cell(it["row"], k, e)[0], 62 if k == "flags" else 30) for k, e in keys]
+            cells = [[_shorten(_cell(it["row"], k, e)[0], 58 if k == "flags" else 30) for k, e in keys]
                      for it in chunk]
             if cells:
-                tab = ax.table(cellText=cells, colLabels=heads, loc="upper left", cellLoc="left",
+                height = (len(cells) + 1) / (ROWS_PER_SUMMARY_PAGE + 1)  # fixed row height
+                tab = ax.table(cellText=cells, colLabels=heads, cellLoc="left",
+                               bbox=(0, 1 - height, 1, height),
                                colWidths=[0.17, 0.08, 0.09, 0.09, 0.12, 0.08, 0.05, 0.32])
                 tab.auto_set_font_size(False)
                 tab.set_fontsize(7.5)
-                tab.scale(1.0, 1.25)
                 for (r, _c), cell in tab.get_celld().items():
                     cell.set_linewidth(0.3)
                     if r == 0:
