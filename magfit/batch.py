@@ -160,6 +160,16 @@ def load_options(options: Any) -> list[tuple[str, dict[str, Any]]]:
     ------
     MagfitError
         Unknown column, bad value (naming the row and column), unreadable file.
+
+    Examples
+    --------
+    >>> from magfit.batch import load_options, options_for
+    >>> table = load_options([{"file": "*.dat", "formula": "MnO", "tmin": "100"},
+    ...                       {"file": "run2.dat", "mass_mg": "12.5", "diamagnetic": "pascal"}])
+    >>> options_for("data/run2.dat", table)
+    {'formula': 'MnO', 'tmin': 100.0, 'mass_mg': 12.5, 'diamagnetic': 'pascal'}
+    >>> options_for("data/run3.csv", table)
+    {}
     """
     if options is None:
         return []

@@ -206,6 +206,16 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np, magfit
+    >>> t = np.linspace(5.0, 300.0, 60)
+    >>> chi = magfit.simulate.curie_weiss(t, theta_K=-10.0, mu_eff=5.92, chi0_emu_mol=2e-4)
+    >>> fig = magfit.plot.fit_panels(magfit.fit_curie_weiss(chi))
+    >>> [ax.get_title(loc="left") for ax in fig.axes]
+    ['susceptibility', 'inverse susceptibility', 'χT', 'residuals in the window']
+    >>> fig.savefig("cw_fit.png")                              # doctest: +SKIP
     """
     chi = _as_chit(_get_fit_attr(fit, "chi"), "fit_panels").sorted()
     tmin, tmax = float(_get_fit_attr(fit, "tmin_K")), float(_get_fit_attr(fit, "tmax_K"))
@@ -577,6 +587,18 @@ def compare(*chis: Any, labels: Sequence[str] | None = None, normalise: str | No
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np, magfit
+    >>> t = np.linspace(2.0, 300.0, 50)
+    >>> cu = magfit.simulate.curie(t, mu_eff=1.73)             # S = 1/2: chi*T = C = 0.375
+    >>> fig = magfit.plot.compare(cu, normalise="chiT", labels=["S = 1/2"])
+    >>> fig.axes[0].get_ylabel()
+    'χT (emu K mol⁻¹ Oe⁻¹)'
+    >>> round(float(fig.axes[0].get_lines()[0].get_ydata()[0]), 3)
+    0.374
+    >>> fig.savefig("/dev/null", format="png")                 # doctest: +SKIP
     """
     if not chis:
         raise MagfitError("compare: give at least one ChiT")
