@@ -503,8 +503,13 @@ def window_scan(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | N
             ax.axvline(chosen, color=COLORS["theta"], ls="--", lw=0.9, gid="chosen-tmin",
                        label=f"chosen T$_\\mathrm{{min}}$ = {chosen:.4g} K")
             ax.set_ylabel(ylabel)
+            ax.ticklabel_format(axis="y", useOffset=False)  # an offset text would hit the panel above
             if ee is not None:
                 _limit_to_errors(ax, yy, ee, value, std)
+            if label_key == "chi0" and value == 0 and not (np.isfinite(std) and std > 0) \
+                    and not np.any(np.nan_to_num(yy)):
+                ax.text(0.5, 0.78, "χ₀ fixed at 0 (fit without χ₀)", transform=ax.transAxes, ha="center",
+                        va="center", fontsize=9, color="0.35")
         axes[-1].set_xlabel(LABELS["tmin"])
         handles, labels = axes[0].get_legend_handles_labels()
         if own_figure:

@@ -221,6 +221,8 @@ def build(paths_or_dir: Any, out_dir: str | os.PathLike, options: Any = None, ex
     """
     import magfit
 
+    # the window-scan figure needs the T_min scan also when a window is given (--tmin)
+    fit_options = {"scan": True, **fit_options}
     exclude = [options] if isinstance(options, (str, os.PathLike)) else []
     files, skipped = collect_files(paths_or_dir, exclude=exclude)  # bad input fails before any output
     table = load_options(options)

@@ -151,6 +151,21 @@ def test_pdf_without_pypdf_renders_pickled_figures(built, tmp_path, monkeypatch)
     assert report.pdf_pages == 3 == len(pypdf.PdfReader(tmp_path / "report.pdf").pages)
 
 
+def test_fixed_window_still_gets_a_window_scan(tmp_path):
+    """--tmin fixes the window; the report still scans T_min so the scan figure means something."""
+    code = main(["report", str(SAMPLE_DATA / "chi_table.csv"), "-o", str(tmp_path), "--tmin", "50",
+                 "--no-chi0", "--quiet", "--no-pdf"])
+    assert code == 0
+    row = pd.read_csv(tmp_path / "summary.csv").iloc[0]
+    assert row["tmin_K"] >= 50 and row["chi0_emu_mol"] == 0
+    assert not (tmp_path / "report.pdf").exists()
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 2
+    fit = magfit.fit_curie_weiss(magfit.read(SAMPLE_DATA / "chi_table.csv").susceptibility(), tmin=50,
+                                 chi0=False, scan=True)
+    assert len(fit.scan) > 5  # what the scan figure of this report shows
+
+
 def test_collect_files_rules(tmp_path):
     for name in ("a.dat", "b.csv", "README.md", "make.py", "opts.yaml", ".hidden.dat"):
         (tmp_path / name).write_text("x")
