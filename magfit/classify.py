@@ -74,6 +74,7 @@ import pandas as pd
 from scipy import constants as sc
 from scipy import stats
 
+from ._json import json_safe
 from .chit import ChiT
 from .errors import FitError, MagfitError
 from .units import MU_B_ERG_G, N_A, curie_from_mu_eff
@@ -291,24 +292,9 @@ class Classification:
             "evidence": self.evidence.to_dict(orient="records"),
             "models": self.models.to_dict(orient="records"),
         }
-        return _json_safe(d)
+        return json_safe(d)
 
 
-def _json_safe(obj):
-    if isinstance(obj, dict):
-        return {str(k): _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_json_safe(v) for v in obj]
-    if isinstance(obj, (bool, np.bool_)):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        v = float(obj)
-        return v if math.isfinite(v) else None
-    if obj is None or isinstance(obj, str):
-        return obj
-    return str(obj)
 
 
 # ============================================================================ helpers

@@ -26,6 +26,7 @@ import pandas as pd
 from uncertainties import ufloat
 
 from . import window as W
+from ._json import json_safe
 from .chit import ChiT
 from .errors import FitError, MagfitError
 from .models import CurieWeissModel, TIPModel, _check_n_ions, profile_theta
@@ -185,7 +186,7 @@ class CurieWeissFit:
                             for r in self.correlation.index},
             "cross_checks": self.cross_checks,
         }
-        return _json_safe(d)
+        return json_safe(d)
 
 
 def _fmt(u) -> str:
@@ -194,23 +195,6 @@ def _fmt(u) -> str:
     return f"{u:.2uS}"
 
 
-def _json_safe(obj):
-    if isinstance(obj, dict):
-        return {str(k): _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_json_safe(v) for v in obj]
-    if isinstance(obj, (bool, np.bool_)):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        v = float(obj)
-        return v if math.isfinite(v) else None
-    if isinstance(obj, np.ndarray):
-        return _json_safe(obj.tolist())
-    if obj is None or isinstance(obj, str):
-        return obj
-    return str(obj)
 
 
 # ============================================================================ one window

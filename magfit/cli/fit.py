@@ -20,6 +20,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from .._json import json_safe
+
 #: callables (chi, fit) -> dict of extra JSON keys, applied in order (e.g. classification)
 ENRICHERS: list[Callable[[Any, Any], dict]] = []
 
@@ -111,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
                 extra.setdefault("enricher_errors", []).append(f"{name}: {type(exc).__name__}: {exc}")
         if args.json:
             d = {"file": path, **fit.to_dict()}
-            d.update(_json_safe(extra))
+            d.update(json_safe(extra))
             print(json.dumps(d, allow_nan=False))
         else:
             if i:
@@ -131,11 +133,6 @@ def _report_error(path: str, message: str, as_json: bool) -> None:
     else:
         print(f"magfit fit: {path}: error: {message}", file=sys.stderr)
 
-
-def _json_safe(d: dict) -> dict:
-    from ..fitting import _json_safe as safe
-
-    return safe(d)
 
 
 def _classification_keys(chi, fit) -> dict:
