@@ -30,8 +30,8 @@ import pandas as pd
 
 from .errors import MagfitError
 
-__all__ = ["fit_many", "analyse_file", "collect_files", "load_options", "options_for", "run_tasks",
-           "FileResult", "OPTION_COLUMNS", "SUMMARY_COLUMNS", "NON_DATA_SUFFIXES"]
+__all__ = ["fit_many", "analyse_file", "collect_files", "drop_skipped", "default_options", "load_options",
+           "options_for", "run_tasks", "FileResult", "OPTION_COLUMNS", "SUMMARY_COLUMNS", "NON_DATA_SUFFIXES"]
 
 #: per-file option columns: name -> converter; the first group goes to
 #: Measurement.susceptibility(), tmin/tmax/chi0 to fit_curie_weiss(), sample names the row
@@ -52,6 +52,32 @@ NON_DATA_SUFFIXES = frozenset({
     ".html", ".htm", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".zip", ".gz", ".tar", ".sh",
     ".log", ".lock",
 })
+
+#: a per-file options table under one of these names in a data folder is used by default
+OPTIONS_FILE_NAMES = ("magfit_options.csv", "magfit_options.yaml", "magfit_options.yml")
+
+
+def default_options(paths_or_dir: Any) -> Path | None:
+    """The options table that sits in the data folder (``magfit_options.csv``/``.yaml``), if any.
+
+    Parameters
+    ----------
+    paths_or_dir : path, directory or iterable of them
+        What was given to :func:`fit_many` or :func:`magfit.report.build`; only folders are searched.
+
+    Returns
+    -------
+    Path or None
+        The first options file found, used when no ``options`` were given.
+    """
+    entries = [paths_or_dir] if isinstance(paths_or_dir, (str, os.PathLike)) else list(paths_or_dir)
+    for entry in entries:
+        for name in OPTIONS_FILE_NAMES:
+            candidate = Path(entry) / name
+            if Path(entry).is_dir() and candidate.is_file():
+                return candidate
+    return None
+
 
 #: below this many files fit_many works serially by default (a process pool costs ~1 s to start)
 SERIAL_MAX_FILES = 8
@@ -109,6 +135,7 @@ OPTION_COLUMNS.update({
     "tmin": _float,
     "tmax": _float,
     "chi0": _bool,
+    "skip": _bool,
 })
 
 
@@ -502,6 +529,20 @@ def run_tasks(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], *, exe
     return results
 
 
+def drop_skipped(files: Sequence[Path], table: list[tuple[str, dict[str, Any]]]
+                 ) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Split ``files`` into those to analyse and those whose options say ``skip`` (e.g. an
+    empty-holder run that is used as a background, not a sample), with the reason."""
+    keep: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    for p in files:
+        if options_for(p, table).get("skip", False):
+            skipped.append((str(p), "skip=yes in the options table"))
+        else:
+            keep.append(p)
+    return keep, skipped
+
+
 def collect_files(paths_or_dir: Any, exclude: Sequence[str | os.PathLike] = ()
                   ) -> tuple[list[Path], list[tuple[str, str]]]:
     """Data files to report on, and the files skipped with the reason.
@@ -529,7 +570,7 @@ def collect_files(paths_or_dir: Any, exclude: Sequence[str | os.PathLike] = ()
             for p in sorted(entry.iterdir()):
                 if not p.is_file():
                     continue
-                if p.resolve() in excluded:
+                if p.resolve() in excluded or p.name in OPTIONS_FILE_NAMES:
                     skipped.append((str(p), "options file"))
                 elif p.name.startswith("."):
                     skipped.append((str(p), "hidden file"))
@@ -560,6 +601,8 @@ def fit_many(paths: Any, executor: Any = None, options: Any = None, progress: bo
     options : dict, DataFrame or CSV/YAML path, optional
         Per-file sample options (:func:`load_options`): formula, mass_mg, per_ion,
         diamagnetic, tmin, tmax, molar_mass_g_mol, n_ions, field_Oe, segment, ...
+        Default: ``magfit_options.csv`` (or ``.yaml``) in a given folder, if present. A row with
+        ``skip=yes`` leaves that file out (e.g. an empty-holder run used as a background).
     progress : bool
         Show a tqdm progress bar.
     **fit_options
@@ -578,9 +621,13 @@ def fit_many(paths: Any, executor: Any = None, options: Any = None, progress: bo
     >>> import magfit                                              # doctest: +SKIP
     >>> table = magfit.fit_many("sample_data/", options="sample_data/options.csv")  # doctest: +SKIP
     """
+    if options is None:
+        options = default_options(paths)
     table = load_options(options)
     exclude = [options] if isinstance(options, (str, os.PathLike)) else []
     files, skipped = collect_files(paths, exclude=exclude)
+    files, skipped_by_options = drop_skipped(files, table)
+    skipped += skipped_by_options
     tasks = [(str(p), options_for(p, table), dict(fit_options)) for p in files]
 
     def lost(i: int, exc: BaseException) -> list[dict[str, Any]]:

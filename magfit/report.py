@@ -47,6 +47,8 @@ from .batch import (
     _empty_row,
     analyse_file,
     collect_files,
+    default_options,
+    drop_skipped,
     load_options,
     options_for,
     run_tasks,
@@ -202,6 +204,8 @@ def build(paths_or_dir: Any, out_dir: str | os.PathLike, options: Any = None, ex
         Output folder (created).
     options : dict, DataFrame or CSV/YAML path, optional
         Per-file sample options (see :func:`magfit.batch.load_options`).
+        Default: ``magfit_options.csv`` (or ``.yaml``) in a given folder, if present. A row with
+        ``skip=yes`` leaves that file out (e.g. an empty-holder run used as a background).
     executor : Executor, int, "process", "serial" or None
         Where the per-file work (reading, fitting, figures) runs; see :func:`magfit.batch.run_tasks`.
     progress : bool
@@ -223,9 +227,13 @@ def build(paths_or_dir: Any, out_dir: str | os.PathLike, options: Any = None, ex
 
     # the window-scan figure needs the T_min scan also when a window is given (--tmin)
     fit_options = {"scan": True, **fit_options}
+    if options is None:
+        options = default_options(paths_or_dir)
     exclude = [options] if isinstance(options, (str, os.PathLike)) else []
     files, skipped = collect_files(paths_or_dir, exclude=exclude)  # bad input fails before any output
     table = load_options(options)
+    files, skipped_by_options = drop_skipped(files, table)
+    skipped += skipped_by_options
     formats = tuple(dict.fromkeys(f.lower().lstrip(".") for f in formats))
     unknown = [f for f in formats if f not in FIGURE_FORMATS]
     if unknown:

@@ -458,10 +458,33 @@ def make_chi_table(out: Path) -> None:
               [temperature, chi, sigma])
 
 
+#: per-file options for `magfit report sample_data --options sample_data/magfit_options.csv`: what the
+#: headers lack (formula, mass of the CSV files, the ion to normalise per) and the holder run, which is
+#: a background for the mixed sample and not itself a sample (skip=yes)
+OPTIONS = [
+    # file, sample, formula, mass_mg, per_ion, diamagnetic, holder, skip
+    ("gd_sulfate_mpms3.dat", "Gd2(SO4)3.8H2O", "Gd2(SO4)3(H2O)8", "", "Gd", "pascal", "", ""),
+    ("mno_like_afm_mpmsxl.dat", "MnO-like antiferromagnet", "MnO", "", "Mn", "pascal", "", ""),
+    ("ferromagnet_above_tc.csv", "CrBr3-like ferromagnet", "CrBr3", "15.0", "Cr", "pascal", "", ""),
+    ("pauli_metal_impurity.csv", "Pd-like Pauli metal", "Pd", "50.0", "", "", "", ""),
+    ("mixed_kondo_like.dat", "CePd3-like mixed", "CePd3", "", "Ce", "", "empty_holder_mpms3.dat", ""),
+    ("chi_table.csv", "Cu2+ chi table", "", "", "", "", "", ""),
+    ("empty_holder_mpms3.dat", "empty holder (background)", "", "", "", "", "", "yes"),
+]
+
+
+def make_options(out: Path) -> None:
+    """magfit_options.csv: the per-file options table of the sample files."""
+    header = "file,sample,formula,mass_mg,per_ion,diamagnetic,holder,skip\n"
+    rows = "".join(",".join(row) + "\n" for row in OPTIONS)
+    (out / "magfit_options.csv").write_text(header + rows, encoding="utf-8", newline="\n")
+
+
 MAKERS = (make_gd_sulfate, make_mno_like, make_ferromagnet, make_pauli, make_holder, make_mixed,
-          make_chi_table)
+          make_chi_table, make_options)
 FILES = ("gd_sulfate_mpms3.dat", "mno_like_afm_mpmsxl.dat", "ferromagnet_above_tc.csv",
-         "pauli_metal_impurity.csv", "empty_holder_mpms3.dat", "mixed_kondo_like.dat", "chi_table.csv")
+         "pauli_metal_impurity.csv", "empty_holder_mpms3.dat", "mixed_kondo_like.dat", "chi_table.csv",
+         "magfit_options.csv")
 
 
 def main(out: Path | str = HERE) -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -212,3 +213,16 @@ def test_options_errors_name_row_and_column(tmp_path):
         batch.load_options(tmp_path / "opts.json")
     with pytest.raises(MagfitError, match="executor"):
         magfit.fit_many([SAMPLE_DATA / "chi_table.csv"], executor="gpu", progress=False)
+
+
+def test_options_file_in_folder_is_used_and_skip_leaves_holder_out():
+    """sample_data/magfit_options.csv is picked up by default; skip=yes leaves the holder run out."""
+    table = magfit.fit_many(SAMPLE_DATA, executor="serial", progress=False)
+    files = {Path(f).name for f in table["file"]}
+    assert "empty_holder_mpms3.dat" not in files and "magfit_options.csv" not in files
+    skipped = dict((Path(p).name, why) for p, why in table.attrs["skipped"])
+    assert "skip=yes" in skipped["empty_holder_mpms3.dat"]
+    assert skipped["magfit_options.csv"] == "options file"
+    assert table["error"].isna().all(), table[["file", "error"]]
+    gd = table[table["file"].str.endswith("gd_sulfate_mpms3.dat")].iloc[0]
+    assert gd["mu_eff"] == pytest.approx(7.937, abs=4 * gd["mu_eff_err"])   # truth: sample_data/README.md

@@ -13,6 +13,7 @@ from conftest import REALDATA, SAMPLE_DATA
 
 import magfit
 from magfit import report as rep
+from magfit.batch import OPTIONS_FILE_NAMES
 from magfit.cli import main
 from magfit.errors import MagfitError
 
@@ -72,7 +73,8 @@ def test_cli_writes_every_output(built):
     assert built["code"] == 0
     for name in ("summary.csv", "report.html", "report.pdf"):
         assert (out / name).stat().st_size > 0
-    data_files = [p for p in SAMPLE_DATA.iterdir() if p.suffix not in {".md", ".py"}]
+    data_files = [p for p in SAMPLE_DATA.iterdir()
+                  if p.suffix not in {".md", ".py"} and p.name not in OPTIONS_FILE_NAMES]
     assert len(summary) == len(data_files) + built["has_na"]
     ok = summary[summary["error"].isna()]
     assert len(ok) == len(summary) - 1  # only the empty holder (no sample mass) fails
