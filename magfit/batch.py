@@ -532,7 +532,20 @@ def run_tasks(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], *, exe
 def drop_skipped(files: Sequence[Path], table: list[tuple[str, dict[str, Any]]]
                  ) -> tuple[list[Path], list[tuple[str, str]]]:
     """Split ``files`` into those to analyse and those whose options say ``skip`` (e.g. an
-    empty-holder run that is used as a background, not a sample), with the reason."""
+    empty-holder run that is used as a background, not a sample).
+
+    Parameters
+    ----------
+    files : sequence of Path
+        Candidate data files (from :func:`collect_files`).
+    table : list of (pattern, options)
+        The per-file options table from :func:`load_options`.
+
+    Returns
+    -------
+    (kept, skipped)
+        The files to analyse, and (path, reason) for each file left out.
+    """
     keep: list[Path] = []
     skipped: list[tuple[str, str]] = []
     for p in files:

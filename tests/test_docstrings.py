@@ -50,7 +50,6 @@ EXEMPT: dict[str, tuple[str, str]] = {
     "magfit.FormatError": ("section", PENDING),
     "magfit.Ion": ("names", PENDING),
     "magfit.batch.FileResult": ("section", PENDING),
-    "magfit.batch.drop_skipped": ("section", PENDING),
     "magfit.batch.options_for": ("section", PENDING),
     "magfit.corrections.pascal_diamagnetism_emu_mol": ("section", PENDING),
     "magfit.ions.HundTerm": ("section", PENDING),
