@@ -37,6 +37,8 @@ Decision rule (thresholds are the module constants below)
    -T_max <= theta < T_min is rejected by the F-test against M2 (p < ALPHA), chi changes by less
    than :data:`FLAT_VARIATION` of its mean, and either C <= 0 or the implied mu_eff exceeds
    :data:`MU_EFF_MAX` (no ion has that). Otherwise ``"undetermined"``.
+   Any ``"itinerant"`` verdict (rules 1-3) is refused (-> ``"undetermined"``) when the mean chi in
+   the window exceeds :data:`PAULI_CHI_MAX_EMU_MOL`: no Pauli paramagnet is that large.
 3. Otherwise by the Curie fraction: f >= :data:`F_LOCALIZED` -> ``"localized"``;
    f <= :data:`F_ITINERANT` -> ``"itinerant"`` (a Curie tail: the implied impurity concentration
    C / C(S_imp) per mole is reported); in between -> ``"mixed"``. If sigma_f > :data:`SIGMA_F_MAX`
@@ -121,6 +123,11 @@ MU_EFF_MAX = 12.0
 #: degenerate Curie-Weiss term: chi counts as "weakly T dependent" when the fitted curve changes by
 #: less than this fraction of its mean over the window (Pd: ~10 % between 2 K and 300 K)
 FLAT_VARIATION = 0.3
+#: no Pauli paramagnet has chi above this (emu/mol): Pd, the textbook exchange-enhanced metal, has
+#: 5.4e-4 (CRC) and metals on the verge of ferromagnetism reach ~1e-2 [from memory]; a larger, nearly
+#: T-independent chi is a saturated (ordered) ferro/ferrimagnet in a small field, or a wrong mass or
+#: molar mass, so an "itinerant" verdict is refused
+PAULI_CHI_MAX_EMU_MOL = 0.05
 #: confidence of an itinerant verdict that rests on excluding a Curie law, not on a fit of one
 DEGENERATE_CONFIDENCE = 0.5
 #: sanity limits: |chi| beyond 1e8 emu/mol (a saturated ferromagnet in 1 Oe is ~1e4) or T beyond
@@ -782,6 +789,18 @@ def _candidates(mu: float, sigma: float, formula: str | None) -> pd.DataFrame:
 def _decide(ev, reasons, numbers, *, f, sf, p_curie, p_chi0, alpha, theta, t_hi, t, y, w, chi0_mean,
             chi0_mean_err, cands, per_text, mu, rss2) -> Classification:
     def done(label: str, conf: float, text: str) -> Classification:
+        if label == "itinerant":
+            level = float(np.mean(y))
+            pauli_ok = level <= PAULI_CHI_MAX_EMU_MOL
+            ev.add("mean chi in the window (Pauli scale)", level, f"<= {PAULI_CHI_MAX_EMU_MOL:g} emu/mol",
+                   "itinerant" if pauli_ok else "neither", "largest Pauli susceptibilities are ~1e-2 emu/mol")
+            if not pauli_ok:
+                reasons.insert(0, f"chi is nearly temperature independent but {level:.3g} emu/mol is "
+                                  f"far above any Pauli susceptibility ({PAULI_CHI_MAX_EMU_MOL:g} emu/mol): "
+                                  "a saturated, magnetically ordered (ferro/ferrimagnetic) state in a small "
+                                  "field, or a wrong mass / molar mass -- check M(H) and the ZFC/FC split, "
+                                  "and fit only the paramagnetic range")
+                return _undetermined(reasons, ev, **numbers)
         return Classification(label=label, confidence=float(min(max(conf, 0.0), 1.0)), evidence=ev.frame(),
                               explanation=text, reasons=list(reasons), **numbers)
 

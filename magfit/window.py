@@ -17,7 +17,8 @@ module constant below):
    leaves fewer than ``MIN_POINTS`` points, T_min > T_order is used and the reason says so.
    A kink without a maximum is not located explicitly: it shows up in steps 3 and 4.
 2. **Scan.** Candidate T_min values are data temperatures whose window [T_min, T_max] holds at
-   least ``MIN_POINTS`` points, thinned to at most ``N_SCAN_MAX`` (half evenly spaced in data
+   least ``MIN_POINTS`` points and spans T_max/T_min >= ``MIN_SPAN_RATIO`` (the lowest
+   temperature is always a candidate), thinned to at most ``N_SCAN_MAX`` (half evenly spaced in data
    index, half evenly in log T); each window is fitted.
 3. **Stability (split-half test).** A window k is stable when theta, C and chi0 each agree with
    the fit of its own upper half - the scanned window with the highest T_min that still holds at
@@ -52,7 +53,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "MIN_POINTS", "N_SCAN_MAX", "Z_STABLE", "STABLE_FRACTION", "Z_RUNS", "Z_LOWEND", "ALPHA_CURVATURE",
+    "MIN_POINTS", "MIN_SPAN_RATIO", "N_SCAN_MAX", "Z_STABLE", "STABLE_FRACTION", "Z_RUNS", "Z_LOWEND",
+    "ALPHA_CURVATURE",
     "ORDER_MARGIN",
     "THETA_FACTOR",
     "FM_RISE_FACTOR", "PEAK_NOISE_SIGMAS", "PEAK_REL", "MERGE_REL_T", "REL_FLOOR", "EXACT_RESIDUAL_REL",
@@ -62,6 +64,10 @@ __all__ = [
 
 #: minimum number of points in a window
 MIN_POINTS = 10
+#: a window must span T_max/T_min >= MIN_SPAN_RATIO: C, theta and chi0 are separated by the curvature
+#: of chi against 1/T, which a narrow window does not have (sweep files often hold many points at one
+#: temperature, so a point count alone admits windows 0.1 K wide)
+MIN_SPAN_RATIO = 1.5
 #: at most this many candidate T_min values are fitted in the scan
 N_SCAN_MAX = 40
 #: stability: parameters agree within this many combined standard errors
@@ -177,12 +183,17 @@ def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[
     return out
 
 
-def candidate_tmins(temperature_K, min_points: int = MIN_POINTS, n_max: int = N_SCAN_MAX) -> np.ndarray:
-    """Candidate T_min values: data temperatures leaving >= min_points in [T_min, T_max]; <= n_max."""
+def candidate_tmins(temperature_K, min_points: int = MIN_POINTS, n_max: int = N_SCAN_MAX,
+                    min_span_ratio: float = MIN_SPAN_RATIO) -> np.ndarray:
+    """Candidate T_min values: data temperatures leaving >= min_points in [T_min, T_max] with
+    T_max/T_min >= min_span_ratio; at most n_max of them. The lowest temperature is always a
+    candidate (the whole data set), even when the data span less than min_span_ratio."""
     t = np.sort(np.asarray(temperature_K, dtype=float))
     if t.size < min_points:
         return t[:1]
     cands = np.unique(t[: t.size - min_points + 1])
+    wide = cands * min_span_ratio <= t[-1]
+    cands = cands[wide] if wide.any() else cands[:1]
     if cands.size > n_max:
         # half evenly in data index, half evenly in log T (denser where ordering features live)
         idx = np.round(np.linspace(0, cands.size - 1, n_max // 2)).astype(int)

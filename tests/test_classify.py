@@ -330,3 +330,21 @@ def test_model_comparison_numbers_match_closed_forms_and_lmfit():
     assert m.loc["C/(T-theta)+chi0", "bic"] == pytest.approx(r.fit.bic, rel=1e-9)
     # nested models cannot fit better than the full one
     assert (m["rss"] >= m.loc["C/(T-theta)+chi0", "rss"] * (1 - 1e-9)).all()
+
+
+def test_flat_but_huge_chi_is_no_pauli_metal():
+    """chi ~ 37 emu/mol nearly constant in T (a saturated ferromagnet in 100 Oe, or a wrong mass) is
+    not an exchange-enhanced Pauli metal: no Pauli chi exceeds PAULI_CHI_MAX_EMU_MOL."""
+    from magfit.classify import PAULI_CHI_MAX_EMU_MOL
+
+    t = np.linspace(90, 300, 60)
+    rng = np.random.default_rng(7)
+    chi_true = 37.0 * (1 + 0.03 * (t - 90) / 210)        # rises slightly with T
+    chi = magfit.ChiT(t, chi_true * (1 + 1e-3 * rng.standard_normal(t.size)), 1e-3 * chi_true)
+    v = classify(chi)
+    assert v.label == "undetermined"
+    assert "Pauli" in v.explanation and "ordered" in v.explanation
+    # the same shape scaled to a Pauli magnitude is itinerant
+    small = magfit.ChiT(t, chi.chi_emu_mol * 1e-5, chi.chi_err_emu_mol * 1e-5)
+    assert np.mean(small.chi_emu_mol) < PAULI_CHI_MAX_EMU_MOL
+    assert classify(small).label == "itinerant"

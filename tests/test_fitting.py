@@ -44,9 +44,10 @@ def test_noise_free_recovery_automatic_window(theta, chi0):
     assert fit.theta_K.nominal_value == pytest.approx(theta, abs=1e-4)
     assert fit.chi0.nominal_value == pytest.approx(chi0, rel=1e-6)
     assert fit.C.nominal_value == pytest.approx(float(curie_from_mu_eff(GD_MU)), rel=1e-6)
-    # the 2|theta| rule is obeyed whenever the data reach that high with >= 10 points
+    # the 2|theta| rule is obeyed whenever the data reach that high with >= 10 points over a window
+    # spanning T_max/T_min >= MIN_SPAN_RATIO
     t = fit.chi.temperature_K
-    if np.sum(t >= 2 * abs(theta)) >= W.MIN_POINTS:
+    if np.sum(t >= 2 * abs(theta)) >= W.MIN_POINTS and 2 * abs(theta) * W.MIN_SPAN_RATIO <= t.max():
         assert fit.tmin_K >= 2 * abs(theta)
         assert not any("T_min < 2|theta|" in f for f in fit.flags)
     else:
@@ -431,3 +432,20 @@ def test_noise_free_convergence_random_sweep():
         assert fit.theta_K.nominal_value == pytest.approx(theta, abs=1e-4), case
         assert fit.C.nominal_value == pytest.approx(c, rel=1e-6), case
         assert abs(fit.chi0.nominal_value - chi0) <= 1e-6 * np.median(np.abs(y)), case
+
+
+def test_windows_must_span_a_range_of_temperature():
+    """A sweep file often holds many points at its top temperature: ten points 0.1 K apart are no
+    Curie-Weiss window. Every candidate T_min leaves T_max/T_min >= MIN_SPAN_RATIO."""
+    t = np.concatenate([np.linspace(5, 300, 60), 300 + np.linspace(-0.05, 0.05, 40)])
+    cands = W.candidate_tmins(t)
+    assert cands.max() * W.MIN_SPAN_RATIO <= t.max()
+    assert cands.min() == t.min()
+    rng = np.random.default_rng(3)
+    chi_true = curie_weiss(t, curie_from_mu_eff(5.92), -10.0) + 1e-4
+    chi = ChiT(t, chi_true * (1 + 0.003 * rng.standard_normal(t.size)), 0.003 * chi_true)
+    fit = fit_curie_weiss(chi)
+    assert fit.tmax_K / fit.tmin_K >= W.MIN_SPAN_RATIO
+    assert fit.theta_K.nominal_value == pytest.approx(-10.0, abs=4 * fit.theta_K.std_dev)
+    # data narrower than the ratio still give the one full-range candidate
+    assert W.candidate_tmins(np.linspace(250, 300, 30)).tolist() == [250.0]
