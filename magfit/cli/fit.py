@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"# {path}")
             print(fit.summary())
             for key, value in extra.items():
-                print(f"  {key}: {value}")
+                print(f"  {key}: {_text(value)}")
         sys.stdout.flush()
     return 1 if failed else 0
 
@@ -146,3 +146,11 @@ def _classification_keys(chi, fit) -> dict:
 
 
 ENRICHERS.append(_classification_keys)
+
+
+def _text(value: Any) -> str:
+    """An enricher value for the text output: candidate records as 'Gd3+ (7.94, 0.1 sigma)'."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "ion" in v for v in value):
+        return ", ".join(f"{v['ion']} ({v.get('mu_eff_expected', float('nan')):.2f} mu_B, "
+                         f"{v.get('n_sigma', float('nan')):.1f} sigma)" for v in value)
+    return str(value)
