@@ -54,6 +54,8 @@ _FIELD_SWEEP_MIN_CLUSTERS = 10
 _ZFC_START_FRACTION = 0.1
 _MIN_SWEEP_ROWS = 3
 _MG_PER_G = 1000.0
+#: error columns of the out-of-phase AC moment (not a loader canonical column)
+_AC_IMAG_ERR_NAMES = ('m" Scan Std Dev', "m'' Scan Std Dev", "AC X'' Std Err. (emu)")
 
 _ZFC = re.compile(r"\bZFC\b|zero[- _]?field[- _]?cool", re.IGNORECASE)
 _FC = re.compile(r"\bFC[WC]?\b|(?<!zero )(?<!zero-)field[- _]?cool", re.IGNORECASE)
@@ -476,7 +478,8 @@ class Measurement:
         if n_ac and not n_dc:
             raise FormatError(
                 "holds only AC rows (m', m''); a DC susceptibility needs a DC moment", path=self.source,
-                hint="AC susceptibility is not supported by susceptibility(); use the DC data file",
+                hint="for the AC susceptibility chi'(T, f), chi''(T, f) use ac_susceptibility(); "
+                     "for a DC chi(T) use the DC data file",
             )
         return self, "default: all rows, all sweeps"
 
@@ -523,18 +526,26 @@ class Measurement:
             "formula": "m_bg(T) = [m_holder/H_holder](T) * H (linear interpolation in T)" if scale
             else "m_bg(T) = m_holder(T) (linear interpolation in T)"}}
 
-    def _moment_rows(self, *, segment, field_Oe, holder, mass_mg, sample_kwargs):
-        """Shared part of susceptibility() and mass_susceptibility(): rows, field, corrected moment."""
+    def _moment_rows(self, *, segment, field_Oe, holder, mass_mg, sample_kwargs, rows=None,
+                     need_field: bool = True):
+        """Shared part of susceptibility(), mass_susceptibility() and ac_susceptibility().
+
+        ``rows`` = (Measurement, selection note) overrides the default row choice; with
+        ``need_field=False`` a missing field column gives NaN fields instead of a UnitsError.
+        """
         from .sample import resolve_sample
 
-        sub, selection = self._resolve_rows(segment)
+        sub, selection = self._resolve_rows(segment) if rows is None else rows
         temp = sub.temperature_K
         if temp is None:
             raise FormatError("no temperature column", path=self.source,
                               hint="name it 'Temperature (K)' / 'T (K)' / 'temperature_K', or pass "
                                    "read(..., columns={'temperature_K': '<your column>'})")
         n = temp.size
-        h, h_source = sub._field_values(n, field_Oe)
+        if need_field or field_Oe is not None or sub.field_Oe is not None:
+            h, h_source = sub._field_values(n, field_Oe)
+        else:
+            h, h_source = np.full(n, np.nan), "absent (no field column)"
         sample = resolve_sample(self.header, mass_mg=mass_mg, path=self.source, **sample_kwargs)
         prov: dict[str, Any] = {
             "source": self.source, "sha256": self.sha256, "instrument": self.instrument,
@@ -669,18 +680,28 @@ class Measurement:
                               hint="pass read(..., columns={'moment_emu': '<your column>'})")
         return self._finish_chi(t, chi, chi_err, h_k, sample, prov, dropped)
 
-    def _finish_chi(self, t, chi, chi_err, h, sample, prov, dropped) -> ChiT:
+    @staticmethod
+    def _molar_corrections(chi, chi_err, sample, prov) -> tuple[np.ndarray, Any, str, float]:
+        """Subtract the core diamagnetism (per formula unit), then divide by the ions per formula unit.
+
+        Returns chi, chi_err, what a mole counts, and the divisor used (1 per formula unit).
+        """
         dia = sample.diamagnetic_emu_mol
         if dia:
             chi = chi - dia
             prov["corrections"]["diamagnetic_emu_mol"] = {"value": dia, "source": sample.diamagnetic_source}
-        per = "formula unit"
+        per, divisor = "formula unit", 1.0
         if sample.n_ions is not None:
-            chi = chi / sample.n_ions
-            chi_err = None if chi_err is None else chi_err / sample.n_ions
+            divisor = float(sample.n_ions)
+            chi = chi / divisor
+            chi_err = None if chi_err is None else chi_err / divisor
             per = sample.per
             prov["per_ion"] = {"ion": sample.per_ion, "n_ions": sample.n_ions,
                                "source": sample.sources.get("n_ions")}
+        return chi, chi_err, per, divisor
+
+    def _finish_chi(self, t, chi, chi_err, h, sample, prov, dropped) -> ChiT:
+        chi, chi_err, per, _ = self._molar_corrections(chi, chi_err, sample, prov)
         prov["dropped"] = dropped
         prov["rows_used"] = int(t.size)
         if sample.warnings:
@@ -783,6 +804,140 @@ class Measurement:
         prov["dropped"] = dropped
         prov["rows_used"] = int(t.size)
         prov["formula"] = "chi_g = (m - m_holder) / (mass_g * H); chi_g,SI = 4 pi 1e-3 chi_g,cgs"
+        out.attrs["provenance"] = prov
+        return out
+
+
+    def ac_susceptibility(self, *, mass_mg: float | None = None, molar_mass_g_mol: float | None = None,
+                          formula: str | None = None, per_ion: str | None = None,
+                          n_ions: float | None = None, diamagnetic: float | str | None = None,
+                          header_conventions: bool = False) -> pd.DataFrame:
+        """Molar AC susceptibility chi'(T, f, H) and chi''(T, f, H) in emu/mol, one row per AC point.
+
+        chi'_mol  = (m' / h_ac - chi_g,wax * mass_wax_g) * M_molar / mass_g - chi_dia,
+        chi''_mol =  m'' / h_ac * M_molar / mass_g,
+
+        divided by n_ions when ``per_ion``/``n_ions`` is given. m', m'' are the in-phase and
+        out-of-phase moment amplitudes (emu) the instrument reports at the drive amplitude h_ac (Oe),
+        so m'/h_ac is the sample's AC susceptibility in emu/Oe (MPMS-XL ``m' (emu)`` /
+        ``m" (emu)`` with ``Drive Amplitude (Oe)``; ACMS ``M' (emu)`` / ``M'' (emu)`` with
+        ``Amplitude (Oe)``; MPMS3 ``AC X' (emu)`` with ``AC Drive (Oe)``). The static diamagnetism
+        (core, eicosane) is in phase with the drive, so it is subtracted from chi' only.
+        References: M. Balanda, Acta Phys. Pol. A 124, 964 (2013); D. Topping and S. J. Blundell,
+        J. Phys.: Condens. Matter 31, 013001 (2019).
+
+        Parameters
+        ----------
+        mass_mg, molar_mass_g_mol, formula, per_ion, n_ions, diamagnetic, header_conventions
+            As in :meth:`susceptibility` (resolved by :func:`magfit.sample.resolve_sample`;
+            with ``header_conventions`` an eicosane mass in the header is subtracted from chi').
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index = row number in the file's data section; columns temperature_K, field_Oe (DC
+            bias), frequency_Hz, amplitude_Oe (drive amplitude), chi_real_emu_mol,
+            chi_imag_emu_mol, and chi_real_err_emu_mol / chi_imag_err_emu_mol where the file has
+            non-zero error columns. ``frame.attrs["provenance"]`` records source, columns used,
+            sample values and their sources, corrections, ``dropped`` = {reason: count}.
+
+        Raises
+        ------
+        FormatError
+            The file has no AC rows (or no AC moment column).
+        UnitsError
+            No drive-amplitude column, or the amplitude is zero/missing in every AC row.
+        SampleError
+            Mass or molar mass unknown.
+        """
+        where = self.source or "data"
+        kind = self.row_kind()
+        is_ac = kind == "AC"
+        if "moment_ac_real_emu" not in self.columns or not is_ac.any():
+            raise FormatError(
+                f"no AC rows ({self.instrument} {self.variant}: no filled AC moment m'/M' column)",
+                path=self.source, hint="use susceptibility() for DC data; ac_susceptibility() needs "
+                                       "an AC file (m' (emu), M' (emu) or AC X' (emu) columns)")
+        if "ac_amplitude_Oe" not in self.columns:
+            raise UnitsError(f"{where}: no AC drive-amplitude column (looked for 'Drive Amplitude (Oe)', "
+                             "'Amplitude (Oe)', 'AC Drive (Oe)'); chi' = m'/h_ac needs it: pass "
+                             "read(..., columns={'ac_amplitude_Oe': '<your column>'})")
+        n_kind, n_dc = int(is_ac.sum()), int((kind == "DC").sum())
+        sub = self._subset(is_ac, "AC rows")
+        sub, temp, h, sample, prov, dropped, keep, drop = self._moment_rows(
+            segment=None, field_Oe=None, holder=None, mass_mg=mass_mg, need_field=False,
+            rows=(sub, f"AC rows ({n_kind} of {len(self.data)}; {n_dc} DC rows not used)"),
+            sample_kwargs=dict(molar_mass_g_mol=molar_mass_g_mol, formula=formula, per_ion=per_ion,
+                               n_ions=n_ions, diamagnetic=diamagnetic, header_conventions=header_conventions))
+        m_re, m_im = sub.column("moment_ac_real_emu"), sub.column("moment_ac_imag_emu")
+        h_ac, freq = sub.column("ac_amplitude_Oe"), sub.column("ac_frequency_Hz")
+        if m_im is None:
+            m_im = np.full(temp.size, np.nan)
+        if freq is None:
+            freq = np.full(temp.size, np.nan)
+            prov.setdefault("notes", []).append("no AC frequency column: frequency_Hz is NaN")
+        amp_col = self.columns["ac_amplitude_Oe"]
+        prov["columns"].update({
+            "moment_ac_real_emu": self.columns["moment_ac_real_emu"],
+            "moment_ac_imag_emu": self.columns.get("moment_ac_imag_emu"),
+            "ac_amplitude_Oe": amp_col, "ac_frequency_Hz": self.columns.get("ac_frequency_Hz")})
+        drop(~np.isfinite(m_re), "AC moment m' missing (NaN)")
+        bad_amp = keep & ~(np.isfinite(h_ac) & (np.abs(h_ac) > 0))
+        if bad_amp.any() and bad_amp.sum() == keep.sum():
+            raise UnitsError(f"{where}: the AC drive amplitude (column {amp_col!r}) is zero or missing in "
+                             f"every AC row ({int(bad_amp.sum())} rows), so chi' = m'/h_ac is undefined; "
+                             "fix the column or name the right one with "
+                             "read(..., columns={'ac_amplitude_Oe': '<your column>'})")
+        drop(bad_amp, "AC drive amplitude zero or missing")
+        _check_rows_left(keep, dropped, self.source)
+        if sample.mass_mg is None:
+            raise SampleError(f"{where}: sample mass unknown (header SAMPLE_MASS/WEIGHT empty); pass "
+                              "mass_mg=... (CLI: --mass-mg)")
+        if sample.molar_mass_g_mol is None:
+            raise SampleError(f"{where}: molar mass unknown; pass formula=... or molar_mass_g_mol=... "
+                              "(CLI: --formula / --molar-mass)")
+        scale = sample.molar_mass_g_mol / sample.mass_g
+        chi_re_emu_oe = m_re[keep] / h_ac[keep]
+        if sample.eicosane_mg:
+            from .corrections import EICOSANE_CHI_EMU_G
+
+            chi_re_emu_oe = chi_re_emu_oe - EICOSANE_CHI_EMU_G * sample.eicosane_mg / _MG_PER_G
+            prov["corrections"]["eicosane"] = {"mass_mg": sample.eicosane_mg, "chi_emu_g": EICOSANE_CHI_EMU_G,
+                                               "applied_to": "chi' only"}
+        errs = {}
+        for part, canon, names in (("real", "moment_ac_err_emu", ()), ("imag", None, _AC_IMAG_ERR_NAMES)):
+            col = (self.columns.get(canon) if canon
+                   else next((c for c in names if c in sub.data.columns), None))
+            if col is None:
+                continue
+            e = pd.to_numeric(sub.data[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[keep]
+            if np.all(np.nan_to_num(e) == 0):
+                prov.setdefault("notes", []).append(
+                    f"error column {col!r} is 0 or empty in every used row (one scan per point): "
+                    f"chi_{part}_err_emu_mol not reported")
+                continue
+            errs[part] = np.abs(e / h_ac[keep]) * scale
+            prov["columns"][f"chi_{part}_err"] = col
+        chi_re, err_re, per, divisor = self._molar_corrections(
+            chi_re_emu_oe * scale, errs.get("real"), sample, prov)
+        if "diamagnetic_emu_mol" in prov["corrections"]:
+            prov["corrections"]["diamagnetic_emu_mol"]["applied_to"] = "chi' only"
+        out = pd.DataFrame({
+            "temperature_K": temp[keep], "field_Oe": h[keep], "frequency_Hz": freq[keep],
+            "amplitude_Oe": h_ac[keep], "chi_real_emu_mol": chi_re,
+            "chi_imag_emu_mol": m_im[keep] / h_ac[keep] * scale / divisor,
+        }, index=sub.data.index[keep])
+        if err_re is not None:
+            out["chi_real_err_emu_mol"] = err_re
+        if "imag" in errs:
+            out["chi_imag_err_emu_mol"] = errs["imag"] / divisor
+        prov["per"] = per
+        prov["dropped"] = dropped
+        prov["rows_used"] = int(keep.sum())
+        prov["formula"] = ("chi'_mol = (m'/h_ac - chi_g,wax m_wax) * M_molar / mass_g - chi_dia; "
+                           "chi''_mol = m''/h_ac * M_molar / mass_g; both / n_ions per ion")
+        if sample.warnings:
+            prov["warnings"] = list(sample.warnings)
         out.attrs["provenance"] = prov
         return out
 
