@@ -267,6 +267,18 @@ def options_for(path: str | os.PathLike, table: list[tuple[str, dict[str, Any]]]
 
     A row matches when its ``file`` equals the path, its name, or (for patterns) matches either
     by :func:`fnmatch.fnmatch`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A data file.
+    table : list of (pattern, options)
+        From :func:`load_options`.
+
+    Returns
+    -------
+    dict
+        The merged options (later rows win).
     """
     p = Path(path)
     candidates = {str(path), p.name, p.as_posix()}
@@ -298,6 +310,17 @@ class FileResult:
 
     ``row`` is the summary row (keys :data:`SUMMARY_COLUMNS`); ``fit`` and ``classification``
     are the full objects (None when that step failed, ``error`` then says why).
+
+    Attributes
+    ----------
+    row : dict
+        Summary row.
+    fit : CurieWeissFit or None
+    classification : Classification or None
+    chi : ChiT or None
+        The susceptibility that was fitted.
+    extra : dict
+        Free-form additions (empty unless a caller fills it).
     """
 
     row: dict[str, Any]

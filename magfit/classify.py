@@ -227,6 +227,10 @@ class Classification:
         From the Curie-Weiss + chi0 fit, per magnetic ion (``n_ions``).
     theta_K, C_emu_K_mol, chi0_emu_mol : float
         Fit parameters (with ``*_err``).
+    theta_K_err, C_emu_K_mol_err, chi0_emu_mol_err : float
+        Standard errors of those parameters.
+    chi_pauli_free_emu_mol : float
+        Free-electron Pauli susceptibility behind ``stoner_enhancement`` (NaN when not computed).
     candidates : pandas.DataFrame
         Hund's-rules candidate ions for mu_eff (empty when not applicable).
     impurity_fraction, impurity_fraction_err : float

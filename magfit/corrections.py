@@ -303,6 +303,18 @@ def pascal_diamagnetism_emu_mol(formula: str, oxidation_states: dict[str, int] |
     See :func:`pascal_diamagnetism` (which also returns the source string). Example:
     ``pascal_diamagnetism_emu_mol("CuSO4·5H2O")`` = -116.1e-6 (Cu2+ -11.0, SO4^2- -40.1,
     5 H2O -13.0; Bain & Berry, J. Chem. Educ. 85, 532 (2008)).
+
+    Parameters
+    ----------
+    formula : str
+        One formula unit, e.g. ``"CuSO4·5H2O"``, ``"Gd2(SO4)3(H2O)8"``.
+    oxidation_states : dict, optional
+        Charge of metal ions, e.g. ``{"Ir": 4}`` (see :func:`pascal_diamagnetism`).
+
+    Returns
+    -------
+    float
+        chi_dia in emu/mol of formula units (negative).
     """
     return pascal_diamagnetism(formula, oxidation_states)[0]
 

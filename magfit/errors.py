@@ -21,7 +21,21 @@ class MagfitError(Exception):
 
 
 class FormatError(MagfitError, ValueError):
-    """A file could not be read: unknown format, truncated, missing section or column."""
+    """A file could not be read: unknown format, truncated, missing section or column.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    path : str, optional
+        The file.
+    line : int, optional
+        1-based line number in the file.
+    column : str, optional
+        The column concerned.
+    hint : str, optional
+        How to fix it (appended after " -- ").
+    """
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
                  column: str | None = None, hint: str | None = None) -> None:

@@ -89,6 +89,8 @@ class CurieWeissFit:
         What a mole counts (from ``chi.per``).
     weighting : str
         How the points were weighted and whether the covariance was scaled.
+    fit_chi0 : bool
+        Whether chi0 was fitted (False: fixed at 0).
     cross_checks : dict
         Classic 1/(chi - chi0) linear fit, chi*T at the highest temperature, per-field fits.
     """

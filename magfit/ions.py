@@ -193,9 +193,20 @@ def _half(x: float) -> str:
 class HundTerm:
     """Ground term of l^n by Hund's rules.
 
-    Attributes: shell (e.g. "4f"), n, S, L, J, g_J (NaN when J = 0), term ("8S7/2"),
-    term_unicode ("⁸S₇/₂"), mu_eff_J = g_J sqrt(J(J+1)) (0 when J = 0),
-    mu_eff_spin_only = 2 sqrt(S(S+1)), saturation_moment = g_J J.
+    Attributes
+    ----------
+    shell, n : str, int
+        Open shell (e.g. "4f") and its electron count.
+    S, L, J : float, int, float
+        Hund's-rules quantum numbers.
+    g_J : float
+        Lande factor (NaN when J = 0).
+    term, term_unicode : str
+        Term symbol, "8S7/2" and "⁸S₇/₂".
+    mu_eff_J, mu_eff_spin_only : float
+        g_J sqrt(J(J+1)) (0 when J = 0) and 2 sqrt(S(S+1)), Bohr magnetons.
+    saturation_moment : float
+        g_J J, Bohr magnetons.
     """
 
     shell: str
@@ -369,6 +380,12 @@ class Ion:
         g_J sqrt(J(J+1)) and 2 sqrt(S(S+1)), Bohr magnetons.
     C_J_emu_K_mol, C_spin_only_emu_K_mol : float
         Molar Curie constants of those moments (emu K/mol).
+    saturation_moment : float
+        g_J J in Bohr magnetons (the ordered moment of the free ion).
+    C_expected_emu_K_mol : float
+        Molar Curie constant of ``mu_eff_expected``.
+    source : str
+        Where the expected value and range come from.
     spin_state : str
         ``"free ion"`` (4f/5f), ``"high-spin"`` or ``"low-spin"`` (d shells).
     S_expected : float

@@ -57,6 +57,18 @@ def curie_from_mu_eff(mu_eff_B, *, si: bool = False):
 
     C = N_A mu_B^2 mu_eff^2 / (3 k_B); emu K/mol by default, m^3 K/mol with ``si=True``.
     Example: Gd3+ (mu_eff = 7.937) -> C = 7.877 emu K/mol.
+
+    Parameters
+    ----------
+    mu_eff_B : float or array_like
+        Effective moment in Bohr magnetons.
+    si : bool
+        Return m^3 K/mol instead of emu K/mol.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Molar Curie constant.
     """
     factor = CURIE_SI_PER_MUB2 if si else CURIE_CGS_PER_MUB2
     return factor * np.square(mu_eff_B)
@@ -66,31 +78,98 @@ def mu_eff_from_curie(curie, *, si: bool = False):
     """Effective moment (Bohr magnetons) from a molar Curie constant: mu_eff = sqrt(3 k_B C/(N_A mu_B^2)).
 
     In cgs, mu_eff = 2.82787 sqrt(C) (the familiar sqrt(8C) is 0.02 % high).
+
+    Parameters
+    ----------
+    curie : float or array_like
+        Molar Curie constant, emu K/mol (m^3 K/mol with ``si=True``).
+    si : bool
+        ``curie`` is in SI units.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        mu_eff in Bohr magnetons.
     """
     factor = CURIE_SI_PER_MUB2 if si else CURIE_CGS_PER_MUB2
     return np.sqrt(np.asarray(curie, dtype=float) / factor)
 
 
 def chi_cgs_to_si(chi_emu_mol):
-    """Molar susceptibility emu/mol (= cm^3/mol) -> m^3/mol: multiply by 4 pi 1e-6."""
+    """Molar susceptibility emu/mol (= cm^3/mol) -> m^3/mol: multiply by 4 pi 1e-6.
+
+    Parameters
+    ----------
+    chi_emu_mol : float or array_like
+        Molar susceptibility in emu/mol (cm^3/mol).
+
+    Returns
+    -------
+    numpy.ndarray
+        The same quantity in m^3/mol.
+    """
     return np.asarray(chi_emu_mol, dtype=float) * _CGS_TO_SI_MOLAR
 
 
 def chi_si_to_cgs(chi_m3_mol):
-    """Molar susceptibility m^3/mol -> emu/mol: divide by 4 pi 1e-6."""
+    """Molar susceptibility m^3/mol -> emu/mol: divide by 4 pi 1e-6.
+
+    Parameters
+    ----------
+    chi_m3_mol : float or array_like
+        Molar susceptibility in m^3/mol.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same quantity in emu/mol.
+    """
     return np.asarray(chi_m3_mol, dtype=float) / _CGS_TO_SI_MOLAR
 
 
 def chi_mass_cgs_to_si(chi_emu_g):
-    """Mass susceptibility emu/(g Oe) = cm^3/g -> m^3/kg: multiply by 4 pi 1e-3."""
+    """Mass susceptibility emu/(g Oe) = cm^3/g -> m^3/kg: multiply by 4 pi 1e-3.
+
+    Parameters
+    ----------
+    chi_emu_g : float or array_like
+        Mass susceptibility in emu/(g Oe) = cm^3/g.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same quantity in m^3/kg.
+    """
     return np.asarray(chi_emu_g, dtype=float) * _CGS_TO_SI_MASS
 
 
 def tesla_to_oe(field_T):
-    """mu0 H in tesla -> H in oersted (vacuum): 1 T <-> 1e4 Oe."""
+    """mu0 H in tesla -> H in oersted (vacuum): 1 T <-> 1e4 Oe.
+
+    Parameters
+    ----------
+    field_T : float or array_like
+        Field mu0 H in tesla.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same quantity in oersted (H).
+    """
     return np.asarray(field_T, dtype=float) * 1e4
 
 
 def oe_to_tesla(field_Oe):
-    """H in oersted -> mu0 H in tesla (vacuum): 1 Oe <-> 1e-4 T."""
+    """H in oersted -> mu0 H in tesla (vacuum): 1 Oe <-> 1e-4 T.
+
+    Parameters
+    ----------
+    field_Oe : float or array_like
+        Field H in oersted.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same quantity in tesla (mu0 H).
+    """
     return np.asarray(field_Oe, dtype=float) * 1e-4

@@ -148,6 +148,16 @@ def langevin_derivative(x: Any) -> np.ndarray:
 
     Small |x|: 1/3 - x^2/15 + 2x^4/189 - x^6/675. Otherwise 1/sinh^2 x is written as
     4 e^{-2|x|} / expm1(-2|x|)^2, which underflows harmlessly to 0 at large |x|.
+
+    Parameters
+    ----------
+    x : array_like
+        Argument of L (dimensionless, mu H / k_B T).
+
+    Returns
+    -------
+    numpy.ndarray
+        dL/dx, same shape as ``x``.
     """
     x = np.asarray(x, dtype=float)
     small = np.abs(x) < _SERIES_LIMIT
@@ -198,6 +208,18 @@ def brillouin_derivative(x: Any, J: float) -> np.ndarray:
     For b|x| < 0.1: a^2 L'(a x) - b^2 L'(b x) (L' by its series where small). Otherwise the 1/x^2
     parts of L' cancel exactly and b^2/sinh^2(b x) - a^2/sinh^2(a x) is used, which stays
     positive and accurate deep in the saturated regime (no 1/x^2 - 1/x^2 cancellation).
+
+    Parameters
+    ----------
+    x : array_like
+        Argument of B_J (dimensionless, g mu_B J H / k_B T).
+    J : float
+        Angular momentum quantum number (> 0, integer or half-integer).
+
+    Returns
+    -------
+    numpy.ndarray
+        dB_J/dx, same shape as ``x``.
     """
     j = _positive_scalar("J", J)
     a = (2.0 * j + 1.0) / (2.0 * j)
@@ -222,6 +244,20 @@ def curie_constant(*, C: float | None = None, mu_eff: float | None = None,
 
     C = N_A mu_B^2 mu_eff^2 / (3 k_B) = 0.125049 mu_eff^2, with mu_eff = g sqrt(J(J+1)) for an
     ion of angular momentum J (Ashcroft & Mermin ch. 31).
+
+    Parameters
+    ----------
+    C : float, optional
+        Curie constant in emu K/mol (returned after validation).
+    mu_eff : float, optional
+        Effective moment in Bohr magnetons.
+    J, g : float, optional
+        Angular momentum quantum number and Lande factor, given together.
+
+    Returns
+    -------
+    float
+        C in emu K/mol.
     """
     given = [C is not None, mu_eff is not None, J is not None or g is not None]
     if sum(given) != 1:
@@ -290,6 +326,8 @@ def curie_weiss(temperature_K: Any, *, theta_K: float, C: float | None = None,
         Curie constant (emu K/mol) or effective moment (mu_B); give one.
     chi0_emu_mol : float
         Temperature-independent term (emu/mol).
+    per : str
+        What a mole counts (default one magnetic ion).
 
     Returns
     -------
@@ -323,6 +361,18 @@ def fermi_energy_eV(*, electron_density_m3: float | None = None, r_s_bohr: float
     Give the conduction-electron density ``electron_density_m3`` (m^-3) or the Wigner-Seitz
     radius ``r_s_bohr`` in Bohr radii (n = 3 / (4 pi r_s^3)). Na: r_s = 3.93 -> E_F = 3.24 eV
     (Ashcroft & Mermin Table 2.1).
+
+    Parameters
+    ----------
+    electron_density_m3 : float, optional
+        Conduction-electron density n in m^-3.
+    r_s_bohr : float, optional
+        Wigner-Seitz radius in Bohr radii (give one of the two).
+
+    Returns
+    -------
+    float
+        E_F in eV.
     """
     if (electron_density_m3 is None) == (r_s_bohr is None):
         raise SimulationError("give exactly one of electron_density_m3 (m^-3) or r_s_bohr (Bohr radii)")
@@ -396,6 +446,26 @@ def pauli(temperature_K: Any, *, dos_states_eV: float | None = None, fermi_energ
     """Temperature-independent Pauli susceptibility as a ChiT (keywords as :func:`pauli_chi_emu_mol`).
 
     chi(T) = N_A mu_B^2 g(E_F) (x Stoner enhancement), constant for k_B T << E_F.
+
+    Parameters
+    ----------
+    temperature_K : array_like
+        Temperatures in K (chi does not depend on them).
+    dos_states_eV, fermi_energy_eV, electron_density_m3, r_s_bohr : float, optional
+        Density of states at E_F (states/eV per formula unit, both spins), or a free-electron
+        description; see :func:`pauli_chi_emu_mol`.
+    electrons_per_formula_unit : float
+        Conduction electrons per formula unit (free-electron inputs).
+    stoner_enhancement : float
+        Factor multiplying chi (1: bare Pauli).
+    landau : bool
+        Include the Landau diamagnetism, -1/3 of the free-electron Pauli term.
+    per : str
+        What a mole counts.
+
+    Returns
+    -------
+    ChiT
     """
     t = _temperatures(temperature_K)
     kwargs = {"dos_states_eV": dos_states_eV, "fermi_energy_eV": fermi_energy_eV,
@@ -472,6 +542,23 @@ def brillouin_chi(temperature_K: Any, *, J: float, g: float = 2.0, field_Oe: flo
 
     chi(T) = N_A g mu_B J B_J(x) / H, x = g mu_B J H/(k_B T). For x << 1 this is the Curie law
     C/T with C = N_A g^2 mu_B^2 J(J+1)/(3 k_B); at large H/T it saturates (chi < C/T).
+
+    Parameters
+    ----------
+    temperature_K : array_like
+        Temperatures in K (> 0).
+    J : float
+        Angular momentum quantum number.
+    g : float
+        Lande factor.
+    field_Oe : float
+        Measuring field in Oe (> 0).
+    per : str
+        What a mole counts (default one magnetic ion).
+
+    Returns
+    -------
+    ChiT
     """
     h = _positive_scalar("field_Oe", field_Oe)
     t = _temperatures(temperature_K)
@@ -489,6 +576,13 @@ def langevin_magnetization(field_Oe: Any, temperature_K: Any, *, mu_muB: float) 
 
     M = N_A mu L(x), x = mu H / (k_B T); the J -> infinity limit of the Brillouin form at fixed
     g J = mu/mu_B. Small x: M = N_A mu^2 H / (3 k_B T).
+
+    Parameters
+    ----------
+    field_Oe, temperature_K : array_like
+        Broadcast against each other.
+    mu_muB : float
+        Moment in Bohr magnetons (> 0).
 
     Returns
     -------
@@ -521,6 +615,23 @@ def van_vleck(temperature_K: Any, *, chi0_emu_mol: float | None = None, gap_K: f
     matrix element |<0|mu_z|1>| = ``matrix_element_muB`` mu_B:
 
         chi_VV = 2 N_A mu_B^2 |<0|(L + 2S)_z|1>|^2 / Delta      (second-order perturbation).
+
+    Parameters
+    ----------
+    temperature_K : array_like
+        Temperatures in K.
+    chi0_emu_mol : float, optional
+        The constant susceptibility (emu/mol); or give the two below.
+    gap_K : float, optional
+        Energy of the excited level above the non-magnetic ground state, in K.
+    matrix_element_muB : float, optional
+        |<0|(L + 2S)_z|1>| in Bohr magnetons.
+    per : str
+        What a mole counts.
+
+    Returns
+    -------
+    ChiT
 
     References
     ----------

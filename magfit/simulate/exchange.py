@@ -96,6 +96,16 @@ def rkky_range_function(x: Any) -> np.ndarray:
     F(x) -> -1/(3x) + x/30 - ... at small x (series used for x < 0.1, where the numerator cancels),
     ~ cos(x)/x^3 at large x. Its zeros are the roots of tan x = x (4.4934, 7.7253, 10.9041, ...).
     Sign conventions differ between texts; see :func:`rkky_exchange` for the one used here.
+
+    Parameters
+    ----------
+    x : array_like
+        2 k_F r (> 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        F(x), same shape as ``x``.
     """
     x = np.asarray(x, dtype=float)
     if np.any(~np.isfinite(x) | (x <= 0)):
@@ -114,6 +124,20 @@ def rkky_exchange(r: Any, k_F: float, amplitude_K: float = 1.0) -> np.ndarray:
     With A > 0 (A ∝ J_sd^2 m* k_F^4, any sign of the s-d coupling J_sd) the interaction is
     ferromagnetic at short range (F < 0 for 2 k_F r < 4.4934) and oscillates as -cos(2k_F r)/r^3.
     ``r`` and ``1/k_F`` in the same length unit; the result in the unit of ``amplitude_K``.
+
+    Parameters
+    ----------
+    r : array_like
+        Distance between the moments.
+    k_F : float
+        Fermi wavevector, in inverse units of ``r``.
+    amplitude_K : float
+        A in kelvin (> 0: ferromagnetic at short range).
+
+    Returns
+    -------
+    numpy.ndarray
+        J(r) in the unit of ``amplitude_K``.
 
     References
     ----------
@@ -135,6 +159,18 @@ def kf_a_free_electron(lattice: str, electrons_per_atom: float) -> float:
 
     n a^3 = (atoms per cubic cell) x (conduction electrons per atom), k_F a = (3 pi^2 n a^3)^(1/3).
     Example: fcc, 1 e/atom -> k_F a = 4.91 (Cu: a = 3.61 A, k_F = 1.36 / A).
+
+    Parameters
+    ----------
+    lattice : {"sc", "bcc", "fcc"}
+        Cubic Bravais lattice (1, 2, 4 atoms per conventional cell).
+    electrons_per_atom : float
+        Conduction electrons per atom.
+
+    Returns
+    -------
+    float
+        k_F a.
     """
     atoms = _lattice(lattice)
     z = _positive_scalar("electrons_per_atom", electrons_per_atom)
@@ -154,6 +190,13 @@ def lattice_shells(lattice: str, cutoff_a: float) -> pd.DataFrame:
     Sites are integer vectors n in units of a/2: sc = all n_i even, bcc = all n_i of equal
     parity, fcc = n_1 + n_2 + n_3 even. |n|^2 is an integer, so shells are found exactly by
     counting equal |n|^2 (no floating-point grouping).
+
+    Parameters
+    ----------
+    lattice : {"sc", "bcc", "fcc"}
+        Cubic Bravais lattice.
+    cutoff_a : float
+        Largest neighbour distance, in lattice constants.
 
     Returns
     -------
@@ -266,6 +309,13 @@ def goodenough_kanamori(angle_deg: float, *, crossover_deg: float = 97.5) -> Sup
     which is -1 at 180 deg, +eps (weak FM) at 90 deg and changes sign at ``crossover_deg``
     (default 97.5 deg, the Cu-O(H)-Cu value of Crawford et al., Inorg. Chem. 15, 2107 (1976);
     the crossover is material dependent). Do not use it for numbers.
+
+    Parameters
+    ----------
+    angle_deg : float
+        Metal-ligand-metal bond angle in degrees.
+    crossover_deg : float
+        Angle at which the coupling changes sign.
 
     Returns
     -------

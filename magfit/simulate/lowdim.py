@@ -54,7 +54,20 @@ _CHAIN_DEN = (1.0, 0.9931, 0.172135, 0.757825)
 
 
 def bond_exchange_K(J_K: float, convention: str) -> float:
-    """J_bond of H = -J_bond S_i.S_j from J given in ``convention`` ("-J", "-2J" or "+J")."""
+    """J_bond of H = -J_bond S_i.S_j from J given in ``convention`` ("-J", "-2J" or "+J").
+
+    Parameters
+    ----------
+    J_K : float
+        Exchange constant in K, written in ``convention``.
+    convention : {"-J", "-2J", "+J"}
+        Hamiltonian the value refers to (module docstring).
+
+    Returns
+    -------
+    float
+        J_bond in K (H = -J_bond S_i.S_j, > 0 ferromagnetic).
+    """
     if convention not in CONVENTIONS:
         raise SimulationError(
             f"convention must be one of {sorted(CONVENTIONS)} (H = -J sum S.S, H = -2J sum S.S, "
@@ -140,6 +153,8 @@ def heisenberg_chain(temperature_K: Any, *, J_K: float, g: float = 2.0, conventi
 
     Parameters
     ----------
+    temperature_K : array_like
+        Temperatures in K.
     J_K : float
         Exchange in K in ``convention``; must be antiferromagnetic (J_bond < 0).
     g, convention, rho, chi0_emu_mol

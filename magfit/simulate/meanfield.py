@@ -203,6 +203,24 @@ def weiss_chi(temperature_K: Any, *, spin: float, g: float = 2.0, theta_K: float
 
     Above T_c: chi = C/(T - theta) exactly (Curie-Weiss). Below T_c: the longitudinal
     mean-field susceptibility (module docstring); at T = T_c it is infinite.
+
+    Parameters
+    ----------
+    temperature_K : array_like
+        Temperatures in K.
+    spin : float
+        S (J for rare earths, with g = g_J).
+    g : float
+        Lande factor.
+    theta_K : float, optional
+        Weiss temperature = T_c in K; or give ``z`` and ``J_K``.
+    z, J_K : float, optional
+        Number of neighbours and exchange constant in K (H = -sum J S_i.S_j).
+
+    Returns
+    -------
+    ChiT
+        Per mole of magnetic ions.
     """
     frame = weiss_ferromagnet(temperature_K, spin=spin, g=g, theta_K=theta_K, z=z, J_K=J_K)
     s = _spin("spin", spin)
@@ -224,6 +242,22 @@ def neel_parameters(*, spin: float, T_N_K: float | None = None, theta_K: float |
     theta = S(S+1)(z_inter J_inter + z_intra J_intra)/3,  T_N = S(S+1)(z_intra J_intra - z_inter J_inter)/3
     (H = -sum J S.S; J_inter < 0 antiferromagnetic). theta defaults to -T_N (no intra coupling).
     Requires T_N > 0 and theta < T_N (i.e. lambda > 0).
+
+    Parameters
+    ----------
+    spin : float
+        S of the magnetic ions.
+    T_N_K, theta_K : float, optional
+        Neel and Weiss temperatures in K (theta defaults to -T_N).
+    z_inter, J_inter_K : float, optional
+        Neighbours on the other sublattice and their exchange in K (< 0 for AFM).
+    z_intra, J_intra_K : float
+        Neighbours on the same sublattice and their exchange in K.
+
+    Returns
+    -------
+    tuple of float
+        (T_N, theta) in K.
     """
     s = _spin("spin", spin)
     if T_N_K is not None:
@@ -261,6 +295,19 @@ def neel_antiferromagnet(temperature_K: Any, *, spin: float, g: float = 2.0, T_N
     Give (T_N_K [, theta_K]) or (z_inter, J_inter_K [, z_intra, J_intra_K]); an intra-sublattice
     antiferromagnetic coupling makes |theta|/T_N > 1.
 
+    Parameters
+    ----------
+    temperature_K : array_like
+        Temperatures in K.
+    spin : float
+        S of the magnetic ions.
+    g : float
+        Lande factor.
+    T_N_K, theta_K : float, optional
+        Neel and Weiss temperatures in K; or the exchange constants below.
+    z_inter, J_inter_K, z_intra, J_intra_K : float, optional
+        As in :func:`neel_parameters`.
+
     Returns
     -------
     pandas.DataFrame
@@ -296,6 +343,21 @@ def afm_chi(temperature_K: Any, *, spin: float, g: float = 2.0, T_N_K: float | N
     """Mean-field antiferromagnet chi(T) as a ChiT: ``orientation`` = powder | parallel | perpendicular.
 
     See :func:`neel_antiferromagnet`; per mole of magnetic ions.
+
+    Parameters
+    ----------
+    temperature_K : array_like
+        Temperatures in K.
+    spin, g, T_N_K, theta_K, z_inter, J_inter_K, z_intra, J_intra_K
+        As in :func:`neel_antiferromagnet`.
+    orientation : {"powder", "parallel", "perpendicular"}
+        Field along (parallel) or across (perpendicular) the staggered moment, or the powder
+        average (chi_par + 2 chi_perp)/3.
+
+    Returns
+    -------
+    ChiT
+        Per mole of magnetic ions.
     """
     cols = {"powder": "chi_powder_emu_mol", "parallel": "chi_par_emu_mol",
             "perpendicular": "chi_perp_emu_mol"}

@@ -426,6 +426,8 @@ class MCResult:
         binder (each with ``_err``), m2, m4, acceptance, delta; for sc/bcc also ms_abs,
         chi_staggered_per_spin, binder_staggered.
     lattice, L, n_spins, J, seed, n_therm, n_measure, n_overrelax : run parameters.
+    provenance : dict
+        Algorithm and unit conventions of the run.
     """
 
     frame: pd.DataFrame
@@ -580,7 +582,17 @@ def simulate_heisenberg(temperatures: Sequence[float] | np.ndarray, *, lattice: 
 @dataclass(frozen=True)
 class BinderCrossing:
     """T_c estimate from Binder-cumulant crossings: ``tc`` (mean of pairwise crossings, k_B T/|J|),
-    ``tc_err`` (spread, or the single crossing's fit error), ``pairs`` (DataFrame L1, L2, T_cross)."""
+    ``tc_err`` (spread, or the single crossing's fit error), ``pairs`` (DataFrame L1, L2, T_cross).
+
+    Attributes
+    ----------
+    tc, tc_err : float
+        Estimate and spread in k_B T/|J|.
+    pairs : pandas.DataFrame
+        One row per pair of sizes: L1, L2, T_cross.
+    column : str
+        The cumulant column used.
+    """
 
     tc: float
     tc_err: float
