@@ -55,7 +55,13 @@ _ZFC_START_FRACTION = 0.1
 _MIN_SWEEP_ROWS = 3
 _MG_PER_G = 1000.0
 #: error columns of the out-of-phase AC moment (not a loader canonical column)
-_AC_IMAG_ERR_NAMES = ('m" Scan Std Dev', "m'' Scan Std Dev", "AC X'' Std Err. (emu)")
+_AC_IMAG_ERR_NAMES = ('m" Scan Std Dev', "m'' Scan Std Dev")
+#: AC susceptibility given directly in emu/Oe (MPMS3 "AC X' (emu/Oe)"): used instead of m'/h_ac
+_AC_CHI_EMU_OE_NAMES = {
+    "real": ("AC X' (emu/Oe)", "AC X'  (emu/Oe)"), "imag": ("AC X'' (emu/Oe)", 'AC X" (emu/Oe)'),
+    "real_err": ("AC X' Std Err. (emu/Oe)",),
+    "imag_err": ("AC X'' Std Err. (emu/Oe)", 'AC X" Std Err. (emu/Oe)'),
+}
 
 _ZFC = re.compile(r"\bZFC\b|zero[- _]?field[- _]?cool", re.IGNORECASE)
 _FC = re.compile(r"\bFC[WC]?\b|(?<!zero )(?<!zero-)field[- _]?cool", re.IGNORECASE)
@@ -852,13 +858,18 @@ class Measurement:
         """
         where = self.source or "data"
         kind = self.row_kind()
+        filled = [c for c in self.data.columns if np.isfinite(_numeric(self.data[c])).any()]
+        direct = {part: next((c for c in names if c in filled), None)
+                  for part, names in _AC_CHI_EMU_OE_NAMES.items()}
         is_ac = kind == "AC"
-        if "moment_ac_real_emu" not in self.columns or not is_ac.any():
+        if direct["real"] is not None:  # MPMS3: chi' given in emu/Oe, whatever the moment columns say
+            is_ac |= np.isfinite(_numeric(self.data[direct["real"]])) & (kind != "")
+        if ("moment_ac_real_emu" not in self.columns and direct["real"] is None) or not is_ac.any():
             raise FormatError(
-                f"no AC rows ({self.instrument} {self.variant}: no filled AC moment m'/M' column)",
+                f"no AC rows ({self.instrument} {self.variant}: no filled AC moment m'/M' or AC X' column)",
                 path=self.source, hint="use susceptibility() for DC data; ac_susceptibility() needs "
-                                       "an AC file (m' (emu), M' (emu) or AC X' (emu) columns)")
-        if "ac_amplitude_Oe" not in self.columns:
+                                       "an AC file (m' (emu), M' (emu) or AC X' (emu/Oe) columns)")
+        if direct["real"] is None and "ac_amplitude_Oe" not in self.columns:
             raise UnitsError(f"{where}: no AC drive-amplitude column (looked for 'Drive Amplitude (Oe)', "
                              "'Amplitude (Oe)', 'AC Drive (Oe)'); chi' = m'/h_ac needs it: pass "
                              "read(..., columns={'ac_amplitude_Oe': '<your column>'})")
@@ -869,27 +880,48 @@ class Measurement:
             rows=(sub, f"AC rows ({n_kind} of {len(self.data)}; {n_dc} DC rows not used)"),
             sample_kwargs=dict(molar_mass_g_mol=molar_mass_g_mol, formula=formula, per_ion=per_ion,
                                n_ions=n_ions, diamagnetic=diamagnetic, header_conventions=header_conventions))
-        m_re, m_im = sub.column("moment_ac_real_emu"), sub.column("moment_ac_imag_emu")
+        nan = np.full(temp.size, np.nan)
         h_ac, freq = sub.column("ac_amplitude_Oe"), sub.column("ac_frequency_Hz")
-        if m_im is None:
-            m_im = np.full(temp.size, np.nan)
+        amp_col = self.columns.get("ac_amplitude_Oe")
+        if h_ac is None:
+            h_ac = nan
         if freq is None:
-            freq = np.full(temp.size, np.nan)
+            freq = nan
             prov.setdefault("notes", []).append("no AC frequency column: frequency_Hz is NaN")
-        amp_col = self.columns["ac_amplitude_Oe"]
-        prov["columns"].update({
-            "moment_ac_real_emu": self.columns["moment_ac_real_emu"],
-            "moment_ac_imag_emu": self.columns.get("moment_ac_imag_emu"),
-            "ac_amplitude_Oe": amp_col, "ac_frequency_Hz": self.columns.get("ac_frequency_Hz")})
-        drop(~np.isfinite(m_re), "AC moment m' missing (NaN)")
-        bad_amp = keep & ~(np.isfinite(h_ac) & (np.abs(h_ac) > 0))
-        if bad_amp.any() and bad_amp.sum() == keep.sum():
-            raise UnitsError(f"{where}: the AC drive amplitude (column {amp_col!r}) is zero or missing in "
-                             f"every AC row ({int(bad_amp.sum())} rows), so chi' = m'/h_ac is undefined; "
-                             "fix the column or name the right one with "
-                             "read(..., columns={'ac_amplitude_Oe': '<your column>'})")
-        drop(bad_amp, "AC drive amplitude zero or missing")
-        _check_rows_left(keep, dropped, self.source)
+        prov["columns"].update({"ac_amplitude_Oe": amp_col,
+                                "ac_frequency_Hz": self.columns.get("ac_frequency_Hz")})
+        if direct["real"] is not None:
+            x_re = _numeric(sub.data[direct["real"]])
+            x_im = nan if direct["imag"] is None else _numeric(sub.data[direct["imag"]])
+            prov["columns"].update({"chi_real_emu_Oe": direct["real"], "chi_imag_emu_Oe": direct["imag"]})
+            drop(~np.isfinite(x_re), "AC chi' missing (NaN)")
+            _check_rows_left(keep, dropped, self.source)
+            err_cols = [(part, direct[f"{part}_err"], 1.0) for part in ("real", "imag")]
+            x_re, x_im = x_re[keep], x_im[keep]
+            prov["formula"] = ("chi'_mol = (X' - chi_g,wax m_wax) * M_molar / mass_g - chi_dia; "
+                               "chi''_mol = X'' * M_molar / mass_g (X', X'' in emu/Oe from the file); "
+                               "both / n_ions per ion")
+        else:
+            m_re, m_im = sub.column("moment_ac_real_emu"), sub.column("moment_ac_imag_emu")
+            if m_im is None:
+                m_im = nan
+            prov["columns"].update({"moment_ac_real_emu": self.columns["moment_ac_real_emu"],
+                                    "moment_ac_imag_emu": self.columns.get("moment_ac_imag_emu")})
+            drop(~np.isfinite(m_re), "AC moment m' missing (NaN)")
+            bad_amp = keep & ~(np.isfinite(h_ac) & (np.abs(h_ac) > 0))
+            if bad_amp.any() and bad_amp.sum() == keep.sum():
+                raise UnitsError(f"{where}: the AC drive amplitude (column {amp_col!r}) is zero or missing "
+                                 f"in every AC row ({int(bad_amp.sum())} rows), so chi' = m'/h_ac is "
+                                 "undefined; fix the column or name the right one with "
+                                 "read(..., columns={'ac_amplitude_Oe': '<your column>'})")
+            drop(bad_amp, "AC drive amplitude zero or missing")
+            _check_rows_left(keep, dropped, self.source)
+            x_re, x_im = m_re[keep] / h_ac[keep], m_im[keep] / h_ac[keep]
+            imag_err = next((c for c in _AC_IMAG_ERR_NAMES if c in sub.data.columns), None)
+            err_cols = [("real", self.columns.get("moment_ac_err_emu"), h_ac[keep]),
+                        ("imag", imag_err, h_ac[keep])]
+            prov["formula"] = ("chi'_mol = (m'/h_ac - chi_g,wax m_wax) * M_molar / mass_g - chi_dia; "
+                               "chi''_mol = m''/h_ac * M_molar / mass_g; both / n_ions per ion")
         if sample.mass_mg is None:
             raise SampleError(f"{where}: sample mass unknown (header SAMPLE_MASS/WEIGHT empty); pass "
                               "mass_mg=... (CLI: --mass-mg)")
@@ -897,35 +929,31 @@ class Measurement:
             raise SampleError(f"{where}: molar mass unknown; pass formula=... or molar_mass_g_mol=... "
                               "(CLI: --formula / --molar-mass)")
         scale = sample.molar_mass_g_mol / sample.mass_g
-        chi_re_emu_oe = m_re[keep] / h_ac[keep]
         if sample.eicosane_mg:
             from .corrections import EICOSANE_CHI_EMU_G
 
-            chi_re_emu_oe = chi_re_emu_oe - EICOSANE_CHI_EMU_G * sample.eicosane_mg / _MG_PER_G
+            x_re = x_re - EICOSANE_CHI_EMU_G * sample.eicosane_mg / _MG_PER_G
             prov["corrections"]["eicosane"] = {"mass_mg": sample.eicosane_mg, "chi_emu_g": EICOSANE_CHI_EMU_G,
                                                "applied_to": "chi' only"}
         errs = {}
-        for part, canon, names in (("real", "moment_ac_err_emu", ()), ("imag", None, _AC_IMAG_ERR_NAMES)):
-            col = (self.columns.get(canon) if canon
-                   else next((c for c in names if c in sub.data.columns), None))
+        for part, col, divide_by in err_cols:
             if col is None:
                 continue
-            e = pd.to_numeric(sub.data[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[keep]
+            e = _numeric(sub.data[col])[keep]
             if np.all(np.nan_to_num(e) == 0):
                 prov.setdefault("notes", []).append(
                     f"error column {col!r} is 0 or empty in every used row (one scan per point): "
                     f"chi_{part}_err_emu_mol not reported")
                 continue
-            errs[part] = np.abs(e / h_ac[keep]) * scale
+            errs[part] = np.abs(e / divide_by) * scale
             prov["columns"][f"chi_{part}_err"] = col
-        chi_re, err_re, per, divisor = self._molar_corrections(
-            chi_re_emu_oe * scale, errs.get("real"), sample, prov)
+        chi_re, err_re, per, divisor = self._molar_corrections(x_re * scale, errs.get("real"), sample, prov)
         if "diamagnetic_emu_mol" in prov["corrections"]:
             prov["corrections"]["diamagnetic_emu_mol"]["applied_to"] = "chi' only"
         out = pd.DataFrame({
             "temperature_K": temp[keep], "field_Oe": h[keep], "frequency_Hz": freq[keep],
             "amplitude_Oe": h_ac[keep], "chi_real_emu_mol": chi_re,
-            "chi_imag_emu_mol": m_im[keep] / h_ac[keep] * scale / divisor,
+            "chi_imag_emu_mol": x_im * scale / divisor,
         }, index=sub.data.index[keep])
         if err_re is not None:
             out["chi_real_err_emu_mol"] = err_re
@@ -934,8 +962,6 @@ class Measurement:
         prov["per"] = per
         prov["dropped"] = dropped
         prov["rows_used"] = int(keep.sum())
-        prov["formula"] = ("chi'_mol = (m'/h_ac - chi_g,wax m_wax) * M_molar / mass_g - chi_dia; "
-                           "chi''_mol = m''/h_ac * M_molar / mass_g; both / n_ions per ion")
         if sample.warnings:
             prov["warnings"] = list(sample.warnings)
         out.attrs["provenance"] = prov
@@ -952,6 +978,11 @@ def _check_rows_left(keep: np.ndarray, dropped: dict[str, int], path: str | None
                          "chi = M/H is undefined; pass the applied field with field_Oe=... (CLI: --field-oe)")
     raise FormatError(f"no usable rows left (dropped: {dropped})", path=path,
                       hint="check the segment choice and that the moment/temperature columns hold numbers")
+
+
+def _numeric(series: pd.Series) -> np.ndarray:
+    """A column as floats (non-numeric cells -> NaN)."""
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def _tol(x: float, field_mode: bool) -> float:

@@ -159,3 +159,37 @@ def test_susceptibility_on_ac_only_file_points_to_ac_susceptibility():
     m = magfit.read(realfile(XL_AC))
     with pytest.raises(magfit.FormatError, match="only AC rows.*ac_susceptibility\\(\\)"):
         m.susceptibility(mass_mg=21.3, molar_mass_g_mol=MOLAR)
+
+
+def _mpms3_ac_file(tmp_path, rows):
+    """An MPMS3 file with the real header and column list of zfcfc1.dat (an 'MPMS3 w/ AC' file) and
+    the given rows {column name: value} (other cells empty)."""
+    lines = realfile("zfcfc1").read_text(encoding="utf-8", errors="replace").splitlines()
+    start = lines.index("[Data]")
+    names = lines[start + 1].split(",")
+    body = [",".join(str(row.get(n, "")) for n in names) for row in rows]
+    path = tmp_path / "mpms3_ac.dat"
+    path.write_text("\n".join(lines[:start + 2] + body) + "\n", encoding="utf-8")
+    return path
+
+
+def test_mpms3_chi_given_in_emu_per_oe_is_used_directly(tmp_path):
+    """MPMS3 writes AC X' / AC X'' already in emu/Oe (no division by the drive amplitude), plus
+    'AC Moment (emu)' = |X| h_ac, which is not the in-phase part and must not be used as m'."""
+    x_re, x_im, x_err, h_ac = [1.0e-6, 2.0e-6, 3.0e-6], [1.0e-7, 3.0e-7, 2.0e-7], 1.0e-9, 3.0
+    rows = [{"Temperature (K)": t, "Magnetic Field (Oe)": 1000.0, "AC X' (emu/Oe)": a, "AC X'' (emu/Oe)": b,
+             "AC X' Std Err. (emu/Oe)": x_err, "AC X'' Std Err. (emu/Oe)": x_err,
+             "AC Moment (emu)": float(np.hypot(a, b) * h_ac), "AC Drive (Oe)": h_ac, "AC Frequency (Hz)": f}
+            for t, a, b, f in zip([2.0, 3.0, 4.0], x_re, x_im, [10.0, 100.0, 1000.0], strict=True)]
+    m = magfit.read(_mpms3_ac_file(tmp_path, rows))
+    df = m.ac_susceptibility(molar_mass_g_mol=MOLAR)  # header SAMPLE_MASS = 1.6 mg
+    mass_g = 1.6e-3
+    np.testing.assert_allclose(df.chi_real_emu_mol, np.array(x_re) * MOLAR / mass_g, rtol=1e-12)
+    np.testing.assert_allclose(df.chi_imag_emu_mol, np.array(x_im) * MOLAR / mass_g, rtol=1e-12)
+    np.testing.assert_allclose(df.chi_real_err_emu_mol, x_err * MOLAR / mass_g, rtol=1e-12)
+    np.testing.assert_allclose(df.chi_imag_err_emu_mol, x_err * MOLAR / mass_g, rtol=1e-12)
+    assert list(df.frequency_Hz) == [10.0, 100.0, 1000.0]
+    assert list(df.field_Oe) == [1000.0] * 3 and list(df.amplitude_Oe) == [h_ac] * 3
+    prov = df.attrs["provenance"]
+    assert prov["columns"]["chi_real_emu_Oe"] == "AC X' (emu/Oe)"
+    assert "moment_ac_real_emu" not in prov["columns"]
