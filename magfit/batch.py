@@ -331,6 +331,7 @@ class FileResult:
 
     @property
     def error(self) -> str | None:
+        """The error message of this file (None when it was analysed)."""
         return self.row.get("error")
 
 

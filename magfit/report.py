@@ -96,6 +96,7 @@ class Report:
 
     @property
     def n_failed(self) -> int:
+        """Number of summary rows whose file or segment could not be analysed."""
         return int(self.summary["error"].notna().sum())
 
 

@@ -125,6 +125,15 @@ def test_public_docstring(name):
     assert not problems, f"{name}: " + "; ".join(problems.values())
 
 
+@pytest.mark.parametrize("name", sorted(n for n, o in OBJECTS.items() if inspect.isclass(o)))
+def test_public_methods_have_docstrings(name):
+    cls = OBJECTS[name]
+    undocumented = [m for m, f in vars(cls).items()
+                    if not m.startswith("_") and (inspect.isfunction(f) or isinstance(f, property))
+                    and not (inspect.getdoc(f) or "").strip()]
+    assert not undocumented, f"{name}: public methods without a docstring: {undocumented}"
+
+
 def test_exemptions_name_real_objects():
     assert set(EXEMPT) <= set(OBJECTS)
 
