@@ -827,8 +827,10 @@ class Measurement:
         out-of-phase moment amplitudes (emu) the instrument reports at the drive amplitude h_ac (Oe),
         so m'/h_ac is the sample's AC susceptibility in emu/Oe (MPMS-XL ``m' (emu)`` /
         ``m" (emu)`` with ``Drive Amplitude (Oe)``; ACMS ``M' (emu)`` / ``M'' (emu)`` with
-        ``Amplitude (Oe)``; MPMS3 ``AC X' (emu)`` with ``AC Drive (Oe)``). The static diamagnetism
-        (core, eicosane) is in phase with the drive, so it is subtracted from chi' only.
+        ``Amplitude (Oe)``). Files that give the susceptibility itself in emu/Oe (MPMS3
+        ``AC X' (emu/Oe)`` / ``AC X'' (emu/Oe)``, whose ``AC Moment (emu)`` is the magnitude
+        |m|, not m') are used directly: X' replaces m'/h_ac. The static diamagnetism (core,
+        eicosane) is in phase with the drive, so it is subtracted from chi' only.
         References: M. Balanda, Acta Phys. Pol. A 124, 964 (2013); D. Topping and S. J. Blundell,
         J. Phys.: Condens. Matter 31, 013001 (2019).
 
@@ -852,7 +854,8 @@ class Measurement:
         FormatError
             The file has no AC rows (or no AC moment column).
         UnitsError
-            No drive-amplitude column, or the amplitude is zero/missing in every AC row.
+            No drive-amplitude column, or the amplitude is zero/missing in every AC row (rows with
+            a zero/missing amplitude among good ones are dropped and counted).
         SampleError
             Mass or molar mass unknown.
         """

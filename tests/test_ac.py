@@ -193,3 +193,19 @@ def test_mpms3_chi_given_in_emu_per_oe_is_used_directly(tmp_path):
     prov = df.attrs["provenance"]
     assert prov["columns"]["chi_real_emu_Oe"] == "AC X' (emu/Oe)"
     assert "moment_ac_real_emu" not in prov["columns"]
+
+
+def test_header_conventions_give_molar_mass_wax_and_diamagnetism():
+    """pb6051 re-uses MPMS-XL fields: LENGTH = 500 g/mol, AREA = 20.5 mg eicosane, SHAPE = -1.3e-6
+    emu/mol. chi' = (m'/h_ac - chi_g,wax m_wax) M / mass - chi_dia; chi'' gets neither correction."""
+    from magfit.corrections import EICOSANE_CHI_EMU_G
+
+    m = magfit.read(realfile(XL_AC))
+    df = m.ac_susceptibility(header_conventions=True)
+    wax_g, dia = 20.5e-3, -1.3e-6
+    assert df.chi_real_emu_mol.iloc[0] == pytest.approx(
+        (XL_M_RE / XL_HAC - EICOSANE_CHI_EMU_G * wax_g) * 500.0 / XL_MASS_G - dia, rel=1e-9)
+    assert df.chi_imag_emu_mol.iloc[0] == pytest.approx(XL_M_IM / XL_HAC * 500.0 / XL_MASS_G, rel=1e-9)
+    prov = df.attrs["provenance"]
+    assert prov["sample"]["sources"]["molar_mass_g_mol"] == "header LENGTH"
+    assert prov["corrections"]["eicosane"]["applied_to"] == "chi' only"
