@@ -64,6 +64,10 @@ def test_simulate_monte_carlo_model_runs(tmp_path):
     (["simulate", "dimer"], "J_K"),
     (["simulate", "curie", "--param", "C=1", "--tmin", "300", "--tmax", "2"], "--tmin"),
     (["simulate", "curie-weiss", "--param", "C=1", "--param", "theta_K=50"], "exceed theta"),
+    # a required parameter is named as the CLI option to add, not as a Python TypeError of a helper
+    (["simulate", "mc", "--param", "J_K=10"], "needs --param mu_eff=VALUE"),
+    # an output folder that does not exist: a magfit error before any simulation, not a pandas OSError
+    (["simulate", "curie", "--param", "C=1", "-o", "/nonexistent_magfit_dir/x.csv"], "does not exist"),
 ])
 def test_simulate_errors_are_reported(argv, message, capsys):
     assert main(argv) == 1

@@ -16,6 +16,7 @@ import argparse
 import inspect
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -122,6 +123,15 @@ def run(args: argparse.Namespace) -> int:
         )
     func, _ = models[args.model]
     params = _parse_params(args.param, func, args.model)
+    required = [n for n, q in inspect.signature(func).parameters.items()
+                if n != "temperature_K" and q.kind is q.KEYWORD_ONLY and q.default is q.empty]
+    missing = [n for n in required if n not in params]
+    if missing:
+        raise SimulationError(f"model {args.model!r} needs "
+                              + " ".join(f"--param {n}=VALUE" for n in missing))
+    if args.output and not Path(args.output).parent.is_dir():
+        raise SimulationError(f"-o {args.output}: folder {str(Path(args.output).parent)!r} does not exist; "
+                              "create it first or choose another output path")
     grid = np.geomspace if args.log else np.linspace
     temperature_K = grid(args.tmin, args.tmax, args.n)
     try:
