@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 import pytest
-from conftest import REALDATA, realfile
+from conftest import REALDATA, SAMPLE_DATA, realfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -266,3 +266,21 @@ def test_latin1_fallback_when_cp1252_cannot_decode(tmp_path):
     m = magfit.read(p)
     assert m.provenance["encoding"] == "latin-1"
     assert m.data["note"].iloc[0] == "\x81"
+
+
+def test_first_reads_from_many_threads_at_once():
+    """A fresh process whose first magfit.read calls come from several threads at once (a thread pool,
+    a dask processes=False cluster) must find the reader registry complete in every thread."""
+    import subprocess
+    import sys
+
+    code = (
+        "import concurrent.futures as cf, magfit\n"
+        f"path = {str(SAMPLE_DATA / 'chi_table.csv')!r}\n"
+        "with cf.ThreadPoolExecutor(8) as ex:\n"
+        "    out = list(ex.map(lambda _: magfit.read(path).instrument, range(32)))\n"
+        "assert set(out) == {'table'}, out\n"
+    )
+    for _ in range(3):
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-2000:]

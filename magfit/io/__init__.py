@@ -21,6 +21,7 @@ import codecs
 import hashlib
 import io
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,13 +267,20 @@ def read(path_or_file: str | os.PathLike | IO, *, format: str | None = None,
 
 
 _LOADED = False
+_LOAD_LOCK = threading.Lock()
 
 
 def _ensure_readers() -> None:
+    """Import the reader modules (they register themselves) once, thread-safely: the flag is set
+    only after the imports finished, under a lock, so a concurrent read() never sees an empty
+    registry (threads of a ThreadPoolExecutor or a dask ``processes=False`` cluster)."""
     global _LOADED
-    if not _LOADED:
-        _LOADED = True
-        from . import qd, table  # noqa: F401  (modules register their readers on import)
+    if _LOADED:
+        return
+    with _LOAD_LOCK:
+        if not _LOADED:
+            from . import qd, table  # noqa: F401  (modules register their readers on import)
+            _LOADED = True
 
 
 def _open_text(source: Source, start: int) -> io.BytesIO:
