@@ -241,7 +241,11 @@ def build(paths_or_dir: Any, out_dir: str | os.PathLike, options: Any = None, ex
         raise MagfitError(f"report: figure formats {unknown} not supported; use any of {FIGURE_FORMATS}")
     out = Path(out_dir)
     fig_dir = out / "figures"
-    fig_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fig_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # out is an existing file, or a folder we may not write into
+        raise MagfitError(f"report: cannot create the output folder {str(out)!r} ({exc.strerror}); "
+                          "give a new or existing folder with -o / out_dir") from None
     pages_as = "pdf" if _have_pypdf() else "pickle"
     tasks = [(i, str(p), options_for(p, table), dict(fit_options), str(fig_dir), formats, pages_as)
              for i, p in enumerate(files)]

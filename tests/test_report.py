@@ -186,3 +186,15 @@ def test_collect_files_rules(tmp_path):
     with pytest.raises(MagfitError, match="formats"):
         rep.build(tmp_path / "a.dat", tmp_path / "out", formats=("gif",), progress=False)
     assert not (tmp_path / "out").exists()
+
+
+def test_output_path_that_is_a_file_is_a_magfit_error(tmp_path):
+    # `magfit report data -o existing_file` used to end in a NotADirectoryError traceback
+    data = tmp_path / "a.csv"
+    data.write_text("T (K),chi (emu/mol)\n" + "".join(f"{t},{1 / t}\n" for t in range(2, 40)))
+    taken = tmp_path / "report.txt"
+    taken.write_text("not a folder")
+    with pytest.raises(MagfitError, match="cannot create the output folder"):
+        rep.build(data, taken, progress=False)
+    assert main(["report", str(data), "-o", str(taken), "--quiet"]) == 1
+    assert taken.read_text() == "not a folder"
