@@ -225,3 +225,18 @@ def test_cli_ion(capsys):
     assert data["candidates"][0]["ion"] == "Gd3+"
     assert main(["ion", "Xx3+"]) == 1           # MagfitError -> exit code 1, message on stderr
     assert "unknown element" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    # a negative sigma used to be printed as "+- -1.0" and silently treated as 0
+    (["ion", "--mu-eff", "3", "--sigma", "-1"], "--sigma -1.0"),
+    (["ion", "--mu-eff", "3", "--sigma", "nan"], "--sigma nan"),
+    # --top 0 used to claim "no ion within 3 sigma" although Ni2+ matches; --top -2 dropped rows
+    (["ion", "--mu-eff", "3", "--top", "0"], "--top 0"),
+    (["ion", "--mu-eff", "3", "--top", "-2"], "--top -2"),
+])
+def test_cli_ion_rejects_bad_sigma_and_top(argv, message, capsys):
+    from magfit.cli import main
+
+    assert main(argv) == 1
+    assert message in capsys.readouterr().err

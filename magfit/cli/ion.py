@@ -59,6 +59,11 @@ def run(args: argparse.Namespace) -> int:
         text.append("expected: spin-only for 3d (orbital quenching), g_J sqrt(J(J+1)) for 4f; experimental: "
                     "Ashcroft & Mermin Tables 31.3/31.4; 3d ranges: Figgis & Lewis (typical octahedral)")
     if args.mu_eff is not None:
+        if not (0 <= args.sigma < float("inf")):
+            raise SampleError(f"--sigma {args.sigma}: the uncertainty of --mu-eff must be a finite number "
+                              ">= 0 (mu_B), e.g. --sigma 0.05")
+        if args.top < 1:
+            raise SampleError(f"--top {args.top}: give the number of candidates to show (>= 1)")
         cands = candidate_ions(args.mu_eff, args.sigma, formula=args.formula, top=args.top)
         out["candidates"] = json.loads(cands.to_json(orient="records"))
         if cands.empty:
