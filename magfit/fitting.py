@@ -141,12 +141,15 @@ class CurieWeissFit:
     def summary(self) -> str:
         """A human-readable multi-line summary."""
         per = self.per or "formula unit"
-        ion = "ion" if self.n_ions == 1 else f"ion, {self.n_ions:g} ions per mol unit"
+        ion = "magnetic ion" if self.n_ions == 1 else f"magnetic ion, {self.n_ions:g} ions per mol unit"
+        if self.n_ions == 1 and per.strip().lower() in ("formula unit", "f.u.", "fu", ""):
+            # chi per formula unit: mu_eff = 2.828 sqrt(C) is per ion only if there is one ion per f.u.
+            ion = "formula unit (= per ion only for one magnetic ion per f.u.; else give per_ion or n_ions)"
         lines = [
             f"Curie-Weiss fit  chi = C/(T - theta) + chi0   {self.chi.name}".rstrip(),
             f"  window   : {self.tmin_K:.4g} - {self.tmax_K:.4g} K, {self.n_points} points",
             f"             ({self.window_reason})",
-            f"  mu_eff   = {_fmt(self.mu_eff)} mu_B per magnetic {ion}",
+            f"  mu_eff   = {_fmt(self.mu_eff)} mu_B per {ion}",
             f"  theta    = {_fmt(self.theta_K)} K",
             f"  C        = {_fmt(self.C)} emu K/mol (per mol {per})",
             f"  chi0     = {_fmt(self.chi0)} emu/mol" + ("" if self.fit_chi0 else " (fixed)"),

@@ -449,3 +449,18 @@ def test_windows_must_span_a_range_of_temperature():
     assert fit.theta_K.nominal_value == pytest.approx(-10.0, abs=4 * fit.theta_K.std_dev)
     # data narrower than the ratio still give the one full-range candidate
     assert W.candidate_tmins(np.linspace(250, 300, 30)).tolist() == [250.0]
+
+
+def test_summary_says_per_formula_unit_when_chi_is_not_per_ion():
+    # chi per mole of Gd2(SO4)3(H2O)8 (two Gd): sqrt(8C) = 11.2 mu_B is per formula unit, not per Gd;
+    # the summary used to call it "per magnetic ion" whatever chi.per was
+    t = np.linspace(5, 300, 60)
+    c_gd = 0.125049 * 7.937**2                      # Gd3+ Curie constant, emu K/mol Gd
+    per_fu = fit_curie_weiss(ChiT(t, 2 * c_gd / (t + 0.5)), tmin=5)
+    mu_line = next(line for line in per_fu.summary().splitlines() if "mu_eff   =" in line)
+    assert "per formula unit" in mu_line and "magnetic ion" not in mu_line.split("(")[0]
+    assert abs(per_fu.mu_eff.nominal_value - 7.937 * np.sqrt(2)) < 1e-3
+    per_gd = fit_curie_weiss(ChiT(t, c_gd / (t + 0.5), per="Gd"), tmin=5)
+    assert "mu_B per magnetic ion" in per_gd.summary()
+    two = fit_curie_weiss(ChiT(t, 2 * c_gd / (t + 0.5)), tmin=5, n_ions=2)
+    assert "per magnetic ion, 2 ions per mol unit" in two.summary()
