@@ -346,6 +346,11 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
                        "Measurement.susceptibility()")
     n_ions_f = 1.0 if n_ions is None else _check_n_ions(n_ions)
     fit_chi0 = bool(chi0)
+    try:
+        tmin, tmax = (None if v is None else float(v) for v in (tmin, tmax))
+    except (TypeError, ValueError):
+        raise FitError(f"tmin={tmin!r}, tmax={tmax!r}: window limits must be temperatures in K "
+                       "(numbers) or None") from None
     if tmin is not None and tmax is not None and tmin >= tmax:
         raise FitError(f"tmin={tmin} K must be below tmax={tmax} K")
 

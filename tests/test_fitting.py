@@ -464,3 +464,18 @@ def test_summary_says_per_formula_unit_when_chi_is_not_per_ion():
     assert "mu_B per magnetic ion" in per_gd.summary()
     two = fit_curie_weiss(ChiT(t, 2 * c_gd / (t + 0.5)), tmin=5, n_ions=2)
     assert "per magnetic ion, 2 ions per mol unit" in two.summary()
+
+
+@pytest.mark.parametrize("kwargs", [{"tmin": "abc"}, {"tmax": "high"}, {"tmin": [5, 10]}])
+def test_non_numeric_window_is_a_fit_error(kwargs):
+    # tmin="abc" used to escape as a numpy UFuncTypeError from a comparison deep in the window code
+    t = np.linspace(5, 300, 40)
+    with pytest.raises(FitError, match="window limits must be temperatures"):
+        fit_curie_weiss(ChiT(t, 1.0 / t), **kwargs)
+
+
+def test_numeric_strings_are_accepted_as_window_limits():
+    t = np.linspace(5, 300, 40)
+    fit = fit_curie_weiss(ChiT(t, 1.0 / (t + 2.0)), tmin="20", tmax=250)   # e.g. from a CSV cell
+    assert fit.tmin_K >= 20 and fit.tmax_K <= 250
+    assert abs(fit.theta_K.nominal_value + 2.0) < 1e-6
