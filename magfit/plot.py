@@ -163,8 +163,12 @@ def _result_text(fit: Any) -> str:
     tmin, tmax = float(fit.tmin_K), float(fit.tmax_K)
     redchi = getattr(fit, "redchi", float("nan"))
     per = getattr(fit, "per", None) or getattr(fit.chi, "per", "") or "formula unit"
+    # chi per formula unit with n_ions = 1: sqrt(8C) is per formula unit (per ion only if one ion per f.u.)
+    per_fu = (float(getattr(fit, "n_ions", 1) or 1) == 1
+              and per.strip().lower() in ("formula unit", "f.u.", "fu"))
     return (
-        f"μ$_\\mathrm{{eff}}$ = {mu} per magnetic ion    θ = {theta}    χ₀ = {chi0}\n"
+        f"μ$_\\mathrm{{eff}}$ = {mu} per {'formula unit' if per_fu else 'magnetic ion'}    θ = {theta}    "
+        f"χ₀ = {chi0}\n"
         f"window {tmin:.4g}–{tmax:.4g} K ({int(fit.n_points)} points)    χ²$_\\nu$ = {float(redchi):.3g}"
         f"    χ per mole of {per}"
     )

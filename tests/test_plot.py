@@ -276,3 +276,17 @@ def test_mt_sample_data_and_mh_real_file():
     assert ax.get_xlabel() == "H (kOe)"  # +-70 kOe loop
     xs = np.concatenate([line.get_xdata() for line in ax.get_lines() if len(line.get_xdata()) > 2])
     assert np.nanmax(np.abs(xs)) == pytest.approx(np.nanmax(np.abs(mh.field_Oe)) / 1000.0)
+
+
+def test_heading_says_per_formula_unit_when_chi_is_not_per_ion(cw_fit):
+    # chi per formula unit: mu_eff = 2.828 sqrt(C) is per formula unit; the heading used to say
+    # "per magnetic ion" whatever chi.per was (wrong by sqrt(2) for two ions per formula unit)
+    chi = noisy_cw()
+    per_fu = magfit.ChiT(chi.temperature_K, chi.chi_emu_mol, chi.chi_err_emu_mol, name="f.u. test")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit_fu = magfit.fit_curie_weiss(per_fu)
+        text_fu = plot.fit_panels(fit_fu).get_suptitle()
+        text_cu = plot.fit_panels(cw_fit).get_suptitle()
+    assert "per formula unit" in text_fu and "per magnetic ion" not in text_fu
+    assert "per magnetic ion" in text_cu and "per mole of Cu" in text_cu
