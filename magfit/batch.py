@@ -430,6 +430,9 @@ def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, 
         _fill_fit(row, fit)
     except Exception as exc:  # noqa: BLE001 - recorded in the row
         row["error"] = f"{step}: {_describe(exc)}"
+        if "(CLI: --" in row["error"]:  # magfit report has no --formula/--mass-mg: say where it goes
+            row["error"] += ("; in magfit report / fit_many give it as a column of the options table "
+                             "(--options FILE.csv: file, formula, molar_mass_g_mol, mass_mg, field_Oe, ...)")
         return result
     classify = getattr(magfit, "classify", None)
     if classify is not None:
