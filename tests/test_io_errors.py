@@ -284,3 +284,10 @@ def test_first_reads_from_many_threads_at_once():
     for _ in range(3):
         run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_directory_points_to_the_folder_tools(tmp_path):
+    # a folder given as a file: the hint names what a user can run (was "use magfit.batch")
+    with pytest.raises(FormatError, match="is a directory") as info:
+        magfit.read(tmp_path)
+    assert "magfit report DIR -o OUT" in str(info.value) and "fit_many" in str(info.value)

@@ -134,7 +134,8 @@ def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) ->
                               ) from None
         except IsADirectoryError:
             raise FormatError("is a directory, not a file", path=path,
-                              hint="pass one file; use magfit.batch for folders") from None
+                              hint="pass one file; for a folder use 'magfit report DIR -o OUT' or "
+                                   "magfit.fit_many(DIR)") from None
         except OSError as exc:
             raise FormatError(f"cannot be read ({exc.strerror})", path=path) from None
     elif hasattr(path_or_file, "read"):
