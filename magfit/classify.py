@@ -598,8 +598,10 @@ def classify(
         raise FitError(f"classify needs a magfit.ChiT or a CurieWeissFit, got {type(chi_or_fit).__name__}")
 
     formula = formula or _provenance_formula(chi)
-    n_ions_f, per_text, per_element = _n_ions_for(chi, n_ions if given_fit is None else given_fit.n_ions,
-                                                  formula)
+    # a fit made with the default n_ions = 1 on chi per formula unit: count the ions from the formula
+    # (Gd2(SO4)3(H2O)8 -> 2), as classify(chi) does; mu_eff is rescaled to per ion below
+    fit_n_ions = None if given_fit is None or given_fit.n_ions == 1 else given_fit.n_ions
+    n_ions_f, per_text, per_element = _n_ions_for(chi, n_ions if given_fit is None else fit_n_ions, formula)
     numbers: dict[str, Any] = {"n_ions": n_ions_f, "per": per_text, "impurity_spin": float(impurity_spin)}
 
     # ---- 0. data sufficiency
@@ -675,6 +677,8 @@ def classify(
     best_bic = str(models_df.loc[models_df["bic"].idxmin(), "model"])
 
     C_u, th_u, c0_u, mu_u = fit2.C, fit2.theta_K, fit2.chi0, fit2.mu_eff
+    if fit2.n_ions != n_ions_f:  # mu_eff = sqrt(C / (n_ions * 0.125049)): per ion, not per formula unit
+        mu_u = mu_u * math.sqrt(fit2.n_ions / n_ions_f)
     t_hi = float(np.max(t))
     theta = float(th_u.nominal_value)
     numbers.update(

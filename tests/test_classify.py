@@ -108,6 +108,24 @@ def test_formula_gives_ions_per_formula_unit():
     assert r.top_candidates(1)[0]["ion"] == "Gd3+"
 
 
+def test_formula_counts_ions_also_for_a_given_default_fit():
+    # classify(fit_curie_weiss(chi)) (the README and CLI path) used to keep the fit's default n_ions = 1:
+    # mu_eff = sqrt(2) x 7.937 = 11.2 "per magnetic ion", no ion matched, confidence halved
+    t = np.linspace(2, 300, 60)
+    rng = np.random.default_rng(3)
+    y = 2 * 7.878 / (t + 0.5) * (1 + 0.003 * rng.standard_normal(t.size))
+    fit = magfit.fit_curie_weiss(magfit.ChiT(t, y))
+    assert fit.mu_eff.nominal_value == pytest.approx(7.937 * math.sqrt(2), abs=0.05)   # per formula unit
+    r = classify(fit, formula="Gd2(SO4)3(H2O)8")
+    assert r.n_ions == 2 and r.label == "localized" and r.confidence > 0.9
+    assert r.mu_eff == pytest.approx(fit.mu_eff.nominal_value / math.sqrt(2), rel=1e-12)
+    assert r.mu_eff_err == pytest.approx(fit.mu_eff.std_dev / math.sqrt(2), rel=1e-9)
+    assert r.top_candidates(1)[0]["ion"] == "Gd3+"
+    # an explicit n_ions of the fit is kept
+    r3 = classify(magfit.fit_curie_weiss(magfit.ChiT(t, y), n_ions=2), formula="Gd2(SO4)3(H2O)8")
+    assert r3.n_ions == 2 and r3.mu_eff == pytest.approx(r.mu_eff, rel=1e-9)
+
+
 def test_itinerant_with_curie_tail_reports_impurity_concentration():
     # enhanced Pauli 3e-4 emu/mol + 0.5 % S = 1/2 impurities (C = 0.005 x 0.37515)
     t = np.linspace(2, 300, 73)
