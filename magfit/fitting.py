@@ -637,6 +637,7 @@ def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, we
         checks["per_field"] = per_field
     if field_flag:
         flags.append(field_flag)
+    flags += [f"data: {w}" for w in (chi.provenance or {}).get("warnings", []) if "field_Oe given" in str(w)]
     return CurieWeissFit(
         chi=chi, window_chi=window_chi, tmin_K=tmin_used, tmax_K=float(t.max()), window_reason=reason,
         n_points=n, mu_eff=u["mu_eff"], theta_K=u["theta"], chi0=u["chi0"], C=u["C"],

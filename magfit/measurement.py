@@ -559,6 +559,9 @@ class Measurement:
             "columns": {"temperature_K": self.columns.get("temperature_K"), "field_Oe": h_source},
             "sample": sample.to_dict(), "corrections": {},
         }
+        override = _field_override_warning(field_Oe, h, sub.field_Oe, self.columns.get("field_Oe"))
+        if override:
+            prov.setdefault("warnings", []).append(override)
         dropped: dict[str, int] = {}
         keep = np.ones(n, dtype=bool)
 
@@ -711,7 +714,7 @@ class Measurement:
         prov["dropped"] = dropped
         prov["rows_used"] = int(t.size)
         if sample.warnings:
-            prov["warnings"] = list(sample.warnings)
+            prov["warnings"] = [*prov.get("warnings", []), *sample.warnings]
         return ChiT(t, chi, chi_err, field_Oe=h, name=self.name, per=per, provenance=prov)
 
     def _chi_from_table(self, *, segment, mass_mg, field_Oe, sample_kwargs) -> ChiT:
@@ -966,7 +969,7 @@ class Measurement:
         prov["dropped"] = dropped
         prov["rows_used"] = int(keep.sum())
         if sample.warnings:
-            prov["warnings"] = list(sample.warnings)
+            prov["warnings"] = [*prov.get("warnings", []), *sample.warnings]
         out.attrs["provenance"] = prov
         return out
 
@@ -1066,3 +1069,24 @@ def _zfc_fc_from_order(segs: list[dict[str, Any]], temp: np.ndarray) -> None:
                 and overlap > 0.5 * span):
             first["protocol"], second["protocol"] = "ZFC", "FC"
             first["protocol_source"] = second["protocol_source"] = "order"
+
+
+#: an explicit field_Oe that differs from the file's own field column by more than this (relative)
+#: is recorded as a warning (and flagged by the fit): a silent override makes chi wrong by that factor
+FIELD_OVERRIDE_REL = 0.02
+
+
+def _field_override_warning(field_arg, h_used: np.ndarray, h_file: np.ndarray | None,
+                            column: str | None) -> str | None:
+    """Warning text when ``field_Oe`` replaced a file field column that disagrees with it."""
+    if field_arg is None or h_file is None:
+        return None
+    ok = np.isfinite(h_file) & np.isfinite(h_used) & (h_file != 0)
+    if not ok.any():
+        return None
+    rel = float(np.median(np.abs(h_used[ok] / h_file[ok] - 1.0)))
+    if rel <= FIELD_OVERRIDE_REL:
+        return None
+    return (f"field_Oe given ({float(np.median(h_used[ok])):.6g} Oe) replaces the file's column {column!r} "
+            f"(median {float(np.median(h_file[ok])):.6g} Oe), {100 * rel:.3g} % different: chi scales as "
+            "1/H -- check which field is right")

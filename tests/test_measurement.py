@@ -223,3 +223,14 @@ def test_column_names_matched_by_name_and_unit(tmp_path, name, canonical, factor
     cols, conv, _ = match_table_columns([name])
     assert cols == {canonical: name}
     assert conv.get(canonical, (1.0, 0.0, ""))[0] == pytest.approx(factor, rel=1e-12)
+
+
+def test_field_override_that_disagrees_with_the_file_is_recorded_and_flagged():
+    """--field-oe 5000 on a 1000 Oe file makes chi 5x too small: it must not pass silently."""
+    m = magfit.read(SAMPLE_DATA / "gd_sulfate_mpms3.dat")
+    wrong = m.susceptibility(formula="Gd2(SO4)3(H2O)8", per_ion="Gd", field_Oe=5000.0)
+    assert any("field_Oe given" in w for w in wrong.provenance["warnings"])
+    fit = magfit.fit_curie_weiss(wrong)
+    assert any("field_Oe given" in f for f in fit.flags)
+    same = m.susceptibility(formula="Gd2(SO4)3(H2O)8", per_ion="Gd", field_Oe=1000.0)
+    assert not any("field_Oe given" in w for w in same.provenance.get("warnings", []))
