@@ -39,7 +39,8 @@ Decision rule (thresholds are the module constants below)
    :data:`MU_EFF_MAX` (no ion has that). Otherwise ``"undetermined"``.
    Any ``"itinerant"`` verdict (rules 1-3) is refused (-> ``"undetermined"``) when the mean chi in
    the window exceeds :data:`PAULI_CHI_MAX_EMU_MOL`: no Pauli paramagnet is that large.
-3. Otherwise by the Curie fraction: f >= :data:`F_LOCALIZED` -> ``"localized"``;
+3. Otherwise, if C < :data:`Z_BOUND` sigma_C -> ``"undetermined"`` (Curie constant not resolved);
+   else by the Curie fraction: f >= :data:`F_LOCALIZED` -> ``"localized"``;
    f <= :data:`F_ITINERANT` -> ``"itinerant"`` (a Curie tail: the implied impurity concentration
    C / C(S_imp) per mole is reported); in between -> ``"mixed"``. If sigma_f > :data:`SIGMA_F_MAX`
    -> ``"undetermined"`` (f not determined).
@@ -874,7 +875,14 @@ def _decide(ev, reasons, numbers, *, f, sf, p_curie, p_chi0, alpha, theta, t_hi,
                           "(or a too narrow window) cannot be told apart -- measure over a wider T range")
         return _undetermined(reasons, ev, **numbers)
 
-    # 3. by the Curie fraction
+    # 3. by the Curie fraction -- only for a resolved Curie constant (with chi0 < 0 the fraction is 1 by
+    # construction, with zero spread, whatever the size of C)
+    c_err = numbers.get("C_emu_K_mol_err", float("nan"))
+    if math.isfinite(c_err) and c_err > 0 and c_fit < Z_BOUND * c_err:
+        reasons.insert(0, f"the Curie constant is not resolved (C = {c_fit:.3g} +/- {c_err:.2g} emu K/mol, "
+                          f"less than {Z_BOUND:g} sigma): the local-moment term is not determined in this "
+                          "window -- widen the temperature range or check the background subtraction")
+        return _undetermined(reasons, ev, **numbers)
     if not math.isfinite(f) or not math.isfinite(sf) or sf > SIGMA_F_MAX:
         reasons.insert(0, f"the Curie fraction is not determined (f = {f:.3g} +/- {sf:.2g}, limit "
                           f"{SIGMA_F_MAX}): chi0 and the Curie-Weiss term are degenerate in this window")

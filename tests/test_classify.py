@@ -366,3 +366,15 @@ def test_flat_but_huge_chi_is_no_pauli_metal():
     small = magfit.ChiT(t, chi.chi_emu_mol * 1e-5, chi.chi_err_emu_mol * 1e-5)
     assert np.mean(small.chi_emu_mol) < PAULI_CHI_MAX_EMU_MOL
     assert classify(small).label == "itinerant"
+
+
+def test_unresolved_curie_constant_on_a_diamagnet_is_not_localized():
+    """With chi0 < 0 the Curie fraction is 1 by construction; a C below 2 sigma must not give
+    'localized' with confidence 1 (review finding on a thin-film MPMS3 file)."""
+    t = np.linspace(5, 300, 60)
+    rng = np.random.default_rng(1)
+    y = -2e-4 + 5e-5 / (t + 1) + 3e-6 * rng.standard_normal(t.size)
+    fit = magfit.fit_curie_weiss(magfit.ChiT(t, y, np.full(t.size, 3e-6)))
+    assert fit.C.nominal_value < 2 * fit.C.std_dev
+    v = classify(fit)
+    assert v.label == "undetermined" and "not resolved" in v.explanation
