@@ -147,6 +147,8 @@ class CurieWeissFit:
             ion = "formula unit (= per ion only for one magnetic ion per f.u.; else give per_ion or n_ions)"
         lines = [
             f"Curie-Weiss fit  chi = C/(T - theta) + chi0   {self.chi.name}".rstrip(),
+            *([f"  data     : {self.chi.provenance['selection']}"]
+              if (self.chi.provenance or {}).get("selection") else []),
             f"  window   : {self.tmin_K:.4g} - {self.tmax_K:.4g} K, {self.n_points} points",
             f"             ({self.window_reason})",
             f"  mu_eff   = {_fmt(self.mu_eff)} mu_B per {ion}",

@@ -478,16 +478,22 @@ class Measurement:
         kind = self.row_kind()
         n_ac = int((kind == "AC").sum())
         n_dc = int((kind == "DC").sum())
+        segs = self.segments()
+        merged = ""
+        dc_labels = [str(lab) for kd, lab in zip(segs["kind"], segs["label"], strict=True) if kd != "AC"]
+        if len(dc_labels) > 1:
+            merged = (f" merged: {'; '.join(dc_labels)} -- pick one with segment= (CLI --segment) "
+                      "if they differ (e.g. ZFC/FC below an irreversibility temperature)")
         if n_ac and n_dc:
             sub = self._subset(kind != "AC", "default: DC rows only")
-            return sub, f"default: DC rows only ({n_ac} AC rows not used), all sweeps"
+            return sub, f"default: DC rows only ({n_ac} AC rows not used), all sweeps{merged}"
         if n_ac and not n_dc:
             raise FormatError(
                 "holds only AC rows (m', m''); a DC susceptibility needs a DC moment", path=self.source,
                 hint="for the AC susceptibility chi'(T, f), chi''(T, f) use ac_susceptibility(); "
                      "for a DC chi(T) use the DC data file",
             )
-        return self, "default: all rows, all sweeps"
+        return self, f"default: all rows, all sweeps{merged}"
 
     def _field_values(self, n: int, field_Oe) -> tuple[np.ndarray, str]:
         if field_Oe is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import SAMPLE_DATA
+from conftest import SAMPLE_DATA, realfile
 
 import magfit
 from magfit.units import MU_B_ERG_G, N_A, chi_cgs_to_si, chi_mass_cgs_to_si
@@ -234,3 +234,13 @@ def test_field_override_that_disagrees_with_the_file_is_recorded_and_flagged():
     assert any("field_Oe given" in f for f in fit.flags)
     same = m.susceptibility(formula="Gd2(SO4)3(H2O)8", per_ion="Gd", field_Oe=1000.0)
     assert not any("field_Oe given" in w for w in same.provenance.get("warnings", []))
+
+
+def test_default_selection_says_which_segments_were_merged():
+    """ZFC and FC sweeps fitted together by default: the provenance (and the fit summary) say so."""
+    path = realfile("zfcfc1")
+    chi = magfit.read(path).susceptibility(molar_mass_g_mol=500.0)
+    sel = chi.provenance["selection"]
+    assert "merged" in sel and "ZFC" in sel and "FC" in sel and "segment=" in sel
+    single = magfit.read(SAMPLE_DATA / "gd_sulfate_mpms3.dat").susceptibility(formula="Gd2(SO4)3(H2O)8")
+    assert "merged" not in single.provenance["selection"]
