@@ -396,52 +396,44 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
             else:
                 reason_parts.append(f"ordered regime ({kinds}) excluded: T_min >= {W.ORDER_MARGIN:g} x "
                                     f"{t_order:.4g} K")
-    # ---- scan
-    scan_rows: list[dict] = []
-    results: dict[float, Any] = {}
+    # ---- scan (all candidate windows by variable projection; lmfit only for the chosen one)
+    w_all = None if wt_all is None else wt_all
+    scan_df = pd.DataFrame(columns=_SCAN_COLUMNS)
+    scan_trend: dict[float, dict] = {}
     if do_scan:
         cands = W.candidate_tmins(t_all) if t_all.size >= W.MIN_POINTS else np.array([t_all.min()])
         if tmin is not None:
             cands = np.unique(np.append(cands, _first_at_or_above(t_all, tmin)))
-        for tm in cands:
-            m = t_all >= tm
-            if m.sum() <= npar:
-                continue
-            row, res = _scan_row(float(tm), t_all[m], y_all[m], None if wt_all is None else wt_all[m],
-                                 n_ions_f, fit_chi0)
-            scan_rows.append(row)
-            results[float(tm)] = res
-    scan_df = pd.DataFrame(scan_rows, columns=_SCAN_COLUMNS)
+        scan_df, scan_trend = _scan_table(t_all, y_all, w_all, cands, n_ions_f, fit_chi0)
 
+    trend = None
     if tmin is None:
         if len(scan_df) == 0:
             raise FitError(f"{chi.name or 'data'}: {t_all.size} points -- too few for a Curie-Weiss fit "
                            f"with {npar} parameters")
-        k, why, fl = W.choose_window(scan_df, t_order_min, fit_chi0, t_all.size)
+        k, why, fl, res = _choose_and_fit(scan_df, t_order_min, fit_chi0, t_all, y_all, w_all, n_ions_f)
         flags += fl
         tmin_used = float(scan_df["tmin_K"].iloc[k])
-        res = results[tmin_used]
-        if res is None:          # fallback landed on a window whose fit failed: refit, raising FitError
-            m = t_all >= tmin_used
-            res = _fit_window(t_all[m], y_all[m], None if wt_all is None else wt_all[m],
-                              n_ions=n_ions_f, fit_chi0=fit_chi0)
+        trend = scan_trend.get(tmin_used)
         reason_parts.append(why)
         reason = "automatic: " + "; ".join(reason_parts)
     else:
         tmin_used = _first_at_or_above(t_all, tmin)
         if not np.isfinite(tmin_used):
             raise FitError(f"no data at or above tmin={tmin} K (data {t_all.min():.4g}-{t_all.max():.4g} K)")
-        m = t_all >= tmin_used
-        if tmin_used in results:
-            res = results[tmin_used]
-        else:
-            res = _fit_window(t_all[m], y_all[m], None if wt_all is None else wt_all[m],
-                              n_ions=n_ions_f, fit_chi0=fit_chi0)
+        reason = f"user window tmin={tmin:g} K" + (f", tmax={tmax:g} K" if tmax is not None else "")
+        res = None
+    m = t_all >= tmin_used
+    w_win = None if w_all is None else w_all[m]
+    if res is None:
+        res = _fit_window(t_all[m], y_all[m], w_win, n_ions=n_ions_f, fit_chi0=fit_chi0)
+    if trend is None:       # given window: the residual-trend tests, once
+        trend = W.trend_tests(t_all[m], y_all[m], res.best_fit, w_win, fit_chi0=fit_chi0)
+    if tmin is not None:
         if len(scan_df) == 0:
-            row = _row_from_result(tmin_used, t_all[m], y_all[m], res, fit_chi0)
+            row = _row_from_result(tmin_used, t_all[m], y_all[m], res, fit_chi0, trend)
             scan_df = pd.DataFrame([row], columns=_SCAN_COLUMNS)
         scan_df["accepted"] = scan_df["tmin_K"] == tmin_used
-        reason = f"user window tmin={tmin:g} K" + (f", tmax={tmax:g} K" if tmax is not None else "")
     if tmin is None and tmax is not None:
         reason += f"; user tmax={tmax:g} K"
     if notes:
@@ -451,7 +443,7 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     win_mask = t_all >= tmin_used
     window_chi = data.take(win_mask, f"Curie-Weiss window {tmin_used:.6g}-{t_all.max():.6g} K")
     return _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions_f, fit_chi0, weighting,
-                     diamagnetic_emu_mol, features, wt_all is not None)
+                     diamagnetic_emu_mol, features, wt_all is not None, trend)
 
 
 _SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
@@ -459,9 +451,8 @@ _SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_e
                  "lowend_z", "curvature_p", "trend", "converged", "chi_scale", "accepted"]
 
 
-def _row_from_result(tm: float, t, y, res, fit_chi0: bool) -> dict:
+def _row_from_result(tm: float, t, y, res, fit_chi0: bool, tr: dict) -> dict:
     v = _values(res, fit_chi0)
-    tr = W.trend_tests(t, y, res.best_fit, res.weights, fit_chi0=fit_chi0)
     at_bound = v["theta"] >= res.params["theta"].max - 1e-6 * max(abs(tm), 1.0)
     converged = bool(res.success and np.isfinite(v["theta_err"]) and not at_bound)
     return {
@@ -477,16 +468,40 @@ def _row_from_result(tm: float, t, y, res, fit_chi0: bool) -> dict:
     }
 
 
-def _scan_row(tm, t, y, w, n_ions, fit_chi0):
-    try:
-        res = _fit_window(t, y, w, n_ions=n_ions, fit_chi0=fit_chi0)
-    except FitError:
-        nan = float("nan")
-        row = dict.fromkeys(_SCAN_COLUMNS, nan)
-        row.update(tmin_K=tm, n_points=int(t.size), trend=True, converged=False, accepted=False,
-                   chi_scale=float(np.median(np.abs(y))))
-        return row, None
-    return _row_from_result(tm, t, y, res, fit_chi0), res
+def _scan_table(t, y, w, cands, n_ions: float, fit_chi0: bool) -> tuple[pd.DataFrame, dict[float, dict]]:
+    """The scan DataFrame (one row per candidate window) and each window's trend-test dict."""
+    cols = W.scan_windows(t, y, w, cands, fit_chi0=fit_chi0, n_ions=n_ions)
+    df = pd.DataFrame({c: cols[c] for c in _SCAN_COLUMNS if c != "accepted"})
+    df["accepted"] = False
+    keys = ("runs_z", "lowend_z", "curvature_F", "curvature_p", "exact", "trend")
+    trend = {float(tm): {k: (bool(cols[k][i]) if k in ("exact", "trend") else float(cols[k][i]))
+                         for k in keys} for i, tm in enumerate(cols["tmin_K"])}
+    return df, trend
+
+
+def _choose_and_fit(scan_df, t_order_min, fit_chi0, t, y, w, n_ions):
+    """Apply the window rule, then fit the chosen window with lmfit (the public ``result``).
+
+    A window counts as converged only when lmfit estimates its covariance; on noise-free data
+    (residuals at round-off) lmfit's finite-difference covariance fails at random for some
+    windows, which the scan (analytic Jacobian) cannot foresee: such a window is marked as lmfit
+    would have (errors NaN, not converged) and the rule applied again.
+    """
+    while True:
+        k, why, fl = W.choose_window(scan_df, t_order_min, fit_chi0, t.size)
+        m = t >= float(scan_df["tmin_K"].iloc[k])
+        try:
+            res = _fit_window(t[m], y[m], None if w is None else w[m], n_ions=n_ions, fit_chi0=fit_chi0)
+        except FitError:
+            if not scan_df["converged"].iloc[k]:
+                raise
+            res = None
+        if res is not None and (res.covar is not None or not scan_df["converged"].iloc[k]):
+            return k, why, fl, res
+        for c in ("theta_K_err", "C_emu_K_mol_err", "chi0_emu_mol_err", "mu_eff_err"):
+            if c != "chi0_emu_mol_err" or fit_chi0:
+                scan_df.loc[k, c] = np.nan
+        scan_df.loc[k, "converged"] = False
 
 
 def _first_at_or_above(t: np.ndarray, tmin: float) -> float:
@@ -585,7 +600,7 @@ def _ufloats(res, fit_chi0: bool) -> dict[str, Any]:
 
 
 def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, weighting,
-              diamagnetic_emu_mol, features, weighted) -> CurieWeissFit:
+              diamagnetic_emu_mol, features, weighted, trend) -> CurieWeissFit:
     u = _ufloats(res, fit_chi0)
     corr = _correlation(res, fit_chi0)
     t = window_chi.temperature_K
@@ -605,7 +620,6 @@ def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, we
         flags.append("window reaches into the ordered regime: " + ", ".join(
             f"{f['kind']} at {f['temperature_K']:.4g} K" for f in inside)
             + f" (T_min = {tmin_used:.4g} K < {W.ORDER_MARGIN:g} x T_order)")
-    trend = W.trend_tests(t, window_chi.chi_emu_mol, res.best_fit, res.weights, fit_chi0=fit_chi0)
     if trend["trend"] and not any(f.startswith("no trend-free window") for f in flags):
         flags.append(f"residuals show a systematic trend (runs test z = {trend['runs_z']:.2f}, low-T-end "
                      f"mean z = {trend['lowend_z']:.2f}, curvature F-test p = {trend['curvature_p']:.2g}): "

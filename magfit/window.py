@@ -59,7 +59,7 @@ __all__ = [
     "THETA_FACTOR",
     "FM_RISE_FACTOR", "PEAK_NOISE_SIGMAS", "PEAK_REL", "MERGE_REL_T", "REL_FLOOR", "EXACT_RESIDUAL_REL",
     "ordering_features", "candidate_tmins", "runs_test_z", "curvature_test", "trend_tests", "stability",
-    "choose_window",
+    "choose_window", "scan_windows",
 ]
 
 #: minimum number of points in a window
@@ -223,47 +223,49 @@ def runs_test_z(residuals) -> float:
     return float((runs - mu) / np.sqrt(var))
 
 
-def _profile_rss(t: np.ndarray, y: np.ndarray, w: np.ndarray, powers: tuple[int, ...], constant: bool,
-                 n_grid: int = 120) -> float:
-    """min over theta < min(T) of the weighted RSS of chi = sum_k a_k/(T - theta)^k [+ chi0].
+#: log-u grid of the extended-model search in the curvature test, and its golden-section tolerance
+CURVATURE_GRID = 120
+_CURVATURE_XATOL = 1e-10
 
-    Linear in the amplitudes for fixed theta (solved in closed form, vectorised over a log grid
-    in T_min - theta), then Brent between the best grid point's neighbours (as
-    :func:`magfit.models.profile_theta`).
-    """
-    from scipy.optimize import minimize_scalar
 
-    tmin = float(t.min())
-    u_lo = 1e-6 * max(float(t.max() - t.min()) + abs(tmin), 1.0)
-    u_hi = 1e3 * max(float(t.max()), abs(tmin), 1.0)
-    wy = w * y
+def _ext_rss(t: np.ndarray, y: np.ndarray, w: np.ndarray, starts: np.ndarray, fit_chi0: bool) -> np.ndarray:
+    """min over theta of the weighted RSS of chi = C/(T - theta) + D/(T - theta)^3 [+ chi0] per
+    suffix window: grid of ``CURVATURE_GRID`` points in log(T_min - theta) from
+    1e-6 (T_max - T_min + |T_min|) to 1e3 max(T_max, |T_min|, 1), then golden-section search
+    between the best point's neighbours (compiled: :mod:`magfit._curvature_kernel`)."""
+    from ._curvature_kernel import ext_rss_windows
 
-    def rss(u):
-        u = np.atleast_1d(u)
-        x = 1.0 / (t[None, :] - (tmin - u[:, None]))
-        cols = [x**k for k in powers] + ([np.ones_like(x)] if constant else [])
-        bw = np.stack(cols, axis=1) * w                                  # (n_u, k, n_t)
-        a = np.einsum("uit,ujt->uij", bw, bw)
-        b = np.einsum("uit,t->ui", bw, wy)
-        with np.errstate(all="ignore"):
-            try:
-                coef = np.linalg.solve(a, b[..., None])[..., 0]
-            except np.linalg.LinAlgError:
-                coef = np.stack([np.linalg.lstsq(ai, bi, rcond=None)[0] for ai, bi in zip(a, b, strict=True)])
-            r = wy[None, :] - np.einsum("ui,uit->ut", coef, bw)
-            out = np.sum(r * r, axis=1)
-        return np.where(np.isfinite(out), out, np.inf)
+    return ext_rss_windows(np.ascontiguousarray(t, dtype=float), np.ascontiguousarray(y, dtype=float),
+                           np.ascontiguousarray(w, dtype=float), np.asarray(starts, dtype=np.int64),
+                           bool(fit_chi0), CURVATURE_GRID, _CURVATURE_XATOL)
 
-    lu = np.linspace(np.log(u_lo), np.log(u_hi), n_grid)
-    cost = rss(np.exp(lu))
-    i = int(np.argmin(cost))
-    lo, hi = lu[max(i - 1, 0)], lu[min(i + 1, n_grid - 1)]
-    best = float(cost[i])
-    if hi > lo:
-        opt = minimize_scalar(lambda v: float(rss(np.exp(v))[0]), bounds=(lo, hi), method="bounded",
-                              options={"xatol": 1e-10})
-        best = min(best, float(opt.fun))
-    return best
+
+def _f_sf(stat: np.ndarray, dfd: np.ndarray) -> np.ndarray:
+    """Survival function of F(1, dfd) (scipy.special, not the slow-to-import scipy.stats)."""
+    from scipy.special import fdtrc
+
+    return fdtrc(1.0, dfd, stat)
+
+
+def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0):
+    """Curvature F and p per suffix window given the Curie-Weiss RSS (see :func:`curvature_test`)."""
+    p_ext = 4 if fit_chi0 else 3
+    stat = np.zeros(len(starts))
+    pval = np.ones(len(starts))
+    todo = ~exact & (n > p_ext + 1) & np.isfinite(rss_cw)
+    if not todo.any():
+        return stat, pval
+    idx = np.flatnonzero(todo)
+    rss_ext = _ext_rss(t, y, w, starts[idx], fit_chi0)
+    wy2 = np.cumsum(((w * y) ** 2)[::-1])[::-1]
+    scale = wy2[starts[idx]]
+    nn = n[idx].astype(float)
+    with np.errstate(all="ignore"):
+        f = np.maximum(rss_cw[idx] - rss_ext, 0.0) / (rss_ext / (nn - p_ext))
+    good = np.isfinite(rss_ext) & np.isfinite(f) & (rss_ext > (EXACT_RESIDUAL_REL**2) * scale)
+    stat[idx] = np.where(good, f, 0.0)
+    pval[idx] = np.where(good, _f_sf(np.where(good, f, 0.0), nn - p_ext), 1.0)
+    return stat, pval
 
 
 def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool = True) -> dict:
@@ -280,22 +282,24 @@ def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool =
     dict
         ``curvature_F`` and ``curvature_p`` (1.0 when undefined: too few points, exact data).
     """
-    from scipy.stats import f as f_dist
+    from .varpro import fit_windows
 
     t = np.asarray(temperature_K, dtype=float)
     y = np.asarray(chi_emu_mol, dtype=float)
     w = np.ones_like(t) if weights is None else np.asarray(weights, dtype=float)
+    order = np.argsort(t, kind="stable")
+    t, y, w = t[order], y[order], w[order]
     p_ext = 4 if fit_chi0 else 3
     if t.size <= p_ext + 1:
         return {"curvature_F": 0.0, "curvature_p": 1.0}
-    with np.errstate(all="ignore"):
-        rss_cw = _profile_rss(t, y, w, (1,), fit_chi0)
-        rss_ext = _profile_rss(t, y, w, (1, 3), fit_chi0)
-    scale = float(np.sum((w * y) ** 2))
-    if not (np.isfinite(rss_cw) and np.isfinite(rss_ext)) or rss_ext <= (EXACT_RESIDUAL_REL**2) * scale:
-        return {"curvature_F": 0.0, "curvature_p": 1.0}
-    stat = max(rss_cw - rss_ext, 0.0) / (rss_ext / (t.size - p_ext))
-    return {"curvature_F": float(stat), "curvature_p": float(f_dist.sf(stat, 1, t.size - p_ext))}
+    starts = np.array([0])
+    from .varpro import _u_range
+
+    u_lo, _ = _u_range(t[:1], t[-1:])
+    cw = fit_windows(t, y, w, starts, constant=fit_chi0, theta_max=t[:1] - u_lo)
+    stat, pval = _curvature_arrays(t, y, w, starts, np.array([t.size]), cw["rss"], np.array([False]),
+                                   fit_chi0)
+    return {"curvature_F": float(stat[0]), "curvature_p": float(pval[0])}
 
 
 def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit_chi0: bool = True) -> dict:
@@ -344,30 +348,144 @@ def stability(scan: pd.DataFrame, fit_chi0: bool) -> np.ndarray:
     names = ["theta_K", "C_emu_K_mol"] + (["chi0_emu_mol"] if fit_chi0 else [])
     n = len(scan)
     npts = scan["n_points"].to_numpy(dtype=float)
-    ok = np.isfinite(scan[[*names, *[f"{p}_err" for p in names]]].to_numpy(dtype=float)).all(axis=1)
+    val = scan[names].to_numpy(dtype=float)
+    err = scan[[f"{p}_err" for p in names]].to_numpy(dtype=float)
+    ok = np.isfinite(val).all(axis=1) & np.isfinite(err).all(axis=1)
+    tmins = scan["tmin_K"].to_numpy(dtype=float)
+    chi_scale = scan["chi_scale"].to_numpy(dtype=float)
     stable = np.zeros(n, dtype=bool)
     for k in range(n):
         if not ok[k]:
             continue
-        good = True
-        for p in names:
-            v = scan[p].to_numpy(dtype=float)
-            e = scan[f"{p}_err"].to_numpy(dtype=float)
-            if p == "theta_K":
-                floor_scale = max(abs(v[k]), float(scan["tmin_K"].iloc[k]), 1.0)
-            elif p == "chi0_emu_mol":
-                floor_scale = max(abs(v[k]), float(scan["chi_scale"].iloc[k]))
-            else:
-                floor_scale = abs(v[k])
-            # reference: the fitted window closest to the upper half of window k
-            j = np.arange(k + 1, n)
-            j = j[ok[j] & (npts[j] >= STABLE_FRACTION * npts[k])][-1:]
-            tol = Z_STABLE * np.sqrt(e[k] ** 2 + e[j] ** 2) + REL_FLOOR * floor_scale
-            if np.any(np.abs(v[j] - v[k]) > tol):
-                good = False
-                break
-        stable[k] = good
+        # reference: the fitted window closest to the upper half of window k
+        j = np.arange(k + 1, n)
+        j = j[ok[j] & (npts[j] >= STABLE_FRACTION * npts[k])][-1:]
+        if j.size == 0:
+            stable[k] = True
+            continue
+        floor_scale = np.abs(val[k]).copy()
+        floor_scale[0] = max(abs(val[k, 0]), tmins[k], 1.0)
+        if fit_chi0:
+            floor_scale[2] = max(abs(val[k, 2]), chi_scale[k])
+        tol = Z_STABLE * np.sqrt(err[k] ** 2 + err[j[0]] ** 2) + REL_FLOOR * floor_scale
+        stable[k] = not np.any(np.abs(val[j[0]] - val[k]) > tol)
     return stable
+
+
+def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, n_ions: float) -> dict:
+    """Fit every candidate window [T_min, T_max] and compute its residual-trend statistics at once.
+
+    Variable projection over all windows together (:func:`magfit.varpro.fit_windows`); the same
+    numbers as an lmfit fit of each window (to ~1e-6 relative) and the tests of
+    :func:`trend_tests`, without one lmfit fit per window.
+
+    Parameters
+    ----------
+    temperature_K, chi_emu_mol : array
+        Data sorted by temperature.
+    weights : array or None
+        Residual weights (1/sigma); None for equal weights.
+    tmins : array
+        Candidate T_min values (data temperatures); windows with too few points are skipped.
+    fit_chi0 : bool
+        Fit chi0 (else fixed at 0).
+    n_ions : float
+        Magnetic ions per mole unit (mu_eff per ion).
+
+    Returns
+    -------
+    dict of arrays
+        The columns of ``CurieWeissFit.scan`` (without ``accepted``) plus ``curvature_F`` and
+        ``exact``, one entry per fitted window.
+    """
+    from .units import CURIE_CGS_PER_MUB2
+    from .varpro import cw_covariance, fit_windows
+
+    t = np.asarray(temperature_K, dtype=float)
+    y = np.asarray(chi_emu_mol, dtype=float)
+    w = np.ones_like(t) if weights is None else np.asarray(weights, dtype=float)
+    npar = 3 if fit_chi0 else 2
+    tmins = np.asarray(tmins, dtype=float)
+    starts = np.searchsorted(t, tmins, side="left")
+    n = t.size - starts
+    keep = n > npar
+    tmins, starts, n = tmins[keep], starts[keep], n[keep]
+    if tmins.size == 0:
+        names = ("tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
+                 "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "redchi", "aic", "runs_z", "lowend_z",
+                 "curvature_p", "trend", "converged", "chi_scale", "curvature_F", "exact")
+        return {c: np.array([], dtype=bool if c in ("trend", "converged", "exact") else float) for c in names}
+    cw = fit_windows(t, y, w, starts, constant=fit_chi0)
+    theta, rss, r, mask = cw["theta"], cw["rss"], cw["resid"], cw["mask"]
+    c = cw["coef"][:, 0]
+    chi0 = cw["coef"][:, 1] if fit_chi0 else np.zeros_like(c)
+    cov = cw_covariance(t, w, mask, theta, c, rss, fit_chi0)
+    with np.errstate(all="ignore"):
+        err = np.sqrt(np.einsum("kii->ki", cov))
+        mu = np.sqrt(c / (n_ions * CURIE_CGS_PER_MUB2))
+        mu_err = mu / (2.0 * c) * err[:, 1]
+        redchi = rss / (n - npar)
+        aic = n * np.log(rss / n) + 2 * npar
+    failed = ~(np.isfinite(theta) & np.isfinite(c) & np.isfinite(chi0) & np.isfinite(rss))
+    at_bound = theta >= cw["theta_max"] - 1e-6 * np.maximum(np.abs(tmins), 1.0)
+    # theta at either end of its range: the covariance is singular (lmfit reports no errors)
+    at_edge = at_bound | (theta <= cw["theta_min"] + 1e-9 * np.abs(cw["theta_min"]))
+    err[at_edge] = np.nan
+    mu_err[at_edge] = np.nan
+    converged = ~failed & np.isfinite(err[:, 0]) & ~at_bound
+    runs_z, lowend_z, exact = _trend_arrays(t, y, w, starts, n, r, rss)
+    curv_f, curv_p = _curvature_arrays(t, y, w, starts, n, rss, exact | failed, fit_chi0)
+    trend = (runs_z < -Z_RUNS) | (np.abs(lowend_z) > Z_LOWEND) | (curv_p < ALPHA_CURVATURE)
+    chi_scale = np.array([np.median(np.abs(y[i:])) for i in starts])
+    cols = {
+        "tmin_K": tmins, "n_points": n, "theta_K": theta, "theta_K_err": err[:, 0], "mu_eff": mu,
+        "mu_eff_err": mu_err, "chi0_emu_mol": chi0, "chi0_emu_mol_err": err[:, 2] if fit_chi0 else 0.0 * c,
+        "C_emu_K_mol": c, "C_emu_K_mol_err": err[:, 1], "redchi": redchi, "aic": aic, "runs_z": runs_z,
+        "lowend_z": lowend_z, "curvature_p": curv_p, "trend": trend & ~exact, "converged": converged,
+        "chi_scale": chi_scale, "curvature_F": curv_f, "exact": exact,
+    }
+    for name, v in cols.items():
+        v = np.asarray(v, dtype=float if name not in ("trend", "converged", "exact", "n_points") else None)
+        if name not in ("tmin_K", "n_points", "chi_scale"):
+            v = np.where(failed, np.nan if v.dtype.kind == "f" else v, v)
+        cols[name] = v
+    cols["trend"] = cols["trend"] | failed
+    cols["converged"] = cols["converged"] & ~failed
+    return cols
+
+
+def _trend_arrays(t, y, w, starts, n, r, rss):
+    """Runs-test z, low-T-end z and the round-off flag per suffix window (residuals r, (K, n))."""
+    k_win = len(starts)
+    wy2 = np.cumsum(((w * y) ** 2)[::-1])[::-1][starts]
+    with np.errstate(all="ignore"):
+        exact = np.sqrt(rss / n) <= EXACT_RESIDUAL_REL * np.sqrt(wy2 / n)
+    inside = np.arange(t.size)[None, :] >= starts[:, None]
+    s = np.sign(r) * inside
+    n1 = np.sum(s > 0, axis=1)
+    n2 = np.sum(s < 0, axis=1)
+    nz = n1 + n2
+    changes = np.sum((s[:, 1:] != s[:, :-1]) & inside[:, :-1], axis=1)
+    mu = 2.0 * n1 * n2 / np.maximum(nz, 1) + 1.0
+    with np.errstate(all="ignore"):
+        var = (mu - 1.0) * (mu - 2.0) / (nz - 1.0)
+        z = np.where(var > 0, (1 + changes - mu) / np.sqrt(var), 0.0)
+    z = np.where((n1 == 0) | (n2 == 0), -np.inf, z)
+    z = np.where(nz < 3, 0.0, z)
+    has_zero = nz < n
+    for k in np.flatnonzero(has_zero):          # exact zeros break runs: the scalar definition
+        z[k] = runs_test_z(r[k, starts[k]:])
+    kq = np.maximum(3, n // 4)
+    cs = np.cumsum(r, axis=1)
+    low_sum = cs[np.arange(k_win), np.minimum(starts + kq, t.size) - 1]
+    mean = np.sum(r, axis=1) / n
+    ss = np.sum(((r - mean[:, None]) * inside) ** 2, axis=1)
+    with np.errstate(all="ignore"):
+        sd = np.sqrt(ss / (n - 1))
+        low = np.where(sd > 0, (low_sum / kq) / (sd / np.sqrt(kq)), 0.0)
+    z = np.where(exact, 0.0, z)
+    low = np.where(exact, 0.0, low)
+    return z, low, exact
 
 
 def choose_window(scan: pd.DataFrame, t_order_min: float | None, fit_chi0: bool,

@@ -1,0 +1,811 @@
+"""FROZEN REFERENCE (issue 12): magfit/fitting.py as of commit e67f136 (lmfit fit of every scanned
+window), before the fast scan engine. Do not edit: tests/test_scan_equivalence.py checks that the new
+engine reproduces this code. Imports point at the frozen window rule and at the unchanged magfit modules.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import _reference_window as W
+import numpy as np
+import pandas as pd
+from uncertainties import ufloat
+
+from magfit._json import json_safe
+from magfit.chit import ChiT
+from magfit.errors import FitError, MagfitError
+from magfit.models import CurieWeissModel, TIPModel, _check_n_ions, profile_theta
+from magfit.units import CURIE_CGS_PER_MUB2
+
+__all__ = ["fit_curie_weiss", "CurieWeissFit", "RHO_FLAG", "FIELD_REL_TOL"]
+
+#: flag when |correlation(theta, chi0)| exceeds this
+RHO_FLAG = 0.95
+#: fields within this relative difference are "the same field"
+FIELD_REL_TOL = 0.02
+#: relative accuracy assumed for a Pascal (core diamagnetism) estimate
+DIAMAGNETIC_REL_TOL = 0.2
+#: a per-field parameter difference above this many combined sigmas is a field dependence
+FIELD_Z = 3.0
+
+#: cap on model evaluations of the Levenberg-Marquardt polish (the start is already the optimum in
+#: theta to ~1e-8; only garbage data get near this)
+MAX_NFEV = 200
+#: a chi(T) data set must span at least max(MIN_SPAN_K, MIN_SPAN_REL * T_max)
+MIN_SPAN_K = 2.0
+MIN_SPAN_REL = 0.05
+#: temperatures above this are not kelvin of a magnetometer (wrong column or unit)
+TEMPERATURE_MAX_K = 1.0e4
+
+_PARAMS = ("theta", "C", "chi0")
+
+
+# ============================================================================ result
+@dataclass(frozen=True, eq=False)
+class CurieWeissFit:
+    """Result of :func:`fit_curie_weiss` (read-only).
+
+    Attributes
+    ----------
+    chi, window_chi : ChiT
+        All data given, and the points inside the fitting window.
+    tmin_K, tmax_K : float
+        Window limits (data temperatures).
+    window_reason : str
+        Why this window (automatic rule or user choice).
+    n_points : int
+        Points in the window.
+    mu_eff, theta_K, chi0, C : uncertainties ufloat
+        mu_eff in Bohr magnetons per magnetic ion; theta in K; chi0 in emu/mol (ufloat(0, 0) when
+        not fitted); C in emu K/mol (per mole of ``per``). Correlated (from the lmfit covariance).
+    redchi, aic, bic : float
+        Reduced chi-square and information criteria of the lmfit fit.
+    correlation : pandas.DataFrame
+        Correlation matrix over theta, C, chi0 (NaN for chi0 when not fitted).
+    result : lmfit.model.ModelResult
+        The underlying lmfit result.
+    flags : list[str]
+        Warnings about the fit (see :func:`fit_curie_weiss`).
+    scan : pandas.DataFrame
+        One row per trial T_min (the window scan; one row when the window was given).
+    n_ions : float
+        Magnetic ions per mole of ``per`` (mu_eff is per ion).
+    per : str
+        What a mole counts (from ``chi.per``).
+    weighting : str
+        How the points were weighted and whether the covariance was scaled.
+    fit_chi0 : bool
+        Whether chi0 was fitted (False: fixed at 0).
+    cross_checks : dict
+        Classic 1/(chi - chi0) linear fit, chi*T at the highest temperature, per-field fits.
+    """
+
+    chi: ChiT
+    window_chi: ChiT
+    tmin_K: float
+    tmax_K: float
+    window_reason: str
+    n_points: int
+    mu_eff: Any
+    theta_K: Any
+    chi0: Any
+    C: Any
+    redchi: float
+    aic: float
+    bic: float
+    correlation: pd.DataFrame
+    result: Any
+    flags: list[str]
+    scan: pd.DataFrame
+    n_ions: float
+    per: str
+    weighting: str
+    fit_chi0: bool
+    cross_checks: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ evaluation
+    def eval(self, temperature_K) -> np.ndarray:
+        """Fitted chi(T) in emu/mol at ``temperature_K`` (K)."""
+        t = np.asarray(temperature_K, dtype=float)
+        return np.asarray(self.result.model.eval(self.result.params, temperature_K=t), dtype=float)
+
+    def components(self, temperature_K) -> dict[str, np.ndarray]:
+        """The fitted parts: ``{"curie_weiss": C/(T - theta), "chi0": chi0 (constant array)}``."""
+        t = np.asarray(temperature_K, dtype=float)
+        parts = self.result.model.eval_components(params=self.result.params, temperature_K=t)
+        cw = np.asarray(parts["curie_weiss"], dtype=float) * np.ones_like(t)
+        chi0 = np.asarray(parts["tip"], dtype=float) * np.ones_like(t) if "tip" in parts else np.zeros_like(t)
+        return {"curie_weiss": cw, "chi0": chi0}
+
+    @property
+    def residuals_emu_mol(self) -> np.ndarray:
+        """Data minus fit inside the window (emu/mol), in window order."""
+        return self.window_chi.chi_emu_mol - self.eval(self.window_chi.temperature_K)
+
+    # ------------------------------------------------------------------ reporting
+    def summary(self) -> str:
+        """A human-readable multi-line summary."""
+        per = self.per or "formula unit"
+        ion = "magnetic ion" if self.n_ions == 1 else f"magnetic ion, {self.n_ions:g} ions per mol unit"
+        if self.n_ions == 1 and per.strip().lower() in ("formula unit", "f.u.", "fu", ""):
+            # chi per formula unit: mu_eff = 2.828 sqrt(C) is per ion only if there is one ion per f.u.
+            ion = "formula unit (= per ion only for one magnetic ion per f.u.; else give per_ion or n_ions)"
+        lines = [
+            f"Curie-Weiss fit  chi = C/(T - theta) + chi0   {self.chi.name}".rstrip(),
+            *([f"  data     : {self.chi.provenance['selection']}"]
+              if (self.chi.provenance or {}).get("selection") else []),
+            f"  window   : {self.tmin_K:.4g} - {self.tmax_K:.4g} K, {self.n_points} points",
+            f"             ({self.window_reason})",
+            f"  mu_eff   = {_fmt(self.mu_eff)} mu_B per {ion}",
+            f"  theta    = {_fmt(self.theta_K)} K",
+            f"  C        = {_fmt(self.C)} emu K/mol (per mol {per})",
+            f"  chi0     = {_fmt(self.chi0)} emu/mol" + ("" if self.fit_chi0 else " (fixed)"),
+            f"  redchi   = {self.redchi:.4g}   AIC = {self.aic:.5g}   BIC = {self.bic:.5g}",
+            f"  weights  : {self.weighting}",
+        ]
+        if self.fit_chi0:
+            lines.append(f"  corr(theta, chi0) = {self.correlation.loc['theta', 'chi0']:+.3f}   "
+                         f"corr(theta, C) = {self.correlation.loc['theta', 'C']:+.3f}")
+        inv = self.cross_checks.get("inverse_chi_linear") or {}
+        if inv.get("theta_K") is not None:
+            lines.append(f"  check 1/(chi - chi0) linear: theta = {inv['theta_K']:.4g} K, "
+                         f"mu_eff = {inv['mu_eff']:.4g}")
+        hi = self.cross_checks.get("chi_T_high") or {}
+        if hi.get("mu_eff") is not None:
+            cands = hi.get("free_ion_candidates") or []
+            near = (", ".join(f"{c['ion']} {c['mu_eff_expected']:.3g}" for c in cands[:2]) if cands else
+                    f"spin-only S = {hi['spin_only_S_nearest']:g}: {hi['spin_only_mu_eff']:.3f}")
+            lines.append(f"  check chi*T at {hi['temperature_K']:.4g} K: mu_eff = {hi['mu_eff']:.4g} "
+                         f"(free ion: {near})")
+        lines.append("  flags    : " + ("; ".join(self.flags) if self.flags else "none"))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (NaN -> None) with the contract keys and more."""
+        d: dict[str, Any] = {
+            "mu_eff": self.mu_eff.nominal_value, "mu_eff_err": self.mu_eff.std_dev,
+            "theta_K": self.theta_K.nominal_value, "theta_K_err": self.theta_K.std_dev,
+            "chi0_emu_mol": self.chi0.nominal_value, "chi0_emu_mol_err": self.chi0.std_dev,
+            "C_emu_K_mol": self.C.nominal_value, "C_emu_K_mol_err": self.C.std_dev,
+            "tmin_K": self.tmin_K, "tmax_K": self.tmax_K, "n_points": self.n_points,
+            "redchi": self.redchi, "aic": self.aic, "bic": self.bic,
+            "flags": list(self.flags),
+            "window_reason": self.window_reason,
+            "per": self.per, "n_ions": self.n_ions, "fit_chi0": self.fit_chi0,
+            "weighting": self.weighting,
+            "name": self.chi.name,
+            "correlation": {r: {c: self.correlation.loc[r, c] for c in self.correlation.columns}
+                            for r in self.correlation.index},
+            "cross_checks": self.cross_checks,
+        }
+        return json_safe(d)
+
+
+def _fmt(u) -> str:
+    if not np.isfinite(u.std_dev) or u.std_dev == 0:
+        return f"{u.nominal_value:.6g}" + ("" if u.std_dev == 0 else " +/- nan")
+    return f"{u:.2uS}"
+
+
+
+
+# ============================================================================ one window
+def _build_model(n_ions: float, fit_chi0: bool):
+    cw = CurieWeissModel(n_ions=n_ions)
+    return cw + TIPModel() if fit_chi0 else cw
+
+
+def _fit_window(t: np.ndarray, y: np.ndarray, w: np.ndarray | None, *, n_ions: float, fit_chi0: bool):
+    """Fit one window: variable-projection start, then lmfit Levenberg-Marquardt polish.
+
+    theta is bounded above by the window's lowest temperature (no pole inside the window).
+    """
+    npar = 3 if fit_chi0 else 2
+    if t.size <= npar:
+        raise FitError(f"the window {t.min():.4g}-{t.max():.4g} K has {t.size} points; a Curie-Weiss fit "
+                       f"with {npar} parameters needs at least {npar + 1} -- widen the window (tmin/tmax)")
+    try:
+        return _fit_window_unchecked(t, y, w, n_ions=n_ions, fit_chi0=fit_chi0)
+    except (ValueError, OverflowError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
+        raise FitError(f"the fit of the window {t.min():.4g}-{t.max():.4g} K failed numerically "
+                       f"({type(exc).__name__}: {exc}); check the data for extreme values") from None
+
+
+def _fit_window_unchecked(t, y, w, *, n_ions: float, fit_chi0: bool):
+    start = profile_theta(t, y, w, chi0=fit_chi0)
+    model = _build_model(n_ions, fit_chi0)
+    params = model.make_params(C=start["C"], theta=start["theta"])
+    tmin = float(t.min())
+    params["theta"].set(max=tmin - 1e-9 * max(abs(tmin), 1.0))
+    if fit_chi0:
+        params["chi0"].set(value=start["chi0"])
+    # noise-free synthetic data must come out exact: tight tolerances (MINPACK stops early otherwise)
+    with np.errstate(all="ignore"):
+        res = model.fit(y, params, temperature_K=t, weights=w, scale_covar=True, max_nfev=MAX_NFEV,
+                        fit_kws={"xtol": 1e-13, "ftol": 1e-13, "gtol": 0.0})
+    return res
+
+
+def _values(res, fit_chi0: bool) -> dict[str, float]:
+    out = {}
+    for name in ("theta", "C", "mu_eff", "chi0"):
+        if name == "chi0" and not fit_chi0:
+            out[name], out[name + "_err"] = 0.0, 0.0
+            continue
+        p = res.params[name]
+        out[name] = float(p.value)
+        out[name + "_err"] = float(p.stderr) if p.stderr is not None else float("nan")
+    return out
+
+
+# ============================================================================ main entry
+def fit_curie_weiss(
+    chi: ChiT,
+    tmin: float | None = None,
+    tmax: float | None = None,
+    chi0: bool = True,
+    *,
+    n_ions: float | None = None,
+    weights: str | np.ndarray | None = None,
+    diamagnetic_emu_mol: float | None = None,
+    scan: bool | None = None,
+) -> CurieWeissFit:
+    """Fit chi(T) = C/(T - theta) + chi0 with lmfit; choose the window automatically if asked.
+
+    Parameters
+    ----------
+    chi : ChiT
+        Molar susceptibility (emu/mol) against temperature (K).
+    tmin, tmax : float or None
+        Window limits in K. ``tmin=None`` applies the automatic rule of :mod:`magfit.window`:
+        exclude the ordered regime (chi cusp or steep chi*T rise; T_min >= 1.5 T_order), scan
+        T_min over data temperatures (windows of >= 10 points), keep the lowest T_min whose
+        theta, C, chi0 agree within 3 combined sigma with the fit of the window's upper half and
+        whose residuals show no trend (runs test, low-T-end mean, lack-of-fit F-test against
+        CW + D/(T - theta)^3), preferring T_min >= 2|theta|.
+        ``tmax=None``: all data.
+    chi0 : bool
+        Fit the temperature-independent term (False fixes chi0 = 0).
+    n_ions : float or None
+        Magnetic ions per mole of ``chi.per``; mu_eff is per ion,
+        mu_eff = sqrt(C / (n_ions * CURIE_CGS_PER_MUB2)). Default 1 (chi already per ion, or one
+        magnetic ion per formula unit).
+    weights : None, "equal", or array
+        None: 1/chi_err when every point has a positive error bar, else equal weights.
+        "equal": ignore error bars. Array: residual weights (1/sigma) per point of ``chi``.
+        In every case the covariance is scaled by the reduced chi-square (lmfit
+        ``scale_covar=True``), so the uncertainties reflect the actual scatter about the model;
+        ``redchi`` is reported (with true error bars it should be ~1; >> 1 means the errors are
+        underestimated or the model does not describe the data).
+    diamagnetic_emu_mol : float or None
+        Core-diamagnetism estimate contained in the data (negative, emu/mol per mole of ``per``),
+        e.g. from Pascal constants when it was NOT subtracted. If None, the ChiT provenance is
+        searched for a diamagnetic correction that was subtracted (then chi0 should be >~ 0).
+    scan : bool or None
+        Compute the T_min scan table (default: only when ``tmin`` is None).
+
+    Returns
+    -------
+    CurieWeissFit
+        With ``flags`` among: ``|rho(theta, chi0)| > 0.95``; ``chi0 more negative than core
+        diamagnetism allows``; ``T_min < 2|theta|``; ``window has < 10 points``; ``M/H depends on
+        field``; ``theta at the T_min bound``; ``uncertainties not estimated``.
+
+    Raises
+    ------
+    FitError
+        Too few points in the window, bad arguments.
+
+    Notes
+    -----
+    chi = C/(T - theta) + chi0 with C = n_ions N_A mu_B^2 mu_eff^2 / (3 k_B) (cgs, emu K/mol);
+    theta > 0 net ferromagnetic, theta < 0 net antiferromagnetic; in mean field
+    theta = z J S(S+1)/(3 k_B) for H = -sum_<ij> J S_i.S_j (J > 0 ferromagnetic). The start comes
+    from variable projection (:func:`magfit.models.profile_theta`), so no user guess is needed;
+    theta is bounded above by the window's lowest temperature.
+
+    References
+    ----------
+    P. Weiss, J. Phys. Theor. Appl. 6, 661 (1907); S. Blundell, *Magnetism in Condensed Matter*
+    (OUP 2001), ch. 5 (T >~ 2|theta| for Curie-Weiss fits); G. H. Golub and V. Pereyra, SIAM J.
+    Numer. Anal. 10, 413 (1973) (variable projection); G. S. Rushbrooke and P. J. Wood, Mol. Phys.
+    1, 257 (1958) (high-temperature series, for the curvature test).
+
+    Examples
+    --------
+    >>> import numpy as np, magfit
+    >>> t = np.linspace(2, 300, 150)
+    >>> chi = magfit.ChiT(t, 7.877 / (t + 0.5) + 2e-4, per="Gd")
+    >>> fit = magfit.fit_curie_weiss(chi)
+    >>> round(fit.mu_eff.nominal_value, 3), round(fit.theta_K.nominal_value, 3)
+    (7.937, -0.5)
+    """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        # ill-conditioned windows (scan, garbage input) must not spray numpy/asteval warnings
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan)
+
+
+def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan) -> CurieWeissFit:
+    if not isinstance(chi, ChiT):
+        raise FitError(f"fit_curie_weiss needs a magfit.ChiT, got {type(chi).__name__}; "
+                       "build one with magfit.ChiT(temperature_K, chi_emu_mol) or "
+                       "Measurement.susceptibility()")
+    n_ions_f = 1.0 if n_ions is None else _check_n_ions(n_ions)
+    fit_chi0 = bool(chi0)
+    try:
+        tmin, tmax = (None if v is None else float(v) for v in (tmin, tmax))
+    except (TypeError, ValueError):
+        raise FitError(f"tmin={tmin!r}, tmax={tmax!r}: window limits must be temperatures in K "
+                       "(numbers) or None") from None
+    if tmin is not None and tmax is not None and tmin >= tmax:
+        raise FitError(f"tmin={tmin} K must be below tmax={tmax} K")
+
+    # ---- clean data (record drops), weights
+    data, wt_all, weighting, notes = _prepare(chi, weights)
+    if tmax is not None:
+        data, wt_all = _cut(data, wt_all, None, tmax)
+    if len(data) == 0:
+        raise FitError(f"no finite data points with T <= tmax={tmax} K in {chi.name or 'the data'}")
+    t_all, y_all = data.temperature_K, data.chi_emu_mol
+    npar = 3 if fit_chi0 else 2
+    if t_all.size and t_all.max() > TEMPERATURE_MAX_K:
+        raise FitError(f"{chi.name or 'data'}: temperature_K reaches {t_all.max():.4g} K "
+                       f"(> {TEMPERATURE_MAX_K:g} K); "
+                       "is the temperature column in kelvin?")
+    span = float(t_all.max() - t_all.min()) if t_all.size else 0.0
+    if t_all.size and span < max(MIN_SPAN_K, MIN_SPAN_REL * float(t_all.max())):
+        raise FitError(f"{chi.name or 'data'}: the temperatures span only {span:.3g} K around "
+                       f"{float(np.median(t_all)):.4g} K -- not a chi(T) measurement (an M(H) loop at "
+                       "fixed T?); select a temperature sweep (segment=...)")
+    if np.unique(t_all).size < npar:
+        raise FitError(f"{chi.name or 'data'}: {np.unique(t_all).size} distinct temperature(s) -- too few "
+                       f"for a Curie-Weiss fit with {npar} parameters (need >= {npar} distinct T and "
+                       f">= {npar + 1} points)")
+    flags: list[str] = []
+    do_scan = (tmin is None) if scan is None else bool(scan)
+    features: list[dict] = []
+    t_order_min = None
+    reason_parts: list[str] = []
+
+    features = W.ordering_features(t_all, y_all, data.chi_err_emu_mol)
+    if tmin is None:
+        if features:
+            t_order = max(f["temperature_K"] for f in features)
+            kinds = ", ".join(f"{f['kind']} at {f['temperature_K']:.4g} K" for f in features)
+            t_order_min = W.ORDER_MARGIN * t_order
+            if np.sum(t_all >= t_order_min) < W.MIN_POINTS:
+                t_order_min = float(np.min(t_all[t_all > t_order], initial=np.inf))
+                reason_parts.append(f"ordered regime ({kinds}) excluded by T_min > {t_order:.4g} K "
+                                    f"(too few points above {W.ORDER_MARGIN:g} x {t_order:.4g} K)")
+            else:
+                reason_parts.append(f"ordered regime ({kinds}) excluded: T_min >= {W.ORDER_MARGIN:g} x "
+                                    f"{t_order:.4g} K")
+    # ---- scan
+    scan_rows: list[dict] = []
+    results: dict[float, Any] = {}
+    if do_scan:
+        cands = W.candidate_tmins(t_all) if t_all.size >= W.MIN_POINTS else np.array([t_all.min()])
+        if tmin is not None:
+            cands = np.unique(np.append(cands, _first_at_or_above(t_all, tmin)))
+        for tm in cands:
+            m = t_all >= tm
+            if m.sum() <= npar:
+                continue
+            row, res = _scan_row(float(tm), t_all[m], y_all[m], None if wt_all is None else wt_all[m],
+                                 n_ions_f, fit_chi0)
+            scan_rows.append(row)
+            results[float(tm)] = res
+    scan_df = pd.DataFrame(scan_rows, columns=_SCAN_COLUMNS)
+
+    if tmin is None:
+        if len(scan_df) == 0:
+            raise FitError(f"{chi.name or 'data'}: {t_all.size} points -- too few for a Curie-Weiss fit "
+                           f"with {npar} parameters")
+        k, why, fl = W.choose_window(scan_df, t_order_min, fit_chi0, t_all.size)
+        flags += fl
+        tmin_used = float(scan_df["tmin_K"].iloc[k])
+        res = results[tmin_used]
+        if res is None:          # fallback landed on a window whose fit failed: refit, raising FitError
+            m = t_all >= tmin_used
+            res = _fit_window(t_all[m], y_all[m], None if wt_all is None else wt_all[m],
+                              n_ions=n_ions_f, fit_chi0=fit_chi0)
+        reason_parts.append(why)
+        reason = "automatic: " + "; ".join(reason_parts)
+    else:
+        tmin_used = _first_at_or_above(t_all, tmin)
+        if not np.isfinite(tmin_used):
+            raise FitError(f"no data at or above tmin={tmin} K (data {t_all.min():.4g}-{t_all.max():.4g} K)")
+        m = t_all >= tmin_used
+        if tmin_used in results:
+            res = results[tmin_used]
+        else:
+            res = _fit_window(t_all[m], y_all[m], None if wt_all is None else wt_all[m],
+                              n_ions=n_ions_f, fit_chi0=fit_chi0)
+        if len(scan_df) == 0:
+            row = _row_from_result(tmin_used, t_all[m], y_all[m], res, fit_chi0)
+            scan_df = pd.DataFrame([row], columns=_SCAN_COLUMNS)
+        scan_df["accepted"] = scan_df["tmin_K"] == tmin_used
+        reason = f"user window tmin={tmin:g} K" + (f", tmax={tmax:g} K" if tmax is not None else "")
+    if tmin is None and tmax is not None:
+        reason += f"; user tmax={tmax:g} K"
+    if notes:
+        reason += "; " + "; ".join(notes)
+
+    # ---- assemble
+    win_mask = t_all >= tmin_used
+    window_chi = data.take(win_mask, f"Curie-Weiss window {tmin_used:.6g}-{t_all.max():.6g} K")
+    return _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions_f, fit_chi0, weighting,
+                     diamagnetic_emu_mol, features, wt_all is not None)
+
+
+_SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
+                 "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "redchi", "aic", "runs_z",
+                 "lowend_z", "curvature_p", "trend", "converged", "chi_scale", "accepted"]
+
+
+def _row_from_result(tm: float, t, y, res, fit_chi0: bool) -> dict:
+    v = _values(res, fit_chi0)
+    tr = W.trend_tests(t, y, res.best_fit, res.weights, fit_chi0=fit_chi0)
+    at_bound = v["theta"] >= res.params["theta"].max - 1e-6 * max(abs(tm), 1.0)
+    converged = bool(res.success and np.isfinite(v["theta_err"]) and not at_bound)
+    return {
+        "tmin_K": tm, "n_points": int(t.size),
+        "theta_K": v["theta"], "theta_K_err": v["theta_err"],
+        "mu_eff": v["mu_eff"], "mu_eff_err": v["mu_eff_err"],
+        "chi0_emu_mol": v["chi0"], "chi0_emu_mol_err": v["chi0_err"],
+        "C_emu_K_mol": v["C"], "C_emu_K_mol_err": v["C_err"],
+        "redchi": float(res.redchi), "aic": float(res.aic),
+        "runs_z": tr["runs_z"], "lowend_z": tr["lowend_z"], "curvature_p": tr["curvature_p"],
+        "trend": tr["trend"],
+        "converged": converged, "chi_scale": float(np.median(np.abs(y))), "accepted": False,
+    }
+
+
+def _scan_row(tm, t, y, w, n_ions, fit_chi0):
+    try:
+        res = _fit_window(t, y, w, n_ions=n_ions, fit_chi0=fit_chi0)
+    except FitError:
+        nan = float("nan")
+        row = dict.fromkeys(_SCAN_COLUMNS, nan)
+        row.update(tmin_K=tm, n_points=int(t.size), trend=True, converged=False, accepted=False,
+                   chi_scale=float(np.median(np.abs(y))))
+        return row, None
+    return _row_from_result(tm, t, y, res, fit_chi0), res
+
+
+def _first_at_or_above(t: np.ndarray, tmin: float) -> float:
+    above = t[t >= tmin]
+    return float(above.min()) if above.size else float("nan")
+
+
+def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str]]:
+    """Finite, T > 0, sorted data; the residual weights and a description of them."""
+    notes: list[str] = []
+    n0 = len(chi)
+    w_user = None
+    if weights is not None and not isinstance(weights, str):
+        w_user = np.asarray(weights, dtype=float).reshape(-1)
+        if w_user.size != n0:
+            raise FitError(f"weights has {w_user.size} values but chi has {n0} points; "
+                           "pass one weight per point")
+    elif isinstance(weights, str) and weights not in ("equal",):
+        raise FitError(f"weights={weights!r} not understood; use None (1/chi_err when available), "
+                       "'equal', or an array of 1/sigma")
+    t, y = chi.temperature_K, chi.chi_emu_mol
+    mask = np.isfinite(t) & np.isfinite(y) & (t > 0)
+    use_err = weights is None and chi.chi_err_emu_mol is not None
+    if use_err:
+        e = chi.chi_err_emu_mol
+        good_e = np.isfinite(e) & (e > 0)
+        if np.all(good_e[mask]):
+            pass
+        else:
+            use_err = False
+            notes.append(f"{int(np.sum(mask & ~good_e))} points without a positive error bar, so equal "
+                         "weights were used")
+    if w_user is not None:
+        mask &= np.isfinite(w_user) & (w_user > 0)
+    dropped = int(n0 - mask.sum())
+    if dropped:
+        notes.append(f"{dropped} points dropped (non-finite T/chi, T <= 0, or bad weight)")
+    data = chi.take(mask)
+    order = np.argsort(data.temperature_K, kind="stable")
+    data = data.take(order)
+    if w_user is not None:
+        w = w_user[mask][order]
+        weighting = "user weights (1/sigma); covariance scaled by reduced chi-square"
+    elif use_err:
+        w = 1.0 / data.chi_err_emu_mol
+        weighting = "1/chi_err from the data; covariance scaled by reduced chi-square (lmfit scale_covar)"
+    else:
+        w = None
+        weighting = ("equal weights (no error bars used); uncertainties from the scatter: covariance scaled "
+                     "by reduced chi-square (lmfit scale_covar)")
+    return data, w, weighting, notes
+
+
+def _cut(data: ChiT, w, tmin, tmax):
+    t = data.temperature_K
+    m = np.ones(t.size, dtype=bool)
+    if tmin is not None:
+        m &= t >= tmin
+    if tmax is not None:
+        m &= t <= tmax
+    return data.take(m, f"tmax {tmax} K"), (None if w is None else w[m])
+
+
+# ============================================================================ assembly, checks
+def _correlation(res, fit_chi0: bool) -> pd.DataFrame:
+    names = list(_PARAMS)
+    corr = pd.DataFrame(np.full((3, 3), np.nan), index=names, columns=names)
+    var = res.var_names
+    cov = res.covar
+    for a in names:
+        if a in var:
+            corr.loc[a, a] = 1.0
+    if cov is None:
+        return corr
+    sd = np.sqrt(np.diag(cov))
+    for i, a in enumerate(var):
+        for j, b in enumerate(var):
+            if a in names and b in names and sd[i] > 0 and sd[j] > 0:
+                corr.loc[a, b] = cov[i, j] / (sd[i] * sd[j])
+    return corr
+
+
+def _ufloats(res, fit_chi0: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    uv = getattr(res, "uvars", None) if res.covar is not None else None
+    for name in ("theta", "C", "mu_eff", "chi0"):
+        if name == "chi0" and not fit_chi0:
+            with warnings.catch_warnings():       # uncertainties warns about std_dev == 0
+                warnings.simplefilter("ignore", UserWarning)
+                out[name] = ufloat(0.0, 0.0)
+        elif uv and name in uv:
+            out[name] = uv[name]
+        else:
+            out[name] = ufloat(float(res.params[name].value), float("nan"))
+    return out
+
+
+def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, weighting,
+              diamagnetic_emu_mol, features, weighted) -> CurieWeissFit:
+    u = _ufloats(res, fit_chi0)
+    corr = _correlation(res, fit_chi0)
+    t = window_chi.temperature_K
+    flags = list(flags)
+    n = int(t.size)
+    theta = u["theta"].nominal_value
+    tmin_used = float(t.min())
+    if res.covar is None:
+        flags.append("uncertainties not estimated (singular covariance): parameters are poorly determined")
+    c_u = u["C"]
+    if not (c_u.nominal_value > 2.0 * c_u.std_dev):          # also true for NaN errors
+        flags.append(f"C not significantly positive (C = {c_u.nominal_value:.3g} +/- {c_u.std_dev:.2g} "
+                     "emu K/mol): no Curie-Weiss (local-moment) term resolved; mu_eff is undefined or "
+                     "unreliable")
+    inside = [f for f in features if tmin_used < W.ORDER_MARGIN * f["temperature_K"]]
+    if inside:
+        flags.append("window reaches into the ordered regime: " + ", ".join(
+            f"{f['kind']} at {f['temperature_K']:.4g} K" for f in inside)
+            + f" (T_min = {tmin_used:.4g} K < {W.ORDER_MARGIN:g} x T_order)")
+    trend = W.trend_tests(t, window_chi.chi_emu_mol, res.best_fit, res.weights, fit_chi0=fit_chi0)
+    if trend["trend"] and not any(f.startswith("no trend-free window") for f in flags):
+        flags.append(f"residuals show a systematic trend (runs test z = {trend['runs_z']:.2f}, low-T-end "
+                     f"mean z = {trend['lowend_z']:.2f}, curvature F-test p = {trend['curvature_p']:.2g}): "
+                     "the model does not describe this window")
+    if theta >= res.params["theta"].max - 1e-6 * max(abs(tmin_used), 1.0):
+        flags.append(f"theta at the T_min bound ({theta:.4g} K): the data do not follow Curie-Weiss "
+                     "above theta in this window (ordering inside the window?)")
+    if fit_chi0:
+        rho = corr.loc["theta", "chi0"]
+        if np.isfinite(rho) and abs(rho) > RHO_FLAG:
+            flags.append(f"|rho(theta, chi0)| = {abs(rho):.3f} > {RHO_FLAG}: theta and chi0 are nearly "
+                         "degenerate (extend the T range or fix chi0)")
+    if tmin_used < W.THETA_FACTOR * abs(theta):
+        flags.append(f"T_min < 2|theta|: T_min = {tmin_used:.4g} K < {W.THETA_FACTOR:g} x |{theta:.4g}| K "
+                     "(short-range correlations may bias theta and mu_eff)")
+    if n < W.MIN_POINTS:
+        flags.append(f"window has < {W.MIN_POINTS} points ({n})")
+    expect = _diamagnetic_expectation(chi, diamagnetic_emu_mol)
+    dia_flag = _diamagnetic_flag(u["chi0"], expect) if fit_chi0 else None
+    if dia_flag:
+        flags.append(dia_flag)
+    checks: dict[str, Any] = {
+        "residual_tests": trend,
+        "diamagnetism": expect,
+        "inverse_chi_linear": _inverse_chi_check(window_chi, u["chi0"].nominal_value, n_ions),
+        "chi_T_high": _chi_t_check(window_chi, u["chi0"].nominal_value, n_ions, u["mu_eff"].nominal_value),
+        "ordering_features": features,
+    }
+    per_field, field_flag = _per_field_check(window_chi, res, n_ions, fit_chi0, weighted)
+    if per_field is not None:
+        checks["per_field"] = per_field
+    if field_flag:
+        flags.append(field_flag)
+    flags += [f"data: {w}" for w in (chi.provenance or {}).get("warnings", []) if "field_Oe given" in str(w)]
+    return CurieWeissFit(
+        chi=chi, window_chi=window_chi, tmin_K=tmin_used, tmax_K=float(t.max()), window_reason=reason,
+        n_points=n, mu_eff=u["mu_eff"], theta_K=u["theta"], chi0=u["chi0"], C=u["C"],
+        redchi=float(res.redchi), aic=float(res.aic), bic=float(res.bic), correlation=corr, result=res,
+        flags=flags, scan=scan_df, n_ions=n_ions, per=chi.per, weighting=weighting, fit_chi0=fit_chi0,
+        cross_checks=checks,
+    )
+
+
+def _mu_from_c(c: float, n_ions: float) -> float:
+    return math.sqrt(c / (n_ions * CURIE_CGS_PER_MUB2)) if c > 0 else float("nan")
+
+
+def _inverse_chi_check(win: ChiT, chi0: float, n_ions: float) -> dict:
+    """Classic check: straight line 1/(chi - chi0) = (T - theta)/C over the window (unweighted)."""
+    t = win.temperature_K
+    x = win.chi_emu_mol - chi0
+    ok = x > 0
+    if ok.sum() < 3:
+        return {"theta_K": None, "C_emu_K_mol": None, "mu_eff": None, "n_points": int(ok.sum()),
+                "note": "fewer than 3 points with chi - chi0 > 0"}
+    slope, intercept = np.polyfit(t[ok], 1.0 / x[ok], 1)
+    c = 1.0 / slope
+    return {"theta_K": float(-intercept / slope), "C_emu_K_mol": float(c), "mu_eff": _mu_from_c(c, n_ions),
+            "chi0_used_emu_mol": float(chi0), "n_points": int(ok.sum()),
+            "method": "unweighted linear fit of 1/(chi - chi0) against T; C = 1/slope, "
+                      "theta = -intercept/slope"}
+
+
+def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
+    """(chi - chi0) T at the highest temperature -> mu_eff (theta ignored), vs nearest spin-only value."""
+    i = int(np.argmax(win.temperature_K))
+    t_hi = float(win.temperature_K[i])
+    ct = float((win.chi_emu_mol[i] - chi0) * t_hi)
+    mu = _mu_from_c(ct, n_ions)
+    out: dict[str, Any] = {"temperature_K": t_hi, "chi_T_emu_K_mol": ct, "mu_eff": mu,
+                           "mu_eff_fit": mu_fit,
+                           "ratio_to_fit": mu / mu_fit if np.isfinite(mu) and mu_fit > 0 else None}
+    # free-ion comparison (g = 2 spin-only, mu = 2 sqrt(S(S+1))), nearest S in 1/2 ... 7/2
+    spins = np.arange(1, 8) / 2.0
+    mus = 2.0 * np.sqrt(spins * (spins + 1.0))
+    if np.isfinite(mu):
+        j = int(np.argmin(np.abs(mus - mu)))
+        out.update(spin_only_S_nearest=float(spins[j]), spin_only_mu_eff=float(mus[j]))
+    else:
+        out.update(spin_only_S_nearest=float("nan"), spin_only_mu_eff=float("nan"))
+    # free ions of the formula (Hund's rules / tabulated ranges, magfit.ions) nearest to mu(chi T)
+    formula = ((win.provenance or {}).get("sample") or {}).get("formula")
+    out["free_ion_candidates"] = []
+    if np.isfinite(mu):
+        err = win.chi_err_emu_mol[i] if win.chi_err_emu_mol is not None else 0.0
+        sigma = 0.5 * mu * abs(err / (win.chi_emu_mol[i] - chi0)) if np.isfinite(err) else 0.0
+        try:
+            from magfit.ions import candidate_ions
+
+            kw = {"max_sigma": None} if formula else {}      # with a formula: its ions, consistent or not
+            table = candidate_ions(mu, sigma, formula=formula, top=3, **kw)
+            out["free_ion_candidates"] = [
+                {"ion": str(r["ion"]), "mu_eff_expected": float(r["mu_eff_expected"]),
+                 "range": [float(r["range_lo"]), float(r["range_hi"])], "consistent": bool(r["consistent"])}
+                for _, r in table.iterrows()]
+            out["free_ion_formula"] = formula
+        except MagfitError as exc:
+            out["free_ion_note"] = str(exc)
+    return out
+
+
+def _diamagnetic_expectation(chi: ChiT, diamagnetic_emu_mol: float | None) -> dict | None:
+    """The most negative chi0 that core diamagnetism allows, per mole of ``chi.per``.
+
+    1. ``diamagnetic_emu_mol`` given: the data contain this core diamagnetism; floor = 1.2 x it.
+    2. The provenance records a subtracted diamagnetic correction (``corrections`` ->
+       ``diamagnetic_emu_mol`` -> ``value``, per formula unit): the residual should be ~0;
+       floor = -0.2 x |correction| (Pascal estimates are good to ~20 %).
+    3. Otherwise, when the provenance names the formula: Pascal's constants
+       (:func:`magfit.corrections.pascal_diamagnetism_emu_mol`); floor = 1.2 x estimate.
+    Per-ion data (provenance ``per_ion.n_ions``) divide the formula-unit values by n_ions.
+    """
+    tol = 1.0 + DIAMAGNETIC_REL_TOL
+    if diamagnetic_emu_mol is not None:
+        v = -abs(float(diamagnetic_emu_mol))
+        return {"floor_emu_mol": tol * v, "estimate_emu_mol": v, "subtracted": False,
+                "source": "argument diamagnetic_emu_mol"}
+    prov = chi.provenance or {}
+    per_ion = prov.get("per_ion") if isinstance(prov.get("per_ion"), dict) else {}
+    n = per_ion.get("n_ions") or 1.0
+    try:
+        n = float(n)
+    except (TypeError, ValueError):
+        n = 1.0
+    corr = prov.get("corrections") if isinstance(prov.get("corrections"), dict) else {}
+    dia = corr.get("diamagnetic_emu_mol")
+    value = dia.get("value") if isinstance(dia, dict) else dia
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value != 0:
+        v = -abs(float(value)) / n
+        where = dia.get("source", "provenance") if isinstance(dia, dict) else "provenance"
+        return {"floor_emu_mol": DIAMAGNETIC_REL_TOL * v, "estimate_emu_mol": v, "subtracted": True,
+                "source": f"subtracted correction ({where})"}
+    sample = prov.get("sample") if isinstance(prov.get("sample"), dict) else {}
+    formula = sample.get("formula")
+    if formula:
+        from magfit.corrections import pascal_diamagnetism_emu_mol
+
+        try:
+            v = float(pascal_diamagnetism_emu_mol(formula)) / n
+        except (MagfitError, ValueError, KeyError, TypeError):
+            return None
+        return {"floor_emu_mol": tol * v, "estimate_emu_mol": v, "subtracted": False,
+                "source": f"Pascal's constants for {formula} (not subtracted from the data)"}
+    return None
+
+
+def _diamagnetic_flag(chi0_u, expect: dict | None) -> str | None:
+    """Flag chi0 more negative (by > 3 sigma) than the core diamagnetism allows."""
+    if expect is None:
+        return None
+    floor = expect["floor_emu_mol"]
+    c0, s = chi0_u.nominal_value, chi0_u.std_dev
+    s = s if np.isfinite(s) else 0.0
+    if c0 + 3.0 * s < floor:
+        return (f"chi0 more negative than core diamagnetism allows: chi0 = {c0:.3g} emu/mol < {floor:.3g} "
+                f"(from {expect['source']}: {expect['estimate_emu_mol']:.3g} emu/mol, "
+                f"{DIAMAGNETIC_REL_TOL:.0%} tolerance); check the holder background, the mass, the window, "
+                "or the theta-chi0 correlation")
+    return None
+
+
+def _field_groups(field_Oe: np.ndarray) -> np.ndarray:
+    """Group labels: fields within FIELD_REL_TOL (or 1 Oe) of each other share a group."""
+    h = np.abs(field_Oe)
+    uniq = np.unique(np.round(h, 6))
+    labels = np.zeros(uniq.size, dtype=int)
+    for i in range(1, uniq.size):
+        same = uniq[i] - uniq[i - 1] <= max(1.0, FIELD_REL_TOL * uniq[i])
+        labels[i] = labels[i - 1] + (0 if same else 1)
+    return labels[np.searchsorted(uniq, np.round(h, 6))]
+
+
+def _per_field_check(win: ChiT, res, n_ions: float, fit_chi0: bool, weighted: bool):
+    """Fit each distinct field separately (same window); flag disagreement (M/H depends on H)."""
+    if win.field_Oe is None or not np.all(np.isfinite(win.field_Oe)):
+        return None, None
+    groups = _field_groups(win.field_Oe)
+    if np.unique(groups).size < 2:
+        return None, None
+    rows = []
+    for g in np.unique(groups):
+        m = groups == g
+        h = float(np.median(np.abs(win.field_Oe[m])))
+        row: dict[str, Any] = {"field_Oe": h, "n_points": int(m.sum())}
+        if m.sum() >= W.MIN_POINTS and np.unique(win.temperature_K[m]).size > 3:
+            w = (1.0 / win.chi_err_emu_mol[m]) if weighted and win.chi_err_emu_mol is not None else None
+            try:
+                r = _fit_window(win.temperature_K[m], win.chi_emu_mol[m], w, n_ions=n_ions, fit_chi0=fit_chi0)
+                v = _values(r, fit_chi0)
+                row.update(theta_K=v["theta"], theta_K_err=v["theta_err"], C_emu_K_mol=v["C"],
+                           C_emu_K_mol_err=v["C_err"], mu_eff=v["mu_eff"], chi0_emu_mol=v["chi0"],
+                           chi0_emu_mol_err=v["chi0_err"])
+            except FitError as exc:
+                row["note"] = str(exc)
+        else:
+            row["note"] = f"fewer than {W.MIN_POINTS} points at this field in the window: not fitted"
+        rows.append(row)
+    fitted = [r for r in rows if "C_emu_K_mol" in r]
+    bad = []
+    for i in range(len(fitted)):
+        for j in range(i + 1, len(fitted)):
+            a, b = fitted[i], fitted[j]
+            for p in ("C_emu_K_mol", "theta_K"):
+                sd = math.hypot(a[p + "_err"], b[p + "_err"])
+                diff = abs(a[p] - b[p])
+                rel = diff / max(abs(a[p]), abs(b[p]), 1e-30) if p == "C_emu_K_mol" else diff / max(
+                    abs(a["theta_K"]), abs(b["theta_K"]), 1.0)
+                if np.isfinite(sd) and diff > FIELD_Z * sd and rel > 0.01:
+                    bad.append(f"{p} at {a['field_Oe']:.4g} vs {b['field_Oe']:.4g} Oe: "
+                               f"{a[p]:.4g} vs {b[p]:.4g}")
+    flag = None
+    if bad:
+        flag = ("M/H depends on field (several fields measured; per-field fits disagree: " + "; ".join(bad)
+                + ") -- fit each field separately (segment='H=...')")
+    return rows, flag
