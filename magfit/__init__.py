@@ -1,60 +1,99 @@
 """magfit: magnetometry analysis for chi(T) of localized and itinerant magnets.
 
-Public API (re-exported here; nothing else lives in this file).
+Public API (re-exported here; nothing else lives in this file). Imports are lazy (PEP 562):
+``import magfit`` loads no submodule; ``magfit.fit_curie_weiss`` imports :mod:`magfit.fitting`
+on first use, so the command line and ``import magfit`` stay fast.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("magfit")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+import importlib
+import sys
+import types
+from typing import Any
 
-from . import batch, corrections, plot, report, sample, simulate, units
-from .batch import fit_many
-from .chit import ChiT
-from .classify import Classification, classify
-from .errors import FitError, FormatError, MagfitError, SampleError, SimulationError, UnitsError
-from .fitting import CurieWeissFit, fit_curie_weiss
-from .io import read
-from .ions import Ion, candidate_ions, hund, ion, ions_table
-from .measurement import Measurement
-from .models import CurieModel, CurieWeissModel, PauliModel, TIPModel
-from .sample import Sample, molar_mass_g_mol, resolve_sample
+#: public name -> submodule that defines it; one line per name. A name equal to its module's name
+#: is that submodule, unless the module defines an attribute of the same name (``classify``: the
+#: function, as the former eager ``from .classify import classify`` gave).
+_LAZY: dict[str, str] = {
+    "units": "units",
+    "simulate": "simulate",
+    "plot": "plot",
+    "batch": "batch",
+    "report": "report",
+    "fit_many": "batch",
+    "ChiT": "chit",
+    "MagfitError": "errors",
+    "FormatError": "errors",
+    "UnitsError": "errors",
+    "SampleError": "errors",
+    "FitError": "errors",
+    "SimulationError": "errors",
+    "Ion": "ions",
+    "ion": "ions",
+    "hund": "ions",
+    "ions_table": "ions",
+    "candidate_ions": "ions",
+    "classify": "classify",
+    "Classification": "classify",
+    "read": "io",
+    "Measurement": "measurement",
+    "fit_curie_weiss": "fitting",
+    "CurieWeissFit": "fitting",
+    "CurieModel": "models",
+    "CurieWeissModel": "models",
+    "TIPModel": "models",
+    "PauliModel": "models",
+    "sample": "sample",
+    "corrections": "corrections",
+    "Sample": "sample",
+    "resolve_sample": "sample",
+    "molar_mass_g_mol": "sample",
+}
 
-__all__ = [
-    "__version__",
-    "units",
-    "simulate",
-    "plot",
-    "batch",
-    "report",
-    "fit_many",
-    "ChiT",
-    "MagfitError",
-    "FormatError",
-    "UnitsError",
-    "SampleError",
-    "FitError",
-    "SimulationError",
-    "Ion",
-    "ion",
-    "hund",
-    "ions_table",
-    "candidate_ions",
-    "classify",
-    "Classification",
-    "read",
-    "Measurement",
-    "fit_curie_weiss",
-    "CurieWeissFit",
-    "CurieModel",
-    "CurieWeissModel",
-    "TIPModel",
-    "PauliModel",
-    "sample",
-    "corrections",
-    "Sample",
-    "resolve_sample",
-    "molar_mass_g_mol",
-]
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the submodule defining ``name`` on first access (PEP 562) and cache the attribute."""
+    if name == "__version__":            # importlib.metadata costs ~50 ms: only when asked
+        globals()[name] = _version()
+        return globals()[name]
+    try:
+        module_name = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'magfit' has no attribute {name!r}") from None
+    module = importlib.import_module(f".{module_name}", __name__)
+    value = getattr(module, name, module) if module_name == name else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+class _Package(types.ModuleType):
+    """The magfit package object: importing a submodule whose name is also a re-exported function
+    (``magfit.classify``) must not replace the function by the submodule."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and name in _LAZY and name in globals() \
+                and not isinstance(globals()[name], types.ModuleType):
+            return
+        if isinstance(value, types.ModuleType) and name in _LAZY and name not in globals() \
+                and hasattr(value, name):
+            return          # the submodule is being registered; __getattr__ will give the function
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("magfit")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0+unknown"
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -567,21 +567,22 @@ def _cut(data: ChiT, w, tmin, tmax):
 
 # ============================================================================ assembly, checks
 def _correlation(res, fit_chi0: bool) -> pd.DataFrame:
+    """Correlation matrix over theta, C, chi0 from the lmfit covariance (NaN where not fitted)."""
     names = list(_PARAMS)
-    corr = pd.DataFrame(np.full((3, 3), np.nan), index=names, columns=names)
-    var = res.var_names
+    var = list(res.var_names)
+    idx = [var.index(a) if a in var else -1 for a in names]
+    out = np.full((3, 3), np.nan)
+    for i, k in enumerate(idx):
+        if k >= 0:
+            out[i, i] = 1.0
     cov = res.covar
-    for a in names:
-        if a in var:
-            corr.loc[a, a] = 1.0
-    if cov is None:
-        return corr
-    sd = np.sqrt(np.diag(cov))
-    for i, a in enumerate(var):
-        for j, b in enumerate(var):
-            if a in names and b in names and sd[i] > 0 and sd[j] > 0:
-                corr.loc[a, b] = cov[i, j] / (sd[i] * sd[j])
-    return corr
+    if cov is not None:
+        sd = np.sqrt(np.diag(cov))
+        for i, ki in enumerate(idx):
+            for j, kj in enumerate(idx):
+                if ki >= 0 and kj >= 0 and sd[ki] > 0 and sd[kj] > 0:
+                    out[i, j] = cov[ki, kj] / (sd[ki] * sd[kj])
+    return pd.DataFrame(out, index=names, columns=names)
 
 
 def _ufloats(res, fit_chi0: bool) -> dict[str, Any]:

@@ -226,18 +226,97 @@ def runs_test_z(residuals) -> float:
 #: log-u grid of the extended-model search in the curvature test, and its golden-section tolerance
 CURVATURE_GRID = 120
 _CURVATURE_XATOL = 1e-10
+#: compiled curvature kernel: "auto" (when numba is already imported, or from the
+#: ``_NUMBA_AFTER``-th scan of a process on: a one-off command does not pay numba's ~0.5 s start-up),
+#: True (always) or False (never; pure numpy, same numbers)
+USE_NUMBA: bool | str = "auto"
+_NUMBA_AFTER = 3
+_scans_done = [0]
+#: rows x points per chunk of the numpy grid search (memory bound)
+_CHUNK = 2_000_000
+
+
+def _use_numba() -> bool:
+    import sys
+
+    _scans_done[0] += 1
+    if USE_NUMBA == "auto":
+        return "numba" in sys.modules or _scans_done[0] > _NUMBA_AFTER
+    return bool(USE_NUMBA)
 
 
 def _ext_rss(t: np.ndarray, y: np.ndarray, w: np.ndarray, starts: np.ndarray, fit_chi0: bool) -> np.ndarray:
     """min over theta of the weighted RSS of chi = C/(T - theta) + D/(T - theta)^3 [+ chi0] per
     suffix window: grid of ``CURVATURE_GRID`` points in log(T_min - theta) from
     1e-6 (T_max - T_min + |T_min|) to 1e3 max(T_max, |T_min|, 1), then golden-section search
-    between the best point's neighbours (compiled: :mod:`magfit._curvature_kernel`)."""
-    from ._curvature_kernel import ext_rss_windows
+    between the best point's neighbours (compiled: :mod:`magfit._curvature_kernel`; or the same
+    search in numpy, :func:`_ext_rss_numpy`)."""
+    t = np.ascontiguousarray(t, dtype=float)
+    y = np.ascontiguousarray(y, dtype=float)
+    w = np.ascontiguousarray(w, dtype=float)
+    starts = np.asarray(starts, dtype=np.int64)
+    if _use_numba():
+        from ._curvature_kernel import ext_rss_windows
 
-    return ext_rss_windows(np.ascontiguousarray(t, dtype=float), np.ascontiguousarray(y, dtype=float),
-                           np.ascontiguousarray(w, dtype=float), np.asarray(starts, dtype=np.int64),
-                           bool(fit_chi0), CURVATURE_GRID, _CURVATURE_XATOL)
+        return ext_rss_windows(t, y, w, starts, bool(fit_chi0), CURVATURE_GRID, _CURVATURE_XATOL)
+    return _ext_rss_numpy(t, y, w, starts, bool(fit_chi0))
+
+
+def _ext_cost(t, y, w, first, theta, fit_chi0):
+    """Extended-model RSS per row: window t[first[r]:], theta[r] (explicit residuals)."""
+    from .varpro import _combine, _dot, _solve_linear
+
+    mask = np.arange(t.size)[None, :] >= first[:, None]
+    with np.errstate(all="ignore"):
+        f = np.where(mask, 1.0 / (t[None, :] - theta[:, None]), 0.0)
+        wm = w[None, :] * mask
+        cols = [wm * f, wm * f * f * f] + ([wm] if fit_chi0 else [])
+        wy = wm * y[None, :]
+        r = wy - _combine(_solve_linear(cols, wy), cols)
+        cost = _dot(r, r)
+    return np.where(np.isfinite(cost), cost, np.inf)
+
+
+def _ext_rss_numpy(t, y, w, starts, fit_chi0):
+    """The search of :mod:`magfit._curvature_kernel` vectorised over windows and grid points."""
+    from .varpro import _u_range
+
+    k = starts.size
+    tmin = t[starts]
+    u_lo, u_hi = _u_range(tmin, np.full_like(tmin, t[-1]))
+    l_lo = np.log(u_lo)
+    step = (np.log(u_hi) - l_lo) / (CURVATURE_GRID - 1)
+    j = np.arange(CURVATURE_GRID)
+    best = np.empty(k)
+    ib = np.empty(k, dtype=int)
+    per = max(1, _CHUNK // (CURVATURE_GRID * t.size))
+    for c0 in range(0, k, per):
+        sl = slice(c0, min(c0 + per, k))
+        lu = l_lo[sl, None] + j[None, :] * step[sl, None]
+        theta = (tmin[sl, None] - np.exp(lu)).ravel()
+        first = np.repeat(starts[sl], CURVATURE_GRID)
+        cost = _ext_cost(t, y, w, first, theta, fit_chi0).reshape(-1, CURVATURE_GRID)
+        ib[sl] = np.argmin(cost, axis=1)
+        best[sl] = cost[np.arange(cost.shape[0]), ib[sl]]
+    a = l_lo + np.maximum(ib - 1, 0) * step
+    b = l_lo + np.minimum(ib + 1, CURVATURE_GRID - 1) * step
+    g = 0.5 * (np.sqrt(5.0) - 1.0)
+    x1, x2 = b - g * (b - a), a + g * (b - a)
+    f1 = _ext_cost(t, y, w, starts, tmin - np.exp(x1), fit_chi0)
+    f2 = _ext_cost(t, y, w, starts, tmin - np.exp(x2), fit_chi0)
+    while np.any(b - a > _CURVATURE_XATOL):
+        go = b - a > _CURVATURE_XATOL
+        left = go & (f1 < f2)
+        right = go & ~(f1 < f2)
+        b = np.where(left, x2, b)
+        a = np.where(right, x1, a)
+        x_eval = np.where(left, b - g * (b - a), a + g * (b - a))
+        f_eval = _ext_cost(t, y, w, starts, tmin - np.exp(x_eval), fit_chi0)
+        x1, x2, f1, f2 = (np.where(left, x_eval, np.where(right, x2, x1)),
+                          np.where(left, x1, np.where(right, x_eval, x2)),
+                          np.where(left, f_eval, np.where(right, f2, f1)),
+                          np.where(left, f1, np.where(right, f_eval, f2)))
+    return np.minimum(best, np.minimum(f1, f2))
 
 
 def _f_sf(stat: np.ndarray, dfd: np.ndarray) -> np.ndarray:

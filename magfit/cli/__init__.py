@@ -17,15 +17,27 @@ from ..errors import MagfitError
 SUBCOMMANDS: list[str] = ["ion", "info", "fit", "report", "simulate"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .. import __version__
+class _VersionAction(argparse.Action):
+    """``--version``: look the version up only when asked (importlib.metadata is slow to import)."""
 
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0,
+                         help=help or "show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from .. import __version__
+
+        parser.exit(message=f"magfit {__version__}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``magfit`` argument parser (each subcommand module registers its own parser)."""
     parser = argparse.ArgumentParser(
         prog="magfit",
         description="Magnetometry analysis: susceptibility, Curie-Weiss fits, classification, "
         "simulation and reports.",
     )
-    parser.add_argument("--version", action="version", version=f"magfit {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
         importlib.import_module(f"{__name__}.{name}").register(sub)

@@ -20,8 +20,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .._json import json_safe
-
 #: callables (chi, fit) -> dict of extra JSON keys, applied in order (e.g. classification)
 ENRICHERS: list[Callable[[Any, Any], dict]] = []
 
@@ -113,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
                 extra.setdefault("enricher_errors", []).append(f"{name}: {type(exc).__name__}: {exc}")
         if args.json:
             d = {"file": path, **fit.to_dict()}
+            from .._json import json_safe
+
             d.update(json_safe(extra))
             print(json.dumps(d, allow_nan=False))
         else:

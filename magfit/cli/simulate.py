@@ -19,15 +19,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..errors import SimulationError
 
 
-def _mc_chit(temperature_K: np.ndarray, *, J_K: float, mu_eff: float, lattice: str = "sc", L: int = 6,
+def _mc_chit(temperature_K, *, J_K: float, mu_eff: float, lattice: str = "sc", L: int = 6,
              n_therm: int = 500, n_measure: int = 2000, n_overrelax: int = 2, seed: int = 0,
              connected: bool = False):
     """Classical Heisenberg Monte Carlo at T/|J_K| (J_K signed: > 0 FM), converted to emu/mol."""
+    import numpy as np
+
     from ..simulate.montecarlo import simulate_heisenberg
 
     if J_K == 0:
@@ -132,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output and not Path(args.output).parent.is_dir():
         raise SimulationError(f"-o {args.output}: folder {str(Path(args.output).parent)!r} does not exist; "
                               "create it first or choose another output path")
+    import numpy as np
+
     grid = np.geomspace if args.log else np.linspace
     temperature_K = grid(args.tmin, args.tmax, args.n)
     try:

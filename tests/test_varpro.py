@@ -1,0 +1,96 @@
+"""magfit.varpro: the variable-projection Curie-Weiss fits against independent references
+(scipy curve_fit with its scaled covariance, numpy least squares), and the two implementations of
+the curvature test's extended-model search (numba kernel, numpy) against each other."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import curve_fit
+
+from magfit import window as W
+from magfit.errors import FitError
+from magfit.varpro import fit_windows, varpro_fit
+
+
+def _cw(t, c, theta, chi0):
+    return c / (t - theta) + chi0
+
+
+def _data(seed=3, n=200):
+    rng = np.random.default_rng(seed)
+    t = np.linspace(5.0, 300.0, n)
+    y = _cw(t, 4.4, -12.0, 3e-4)
+    err = 0.004 * y
+    return t, y + err * rng.standard_normal(n), err
+
+
+def test_exact_data_recovered():
+    t = np.linspace(2.0, 300.0, 150)
+    out = varpro_fit(t, _cw(t, 7.877, -0.5, 2e-4))
+    assert out["theta_K"] == pytest.approx(-0.5, abs=1e-8)
+    assert out["C_emu_K_mol"] == pytest.approx(7.877, rel=1e-9)
+    assert out["chi0_emu_mol"] == pytest.approx(2e-4, abs=1e-12)
+
+
+def test_values_and_errors_match_curve_fit():
+    t, y, err = _data()
+    out = varpro_fit(t, y, 1.0 / err)
+    p, cov = curve_fit(_cw, t, y, p0=(4.0, -10.0, 0.0), sigma=err, absolute_sigma=False)
+    sd = np.sqrt(np.diag(cov))
+    assert out["C_emu_K_mol"] == pytest.approx(p[0], rel=1e-7)
+    assert out["theta_K"] == pytest.approx(p[1], rel=1e-7)
+    assert out["chi0_emu_mol"] == pytest.approx(p[2], rel=1e-5)
+    assert out["C_emu_K_mol_err"] == pytest.approx(sd[0], rel=1e-4)
+    assert out["theta_K_err"] == pytest.approx(sd[1], rel=1e-4)
+    assert out["chi0_emu_mol_err"] == pytest.approx(sd[2], rel=1e-4)
+
+
+def test_fixed_theta_is_linear_least_squares():
+    t, y, err = _data(seed=5)
+    out = varpro_fit(t, y, 1.0 / err, theta_fixed=-10.0)
+    a = np.stack([1.0 / (t + 10.0), np.ones_like(t)], 1) / err[:, None]
+    coef, *_ = np.linalg.lstsq(a, y / err, rcond=None)
+    assert out["C_emu_K_mol"] == pytest.approx(coef[0], rel=1e-9)
+    assert out["chi0_emu_mol"] == pytest.approx(coef[1], rel=1e-7)
+    assert out["theta_K_err"] == 0.0 and out["nvarys"] == 2
+
+
+def test_fixed_chi0_zero_matches_curve_fit():
+    t, y, err = _data(seed=7)
+    out = varpro_fit(t, y, 1.0 / err, chi0_fixed=0.0)
+    p, _ = curve_fit(lambda t, c, th: c / (t - th), t, y, p0=(4.0, -10.0), sigma=err)
+    assert out["C_emu_K_mol"] == pytest.approx(p[0], rel=1e-7)
+    assert out["theta_K"] == pytest.approx(p[1], rel=1e-6)
+    assert out["chi0_emu_mol"] == 0.0 and out["chi0_emu_mol_err"] == 0.0
+
+
+def test_windows_equal_single_fits():
+    t, y, err = _data(seed=11)
+    starts = np.array([0, 40, 90, 150])
+    many = fit_windows(t, y, 1.0 / err, starts)
+    for k, i in enumerate(starts):
+        one = varpro_fit(t[i:], y[i:], 1.0 / err[i:])
+        assert many["theta"][k] == pytest.approx(one["theta_K"], abs=1e-5 * one["theta_K_err"])
+        assert many["rss"][k] == pytest.approx(one["rss"], rel=1e-10)
+
+
+def test_bad_input_raises_fit_error():
+    with pytest.raises(FitError, match="points"):
+        varpro_fit([1.0, 2.0, 3.0], [1.0, 0.5, 0.3])
+    with pytest.raises(FitError, match="non-finite"):
+        varpro_fit([1.0, 2.0, np.nan, 4.0, 5.0], [1.0, 0.5, 0.3, 0.2, 0.1])
+    with pytest.raises(FitError, match="below min"):
+        varpro_fit(np.arange(1.0, 9.0), 1.0 / np.arange(1.0, 9.0), theta_fixed=2.0)
+
+
+@pytest.mark.parametrize("fit_chi0", [True, False])
+def test_curvature_search_numpy_equals_compiled(fit_chi0):
+    from magfit._curvature_kernel import ext_rss_windows
+
+    t, y, err = _data(seed=13, n=120)
+    y = y * (1.0 - 0.2 * np.exp(-t / 20.0))           # short-range-order droop: a real extremum
+    starts = np.array([0, 30, 60])
+    a = W._ext_rss_numpy(t, y, 1.0 / err, starts, fit_chi0)
+    b = ext_rss_windows(t, y, 1.0 / err, starts, fit_chi0, W.CURVATURE_GRID, 1e-10)
+    assert np.allclose(a, b, rtol=1e-10, atol=0)
