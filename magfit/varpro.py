@@ -36,6 +36,8 @@ _STEP_TOL = 1e-12
 _COST_TOL = 1e-14
 #: ... for models beyond Curie-Weiss (only their minimum cost is used: F-test)
 _COST_TOL_EXT = 1e-10
+#: grid x points values per chunk of the grid search (bounds memory for large data sets)
+_CHUNK = 1_000_000
 
 
 def _u_range(tmin: np.ndarray, tmax: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,40 +156,54 @@ def _shared_grid(t, starts, n_grid, extra_theta) -> np.ndarray:
     return np.unique(grid)
 
 
-def _suffix(a: np.ndarray, member: np.ndarray) -> np.ndarray:
-    """Sums of a[..., i:] for every window (member: (n, K) 0/1 matrix; one BLAS product)."""
-    return a @ member
+def _suffix(a: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Sums of a[..., i:] for every i in ``starts``: segment sums between consecutive distinct
+    starts (np.add.reduceat), then a reverse cumulative sum over the few segments."""
+    uniq, inverse = np.unique(starts, return_inverse=True)
+    seg = np.add.reduceat(a, uniq, axis=-1)
+    return np.cumsum(seg[..., ::-1], axis=-1)[..., ::-1][..., inverse]
 
 
 def _grid_start(t, y, w, starts, powers, constant, n_grid, extra_theta, theta_max) -> np.ndarray:
-    """Best theta of each window on the shared grid, from suffix sums of the normal equations."""
+    """Best theta of each window on the shared grid, from suffix sums of the normal equations
+    (grid processed in chunks of at most ``_CHUNK`` grid x point values: memory stays bounded)."""
     grid = _shared_grid(t, starts, n_grid, extra_theta)
+    best_cost = np.full(len(starts), np.inf)
+    best_theta = np.array(theta_max, dtype=float)
+    per = max(1, _CHUNK // max(t.size, 1))
+    for c0 in range(0, grid.size, per):
+        g = grid[c0:c0 + per]
+        cost = _grid_cost(t, y, w, starts, powers, constant, g)
+        cost = np.where(np.isfinite(cost) & (g[:, None] <= theta_max[None, :]), cost, np.inf)
+        i = np.argmin(cost, axis=0)
+        c = cost[i, np.arange(len(starts))]
+        better = c < best_cost
+        best_cost = np.where(better, c, best_cost)
+        best_theta = np.where(better, g[i], best_theta)
+    return best_theta
+
+
+def _grid_cost(t, y, w, starts, powers, constant, grid) -> np.ndarray:
+    """Profile cost (normal equations from suffix sums) at each grid theta for each window: (M, K)."""
     w2 = w * w
-    member = (np.arange(t.size)[:, None] >= starts[None, :]).astype(float)
     with np.errstate(all="ignore"):
         f = 1.0 / (t[None, :] - grid[:, None])                     # (M, n)
-        pw = sorted({p for p in powers} | {p + q for p in powers for q in powers}
-                    | ({0} if constant else set()))
-        fpow = {0: np.ones_like(f), 1: f}
+        pw = sorted({p for p in powers} | {p + q for p in powers for q in powers})
+        fpow = {1: f}
         for k in range(2, max(pw) + 1):
             fpow[k] = fpow[k - 1] * f
-        sums = {k: _suffix(w2 * fpow[k], member) for k in pw if k > 0}
-        sums[0] = np.broadcast_to(_suffix(w2, member), (grid.size, len(starts)))
-        rhs = {k: _suffix(w2 * y * fpow[k], member) for k in powers}
+        sums = {k: _suffix(w2 * fpow[k], starts) for k in pw}
+        sums[0] = np.broadcast_to(_suffix(w2, starts), (grid.size, len(starts)))
+        rhs = {k: _suffix(w2 * y * fpow[k], starts) for k in powers}
         if constant:
-            rhs[0] = np.broadcast_to(_suffix(w2 * y, member), (grid.size, len(starts)))
-        yy = _suffix(w2 * y * y, member)
+            rhs[0] = np.broadcast_to(_suffix(w2 * y, starts), (grid.size, len(starts)))
+        yy = _suffix(w2 * y * y, starts)
         basis = list(powers) + ([0] if constant else [])
         nrm = [np.sqrt(sums[2 * p]) if p else np.sqrt(sums[0]) for p in basis]
         a = [[sums[p + q] / (nrm[i] * nrm[j]) for j, q in enumerate(basis)] for i, p in enumerate(basis)]
         bb = [rhs[p] / nrm[i] for i, p in enumerate(basis)]
         x = _cramer(a, bb)
-        cost = yy[None, :] - sum(xi * bi for xi, bi in zip(x, bb, strict=True))
-    ok = np.isfinite(cost) & (grid[:, None] <= theta_max[None, :])
-    cost = np.where(ok, cost, np.inf)
-    best = np.argmin(cost, axis=0)
-    out = grid[best]
-    return np.where(np.isfinite(cost[best, np.arange(len(starts))]), out, theta_max)
+        return yy[None, :] - sum(xi * bi for xi, bi in zip(x, bb, strict=True))
 
 
 def _grid_start_explicit(t, y, w, starts, powers, constant, n_grid, extra_theta, theta_max) -> np.ndarray:
