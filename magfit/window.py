@@ -432,23 +432,28 @@ def stability(scan: pd.DataFrame, fit_chi0: bool) -> np.ndarray:
     ok = np.isfinite(val).all(axis=1) & np.isfinite(err).all(axis=1)
     tmins = scan["tmin_K"].to_numpy(dtype=float)
     chi_scale = scan["chi_scale"].to_numpy(dtype=float)
-    stable = np.zeros(n, dtype=bool)
-    for k in range(n):
-        if not ok[k]:
-            continue
-        # reference: the fitted window closest to the upper half of window k
-        j = np.arange(k + 1, n)
-        j = j[ok[j] & (npts[j] >= STABLE_FRACTION * npts[k])][-1:]
-        if j.size == 0:
-            stable[k] = True
-            continue
-        floor_scale = np.abs(val[k]).copy()
-        floor_scale[0] = max(abs(val[k, 0]), tmins[k], 1.0)
-        if fit_chi0:
-            floor_scale[2] = max(abs(val[k, 2]), chi_scale[k])
-        tol = Z_STABLE * np.sqrt(err[k] ** 2 + err[j[0]] ** 2) + REL_FLOOR * floor_scale
-        stable[k] = not np.any(np.abs(val[j[0]] - val[k]) > tol)
-    return stable
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    idx = np.arange(n)
+    if np.any(np.diff(npts) > 0):          # rows not ordered by T_min: the reference search below needs it
+        order = np.argsort(-npts, kind="stable")
+        out = np.empty(n, dtype=bool)
+        out[order] = stability(scan.iloc[order].reset_index(drop=True), fit_chi0)
+        return out
+    # reference of window k: the last fitted window j > k still holding >= STABLE_FRACTION of its points
+    last_ok = np.maximum.accumulate(np.where(ok, idx, -1))
+    jmax = np.searchsorted(-npts, -STABLE_FRACTION * npts, side="right") - 1
+    ref = last_ok[np.clip(jmax, 0, n - 1)]
+    has_ref = ref > idx
+    floor_scale = np.abs(val)
+    floor_scale[:, 0] = np.maximum(np.maximum(np.abs(val[:, 0]), tmins), 1.0)
+    if fit_chi0:
+        floor_scale[:, 2] = np.maximum(np.abs(val[:, 2]), chi_scale)
+    r = np.where(has_ref, ref, idx)
+    with np.errstate(invalid="ignore"):
+        tol = Z_STABLE * np.sqrt(err**2 + err[r] ** 2) + REL_FLOOR * floor_scale
+        moved = np.any(np.abs(val[r] - val) > tol, axis=1)
+    return ok & ~(has_ref & moved)
 
 
 def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, n_ions: float) -> dict:
