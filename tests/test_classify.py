@@ -283,7 +283,8 @@ def test_sample_data_classified_correctly(name, kwargs, label, ion):
     chi = magfit.read(path).susceptibility(**kwargs)
     r = classify(chi)
     assert r.label == label, r.summary()
-    assert r.confidence > 0.9
+    assert r.confidence >= 0.9 - 1e-12           # a flagged fit is capped at FLAG_CAP = 0.9 (issue 13)
+    assert r.confidence < 0.95 or not r.flags
     if ion is not None:
         assert r.top_candidates(1)[0]["ion"] == ion
     if label == "itinerant":
