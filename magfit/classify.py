@@ -181,6 +181,8 @@ FLAG_CAP = 0.9
 LABEL_NEUTRAL_FLAGS = ("T_min < 2|theta|", "C not significantly positive", "uncertainties not estimated")
 #: 4f ions with L > 0: a window starting below this may sit inside the crystal-field multiplet
 CF_TMIN_K = 150.0
+#: ... and is flagged when mu_eff moves over the neighbouring windows by more than this x its error
+CF_SYS_RATIO = 2.0
 #: T^2 evidence: points where CW(T) is below this share of chi count as chi0-dominated
 CHI0_DOMINATED = 0.5
 #: T^2 evidence: b T_max^2 below this is "weak" (enhanced Pauli; Pd changes by ~10 % up to 80 K)
@@ -1296,17 +1298,26 @@ def _a_single_field(c: _Ctx, v: _Verdict) -> str | None:
 
 
 def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
+    """4f ion with an orbital moment and a window that moves: crystal-field depopulation (flag)."""
     fit = c.numbers.get("fit")
     drift = any(fl.startswith("window systematic") for fl in c.flags)
     ions4f = [i for i in c.formula_ions if i.shell == "4f" and i.L > 0 and i.mu_eff_expected > 0]
-    if drift and ions4f:
-        return (f"{ions4f[0].name}: crystal-field depopulation below the window; free-ion moment not "
-                f"reached, "
-                "fit above the gap or a CF model")
-    if ions4f and fit is not None and v.label == "localized" and fit.tmin_K < CF_TMIN_K:
-        c.notes.append(f"{ions4f[0].name} has crystal-field levels typically 50-500 K apart: a window from "
-                       f"{fit.tmin_K:.4g} K may not reach the free-ion moment (see the window systematic)")
-    return "window systematic: parameters drift with T_min" if drift else None
+    if not ions4f or fit is None or v.label != "localized":
+        return "window systematic: parameters drift with T_min" if drift else None
+    ion4f = ions4f[0]
+    sys_mu = float(getattr(fit, "mu_eff_sys", float("nan")))
+    moves = math.isfinite(sys_mu) and sys_mu > CF_SYS_RATIO * fit.mu_eff.std_dev
+    if not drift and not (moves and fit.tmin_K < CF_TMIN_K):
+        return None
+    if not drift:
+        c.flags.append(
+            f"crystal field: {ion4f.name} with a window from {fit.tmin_K:.4g} K, and mu_eff moves by "
+            f"{sys_mu:.2g} mu_B over the neighbouring windows (> {CF_SYS_RATIO:g} x the statistical "
+            f"{fit.mu_eff.std_dev:.2g}): 4f crystal-field levels span ~50-500 K, so the free-ion "
+            f"{ion4f.mu_eff_J:.3g} mu_B may not be reached -- fit above the gap (higher T_min) or a "
+            "crystal-field model")
+    return (f"{ion4f.name}: crystal-field depopulation below/inside the window; free-ion moment not "
+            "reached -- fit above the gap or a CF model")
 
 
 def _a_broad_maximum(c: _Ctx, v: _Verdict) -> str | None:
