@@ -43,6 +43,9 @@ evidence table records which (row "deciding rule"). A new rule is one entry of :
    :func:`magfit.field_dependence.pauli_bound_emu_mol`, and no local-moment ion of the formula
    whose bulk Curie constant the Curie term could be -- share < :data:`BULK_SHARE_MAX`) ->
    ``"itinerant"``; otherwise undetermined.
+5a. **Enhanced Pauli**: chi = a (1 + b T^2) with |b| T_max^2 < :data:`T2_WEAK` is as good (AIC) as
+   C/(T - theta) + chi0, there is no Curie law with a Curie share above :data:`F_ITINERANT`, and the
+   positive evidence of rule 4 holds -> ``"itinerant"``.
 5. **No Curie law** (theta < -:data:`THETA_DEGENERATE` T_max or C <= 0): ``"itinerant"`` (confidence
    at most :data:`DEGENERATE_CONFIDENCE`) only when a bounded Curie-Weiss law is rejected, chi
    varies by < :data:`FLAT_VARIATION`, the implied moment exceeds :data:`MU_EFF_MAX` or C <= 0, and
@@ -177,6 +180,8 @@ VAN_VLECK_CONFIDENCE = 0.9
 BULK_SHARE_MAX = 0.1
 #: each physics flag caps the confidence at FLAG_CAP ** n_flags (one flag: 0.9 < 0.95)
 FLAG_CAP = 0.9
+#: base confidence of an enhanced-Pauli (T^2) verdict
+T2_CONFIDENCE = 0.85
 #: flags of the internal whole-range fit that say nothing about the label (see _label_flags)
 LABEL_NEUTRAL_FLAGS = ("T_min < 2|theta|", "C not significantly positive", "uncertainties not estimated")
 #: 4f ions with L > 0: a window starting below this may sit inside the crystal-field multiplet
@@ -1134,11 +1139,11 @@ def _itinerant_refusal(c: _Ctx) -> _Verdict | None:
     ions = c.local_ions
     if ions:
         c_bulk = float(curie_from_mu_eff(ions[0].mu_eff_expected)) * c.numbers["n_ions"]
-        c_fit = max(c.numbers["C_emu_K_mol"], 0.0) + 2 * max(_nan0(c.numbers["C_emu_K_mol_err"]), 0.0)
+        c_fit = _curie_tail_bound(c)
         share = c_fit / c_bulk if c_bulk > 0 else float("nan")
         c.ev.add(f"Curie term / bulk {ions[0].name} Curie constant", share, f"< {BULK_SHARE_MAX}",
                  "itinerant" if share < BULK_SHARE_MAX else "localized",
-                 "a Curie tail too small to be the bulk ions' moment")
+                 "Curie tail C/T + chi0 (C + 2 sigma) too small to be the bulk ions' moment")
         if not share < BULK_SHARE_MAX:
             return _undetermined_v("local-moment ion in the formula", (
                 f"the formula holds {ions[0].name}, a local-moment ion, and the Curie term is not small "
@@ -1149,8 +1154,49 @@ def _itinerant_refusal(c: _Ctx) -> _Verdict | None:
     return None
 
 
+def _curie_tail_bound(c: _Ctx) -> float:
+    """Upper bound (C + 2 sigma) of a Curie tail C/T + chi0 (linear least squares on the window)."""
+    ww = np.ones_like(c.y) if c.w is None else c.w
+    design = np.column_stack([1.0 / c.t, np.ones_like(c.t)]) * ww[:, None]
+    coef, *_ = np.linalg.lstsq(design, c.y * ww, rcond=None)
+    resid = c.y * ww - design @ coef
+    dof = max(c.t.size - 2, 1)
+    cov = np.linalg.pinv(design.T @ design) * float(np.sum(resid**2)) / dof
+    return max(float(coef[0]), 0.0) + Z_BOUND * math.sqrt(max(float(cov[0, 0]), 0.0))
+
+
 def _nan0(x: float) -> float:
     return x if math.isfinite(x) else 0.0
+
+
+def _r_enhanced_pauli(c: _Ctx) -> _Verdict | None:
+    """chi = a (1 + b T^2) with a weak b describes the window as well as C/(T - theta) + chi0."""
+    if c.curie_law and c.f >= F_ITINERANT:
+        return None
+    ww = np.ones_like(c.y) if c.w is None else c.w
+    design = np.column_stack([np.ones_like(c.t), c.t**2]) * ww[:, None]
+    coef, *_ = np.linalg.lstsq(design, c.y * ww, rcond=None)
+    if not coef[0] > 0:
+        return None
+    rss_t2 = float(np.sum((c.y * ww - design @ coef) ** 2))
+    n = c.t.size
+    aic_t2, aic_cw = _ic(rss_t2, n, 2)[0], _ic(c.rss2, n, 3)[0]
+    b_t2 = float(coef[1] / coef[0] * c.t_hi**2)
+    c.ev.add("chi = a (1 + b T^2): b T_max^2, AIC vs CW + chi0", b_t2, f"|.| < {T2_WEAK}, AIC not worse",
+             "itinerant" if abs(b_t2) < T2_WEAK and aic_t2 <= aic_cw + 2 else "neither",
+             f"AIC {aic_t2:.1f} vs {aic_cw:.1f}")
+    if not (abs(b_t2) < T2_WEAK and aic_t2 <= aic_cw + 2.0 and c.p_curie < c.alpha):
+        return None
+    refusal = _itinerant_refusal(c)
+    if refusal:
+        return None                     # let the later rules explain why
+    text = (f"Itinerant (exchange-enhanced Pauli): chi = a (1 + b T^2) with a = {coef[0]:.3g} emu/mol and "
+            f"b T_max^2 = {b_t2:.2g} describes {float(np.min(c.t)):.4g}-{c.t_hi:.4g} K as well as a "
+            f"Curie-Weiss "
+            "law + chi0 (AIC), the magnitude is in the Pauli range, and no local-moment ion of the formula "
+            "could carry it.")
+    return _Verdict("itinerant", T2_CONFIDENCE, text, f"enhanced Pauli: chi = a(1 + bT^2), b T_max^2 = "
+                                                      f"{b_t2:.2g}")
 
 
 def _r_degenerate(c: _Ctx) -> _Verdict | None:
@@ -1277,6 +1323,8 @@ RULES: tuple[Rule, ...] = (
                                       "with T",
          _r_gapped),
     Rule("temperature independent", "no significant Curie term (p_curie > alpha); Pauli magnitude", _r_flat),
+    Rule("enhanced Pauli", "chi = a (1 + b T^2), weak b, AIC as good as CW + chi0; Pauli magnitude",
+         _r_enhanced_pauli),
     Rule("no Curie law", "theta < -T_max or C <= 0", _r_degenerate),
     Rule("Curie constant resolved", "C >= 2 sigma_C", _r_unresolved),
     Rule("Curie fraction determined", "sigma_f <= SIGMA_F_MAX", _r_f_undetermined),
