@@ -1390,7 +1390,8 @@ def _decide(c: _Ctx) -> Classification:
         if verdict is not None:
             c.ev.add("deciding rule", rule.name, rule.evidence, verdict.label, verdict.short)
             break
-    assert verdict is not None          # the last rule always decides
+    if verdict is None:                 # unreachable: the last rule (mixed) always decides
+        raise FitError("classify: no rule decided (internal error; please report)")
     short = [verdict.short] + [s for s in (a(c, verdict) for a in ANNOTATIONS) if s]
     short += [f"flag: {fl.split(':')[0].split(' (')[0][:70]}" for fl in c.flags]
     if verdict.label == "undetermined":
@@ -1402,7 +1403,8 @@ def _decide(c: _Ctx) -> Classification:
     conf = calibrated_confidence(verdict.confidence, len(c.flags))
     text = verdict.text + "".join(f" Note: {n}." for n in c.notes)
     if c.flags:
-        text += f" Confidence capped at {conf:.2f} by {len(c.flags)} fit flag(s)."
+        text += (f" {len(c.flags)} physics flag(s): confidence at most {FLAG_CAP ** len(c.flags):.2f} "
+                 f"(see flags).")
     return Classification(label=verdict.label, confidence=conf, evidence=c.ev.frame(), explanation=text,
                           reasons=list(c.reasons), flags=list(c.flags), short_reasons=short,
                           rule=verdict.short, **c.numbers)

@@ -784,12 +784,12 @@ def _outside(cand: Ion, mu: float) -> float:
 def _typical(cand: Ion) -> tuple[float, float]:
     """(centre, spread) of an ion's typical moments: the hull of its range and expected value.
 
-    The spread is half the hull's width (at least :data:`RANGE_EDGE_TOL`), read as one standard
-    deviation of the values the ion shows across compounds.
+    The hull is read as +/- 2 standard deviations (~95 %) of the values the ion shows across
+    compounds, so the spread is a quarter of its width (at least :data:`RANGE_EDGE_TOL`).
     """
     lo = min(cand.mu_eff_range[0], cand.mu_eff_expected)
     hi = max(cand.mu_eff_range[1], cand.mu_eff_expected)
-    return 0.5 * (lo + hi), max(0.5 * (hi - lo), RANGE_EDGE_TOL)
+    return 0.5 * (lo + hi), max(0.25 * (hi - lo), RANGE_EDGE_TOL)
 
 
 def candidate_ions(
@@ -804,8 +804,8 @@ def candidate_ions(
     """Rank magnetic ions by how well their expected moment matches a measured mu_eff.
 
     Each ion's typical moments are a distribution: centre and spread from the hull of its
-    tabulated range and its expected value (:func:`_typical`; the spread is half the hull width,
-    at least :data:`RANGE_EDGE_TOL`). Two distances are computed:
+    tabulated range and its expected value (:func:`_typical`; the hull is read as +/- 2 sigma, so
+    the spread is a quarter of its width, at least :data:`RANGE_EDGE_TOL`). Two distances:
 
     * ``n_sigma`` = ``|mu_eff - centre| / sqrt(sigma**2 + spread**2)``: the distance in combined
       standard deviations of the measurement and of the ion's own spread (never 0 for an ion whose

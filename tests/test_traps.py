@@ -363,3 +363,30 @@ def test_cli_json_issue13_keys(tmp_path, capsys):
     assert row["field_dependence"] is None
     assert isinstance(row["reasons"], list)
     assert all(isinstance(r, str) and len(r) < 200 for r in row["reasons"])
+
+
+def test_rules_are_a_readable_chain_and_the_decider_is_recorded():
+    from magfit.classify import RULES, Rule
+
+    assert all(isinstance(r, Rule) and r.name and r.evidence for r in RULES)
+    assert RULES[-1].name == "mixed"                       # the last rule always decides
+    v = classify(chit(curie_constant(0.5) / (T + 1.0), per="Cu"))
+    row = v.evidence[v.evidence["quantity"] == "deciding rule"]
+    assert len(row) == 1 and row.iloc[0]["value"] == "localized"
+
+
+def test_single_field_has_no_honda_owen_and_pauli_bound_scales_with_metals():
+    from magfit.field_dependence import PAULI_MAX_PER_METAL_EMU_MOL, pauli_bound_emu_mol
+
+    assert honda_owen(magfit.ChiT(T, 1e-3 + 0 * T, field_Oe=1000.0)) is None
+    assert pauli_bound_emu_mol("CuSO4(H2O)5")[0] == pytest.approx(PAULI_MAX_PER_METAL_EMU_MOL)
+    assert pauli_bound_emu_mol("Na2IrO3")[0] == pytest.approx(3 * PAULI_MAX_PER_METAL_EMU_MOL)
+
+
+def test_window_systematics_of_clean_curie_weiss_is_small():
+    fit = magfit.fit_curie_weiss(chit(curie_constant(2.5) / (T + 5.0), rel=0.002, per="Mn"))
+    assert np.isfinite(fit.mu_eff_sys) and fit.systematics["n_windows"] >= 2
+    assert fit.mu_eff_sys < 0.02 * fit.mu_eff.nominal_value
+    assert not any(f.startswith("window systematic") for f in fit.flags)
+    d = fit.to_dict()
+    assert {"mu_eff_sys", "theta_K_sys", "chi0_emu_mol_sys"} <= set(d)
