@@ -178,6 +178,8 @@ GAPPED_CONFIDENCE_NO_ION = 0.75
 VAN_VLECK_CONFIDENCE = 0.9
 #: a Curie term below this share of the bulk ions' Curie constant is an impurity tail, not the bulk
 BULK_SHARE_MAX = 0.1
+#: itinerant is refused when chi exceeds this share of the formula ions' free Curie chi at T_max
+BULK_CHI_MAX = 0.3
 #: each physics flag caps the confidence at FLAG_CAP ** n_flags (one flag: 0.9 < 0.95)
 FLAG_CAP = 0.9
 #: base confidence of an enhanced-Pauli (T^2) verdict
@@ -1144,6 +1146,17 @@ def _itinerant_refusal(c: _Ctx) -> _Verdict | None:
         c.ev.add(f"Curie term / bulk {ions[0].name} Curie constant", share, f"< {BULK_SHARE_MAX}",
                  "itinerant" if share < BULK_SHARE_MAX else "localized",
                  "Curie tail C/T + chi0 (C + 2 sigma) too small to be the bulk ions' moment")
+        chi_bulk = c_bulk / c.t_hi
+        c.ev.add(f"mean chi / bulk {ions[0].name} Curie chi at T_max", level / chi_bulk, f"< {BULK_CHI_MAX}",
+                 "itinerant" if level / chi_bulk < BULK_CHI_MAX else "localized",
+                 "a chi as large as the ions' Curie chi is a gapped or strongly coupled magnet as likely")
+        if not level / chi_bulk < BULK_CHI_MAX:
+            return _undetermined_v("chi as large as the bulk ions' Curie chi", (
+                f"chi = {level:.3g} emu/mol is {level / chi_bulk:.2g} of what the formula's {ions[0].name} "
+                f"would "
+                f"give as free moments at {c.t_hi:.4g} K: exchange-coupled (gapped, low-dimensional) "
+                f"moments are "
+                "as likely as a metal -- widen the temperature range or fit a cluster/chain model"))
         if not share < BULK_SHARE_MAX:
             return _undetermined_v("local-moment ion in the formula", (
                 f"the formula holds {ions[0].name}, a local-moment ion, and the Curie term is not small "
