@@ -20,36 +20,54 @@ paramagnetic chi at the highest temperature of the window carried by the Curie-W
 (a negative chi0 is core diamagnetism, not Pauli paramagnetism, so it does not lower f), with its
 uncertainty propagated from the correlated fit parameters (uncertainties package).
 
-Decision rule (thresholds are the module constants below)
----------------------------------------------------------
-0. Fewer than :data:`MIN_POINTS` finite points, fewer than :data:`MIN_DISTINCT_T` distinct
-   temperatures, or a failed fit -> ``"undetermined"`` with the reason.
-1. No significant Curie term (p_curie > :data:`ALPHA`): chi is temperature independent within the
-   noise. A Curie-tail bound is taken from a Curie (theta = 0) + chi0 fit on the same window:
-   if the mean chi is > 0 and f_bound = f + :data:`Z_BOUND` sigma_f < :data:`F_ITINERANT`
-   -> ``"itinerant"`` (Pauli-like); if chi <= 0 -> ``"undetermined"`` (diamagnetic, no moment);
-   otherwise ``"undetermined"`` (the noise could hide a Curie term).
-2. Significant Curie term, but no Curie law: theta < -:data:`THETA_DEGENERATE` x T_max (the
-   "Curie-Weiss" term changes by less than a factor ~2 across the window) or C <= 0 (chi rises
-   with T). Such data fit an exchange-enhanced Pauli paramagnet, or local moments with |theta|
-   beyond the measured range. -> ``"itinerant"`` (confidence at most
-   :data:`DEGENERATE_CONFIDENCE`) only if all of: a local-moment law C/(T - theta) with
-   -T_max <= theta < T_min is rejected by the F-test against M2 (p < ALPHA), chi changes by less
-   than :data:`FLAT_VARIATION` of its mean, and either C <= 0 or the implied mu_eff exceeds
-   :data:`MU_EFF_MAX` (no ion has that). Otherwise ``"undetermined"``.
-   Any ``"itinerant"`` verdict (rules 1-3) is refused (-> ``"undetermined"``) when the mean chi in
-   the window exceeds :data:`PAULI_CHI_MAX_EMU_MOL`: no Pauli paramagnet is that large.
-3. Otherwise, if C < :data:`Z_BOUND` sigma_C -> ``"undetermined"`` (Curie constant not resolved);
-   else by the Curie fraction: f >= :data:`F_LOCALIZED` -> ``"localized"``;
-   f <= :data:`F_ITINERANT` -> ``"itinerant"`` (a Curie tail: the implied impurity concentration
-   C / C(S_imp) per mole is reported); in between -> ``"mixed"``. If sigma_f > :data:`SIGMA_F_MAX`
-   -> ``"undetermined"`` (f not determined).
+Decision rule: a chain of small named rules (:data:`RULES`)
+------------------------------------------------------------
+Each :class:`Rule` names the evidence it reads; the first that returns a verdict decides, and the
+evidence table records which (row "deciding rule"). A new rule is one entry of :data:`RULES`.
 
-``confidence`` (0..1): rule 1, the probability (Gaussian) that the Curie share is below
-:data:`F_ITINERANT`; rule 2, :data:`DEGENERATE_CONFIDENCE` x (1 - p of the local-moment law);
-rule 3, the probability (Gaussian in f) that f lies on the chosen side of the threshold(s), times
-(1 - p_curie), halved for a localized verdict whose mu_eff matches no Hund's-rules ion (when the
-number of ions is known). It is 0 for ``"undetermined"``.
+0. Fewer than :data:`MIN_POINTS` finite points, fewer than :data:`MIN_DISTINCT_T` distinct
+   temperatures, or a failed fit -> ``"undetermined"`` (before the chain). Several fields: M/H is
+   first tested for field dependence (:func:`magfit.field_dependence.honda_owen`); a significant
+   one is never merged -- the Honda-Owen chi(T) is classified and a flag raised.
+1. **F-test computable**, else undetermined.
+2. **Van Vleck ion**: the formula holds Eu3+ or Sm3+ and chi is not a clean Curie law (flat, no
+   Curie law, or a small Curie share) -> ``"localized"`` (Van Vleck multiplets; fit the multiplet
+   formula, not Curie-Weiss).
+3. **Gapped or low-dimensional**: a chi maximum below which chi falls to < :data:`GAP_DROP` of it
+   (singlet ground state: dimer, spin ladder), or chi rising on heating by more than
+   :data:`RISE_GAPPED` (:data:`RISE_GAPPED_ION` when the formula holds a local-moment ion)
+   -> ``"localized"`` (fit a cluster or chain model).
+4. **Temperature independent** (p_curie > :data:`ALPHA`): a Curie-tail bound f + :data:`Z_BOUND`
+   sigma_f < :data:`F_ITINERANT` from a Curie + chi0 fit, chi0 > 0, and *positive* evidence for a
+   metal (:func:`_itinerant_refusal`: chi below the plausible Pauli value for the formula,
+   :func:`magfit.field_dependence.pauli_bound_emu_mol`, and no local-moment ion of the formula
+   whose bulk Curie constant the Curie term could be -- share < :data:`BULK_SHARE_MAX`) ->
+   ``"itinerant"``; otherwise undetermined.
+5a. **Enhanced Pauli**: chi = a (1 + b T^2) with |b| T_max^2 < :data:`T2_WEAK` is as good (AIC) as
+   C/(T - theta) + chi0, there is no Curie law with a Curie share above :data:`F_ITINERANT`, and the
+   positive evidence of rule 4 holds -> ``"itinerant"``.
+5. **No Curie law** (theta < -:data:`THETA_DEGENERATE` T_max or C <= 0): ``"itinerant"`` (confidence
+   at most :data:`DEGENERATE_CONFIDENCE`) only when a bounded Curie-Weiss law is rejected, chi
+   varies by < :data:`FLAT_VARIATION`, the implied moment exceeds :data:`MU_EFF_MAX` or C <= 0, and
+   the positive evidence of rule 4 holds; else undetermined.
+6. **Curie constant resolved** (C >= :data:`Z_BOUND` sigma_C) and 7. **Curie fraction determined**
+   (sigma_f <= :data:`SIGMA_F_MAX`), else undetermined.
+8. f >= :data:`F_LOCALIZED` -> ``"localized"``; 9. f <= :data:`F_ITINERANT` with the positive
+   evidence of rule 4 -> ``"itinerant"`` (Curie tail, impurity concentration reported);
+   10. otherwise ``"mixed"``.
+
+Annotations (:data:`ANNOTATIONS`) never change the label: a single-field chi0 above any plausible
+Pauli value (a flag), a window-systematic drift with a 4f ion (crystal-field depopulation, see
+:mod:`magfit.systematics`), a chi maximum (long- or short-range order).
+
+What ``confidence`` means: the probability that the label is right given the evidence. Each rule
+gives a Gaussian probability that its statistic lies on the chosen side of its threshold (e.g.
+Phi((f - F_LOCALIZED)/sigma_f) x (1 - p_curie)), or a fixed base value for the shape rules
+(:data:`GAPPED_CONFIDENCE`, :data:`VAN_VLECK_CONFIDENCE`); every physics flag caps it at
+:data:`FLAG_CAP` ** n_flags (:func:`calibrated_confidence`), so a flagged fit never reaches 0.95.
+It is 0 for ``"undetermined"``. The calibration (fraction right per confidence bin, on a labelled
+synthetic set across regimes, noise levels and windows) is printed by
+``benchmarks/bench_calibration.py``.
 
 Supporting evidence (reported, not used by the rule): AIC/BIC of the three models; mu_eff per
 magnetic ion against :func:`magfit.ions.candidate_ions`; a weak T^2 dependence of chi - CW(T) in
@@ -69,6 +87,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +99,7 @@ from scipy import stats
 from ._json import json_safe
 from .chit import ChiT
 from .errors import FitError, MagfitError
+from .field_dependence import honda_owen, pauli_bound_emu_mol, single_field_flag
 from .units import MU_B_ERG_G, N_A, curie_from_mu_eff
 
 __all__ = [
@@ -99,6 +119,10 @@ __all__ = [
     "DEGENERATE_CONFIDENCE",
     "MIN_POINTS",
     "MIN_DISTINCT_T",
+    "RULES",
+    "Rule",
+    "calibrated_confidence",
+    "FLAG_CAP",
 ]
 
 LABELS = ("localized", "itinerant", "mixed", "undetermined")
@@ -141,6 +165,31 @@ EXACT_REL = 1e-18
 #: minimum finite points and distinct temperatures for any verdict (3 parameters + F-test dof)
 MIN_POINTS = 8
 MIN_DISTINCT_T = 5
+#: chi falling below this fraction of its maximum on cooling: a singlet (gapped) ground state, not order
+#: (a powder Neel antiferromagnet keeps 2/3 of chi(T_N), an S = 1/2 chain ~0.7, a dimer goes to 0)
+GAP_DROP = 0.5
+#: chi rising with T by more than this (relative, over the window) is no Pauli metal's: a gapped spectrum
+RISE_GAPPED = 0.3
+#: ... and by more than this when the formula holds a local-moment ion
+RISE_GAPPED_ION = 0.05
+#: base confidence of the shape rules (calibrated in benchmarks/bench_calibration.py)
+GAPPED_CONFIDENCE = 0.9
+GAPPED_CONFIDENCE_NO_ION = 0.75
+VAN_VLECK_CONFIDENCE = 0.9
+#: a Curie term below this share of the bulk ions' Curie constant is an impurity tail, not the bulk
+BULK_SHARE_MAX = 0.1
+#: itinerant is refused when chi exceeds this share of the formula ions' free Curie chi at T_max
+BULK_CHI_MAX = 0.3
+#: each physics flag caps the confidence at FLAG_CAP ** n_flags (one flag: 0.9 < 0.95)
+FLAG_CAP = 0.9
+#: base confidence of an enhanced-Pauli (T^2) verdict
+T2_CONFIDENCE = 0.85
+#: flags of the internal whole-range fit that say nothing about the label (see _label_flags)
+LABEL_NEUTRAL_FLAGS = ("T_min < 2|theta|", "C not significantly positive", "uncertainties not estimated")
+#: 4f ions with L > 0: a window starting below this may sit inside the crystal-field multiplet
+CF_TMIN_K = 150.0
+#: ... and is flagged when mu_eff moves over the neighbouring windows by more than this x its error
+CF_SYS_RATIO = 2.0
 #: T^2 evidence: points where CW(T) is below this share of chi count as chi0-dominated
 CHI0_DOMINATED = 0.5
 #: T^2 evidence: b T_max^2 below this is "weak" (enhanced Pauli; Pd changes by ~10 % up to 80 K)
@@ -240,6 +289,16 @@ class Classification:
         chi0 / chi_P(free electrons) when a density or Fermi energy was given, else NaN.
     fit : CurieWeissFit or None
         The Curie-Weiss + chi0 fit used.
+    flags : list[str]
+        Physics flags of the fit and of the classification; each caps the confidence
+        (:func:`calibrated_confidence`).
+    short_reasons : list[str]
+        The deciding rule's reason, annotations and flags as short strings (CLI ``reasons``).
+    rule : str
+        Short text of the rule that decided.
+    field_dependence : dict or None
+        Honda-Owen numbers (:func:`magfit.field_dependence.honda_owen`) when several fields were
+        present, else None.
     """
 
     label: str
@@ -269,6 +328,10 @@ class Classification:
     stoner_enhancement: float = float("nan")
     chi_pauli_free_emu_mol: float = float("nan")
     fit: Any = None
+    flags: list[str] = field(default_factory=list)
+    short_reasons: list[str] = field(default_factory=list)
+    rule: str = ""
+    field_dependence: dict | None = None
 
     def summary(self) -> str:
         """Verdict, confidence, explanation and the evidence table as text."""
@@ -300,7 +363,9 @@ class Classification:
             "impurity_fraction": self.impurity_fraction, "impurity_fraction_err": self.impurity_fraction_err,
             "impurity_spin": self.impurity_spin, "stoner_enhancement": self.stoner_enhancement,
             "chi_pauli_free_emu_mol": self.chi_pauli_free_emu_mol,
-            "candidates": self.top_candidates(3),
+            "candidates": self.top_candidates(3), "flags": list(self.flags),
+            "short_reasons": list(self.short_reasons), "rule": self.rule,
+            "field_dependence": self.field_dependence,
             "evidence": self.evidence.to_dict(orient="records"),
             "models": self.models.to_dict(orient="records"),
         }
@@ -523,6 +588,21 @@ def _t2_evidence(t, y, w, cw_part, chi0):
     return float(b * tmax2), float(b / sb) if sb > 0 else float("inf"), int(m.sum())
 
 
+def _field_step(chi: ChiT, given_fit):
+    """Honda-Owen test when chi holds several fields: (chi to use, fit to use, flags, FieldDependence)."""
+    fd = honda_owen(chi) if chi.field_Oe is not None else None
+    if fd is None or not fd.significant:
+        return chi, given_fit, [], fd
+    flag = (f"M/H depends on the field ({fd.summary()}): a saturated ferromagnetic impurity adds M_s/H; the "
+            "fields were not merged -- the Honda-Owen chi(T) (intercept at 1/H = 0) is classified")
+    if given_fit is not None:
+        from .fitting import fit_curie_weiss
+
+        given_fit = _quiet(fit_curie_weiss, fd.corrected, tmin=given_fit.tmin_K, tmax=given_fit.tmax_K,
+                           chi0=given_fit.fit_chi0, n_ions=given_fit.n_ions)
+    return fd.corrected, given_fit, [flag], fd
+
+
 # ============================================================================ main
 def classify(
     chi_or_fit,
@@ -599,11 +679,16 @@ def classify(
         raise FitError(f"classify needs a magfit.ChiT or a CurieWeissFit, got {type(chi_or_fit).__name__}")
 
     formula = formula or _provenance_formula(chi)
+    # ---- several fields: test M/H for field dependence before anything is merged (Honda-Owen)
+    chi, given_fit, field_flags, fd = _field_step(chi, given_fit)
     # a fit made with the default n_ions = 1 on chi per formula unit: count the ions from the formula
     # (Gd2(SO4)3(H2O)8 -> 2), as classify(chi) does; mu_eff is rescaled to per ion below
     fit_n_ions = None if given_fit is None or given_fit.n_ions == 1 else given_fit.n_ions
     n_ions_f, per_text, per_element = _n_ions_for(chi, n_ions if given_fit is None else fit_n_ions, formula)
-    numbers: dict[str, Any] = {"n_ions": n_ions_f, "per": per_text, "impurity_spin": float(impurity_spin)}
+    numbers: dict[str, Any] = {"n_ions": n_ions_f, "per": per_text, "impurity_spin": float(impurity_spin),
+                               "field_dependence": None if fd is None else fd.to_dict()}
+    if fd is not None:
+        reasons.append(fd.summary())
 
     # ---- 0. data sufficiency
     t_raw, y_raw = chi.temperature_K, chi.chi_emu_mol
@@ -636,6 +721,12 @@ def classify(
             else:
                 lo, hi, why = _paramagnetic_window(chi, tmin, tmax)
             fit2 = _quiet(fit_curie_weiss, chi, tmin=lo, tmax=hi, chi0=True, n_ions=n_ions_f, scan=False)
+            if given_fit is None and tmin is None and _has_trend(fit2):
+                # C/(T - theta) + chi0 does not describe the whole paramagnetic range (crystal-field
+                # depopulation, short-range order): judge on the automatic Curie-Weiss window instead
+                fit2 = _quiet(fit_curie_weiss, chi, tmax=tmax, chi0=True, n_ions=n_ions_f)
+                why = ("automatic Curie-Weiss window (the whole paramagnetic range shows a residual trend): "
+                       + fit2.window_reason)
         if given_fit is None:
             window_reason = why
         else:
@@ -764,9 +855,56 @@ def classify(
             reasons.append(str(exc))
 
     # ---- decision
-    return _decide(ev, reasons, numbers, f=f, sf=sf, p_curie=p_curie, p_chi0=p_chi0, alpha=alpha,
-                   theta=theta, t_hi=t_hi, t=t, y=y, w=w, chi0_mean=chi0_m0, chi0_mean_err=chi0_m0_err,
-                   cands=cands, per_text=per_text, mu=mu, rss2=rss2)
+    ctx = _Ctx(ev=ev, reasons=reasons, numbers=numbers, f=f, sf=sf, p_curie=p_curie, p_chi0=p_chi0,
+               alpha=alpha, theta=theta, t_hi=t_hi, t=t, y=y, w=w, chi0_mean=chi0_m0,
+               chi0_mean_err=chi0_m0_err, cands=cands,
+               per_text=per_text, mu=mu, rss2=rss2, formula=formula,
+               formula_ions=_ions_of(formula or per_element), features=_features(chi),
+               t_all=chi.temperature_K[np.isfinite(chi.chi_emu_mol)],
+               y_all=chi.chi_emu_mol[np.isfinite(chi.chi_emu_mol)],
+               flags=_label_flags(fit2, internal=given_fit is None) + field_flags)
+    return _decide(ctx)
+
+
+def _label_flags(fit, internal: bool) -> list[str]:
+    """The fit's flags that count against the verdict (each caps the confidence).
+
+    Every flag of a fit the user gave counts. On the internal whole-range fit, flags that concern
+    only the Curie-Weiss parameters and are expected when judging the regime on the whole range
+    (:data:`LABEL_NEUTRAL_FLAGS`: T_min < 2|theta|, an unresolved C of a Pauli metal) do not.
+    """
+    if not internal:
+        return list(fit.flags)
+    return [fl for fl in fit.flags if not fl.startswith(LABEL_NEUTRAL_FLAGS)]
+
+
+def _has_trend(fit) -> bool:
+    return any(fl.startswith("residuals show a systematic trend") for fl in fit.flags)
+
+
+def _ions_of(formula: str | None) -> list:
+    """The plausible ions of the formula's d/f elements ([] without a formula or with none)."""
+    from .ions import _formula_ions
+
+    if not formula:
+        return []
+    try:
+        return _formula_ions(formula)
+    except MagfitError:
+        return []
+
+
+def _features(chi: ChiT) -> list[dict]:
+    """Ordering features (chi maxima, steep chi*T rises) of the whole curve."""
+    from . import window as W
+
+    t, y = chi.temperature_K, chi.chi_emu_mol
+    m = np.isfinite(t) & np.isfinite(y) & (t > 0)
+    order = np.argsort(t[m], kind="stable")
+    try:
+        return list(_quiet(W.ordering_features, t[m][order], y[m][order], None))
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return []
 
 
 def _sd(u) -> float:
@@ -795,143 +933,515 @@ def _candidates(mu: float, sigma: float, formula: str | None) -> pd.DataFrame:
         return candidate_ions(mu, sigma if math.isfinite(sigma) else 0.0, top=5)
 
 
-def _decide(ev, reasons, numbers, *, f, sf, p_curie, p_chi0, alpha, theta, t_hi, t, y, w, chi0_mean,
-            chi0_mean_err, cands, per_text, mu, rss2) -> Classification:
-    def done(label: str, conf: float, text: str) -> Classification:
-        if label == "itinerant":
-            level = float(np.mean(y))
-            pauli_ok = level <= PAULI_CHI_MAX_EMU_MOL
-            ev.add("mean chi in the window (Pauli scale)", level, f"<= {PAULI_CHI_MAX_EMU_MOL:g} emu/mol",
-                   "itinerant" if pauli_ok else "neither", "largest Pauli susceptibilities are ~1e-2 emu/mol")
-            if not pauli_ok:
-                reasons.insert(0, f"chi is nearly temperature independent but {level:.3g} emu/mol is "
-                                  f"far above any Pauli susceptibility ({PAULI_CHI_MAX_EMU_MOL:g} emu/mol): "
-                                  "a saturated, magnetically ordered (ferro/ferrimagnetic) state in a small "
-                                  "field, or a wrong mass / molar mass -- check M(H) and the ZFC/FC split, "
-                                  "and fit only the paramagnetic range")
-                return _undetermined(reasons, ev, **numbers)
-        return Classification(label=label, confidence=float(min(max(conf, 0.0), 1.0)), evidence=ev.frame(),
-                              explanation=text, reasons=list(reasons), **numbers)
+# ============================================================================ the decision: named rules
+@dataclass
+class _Ctx:
+    """Everything the rules may look at (filled by :func:`classify`)."""
 
-    if not math.isfinite(p_curie):
-        reasons.insert(0, "the F-test could not be computed (too few points in the window)")
-        return _undetermined(reasons, ev, **numbers)
+    ev: Any
+    reasons: list[str]
+    numbers: dict[str, Any]
+    f: float
+    sf: float
+    p_curie: float
+    p_chi0: float
+    alpha: float
+    theta: float
+    t_hi: float
+    t: np.ndarray
+    y: np.ndarray
+    w: np.ndarray | None
+    chi0_mean: float
+    chi0_mean_err: float
+    cands: pd.DataFrame
+    per_text: str
+    mu: float
+    rss2: float
+    formula: str | None
+    formula_ions: list
+    features: list[dict]
+    t_all: np.ndarray
+    y_all: np.ndarray
+    flags: list[str]
+    notes: list[str] = field(default_factory=list)
 
-    # 1. no significant Curie term
-    if p_curie > alpha:
-        f_b, sf_b = _fit_curie_tip(t, y, w, t_hi)
-        bound = f_b + Z_BOUND * sf_b if math.isfinite(f_b) and math.isfinite(sf_b) else float("inf")
-        ev.add("Curie-tail bound f + 2 sigma (Curie + chi0 fit)", bound, f"< {F_ITINERANT}",
-               "itinerant" if bound < F_ITINERANT else "neither", f"f = {f_b:.3g} +/- {sf_b:.2g}")
-        # without a significant Curie term theta is undetermined; report f of the theta = 0 fit
-        numbers.update(curie_fraction=f_b, curie_fraction_err=sf_b)
-        if chi0_mean <= 0 or not chi0_mean > 2 * (chi0_mean_err if math.isfinite(chi0_mean_err) else 0):
-            reasons.insert(0, f"chi is temperature independent within the noise (p_curie = {p_curie:.3g}) "
-                              f"and not positive (mean {chi0_mean:.3g} emu/mol): diamagnetic or empty, "
-                              "no paramagnetic moment to classify")
-            return _undetermined(reasons, ev, **numbers)
-        if bound < F_ITINERANT:
-            conf = _phi((F_ITINERANT - f_b) / sf_b if sf_b > 0 else math.inf)
-            text = (f"Itinerant (Pauli-like): chi is temperature independent within the noise -- adding a "
-                    f"Curie-Weiss term does not improve the fit (F-test p = {p_curie:.3g} > {alpha:g}); "
-                    "chi0 = "
-                    f"{chi0_mean:.3g} emu/mol, and a Curie tail larger than {100 * bound:.2g} % of chi at "
-                    f"{t_hi:.4g} K is excluded. (A Van Vleck paramagnet, e.g. Eu3+ or low-spin Co3+, is also "
-                    "temperature independent: check the compound.)")
-            return done("itinerant", conf, text)
-        reasons.insert(0, f"chi shows no significant temperature dependence (p_curie = {p_curie:.3g}) but "
-                          "the "
-                          f"noise could hide a Curie term of up to {100 * min(bound, 1.0):.3g} % of chi; "
-                          "measure over a wider temperature range or with less noise")
-        return _undetermined(reasons, ev, **numbers)
+    @property
+    def curie_law(self) -> bool:
+        """A significant Curie term that is a Curie law (C > 0, theta above -T_max)."""
+        return (self.p_curie < self.alpha and self.numbers["C_emu_K_mol"] > 0
+                and self.theta >= -THETA_DEGENERATE * self.t_hi)
 
-    # 2. a Curie term is needed, but it is no Curie law: theta far below -T_max, or C <= 0
-    c_fit = numbers["C_emu_K_mol"]
-    if theta < -THETA_DEGENERATE * t_hi or not c_fit > 0:
-        p_local = _local_moment_adequacy(t, y, w, rss2)
-        model_chi = numbers["fit"].eval(t)
-        variation = float((model_chi.max() - model_chi.min()) / abs(np.mean(model_chi)))
-        ev.add("bounded Curie-Weiss (|theta| <= T_max, no chi0) adequate", p_local, f"p > {alpha:g}",
-               "localized" if p_local > alpha else "itinerant",
-               "F-test against C/(T-theta)+chi0; adequate = local moments cannot be excluded")
-        ev.add("relative variation of chi over the window", variation, f"< {FLAT_VARIATION}",
-               "itinerant" if variation < FLAT_VARIATION else "neither", "from the fitted curve")
-        what = (f"theta = {theta:.4g} K is below -T_max = {-t_hi:.4g} K" if c_fit > 0
-                else f"C = {c_fit:.3g} emu K/mol is not positive (chi rises with T)")
-        if (p_local < alpha and variation < FLAT_VARIATION and np.mean(model_chi) > 0
-                and (not c_fit > 0 or (math.isfinite(mu) and mu > MU_EFF_MAX))):
-            why = ("chi rises with temperature" if not c_fit > 0 else
-                   f"the implied mu_eff = {mu:.3g} mu_B per {per_text} exceeds any ion ({MU_EFF_MAX} mu_B)")
-            text = (f"Itinerant (exchange-enhanced Pauli-like): chi is positive and changes by only "
-                    f"{100 * variation:.3g} % over {numbers['fit'].tmin_K:.4g}-{t_hi:.4g} K; its temperature "
-                    f"dependence is no local-moment Curie law ({what}; {why}), and a Curie-Weiss law with "
-                    f"|theta| <= T_max is rejected (p = {p_local:.2g}).")
-            return done("itinerant", DEGENERATE_CONFIDENCE * (1.0 - p_local), text)
-        reasons.insert(0, f"chi depends on T (p_curie = {p_curie:.3g}) but not as a Curie law over this "
-                          "window "
-                          f"({what}), so C/(T - theta) acts as a slowly varying background: an exchange-"
-                          "enhanced Pauli paramagnet and local moments with strong antiferromagnetic "
-                          "exchange "
-                          "(or a too narrow window) cannot be told apart -- measure over a wider T range")
-        return _undetermined(reasons, ev, **numbers)
+    @property
+    def local_ions(self) -> list:
+        """Ions of the formula that carry a Curie moment (expected mu_eff > 0)."""
+        return [i for i in self.formula_ions if i.mu_eff_expected > 0]
 
-    # 3. by the Curie fraction -- only for a resolved Curie constant (with chi0 < 0 the fraction is 1 by
-    # construction, with zero spread, whatever the size of C)
-    c_err = numbers.get("C_emu_K_mol_err", float("nan"))
-    if math.isfinite(c_err) and c_err > 0 and c_fit < Z_BOUND * c_err:
-        reasons.insert(0, f"the Curie constant is not resolved (C = {c_fit:.3g} +/- {c_err:.2g} emu K/mol, "
-                          f"less than {Z_BOUND:g} sigma): the local-moment term is not determined in this "
-                          "window -- widen the temperature range or check the background subtraction")
-        return _undetermined(reasons, ev, **numbers)
-    if not math.isfinite(f) or not math.isfinite(sf) or sf > SIGMA_F_MAX:
-        reasons.insert(0, f"the Curie fraction is not determined (f = {f:.3g} +/- {sf:.2g}, limit "
-                          f"{SIGMA_F_MAX}): chi0 and the Curie-Weiss term are degenerate in this window")
-        return _undetermined(reasons, ev, **numbers)
-    sig = max(sf, 1e-12)
-    sure = 1.0 - p_curie
-    mu_txt = f"mu_eff = {mu:.3g} mu_B per {per_text}" if math.isfinite(mu) else "mu_eff undefined (C <= 0)"
+
+@dataclass
+class _Verdict:
+    label: str
+    confidence: float
+    text: str
+    short: str
+    why_undetermined: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the decision chain: a name, the evidence it reads, and its test.
+
+    ``test(ctx)`` returns a verdict, or None to pass the case on to the next rule.
+    """
+
+    name: str
+    evidence: str
+    test: Callable[[_Ctx], _Verdict | None]
+
+
+def _undetermined_v(short: str, why: str) -> _Verdict:
+    return _Verdict("undetermined", 0.0, "", short, why)
+
+
+def _r_ftest(c: _Ctx) -> _Verdict | None:
+    if math.isfinite(c.p_curie):
+        return None
+    return _undetermined_v("F-test not computable", "the F-test could not be computed (too few points in "
+                                                    "the window)")
+
+
+def _van_vleck_ions(c: _Ctx) -> list:
+    return [i for i in c.formula_ions if i.name in ("Eu3+", "Sm3+")]
+
+
+def _r_van_vleck(c: _Ctx) -> _Verdict | None:
+    vv = _van_vleck_ions(c)
+    if not vv or (c.curie_law and math.isfinite(c.f) and c.f >= F_LOCALIZED and not _matches_only(c, vv)):
+        return None
+    names = ", ".join(i.name for i in vv)
+    shape = ("nearly temperature independent" if c.p_curie > c.alpha else
+             "no Curie law over the window" if not c.curie_law
+             else f"a Curie share of only {100 * c.f:.3g} %")
+    text = (f"Localized (Van Vleck): the formula holds {names}, whose excited J multiplets lie a few "
+            f"hundred K "
+            f"above the ground one; chi is {shape}, as a Van Vleck ion gives -- not a Pauli metal. "
+            "Fit instead: the Van Vleck multiplet formula (Eu3+: spin-orbit lambda ~ 300-500 K; Sm3+: Curie "
+            "term of the J = 5/2 ground multiplet, 0.85 mu_B, plus chi_VV below ~100 K); mu_eff of a "
+            "Curie-Weiss fit means nothing here.")
+    return _Verdict("localized", VAN_VLECK_CONFIDENCE, text, f"Van Vleck ion {names}: not a Curie law; "
+                    "fit the multiplet formula")
+
+
+def _matches_only(c: _Ctx, vv: list) -> bool:
+    """The best candidate for mu_eff is a Van Vleck ion (e.g. Sm3+ 1.5 or 0.85 mu_B)."""
+    if c.cands is None or c.cands.empty:
+        return False
+    return str(c.cands.iloc[0]["ion"]).split(" (")[0] in {i.name for i in vv}
+
+
+def _broad_maximum(c: _Ctx) -> dict | None:
+    """A chi maximum in the data and how far chi falls below it on cooling (``drop`` = min / max)."""
+    maxima = [ft for ft in c.features if "max" in str(ft.get("kind", ""))]
+    if not maxima:
+        return None
+    t_star = max(ft["temperature_K"] for ft in maxima)
+    below = c.t_all < t_star
+    if below.sum() < 3:
+        return None
+    near = np.abs(c.t_all - t_star) <= 0.05 * t_star + 1e-9
+    chi_max = float(np.max(c.y_all[near])) if near.any() else float(np.max(c.y_all))
+    chi_low = float(np.min(c.y_all[below]))
+    return {"T_K": float(t_star), "drop": chi_low / chi_max if chi_max > 0 else float("nan")}
+
+
+def _rise(c: _Ctx) -> float:
+    """Relative rise of the fitted chi from the bottom to the top of the window (> 0: chi grows with T)."""
+    model = c.numbers["fit"].eval(np.array([float(np.min(c.t)), c.t_hi]))
+    return float((model[1] - model[0]) / abs(np.mean(model))) if np.mean(model) != 0 else 0.0
+
+
+def _r_gapped(c: _Ctx) -> _Verdict | None:
+    bm = _broad_maximum(c)
+    rise = _rise(c) if c.p_curie < c.alpha else 0.0
+    ions = c.local_ions
+    if bm is not None and math.isfinite(bm["drop"]) and bm["drop"] < GAP_DROP:
+        why = (f"chi has a maximum at {bm['T_K']:.4g} K and falls to {100 * bm['drop']:.2g} % of it on "
+               f"cooling: "
+               "a singlet (gapped) ground state of exchange-coupled moments")
+        conf = GAPPED_CONFIDENCE
+    elif rise > (RISE_GAPPED_ION if ions else RISE_GAPPED):
+        why = (f"chi rises by {100 * rise:.3g} % on heating from {float(np.min(c.t)):.4g} to {c.t_hi:.4g} K: "
+               "a gapped spectrum (maximum above the window)"
+               + (f", and the formula holds {', '.join(i.name for i in ions[:2])}" if ions else ""))
+        conf = GAPPED_CONFIDENCE if ions else GAPPED_CONFIDENCE_NO_ION
+    else:
+        return None
+    text = (f"Localized (gapped cluster / low-dimensional magnet): {why}. No Pauli metal does this. Fit "
+            "instead: a cluster model (Bleaney-Bowers dimer, magfit.spin exact diagonalisation) or a chain "
+            "model (Bonner-Fisher), with an impurity Curie term; Curie-Weiss parameters of this window "
+            "mean nothing.")
+    return _Verdict("localized", conf, text, "gapped/low-dimensional: chi maximum or chi rising with T; "
+                    "fit a cluster or chain model")
+
+
+def _r_flat(c: _Ctx) -> _Verdict | None:
+    if c.p_curie <= c.alpha:
+        return None
+    f_b, sf_b = _fit_curie_tip(c.t, c.y, c.w, c.t_hi)
+    bound = f_b + Z_BOUND * sf_b if math.isfinite(f_b) and math.isfinite(sf_b) else float("inf")
+    c.ev.add("Curie-tail bound f + 2 sigma (Curie + chi0 fit)", bound, f"< {F_ITINERANT}",
+             "itinerant" if bound < F_ITINERANT else "neither", f"f = {f_b:.3g} +/- {sf_b:.2g}")
+    c.numbers.update(curie_fraction=f_b, curie_fraction_err=sf_b)
+    err = c.chi0_mean_err if math.isfinite(c.chi0_mean_err) else 0.0
+    if c.chi0_mean <= 0 or not c.chi0_mean > 2 * err:
+        return _undetermined_v("diamagnetic or empty: no moment", (
+            f"chi is temperature independent within the noise (p_curie = {c.p_curie:.3g}) and not positive "
+            f"(mean {c.chi0_mean:.3g} emu/mol): diamagnetic or empty, no paramagnetic moment to classify"))
+    if not bound < F_ITINERANT:
+        return _undetermined_v("flat within noise, Curie term not excluded", (
+            f"chi shows no significant temperature dependence (p_curie = {c.p_curie:.3g}) but the noise "
+            f"could "
+            f"hide a Curie term of up to {100 * min(bound, 1.0):.3g} % of chi; measure over a wider "
+            f"temperature "
+            "range or with less noise"))
+    refusal = _itinerant_refusal(c)
+    if refusal:
+        return refusal
+    conf = _phi((F_ITINERANT - f_b) / sf_b if sf_b > 0 else math.inf)
+    text = (f"Itinerant (Pauli-like): chi is temperature independent within the noise -- adding a "
+            f"Curie-Weiss "
+            f"term does not improve the fit (F-test p = {c.p_curie:.3g} > {c.alpha:g}); chi0 = "
+            f"{c.chi0_mean:.3g} "
+            f"emu/mol is in the Pauli range, and a Curie tail larger than {100 * bound:.2g} % of chi at "
+            f"{c.t_hi:.4g} K is excluded.")
+    return _Verdict("itinerant", conf, text, f"flat chi = {c.chi0_mean:.3g} emu/mol in the Pauli range, "
+                    "no Curie term")
+
+
+def _itinerant_refusal(c: _Ctx) -> _Verdict | None:
+    """'itinerant' needs positive evidence: Pauli-range magnitude and no bulk local-moment ion."""
+    level = float(np.mean(c.y))
+    bound, how = pauli_bound_emu_mol(c.formula)
+    stoner = c.numbers.get("stoner_enhancement", float("nan"))
+    if level > PAULI_CHI_MAX_EMU_MOL:
+        return _undetermined_v("chi far above any Pauli value", (
+            f"chi is nearly temperature independent but {level:.3g} emu/mol is far above any Pauli "
+            f"susceptibility ({PAULI_CHI_MAX_EMU_MOL:g} emu/mol): a saturated, magnetically ordered "
+            "(ferro/ferrimagnetic) state in a small field, or a wrong mass / molar mass -- check M(H) and "
+            "the "
+            "ZFC/FC split, and fit only the paramagnetic range"))
+    c.ev.add("mean chi in the window (Pauli scale)", level, f"<= {bound:.3g} emu/mol ({how})",
+             "itinerant" if level <= bound else "neither", "plausible Pauli susceptibility for the formula")
+    if level > bound and not (math.isfinite(stoner) and stoner > 1):
+        return _undetermined_v("chi above the plausible Pauli range", (
+            f"chi = {level:.3g} emu/mol is above any plausible Pauli value ({bound:.3g} emu/mol; {how}): a "
+            f"Van "
+            "Vleck ion, a ferromagnetic impurity (M_s/H) or local moments with a large gap are as likely as "
+            "a "
+            "metal -- give the formula, the Fermi energy, or a second field"))
+    ions = c.local_ions
+    if ions:
+        c_bulk = float(curie_from_mu_eff(ions[0].mu_eff_expected)) * c.numbers["n_ions"]
+        c_fit = _curie_tail_bound(c)
+        share = c_fit / c_bulk if c_bulk > 0 else float("nan")
+        c.ev.add(f"Curie term / bulk {ions[0].name} Curie constant", share, f"< {BULK_SHARE_MAX}",
+                 "itinerant" if share < BULK_SHARE_MAX else "localized",
+                 "Curie tail C/T + chi0 (C + 2 sigma) too small to be the bulk ions' moment")
+        chi_bulk = c_bulk / c.t_hi
+        c.ev.add(f"mean chi / bulk {ions[0].name} Curie chi at T_max", level / chi_bulk, f"< {BULK_CHI_MAX}",
+                 "itinerant" if level / chi_bulk < BULK_CHI_MAX else "localized",
+                 "a chi as large as the ions' Curie chi is a gapped or strongly coupled magnet as likely")
+        if not level / chi_bulk < BULK_CHI_MAX:
+            return _undetermined_v("chi as large as the bulk ions' Curie chi", (
+                f"chi = {level:.3g} emu/mol is {level / chi_bulk:.2g} of what the formula's {ions[0].name} "
+                f"would "
+                f"give as free moments at {c.t_hi:.4g} K: exchange-coupled (gapped, low-dimensional) "
+                f"moments are "
+                "as likely as a metal -- widen the temperature range or fit a cluster/chain model"))
+        if not share < BULK_SHARE_MAX:
+            return _undetermined_v("local-moment ion in the formula", (
+                f"the formula holds {ions[0].name}, a local-moment ion, and the Curie term is not small "
+                f"against "
+                f"its bulk moment ({share:.2g} of it): without positive evidence for a metal this is no "
+                f"itinerant "
+                "verdict"))
+    return None
+
+
+def _curie_tail_bound(c: _Ctx) -> float:
+    """Upper bound (C + 2 sigma) of a Curie tail C/T + chi0 (linear least squares on the window)."""
+    ww = np.ones_like(c.y) if c.w is None else c.w
+    design = np.column_stack([1.0 / c.t, np.ones_like(c.t)]) * ww[:, None]
+    coef, *_ = np.linalg.lstsq(design, c.y * ww, rcond=None)
+    resid = c.y * ww - design @ coef
+    dof = max(c.t.size - 2, 1)
+    cov = np.linalg.pinv(design.T @ design) * float(np.sum(resid**2)) / dof
+    return max(float(coef[0]), 0.0) + Z_BOUND * math.sqrt(max(float(cov[0, 0]), 0.0))
+
+
+def _nan0(x: float) -> float:
+    return x if math.isfinite(x) else 0.0
+
+
+def _r_enhanced_pauli(c: _Ctx) -> _Verdict | None:
+    """chi = a (1 + b T^2) with a weak b describes the window as well as C/(T - theta) + chi0."""
+    if c.curie_law and c.f >= F_ITINERANT:
+        return None
+    ww = np.ones_like(c.y) if c.w is None else c.w
+    design = np.column_stack([np.ones_like(c.t), c.t**2]) * ww[:, None]
+    coef, *_ = np.linalg.lstsq(design, c.y * ww, rcond=None)
+    if not coef[0] > 0:
+        return None
+    rss_t2 = float(np.sum((c.y * ww - design @ coef) ** 2))
+    n = c.t.size
+    aic_t2, aic_cw = _ic(rss_t2, n, 2)[0], _ic(c.rss2, n, 3)[0]
+    b_t2 = float(coef[1] / coef[0] * c.t_hi**2)
+    c.ev.add("chi = a (1 + b T^2): b T_max^2, AIC vs CW + chi0", b_t2, f"|.| < {T2_WEAK}, AIC not worse",
+             "itinerant" if abs(b_t2) < T2_WEAK and aic_t2 <= aic_cw + 2 else "neither",
+             f"AIC {aic_t2:.1f} vs {aic_cw:.1f}")
+    if not (abs(b_t2) < T2_WEAK and aic_t2 <= aic_cw + 2.0 and c.p_curie < c.alpha):
+        return None
+    refusal = _itinerant_refusal(c)
+    if refusal:
+        return None                     # let the later rules explain why
+    text = (f"Itinerant (exchange-enhanced Pauli): chi = a (1 + b T^2) with a = {coef[0]:.3g} emu/mol and "
+            f"b T_max^2 = {b_t2:.2g} describes {float(np.min(c.t)):.4g}-{c.t_hi:.4g} K as well as a "
+            f"Curie-Weiss "
+            "law + chi0 (AIC), the magnitude is in the Pauli range, and no local-moment ion of the formula "
+            "could carry it.")
+    return _Verdict("itinerant", T2_CONFIDENCE, text, f"enhanced Pauli: chi = a(1 + bT^2), b T_max^2 = "
+                                                      f"{b_t2:.2g}")
+
+
+def _r_degenerate(c: _Ctx) -> _Verdict | None:
+    c_fit = c.numbers["C_emu_K_mol"]
+    if c.theta >= -THETA_DEGENERATE * c.t_hi and c_fit > 0:
+        return None
+    p_local = _local_moment_adequacy(c.t, c.y, c.w, c.rss2)
+    model_chi = c.numbers["fit"].eval(c.t)
+    variation = float((model_chi.max() - model_chi.min()) / abs(np.mean(model_chi)))
+    c.ev.add("bounded Curie-Weiss (|theta| <= T_max, no chi0) adequate", p_local, f"p > {c.alpha:g}",
+             "localized" if p_local > c.alpha else "itinerant",
+             "F-test against C/(T-theta)+chi0; adequate = local moments cannot be excluded")
+    c.ev.add("relative variation of chi over the window", variation, f"< {FLAT_VARIATION}",
+             "itinerant" if variation < FLAT_VARIATION else "neither", "from the fitted curve")
+    what = (f"theta = {c.theta:.4g} K is below -T_max = {-c.t_hi:.4g} K" if c_fit > 0
+            else f"C = {c_fit:.3g} emu K/mol is not positive (chi rises with T)")
+    if (p_local < c.alpha and variation < FLAT_VARIATION and np.mean(model_chi) > 0
+            and (not c_fit > 0 or (math.isfinite(c.mu) and c.mu > MU_EFF_MAX))):
+        refusal = _itinerant_refusal(c)
+        if refusal:
+            return refusal
+        why = ("chi rises with temperature" if not c_fit > 0 else
+               f"the implied moment exceeds any ion ({MU_EFF_MAX} mu_B)")
+        text = (f"Itinerant (exchange-enhanced Pauli-like): chi is positive and changes by only "
+                f"{100 * variation:.3g} % over {float(np.min(c.t)):.4g}-{c.t_hi:.4g} K; its temperature "
+                f"dependence is no local-moment Curie law ({what}; {why}), and a Curie-Weiss law with "
+                f"|theta| <= T_max is rejected (p = {p_local:.2g}).")
+        return _Verdict("itinerant", DEGENERATE_CONFIDENCE * (1.0 - p_local), text,
+                        "weakly T-dependent chi, no Curie law (exclusion)")
+    return _undetermined_v("no Curie law in this window", (
+        f"chi depends on T (p_curie = {c.p_curie:.3g}) but not as a Curie law over this window ({what}), so "
+        "C/(T - theta) acts as a slowly varying background: an exchange-enhanced Pauli paramagnet and local "
+        "moments with strong antiferromagnetic exchange (or a too narrow window) cannot be told apart -- "
+        "measure over a wider T range"))
+
+
+def _r_unresolved(c: _Ctx) -> _Verdict | None:
+    c_fit, c_err = c.numbers["C_emu_K_mol"], c.numbers.get("C_emu_K_mol_err", float("nan"))
+    if not (math.isfinite(c_err) and c_err > 0 and c_fit < Z_BOUND * c_err):
+        return None
+    return _undetermined_v("Curie constant not resolved", (
+        f"the Curie constant is not resolved (C = {c_fit:.3g} +/- {c_err:.2g} emu K/mol, less than "
+        f"{Z_BOUND:g} "
+        "sigma): the local-moment term is not determined in this window -- widen the temperature range or "
+        "check the background subtraction"))
+
+
+def _r_f_undetermined(c: _Ctx) -> _Verdict | None:
+    if math.isfinite(c.f) and math.isfinite(c.sf) and c.sf <= SIGMA_F_MAX:
+        return None
+    return _undetermined_v("Curie fraction not determined", (
+        f"the Curie fraction is not determined (f = {c.f:.3g} +/- {c.sf:.2g}, limit {SIGMA_F_MAX}): chi0 and "
+        "the Curie-Weiss term are degenerate in this window"))
+
+
+def _mu_text(c: _Ctx) -> str:
+    return (f"mu_eff = {c.mu:.3g} mu_B per {c.per_text}" if math.isfinite(c.mu)
+            else "no effective moment (C <= 0)")
+
+
+def _r_localized(c: _Ctx) -> _Verdict | None:
+    if c.f < F_LOCALIZED:
+        return None
+    conf = _phi((c.f - F_LOCALIZED) / max(c.sf, 1e-12)) * (1.0 - c.p_curie)
     cand_txt = ""
-    if not cands.empty:
+    if not c.cands.empty:
         cand_txt = " Consistent with " + ", ".join(
-            f"{r['ion']} ({r['mu_eff_expected']:.2f})" for _, r in cands.head(3).iterrows()) + "."
-        top = cands.iloc[0]
+            f"{r['ion']} ({r['mu_eff_expected']:.2f}, {r['n_sigma']:.1f} sigma)"
+            for _, r in c.cands.head(3).iterrows()) + "."
+        top = c.cands.iloc[0]
         if bool(top["approximate"]) and top["notes"]:
             cand_txt += f" Caveat for {top['ion']}: {top['notes']}."
-    if f >= F_LOCALIZED:
-        conf = _phi((f - F_LOCALIZED) / sig) * sure
-        known_ions = "formula unit (n_ions unknown)" not in per_text
-        if known_ions and cands.empty:
-            conf *= 0.5
-            cand_txt = " No Hund's-rules ion matches this moment (check the mass, n_ions or the window)."
-        chi0_txt = ("chi0 is not needed" if p_chi0 > alpha
-                    else f"chi0 = {numbers['chi0_emu_mol']:.3g} emu/mol is a small correction")
-        text = (f"Localized moments: a Curie-Weiss term carries {100 * f:.3g} % (+/- {100 * sf:.2g}) of the "
-                f"paramagnetic chi at {t_hi:.4g} K (threshold {100 * F_LOCALIZED:.0f} %), the Curie term is "
-                f"highly significant (p = {p_curie:.2g}) and {chi0_txt}. {mu_txt}, theta = {theta:.3g} K."
-                + cand_txt)
-        return done("localized", conf, text)
-    if f <= F_ITINERANT:
-        conf = _phi((F_ITINERANT - f) / sig) * sure
-        imp, imp_err = numbers["impurity_fraction"], numbers["impurity_fraction_err"]
-        s = numbers["impurity_spin"]
-        text = (f"Itinerant with a Curie tail: chi is dominated by a temperature-independent (Pauli-like) "
-                "term "
-                f"chi0 = {numbers['chi0_emu_mol']:.3g} emu/mol; the Curie-Weiss part is {100 * f:.3g} % "
-                f"(+/- {100 * sf:.2g}) of chi at {t_hi:.4g} K (threshold {100 * F_ITINERANT:.0f} %). If the "
-                "tail "
-                f"comes from S = {_half(s)} impurities, their concentration is {100 * imp:.3g} % "
-                f"(+/- {100 * imp_err:.2g}) per mole of {numbers['per']}.")
-        ev.add(f"impurity concentration (S = {_half(s)} per mole)", imp, "", "itinerant",
-               f"+/- {imp_err:.2g}; C / C(S), C(S) = {curie_from_mu_eff(2 * math.sqrt(s * (s + 1))):.4g}")
-        return done("itinerant", conf, text)
-    conf = min(_phi((f - F_ITINERANT) / sig), _phi((F_LOCALIZED - f) / sig)) * sure
+    elif "formula unit (n_ions unknown)" not in c.per_text:
+        conf *= 0.5
+        cand_txt = " No Hund's-rules ion matches this moment (check the mass, n_ions or the window)."
+    chi0_txt = ("chi0 is not needed" if c.p_chi0 > c.alpha
+                else f"chi0 = {c.numbers['chi0_emu_mol']:.3g} emu/mol is a small correction")
+    text = (f"Localized moments: a Curie-Weiss term carries {100 * c.f:.3g} % (+/- {100 * c.sf:.2g}) of the "
+            f"paramagnetic chi at {c.t_hi:.4g} K (threshold {100 * F_LOCALIZED:.0f} %), the Curie term is "
+            f"highly "
+            f"significant (p = {c.p_curie:.2g}) and {chi0_txt}. {_mu_text(c)}, theta = {c.theta:.3g} K."
+            + cand_txt)
+    return _Verdict("localized", conf, text, f"Curie-Weiss term carries {100 * c.f:.3g} % of chi")
+
+
+def _r_tail(c: _Ctx) -> _Verdict | None:
+    if c.f > F_ITINERANT:
+        return None
+    refusal = _itinerant_refusal(c)
+    if refusal:
+        return refusal
+    conf = _phi((F_ITINERANT - c.f) / max(c.sf, 1e-12)) * (1.0 - c.p_curie)
+    n = c.numbers
+    s = n["impurity_spin"]
+    text = (f"Itinerant with a Curie tail: chi is dominated by a temperature-independent (Pauli-like) term "
+            f"chi0 = {n['chi0_emu_mol']:.3g} emu/mol; the Curie-Weiss part is {100 * c.f:.3g} % (+/- "
+            f"{100 * c.sf:.2g}) of chi at {c.t_hi:.4g} K (threshold {100 * F_ITINERANT:.0f} %). If the tail "
+            f"comes "
+            f"from S = {_half(s)} impurities, their concentration is {100 * n['impurity_fraction']:.3g} % "
+            f"(+/- {100 * n['impurity_fraction_err']:.2g}) per mole of {n['per']}.")
+    c.ev.add(f"impurity concentration (S = {_half(s)} per mole)", n["impurity_fraction"], "", "itinerant",
+             f"+/- {n['impurity_fraction_err']:.2g}; C / C(S), "
+             f"C(S) = {curie_from_mu_eff(2 * math.sqrt(s * (s + 1))):.4g}")
+    return _Verdict("itinerant", conf, text, f"Pauli chi0 with a {100 * c.f:.2g} % Curie tail")
+
+
+def _r_mixed(c: _Ctx) -> _Verdict | None:
+    sig = max(c.sf, 1e-12)
+    conf = min(_phi((c.f - F_ITINERANT) / sig), _phi((F_LOCALIZED - c.f) / sig)) * (1.0 - c.p_curie)
     text = (f"Mixed: both a Curie-Weiss term and a temperature-independent term are needed (p_curie = "
-            f"{p_curie:.2g}, p_chi0 = {p_chi0:.2g}), and the Curie-Weiss part is {100 * f:.3g} % (+/- "
-            f"{100 * sf:.2g}) of chi at {t_hi:.4g} K, between {100 * F_ITINERANT:.0f} and "
-            f"{100 * F_LOCALIZED:.0f} %: local moments coexist with a sizeable Pauli/Van Vleck term "
-            f"(e.g. a Kondo or valence-fluctuating metal). {mu_txt}, chi0 = {numbers['chi0_emu_mol']:.3g} "
-            "emu/mol.")
-    return done("mixed", conf, text)
+            f"{c.p_curie:.2g}, p_chi0 = {c.p_chi0:.2g}), and the Curie-Weiss part is {100 * c.f:.3g} % (+/- "
+            f"{100 * c.sf:.2g}) of chi at {c.t_hi:.4g} K, between {100 * F_ITINERANT:.0f} and "
+            f"{100 * F_LOCALIZED:.0f} %: local moments coexist with a sizeable Pauli/Van Vleck term (e.g. a "
+            f"Kondo or "
+            f"valence-fluctuating metal). {_mu_text(c)}, chi0 = {c.numbers['chi0_emu_mol']:.3g} emu/mol.")
+    return _Verdict("mixed", conf, text, f"Curie-Weiss share {100 * c.f:.3g} %, between the thresholds")
+
+
+#: the decision chain, in order; the first rule that returns a verdict decides. A new rule is one entry.
+RULES: tuple[Rule, ...] = (
+    Rule("F-test computable", "p_curie of the M0 -> M2 F-test", _r_ftest),
+    Rule("Van Vleck ion", "formula holds Eu3+/Sm3+; chi not a clean Curie law", _r_van_vleck),
+    Rule("gapped or low-dimensional", "chi maximum with chi falling below GAP_DROP of it, or chi rising "
+                                      "with T",
+         _r_gapped),
+    Rule("temperature independent", "no significant Curie term (p_curie > alpha); Pauli magnitude", _r_flat),
+    Rule("enhanced Pauli", "chi = a (1 + b T^2), weak b, AIC as good as CW + chi0; Pauli magnitude",
+         _r_enhanced_pauli),
+    Rule("no Curie law", "theta < -T_max or C <= 0", _r_degenerate),
+    Rule("Curie constant resolved", "C >= 2 sigma_C", _r_unresolved),
+    Rule("Curie fraction determined", "sigma_f <= SIGMA_F_MAX", _r_f_undetermined),
+    Rule("localized", "Curie fraction f >= F_LOCALIZED", _r_localized),
+    Rule("itinerant with a Curie tail", "f <= F_ITINERANT, chi0 in the Pauli range", _r_tail),
+    Rule("mixed", "F_ITINERANT < f < F_LOCALIZED", _r_mixed),
+)
+
+
+# ---------------------------------------------------------------------------- annotations (never decide)
+def _a_single_field(c: _Ctx, v: _Verdict) -> str | None:
+    if c.numbers.get("field_dependence") is not None:
+        return None
+    flag = single_field_flag(c.numbers["chi0_emu_mol"], c.numbers["chi0_emu_mol_err"], c.formula)
+    if flag:
+        c.flags.append(flag)
+        return "chi0 above any plausible Pauli value (one field)"
+    return None
+
+
+def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
+    """4f ion with an orbital moment and a window that moves: crystal-field depopulation (flag)."""
+    fit = c.numbers.get("fit")
+    drift = any(fl.startswith("window systematic") for fl in c.flags)
+    ions4f = [i for i in c.formula_ions if i.shell == "4f" and i.L > 0 and i.mu_eff_expected > 0]
+    if not ions4f or fit is None or v.label != "localized":
+        return "window systematic: parameters drift with T_min" if drift else None
+    ion4f = ions4f[0]
+    sys_mu = float(getattr(fit, "mu_eff_sys", float("nan")))
+    moves = math.isfinite(sys_mu) and sys_mu > CF_SYS_RATIO * fit.mu_eff.std_dev
+    if not drift and not (moves and fit.tmin_K < CF_TMIN_K):
+        return None
+    if not drift:
+        c.flags.append(
+            f"crystal field: {ion4f.name} with a window from {fit.tmin_K:.4g} K, and mu_eff moves by "
+            f"{sys_mu:.2g} mu_B over the neighbouring windows (> {CF_SYS_RATIO:g} x the statistical "
+            f"{fit.mu_eff.std_dev:.2g}): 4f crystal-field levels span ~50-500 K, so the free-ion "
+            f"{ion4f.mu_eff_J:.3g} mu_B may not be reached -- fit above the gap (higher T_min) or a "
+            "crystal-field model")
+    return (f"{ion4f.name}: crystal-field depopulation below/inside the window; free-ion moment not "
+            "reached -- fit above the gap or a CF model")
+
+
+def _a_broad_maximum(c: _Ctx, v: _Verdict) -> str | None:
+    bm = _broad_maximum(c)
+    if bm is None or v.short.startswith("gapped"):
+        return None
+    c.notes.append(f"chi maximum at {bm['T_K']:.4g} K (chi falls to {100 * bm['drop']:.2g} % below it): "
+                   "long-range order, or short-range order of a low-dimensional magnet -- if the maximum is "
+                   "broad, fit a chain/cluster model")
+    return f"chi maximum at {bm['T_K']:.4g} K"
+
+
+ANNOTATIONS: tuple[Callable[[_Ctx, _Verdict], str | None], ...] = (
+    _a_single_field, _a_crystal_field, _a_broad_maximum)
+
+
+def _decide(c: _Ctx) -> Classification:
+    """Run the rule chain, then the annotations, then cap the confidence by the flags."""
+    verdict = None
+    for rule in RULES:
+        verdict = rule.test(c)
+        if verdict is not None:
+            c.ev.add("deciding rule", rule.name, rule.evidence, verdict.label, verdict.short)
+            break
+    if verdict is None:                 # unreachable: the last rule (mixed) always decides
+        raise FitError("classify: no rule decided (internal error; please report)")
+    short = [verdict.short] + [s for s in (a(c, verdict) for a in ANNOTATIONS) if s]
+    short += [f"flag: {fl.split(':')[0].split(' (')[0][:70]}" for fl in c.flags]
+    if verdict.label == "undetermined":
+        c.reasons.insert(0, verdict.why_undetermined)
+        text = "Undetermined: " + " ".join(r if r.endswith(".") else r + "." for r in c.reasons)
+        return Classification(label="undetermined", confidence=0.0, evidence=c.ev.frame(), explanation=text,
+                              reasons=list(c.reasons), flags=list(c.flags), short_reasons=short,
+                              rule=verdict.short, **c.numbers)
+    conf = calibrated_confidence(verdict.confidence, len(c.flags))
+    text = verdict.text + "".join(f" Note: {n}." for n in c.notes)
+    if c.flags:
+        text += (f" {len(c.flags)} physics flag(s): confidence at most {FLAG_CAP ** len(c.flags):.2f} "
+                 f"(see flags).")
+    return Classification(label=verdict.label, confidence=conf, evidence=c.ev.frame(), explanation=text,
+                          reasons=list(c.reasons), flags=list(c.flags), short_reasons=short,
+                          rule=verdict.short, **c.numbers)
+
+
+def calibrated_confidence(raw: float, n_flags: int) -> float:
+    """Confidence reported for a raw rule probability and the number of physics flags.
+
+    ``min(raw, FLAG_CAP ** n_flags)``: a flagged fit never reaches 0.95 (one flag: at most
+    :data:`FLAG_CAP`). The calibration of the result is measured in benchmarks/bench_calibration.py.
+
+    Parameters
+    ----------
+    raw : float
+        The rule's probability that its label is right (0..1).
+    n_flags : int
+        Physics flags raised by the fit and the classification.
+
+    Returns
+    -------
+    float
+    """
+    cap = FLAG_CAP ** max(int(n_flags), 0)
+    return float(min(max(raw, 0.0), cap, 1.0))
 
 
 def _half(x: float) -> str:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from uncertainties import ufloat
 
+from . import systematics
 from . import window as W
 from ._json import json_safe
 from .chit import ChiT
@@ -93,6 +94,11 @@ class CurieWeissFit:
         Whether chi0 was fitted (False: fixed at 0).
     cross_checks : dict
         Classic 1/(chi - chi0) linear fit, chi*T at the highest temperature, per-field fits.
+    mu_eff_sys, theta_K_sys, chi0_emu_mol_sys : float
+        Window systematic: movement of the parameter over the admissible neighbouring windows
+        beyond the statistical error (:mod:`magfit.systematics`); NaN when not computed.
+    systematics : dict
+        The full :func:`magfit.systematics.window_systematics` result.
     """
 
     chi: ChiT
@@ -117,6 +123,10 @@ class CurieWeissFit:
     weighting: str
     fit_chi0: bool
     cross_checks: dict = field(default_factory=dict)
+    mu_eff_sys: float = float("nan")
+    theta_K_sys: float = float("nan")
+    chi0_emu_mol_sys: float = float("nan")
+    systematics: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ evaluation
     def eval(self, temperature_K) -> np.ndarray:
@@ -151,7 +161,8 @@ class CurieWeissFit:
               if (self.chi.provenance or {}).get("selection") else []),
             f"  window   : {self.tmin_K:.4g} - {self.tmax_K:.4g} K, {self.n_points} points",
             f"             ({self.window_reason})",
-            f"  mu_eff   = {_fmt(self.mu_eff)} mu_B per {ion}",
+            (f"  mu_eff   = {_fmt(self.mu_eff)} mu_B per {ion}" if np.isfinite(self.mu_eff.nominal_value)
+             else f"  mu_eff   : undefined (C = {self.C.nominal_value:.3g} <= 0: no Curie-Weiss moment)"),
             f"  theta    = {_fmt(self.theta_K)} K",
             f"  C        = {_fmt(self.C)} emu K/mol (per mol {per})",
             f"  chi0     = {_fmt(self.chi0)} emu/mol" + ("" if self.fit_chi0 else " (fixed)"),
@@ -172,6 +183,11 @@ class CurieWeissFit:
                     f"spin-only S = {hi['spin_only_S_nearest']:g}: {hi['spin_only_mu_eff']:.3f}")
             lines.append(f"  check chi*T at {hi['temperature_K']:.4g} K: mu_eff = {hi['mu_eff']:.4g} "
                          f"(free ion: {near})")
+        if np.isfinite(self.mu_eff_sys):
+            rng = self.systematics.get("tmin_range_K") or [float("nan")] * 2
+            lines.append(f"  window systematic: mu_eff +/- {self.mu_eff_sys:.2g}, "
+                         f"theta +/- {self.theta_K_sys:.2g} K, chi0 +/- {self.chi0_emu_mol_sys:.2g} "
+                         f"(T_min {rng[0]:.4g}-{rng[1]:.4g} K)")
         lines.append("  flags    : " + ("; ".join(self.flags) if self.flags else "none"))
         return "\n".join(lines)
 
@@ -192,6 +208,8 @@ class CurieWeissFit:
             "correlation": {r: {c: self.correlation.loc[r, c] for c in self.correlation.columns}
                             for r in self.correlation.index},
             "cross_checks": self.cross_checks,
+            "mu_eff_sys": self.mu_eff_sys, "theta_K_sys": self.theta_K_sys,
+            "chi0_emu_mol_sys": self.chi0_emu_mol_sys,
         }
         return json_safe(d)
 
@@ -338,7 +356,8 @@ def fit_curie_weiss(
     with np.errstate(all="ignore"), warnings.catch_warnings():
         # ill-conditioned windows (scan, garbage input) must not spray numpy/asteval warnings
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan)
+        return systematics.attach(_fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights,
+                                                   diamagnetic_emu_mol, scan))
 
 
 def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan) -> CurieWeissFit:

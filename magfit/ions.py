@@ -42,9 +42,10 @@ in *Modern Coordination Chemistry* (1960) -- typical octahedral ranges; see /wor
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -533,6 +534,18 @@ def ion(spec: str | tuple[str, int] | Ion, spin_state: str | None = None) -> Ion
     """
     if isinstance(spec, Ion):
         return spec
+    try:
+        return _ion_cached(spec, spin_state)
+    except TypeError:      # unhashable spec (e.g. a list): parse uncached, raising SampleError
+        return _ion_uncached(spec, spin_state)
+
+
+@functools.lru_cache(maxsize=1024)
+def _ion_cached(spec, spin_state):
+    return _ion_uncached(spec, spin_state)
+
+
+def _ion_uncached(spec, spin_state: str | None) -> Ion:
     element: str | None = None
     charge: int | None = None
     spin_extra = ""
@@ -695,6 +708,11 @@ def ions_table(ions: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
 
 
 def _formula_ions(formula: str) -> list[Ion]:
+    return list(_formula_ions_cached(str(formula)))
+
+
+@functools.lru_cache(maxsize=256)
+def _formula_ions_cached(formula: str) -> tuple[Ion, ...]:
     import periodictable
 
     try:
@@ -718,7 +736,60 @@ def _formula_ions(formula: str) -> list[Ion]:
                 if st == "low" and cand.spin_state != "low-spin":
                     continue  # low-spin identical to high-spin for this d^n
                 out.append(cand)
+    return tuple(out)
+
+
+def _with_ground_multiplet(pool: list[Ion]) -> list[Ion]:
+    """Add the free-ion (ground-multiplet) variant of Sm3+: 0.85 mu_B at low T, 1.5 at room T.
+
+    Sm3+ (6H5/2, g_J = 2/7) has its J = 7/2 multiplet only ~1400 K up: at T << 300 K the Curie
+    moment is the ground multiplet's g_J sqrt(J(J+1)) = 0.85 mu_B; at room temperature the
+    admixture raises the apparent moment to ~1.5 (Ashcroft & Mermin Table 31.3). Both are offered.
+    """
+    out: list[Ion] = []
+    for cand in pool:
+        out.append(cand)
+        if cand.name in _EXCITED_J and cand.mu_eff_J > 0:
+            mu = cand.mu_eff_J
+            out.append(replace(
+                cand, name=f"{cand.name} (ground J = {_half(cand.J)}, low T)", mu_eff_expected=mu,
+                C_expected_emu_K_mol=float(curie_from_mu_eff(mu)),
+                basis="g_J sqrt(J(J+1)) of the ground multiplet (T well below the excited multiplet)",
+                mu_eff_range=(max(0.0, mu - TOL_SM_EU), mu + TOL_SM_EU), tolerance=TOL_SM_EU,
+                notes=(f"free-ion moment of the ground multiplet, reached only at low T; at room "
+                       f"temperature {cand.name} shows ~{_EXCITED_J[cand.name]} mu_B",)))
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def _standard_pool(extended: bool) -> tuple[Ion, ...]:
+    pool = [ion(s) for s in STANDARD_IONS]
+    if extended:
+        names = {p.name for p in pool}
+        for sym in PLAUSIBLE_CHARGES:
+            for p in _formula_ions(sym):
+                if p.name not in names:
+                    pool.append(p)
+                    names.add(p.name)
+    return tuple(_with_ground_multiplet(pool))
+
+
+def _outside(cand: Ion, mu: float) -> float:
+    """Distance (mu_B) of ``mu`` outside the hull of the ion's range and expected value (0 inside)."""
+    lo = min(cand.mu_eff_range[0], cand.mu_eff_expected)
+    hi = max(cand.mu_eff_range[1], cand.mu_eff_expected)
+    return max(lo - mu, mu - hi, 0.0)
+
+
+def _typical(cand: Ion) -> tuple[float, float]:
+    """(centre, spread) of an ion's typical moments: the hull of its range and expected value.
+
+    The hull is read as +/- 2 standard deviations (~95 %) of the values the ion shows across
+    compounds, so the spread is a quarter of its width (at least :data:`RANGE_EDGE_TOL`).
+    """
+    lo = min(cand.mu_eff_range[0], cand.mu_eff_expected)
+    hi = max(cand.mu_eff_range[1], cand.mu_eff_expected)
+    return 0.5 * (lo + hi), max(0.25 * (hi - lo), RANGE_EDGE_TOL)
 
 
 def candidate_ions(
@@ -732,20 +803,21 @@ def candidate_ions(
 ) -> pd.DataFrame:
     """Rank magnetic ions by how well their expected moment matches a measured mu_eff.
 
-    Two distances are computed for each ion, with ``s = max(sigma, ...)`` so that a tiny fit
-    error does not exclude the right ion:
+    Each ion's typical moments are a distribution: centre and spread from the hull of its
+    tabulated range and its expected value (:func:`_typical`; the hull is read as +/- 2 sigma, so
+    the spread is a quarter of its width, at least :data:`RANGE_EDGE_TOL`). Two distances:
 
-    * ``n_sigma`` (consistency): distance of mu_eff from the ion's range -- the hull of its
-      experimental range and its expected value -- in units of ``max(sigma, RANGE_EDGE_TOL)``;
-      0 inside the range. ``consistent = n_sigma <= max_sigma``.
-    * ``n_sigma_expected``: ``|mu_eff - mu_expected| / max(sigma, tolerance)`` where the ion's
-      ``tolerance`` spans its range (Co2+ at 4.8 mu_B is 0.7 from spin-only 3.87, range 4.3-5.2).
+    * ``n_sigma`` = ``|mu_eff - centre| / sqrt(sigma**2 + spread**2)``: the distance in combined
+      standard deviations of the measurement and of the ion's own spread (never 0 for an ion whose
+      typical moment is 0.8 mu_B away). ``consistent = n_sigma <= max_sigma``.
+    * ``n_sigma_expected``: ``|mu_eff - mu_expected| / max(sigma, tolerance)``.
 
-    Ranking: by ``n_sigma``; then ions of the standard tables (:data:`STANDARD_IONS`, the common
-    ones) before the others (Gd3+ before Eu2+/Tb4+/Cm3+, all 4f7, at 7.94 mu_B); then by the
-    Gaussian negative log-likelihood ``n_sigma_expected**2 / 2 + ln(max(sigma, tolerance))`` (a
-    sharply predicted ion beats a loosely predicted one, e.g. Eu2+ before the approximate 5f
-    Cm3+); then by table order.
+    Sm3+ is offered twice: at its room-temperature 1.5 mu_B and at the ground-multiplet free-ion
+    0.85 mu_B (low temperature). Ranking: consistent ions first; then ions of the standard tables
+    (:data:`STANDARD_IONS`) before the others (Gd3+ before Eu2+/Tb4+/Cm3+); then (consistent ions) by
+    the Gaussian negative log-likelihood ``n_sigma**2 / 2 + ln(sqrt(sigma**2 + spread**2))`` (a sharply
+    predicted ion beats a loosely predicted one: Ir4+ before Ir5+ at 2.06 mu_B); then table order.
+    Ion tables are cached (:func:`ion` and the formula pools), so repeated calls are cheap.
 
     Parameters
     ----------
@@ -786,44 +858,40 @@ def candidate_ions(
     if not math.isfinite(sig) or sig < 0:
         sig = 0.0
     if formula:
-        pool = _formula_ions(formula)
+        pool = _with_ground_multiplet(_formula_ions(formula))
         if not pool:
             raise SampleError(
                 f"candidate_ions: formula {formula!r} contains no d- or f-block element; "
                 "give the formula of the magnetic compound or omit it"
             )
-    elif extended:
-        pool = [ion(s) for s in STANDARD_IONS]
-        names = {p.name for p in pool}
-        for sym in PLAUSIBLE_CHARGES:
-            for p in _formula_ions(sym):
-                if p.name not in names:
-                    pool.append(p)
-                    names.add(p.name)
     else:
-        pool = [ion(s) for s in STANDARD_IONS]
+        pool = list(_standard_pool(bool(extended)))
     priority = {s: k for k, s in enumerate(STANDARD_IONS)}
     rows = []
     for k, cand in enumerate(pool):
         if cand.mu_eff_expected <= 0:
             continue
-        lo = min(cand.mu_eff_range[0], cand.mu_eff_expected)
-        hi = max(cand.mu_eff_range[1], cand.mu_eff_expected)
+        centre, spread = _typical(cand)
+        combined = math.hypot(sig, spread)
         width = max(sig, cand.tolerance)
-        n_exp = abs(mu - cand.mu_eff_expected) / width
         r = _row(cand)
-        r["n_sigma"] = max(lo - mu, mu - hi, 0.0) / max(sig, RANGE_EDGE_TOL)
-        r["n_sigma_expected"] = n_exp
-        r["_nll"] = 0.5 * n_exp**2 + math.log(width)
-        r["_prio"] = priority.get(cand.name, len(priority) + k)
-        r["_standard"] = 0 if cand.name in priority else 1
+        r["n_sigma"] = abs(mu - centre) / combined
+        r["n_sigma_expected"] = abs(mu - cand.mu_eff_expected) / width
+        r["_nll"] = 0.5 * r["n_sigma"] ** 2 + math.log(combined)
+        r["_gap"] = max(_outside(cand, mu), 0.0)
+        r["_prio"] = priority.get(cand.name.split(" (")[0], len(priority) + k)
+        r["_standard"] = 0 if cand.name.split(" (")[0] in priority else 1
         rows.append(r)
     cols = ["ion", "configuration", "term", "mu_eff_expected", "range_lo", "range_hi", "tolerance",
             "n_sigma", "n_sigma_expected", "consistent", "basis", "approximate", "notes"]
     if not rows:
         return pd.DataFrame(columns=cols)
-    df = pd.DataFrame(rows).sort_values(["n_sigma", "_standard", "_nll", "_prio"], kind="stable")
-    df["consistent"] = df["n_sigma"] <= (max_sigma if max_sigma is not None else CONSISTENT_SIGMA)
+    df = pd.DataFrame(rows)
+    limit = max_sigma if max_sigma is not None else CONSISTENT_SIGMA
+    df["consistent"] = df["n_sigma"] <= limit
+    df["_out"] = ~df["consistent"]
+    df["_key"] = np.where(df["consistent"], df["_nll"], df["_gap"])   # misses: nearest range first
+    df = df.sort_values(["_out", "_standard", "_key", "_prio"], kind="stable")
     if max_sigma is not None:
         df = df[df["consistent"]]
     if top is not None:

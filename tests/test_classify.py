@@ -241,7 +241,9 @@ def test_enhanced_pauli_t2_is_never_localized(b):
     y = 5e-4 * (1 + b * (T / 300) ** 2) * (1 + 0.001 * rng.standard_normal(T.size))
     r = classify(magfit.ChiT(T, y))
     assert r.label == "itinerant"
-    assert r.confidence <= 0.5          # a verdict by exclusion of a Curie law
+    # positive evidence (issue 13): chi = a (1 + b T^2) fits as well as CW + chi0; the T^2 rule's base
+    # confidence, below a Curie-law verdict's
+    assert "T^2" in r.rule and r.confidence <= 0.85
 
 
 def test_wrong_type_raises_magfit_error():
@@ -283,7 +285,8 @@ def test_sample_data_classified_correctly(name, kwargs, label, ion):
     chi = magfit.read(path).susceptibility(**kwargs)
     r = classify(chi)
     assert r.label == label, r.summary()
-    assert r.confidence > 0.9
+    assert r.confidence >= 0.9 - 1e-12           # a flagged fit is capped at FLAG_CAP = 0.9 (issue 13)
+    assert r.confidence < 0.95 or not r.flags
     if ion is not None:
         assert r.top_candidates(1)[0]["ion"] == ion
     if label == "itinerant":

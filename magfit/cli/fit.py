@@ -10,11 +10,17 @@ files are still processed.
 Extra JSON keys: other stages (e.g. classification: ``label``, ``confidence``, ``candidates``)
 register a callable ``f(chi: ChiT, fit: CurieWeissFit) -> dict`` in :data:`ENRICHERS`; its keys
 are added to each file's JSON object (and printed under the summary in text mode).
+
+Issue-13 keys: ``mu_eff_sys``, ``theta_K_sys``, ``chi0_emu_mol_sys`` (window systematic, from the
+fit), ``reasons`` (short strings: the deciding rule, annotations, flags) and ``field_dependence``
+(None for one field; with several fields the Honda-Owen test of M/H, made *before* the fields are
+merged -- a significant dependence is never merged: the corrected chi(T) is fitted, with a flag).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
@@ -82,8 +88,32 @@ def fit_file(path: str, args: argparse.Namespace):
                            per_ion=args.per_ion, n_ions=args.n_ions, field_Oe=args.field_oe,
                            diamagnetic=_number_or_text(args.diamagnetic), holder=_number_or_text(args.holder),
                            segment=_segment(args.segment))
+    chi, note = _honda_owen_step(chi)
     fit = fit_curie_weiss(chi, tmin=args.tmin, tmax=args.tmax, chi0=not args.no_chi0)
+    if note:
+        fit.flags.append(note)
     return chi, fit
+
+
+def _honda_owen_step(chi):
+    """Several fields: test M/H for field dependence before merging (magfit.field_dependence).
+
+    A significant dependence (saturated impurity, chi = chi + M_s/H) is never merged: the Honda-Owen
+    chi(T) is fitted instead, with a flag. The numbers go to ``chi.provenance["field_dependence"]``.
+    """
+    from ..field_dependence import honda_owen
+
+    fd = honda_owen(chi)
+    if fd is None:
+        return chi, None
+    used = fd.corrected if fd.significant else chi
+    prov = dict(used.provenance) if isinstance(used.provenance, dict) else {}
+    prov["field_dependence"] = fd.to_dict()
+    used = dataclasses.replace(used, provenance=prov)
+    if not fd.significant:
+        return used, None
+    return used, (f"M/H depends on the field: {fd.summary()} -- the fields were not merged; the Honda-Owen "
+                  "chi(T) (intercept at 1/H = 0, a saturated impurity's M_s/H removed) was fitted")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -142,14 +172,28 @@ def _classification_keys(chi, fit) -> dict:
 
     verdict = classify(fit)
     return {"label": verdict.label, "confidence": round(verdict.confidence, 4),
-            "candidates": verdict.top_candidates(3)}
+            "candidates": verdict.top_candidates(3), "reasons": list(verdict.short_reasons)}
+
+
+def _field_dependence_keys(chi, fit) -> dict:
+    """``field_dependence``: the Honda-Owen numbers when several fields were measured, else None."""
+    fd = (chi.provenance or {}).get("field_dependence") if isinstance(chi.provenance, dict) else None
+    return {"field_dependence": fd}
 
 
 ENRICHERS.append(_classification_keys)
+ENRICHERS.append(_field_dependence_keys)
 
 
 def _text(value: Any) -> str:
     """An enricher value for the text output: candidate records as 'Gd3+ (7.94, 0.1 sigma)'."""
+    if isinstance(value, dict) and str(value.get("method", "")).startswith("Honda-Owen"):
+        return (f"Honda-Owen over {value.get('fields_Oe')} Oe: M_s = {value.get('M_s_emu_mol'):.3g} +/- "
+                f"{value.get('M_s_err_emu_mol'):.2g} emu/mol (z = {value.get('z'):.1f}), "
+                + ("field dependent: the corrected chi(T) was fitted" if value.get("significant")
+                   else "no field dependence: fields merged"))
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
     if isinstance(value, list) and value and all(isinstance(v, dict) and "ion" in v for v in value):
         return ", ".join(f"{v['ion']} ({v.get('mu_eff_expected', float('nan')):.2f} mu_B, "
                          f"{v.get('n_sigma', float('nan')):.1f} sigma)" for v in value)
