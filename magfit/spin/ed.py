@@ -75,6 +75,7 @@ class CoupledBasis:
                                   "for exact diagonalisation here")
         self.blocks = {int(s): np.flatnonzero(self.S2 == s) for s in np.unique(self.S2)}
         self._reduced: dict[int, object] = {}
+        self._memo: dict[tuple, Spectrum] = {}
         self.bond_blocks = [self._bond_block(i, j) for i, j in self.pairs]
 
     # ---------------------------------------------------------------- operators
@@ -113,22 +114,35 @@ class CoupledBasis:
         -------
         Spectrum
         """
-        from scipy.linalg import eigh
-
         jb = np.asarray(jbond_K, dtype=float)
         if jb.size != len(self.pairs):
             raise SimulationError(f"{jb.size} exchange values for {len(self.pairs)} bonds")
+        key = (tuple(jb.tolist()), bool(vectors))
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._diagonalise(jb, vectors)
+            if len(self._memo) > 64:
+                self._memo.clear()
+            self._memo[key] = hit
+        return hit
+
+    def _diagonalise(self, jb: np.ndarray, vectors: bool) -> Spectrum:
+        from scipy.linalg import eigh
+
         energies, spins, vecs = [], [], {}
         for s2, idx in self.blocks.items():
             h = np.zeros((idx.size, idx.size))
             for b, jv in enumerate(jb):
                 if jv != 0.0:
                     h -= jv * self.bond_blocks[b][s2]
-            if vectors:
+            if idx.size <= 48:           # small blocks: numpy has less call overhead
+                e, v = np.linalg.eigh(h) if vectors else (np.linalg.eigvalsh(h), None)
+            elif vectors:
                 e, v = eigh(h, driver="evd", check_finite=False)
-                vecs[s2] = v
             else:
-                e = eigh(h, eigvals_only=True, driver="evd", check_finite=False)
+                e, v = eigh(h, eigvals_only=True, driver="evd", check_finite=False), None
+            if vectors:
+                vecs[s2] = v
             energies.append(e)
             spins.append(np.full(e.size, s2 / 2.0))
         e = np.concatenate(energies)

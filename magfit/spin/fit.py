@@ -225,6 +225,7 @@ class _Data:
     y: np.ndarray                  # chiT (emu K/mol) or M (mu_B per cluster)
     sigma: np.ndarray
     weight: float
+    relative: bool = False
 
 
 def _chit_data(chit: Any, weight: float) -> _Data:
@@ -246,7 +247,7 @@ def _chit_data(chit: Any, weight: float) -> _Data:
     sigma = np.abs(y[ok]) if err is None else np.asarray(err)[ok]
     if np.any(sigma <= 0):
         raise FitError("chi*T data: zero chi*T or zero error at some point; give positive errors")
-    return _Data("chiT", t[ok], t[ok], y[ok], sigma, float(weight))
+    return _Data("chiT", t[ok], t[ok], y[ok], sigma, float(weight), err is None)
 
 
 def _mh_data(mh: Any, weight: float) -> _Data:
@@ -269,7 +270,7 @@ def _mh_data(mh: Any, weight: float) -> _Data:
         raise FitError(f"M(H) data: {int(ok.sum())} usable points; need at least 2")
     floor = 0.02 * np.max(np.abs(m[ok]))
     sigma = np.maximum(np.abs(m[ok]), floor) if err is None else np.asarray(err)[ok]
-    return _Data("M", h[ok], t[ok], m[ok], sigma, float(weight))
+    return _Data("M", h[ok], t[ok], m[ok], sigma, float(weight), err is None)
 
 
 # ---------------------------------------------------------------------------- result
