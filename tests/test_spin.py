@@ -183,3 +183,26 @@ def test_bad_cluster_file(tmp_path):
     p.write_text("bonds: ['1-2:J']\n", encoding="utf-8")
     with pytest.raises(FormatError, match="spins"):
         Cluster.from_file(p)
+
+
+def test_axial_g_powder_chi_and_chi_at_measuring_field():
+    # single S = 1/2 with axial g: chi_powder = N mu_B^2 S(S+1) (g_par^2 + 2 g_perp^2)/3 / (3 k T)
+    cl = Cluster((0.5,), (), axial_g=True)
+    chi = chi_cluster(cl, {"g_par": 2.3, "g_perp": 2.05}, T)
+    assert np.allclose(chi, NB2K * 0.75 * (2.3**2 + 2 * 2.05**2) / 3 / (3 * T), rtol=1e-9)
+    # chi = M/H at the measuring field equals the Brillouin M/H (uncoupled pair, g = 2)
+    pair = Cluster.from_strings("1/2,1/2", ["1-2:J"])
+    h = 10000.0
+    mh = chi_cluster(pair, {"J": 0.0, "g": 2.0}, T, field_Oe=h)
+    emu_per_muB = sc.N_A * sc.physical_constants["Bohr magneton"][0] * 1e3
+    ref = 2 * 1.0 * np.tanh(MUB_K_OE * h / T) * emu_per_muB / h
+    assert np.allclose(mh, ref, rtol=1e-9)
+
+
+def test_gauss_legendre_fallback_grid_integrates_quadratics():
+    from magfit.spin.calc import _gauss_legendre_sphere
+
+    x, w = _gauss_legendre_sphere(11)
+    assert w.sum() == pytest.approx(4 * np.pi)
+    assert np.sum(w * x[2] ** 2) == pytest.approx(4 * np.pi / 3)
+    assert np.sum(w * x[0] ** 2 * x[1] ** 2) == pytest.approx(4 * np.pi / 15)

@@ -69,7 +69,7 @@ _CHAIN_DEN = (1.0, 0.9931, 0.172135, 0.757825)
 # the check). Accuracy: < 6e-5 relative for T >= 0.5 J'
 # (the size of the N-extrapolation); maximum at 0.6408512 J' with chi*_max = 0.1469263 (exact 0.640851,
 # 0.146926). Below 0.5 J' it interpolates to the exact chi*(0) = 1/pi^2 without the logarithmic
-# corrections, to a few per cent.
+# corrections; its accuracy there is NOT verified (finite-ring ED does not reach it).
 _CHAIN_ED_NUM = (-0.07358365014389667, 0.46140950431546507, -0.01132426059781057, 0.03315413464420083,
                  0.004540117542426812)
 _CHAIN_ED_DEN = (0.4264163498561033, 0.6746201959469267, 0.28428074267702164, 0.14472958890166307,

@@ -219,14 +219,28 @@ def powder_grid(order: int = 17) -> tuple[np.ndarray, np.ndarray]:
     -------
     (numpy.ndarray, numpy.ndarray)
         Unit vectors (n, 3) with z >= 0 and weights; antipodal points are merged (E(-B) = E(B)).
+        Falls back to a Gauss-Legendre x uniform-phi product rule where scipy has no Lebedev rule.
     """
-    from scipy.integrate import lebedev_rule
-
+    try:
+        from scipy.integrate import lebedev_rule  # scipy >= 1.15
+    except ImportError:                                     # pragma: no cover - older scipy
+        lebedev_rule = _gauss_legendre_sphere
     x, w = lebedev_rule(order)
     x = x.T
     up = (x[:, 2] > 1e-12) | ((np.abs(x[:, 2]) <= 1e-12) & ((x[:, 1] > 1e-12) |
                                                             ((np.abs(x[:, 1]) <= 1e-12) & (x[:, 0] > 0))))
     return x[up], 2.0 * w[up] / w.sum()
+
+
+def _gauss_legendre_sphere(order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Product rule (Gauss-Legendre in cos(theta) x uniform phi), exact for degree <= ``order``."""
+    n = order // 2 + 1
+    u, wu = np.polynomial.legendre.leggauss(n)
+    phi = 2.0 * np.pi * (np.arange(2 * n) + 0.5) / (2 * n)
+    uu, pp = np.meshgrid(u, phi, indexing="ij")
+    s = np.sqrt(1.0 - uu**2)
+    x = np.stack([(s * np.cos(pp)).ravel(), (s * np.sin(pp)).ravel(), uu.ravel()])
+    return x, (np.repeat(wu, 2 * n) * np.pi / n)
 
 
 def magnetization(cluster: Cluster, params: dict[str, float], field_Oe: Any, temperature_K: Any,

@@ -306,8 +306,11 @@ class Cluster:
             raise FormatError(f"cannot read cluster file ({exc.strerror})", path=str(p)) from None
         try:
             if p.suffix.lower() == ".toml":
-                import tomllib
-
+                try:
+                    import tomllib
+                except ImportError:                        # pragma: no cover - Python 3.10
+                    raise FormatError("reading TOML needs Python >= 3.11 (tomllib); use YAML",
+                                      path=str(p)) from None
                 data = tomllib.loads(text)
             else:
                 import yaml
