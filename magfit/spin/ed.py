@@ -76,7 +76,10 @@ class CoupledBasis:
         self.blocks = {int(s): np.flatnonzero(self.S2 == s) for s in np.unique(self.S2)}
         self._reduced: dict[int, object] = {}
         self._memo: dict[tuple, Spectrum] = {}
+        self._forms: dict[tuple, object] = {}
+        self._phase = None
         self.bond_blocks = [self._bond_block(i, j) for i, j in self.pairs]
+        self._forms.clear()
 
     # ---------------------------------------------------------------- operators
     def reduced(self, site: int):
@@ -89,11 +92,15 @@ class CoupledBasis:
         """{2S: dense <a S|S_i.S_j|b S>} from Edmonds 7.1.6."""
         from scipy import sparse
 
-        ri, rj = self.reduced(i), self.reduced(j)
         ref = int(self.S2.max())
-        d = np.where(((ref - self.S2) // 2) % 2 == 0, 1.0, -1.0)
-        left = (ri @ sparse.diags(d)).tocsr()
-        right = rj.tocsc()
+        if self._phase is None:
+            self._phase = sparse.diags(np.where(((ref - self.S2) // 2) % 2 == 0, 1.0, -1.0))
+        key_l, key_r = ("left", i), ("right", j)
+        if key_l not in self._forms:
+            self._forms[key_l] = (self.reduced(i) @ self._phase).tocsr()
+        if key_r not in self._forms:
+            self._forms[key_r] = self.reduced(j).tocsc()
+        left, right = self._forms[key_l], self._forms[key_r]
         out = {}
         for s2, idx in self.blocks.items():
             row_phase = 1.0 if ((s2 - ref) // 2) % 2 == 0 else -1.0
@@ -193,11 +200,21 @@ def _reduced_single(s2: int) -> float:
 
 def _factor(keys: np.ndarray, fn) -> np.ndarray:
     """Evaluate fn on each unique row of an int key array, gather back."""
+    lo = keys.min(axis=0)
+    span = keys.max(axis=0) - lo + 1
     code = np.zeros(keys.shape[0], dtype=np.int64)
     for col in range(keys.shape[1]):
-        code = code * 256 + keys[:, col]
-    uniq, first, inv = np.unique(code, return_index=True, return_inverse=True)
-    vals = np.array([fn(*map(int, keys[i])) for i in first])
+        code = code * int(span[col]) + (keys[:, col] - lo[col])
+    size = int(np.prod(span.astype(float)))
+    if size <= 20_000_000:                     # dense table: O(n), no sort of the million keys
+        first = np.full(size, -1, dtype=np.int64)
+        first[code[::-1]] = np.arange(code.size - 1, -1, -1)
+        present = np.flatnonzero(first >= 0)
+        table = np.zeros(size)
+        table[present] = [fn(*map(int, keys[i])) for i in first[present]]
+        return table[code]
+    uniq, idx, inv = np.unique(code, return_index=True, return_inverse=True)
+    vals = np.array([fn(*map(int, keys[i])) for i in idx])
     return vals[inv.ravel()]
 
 
