@@ -78,3 +78,13 @@ def test_console_entry_point(cu2_files):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "-2J convention" in out.stdout
+
+
+def test_field_and_impurity_spin_options(cu2_files, capsys):
+    chit, _, _ = cu2_files
+    d = _json(capsys, ["fit-cluster", str(chit), "--spins", "1/2,1/2", "--bond", "1-2:J", "--convention",
+                       "-2J", "--impurity", "--impurity-spin", "1", "--field-oe", "1000", "--json"])
+    assert set(d["params"]) == {"J", "g", "rho"}
+    assert main(["fit-cluster", str(chit), "--spins", "1/2,1/2", "--bond", "1-2:J", "--convention", "-2J",
+                 "--unit", "chi_emu_mol=m^3/mol"]) == 1
+    assert "--unit" in capsys.readouterr().err

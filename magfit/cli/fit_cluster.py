@@ -57,7 +57,10 @@ def register(subparsers) -> None:
     mf = p.add_mutually_exclusive_group()
     mf.add_argument("--theta", action="store_true", help="mean field chi T/(T - theta) (theta_K)")
     mf.add_argument("--zj", action="store_true", help="mean field chi/(1 - 2zJ' chi/(N g^2 mu_B^2)) (zJ_K)")
-    p.add_argument("--impurity", action="store_true", help="paramagnetic S=1/2 impurity fraction rho")
+    p.add_argument("--impurity", action="store_true", help="paramagnetic impurity fraction rho (of sites)")
+    p.add_argument("--impurity-spin", default="1/2", metavar="S", help="spin of the impurity (default 1/2)")
+    p.add_argument("--field-oe", type=float, metavar="H",
+                   help="model chi as M/H at this measuring field (Oe) instead of the zero-field limit")
     p.add_argument("--tip", action="store_true", help="temperature-independent chi0_emu_mol")
     p.add_argument("--mh", action="append", default=[], metavar="FILE", help="M(H) file(s) fitted jointly")
     p.add_argument("--mh-weight", type=float, default=1.0, help="weight of the M(H) residuals (default 1)")
@@ -117,6 +120,9 @@ def _read_chit(path: str, args: argparse.Namespace) -> tuple[tuple, dict[str, An
             return (t, m.column("chi_emu_mol") * t), {"via": "magfit.read", "column": "chi_emu_mol (x T)"}
     # the loaders could not give chi or chi*T (e.g. a bare two-column file, or a column option they do
     # not know yet): read the table directly, taking chi if --column chi_emu_mol=... was given
+    if kwargs.get("units"):
+        raise FormatError("--unit is not applied to plain tables read directly; give the values in "
+                          "emu/mol (chi) or emu K/mol (chi*T) and K", path=path)
     is_chi = "chi_emu_mol" in given and "chiT_emu_K_mol" not in given
     yname = "chi_emu_mol" if is_chi else "chiT_emu_K_mol"
     (t, y), bad = _plain_table(path, ["temperature_K", yname], [given.get("temperature_K"), given.get(yname)])
@@ -166,8 +172,11 @@ def fit_cluster_file(args: argparse.Namespace):
 
     cluster = Cluster.from_strings(args.spins, args.bond, args.convention, g_per_site=args.g_per_site,
                                    zfs=args.zfs)
+    from ..spin import parse_spin
+
     opt = ClusterOptions(mean_field="theta" if args.theta else "zj" if args.zj else None,
-                         impurity=args.impurity, tip=args.tip)
+                         impurity=args.impurity, tip=args.tip, impurity_spin=parse_spin(args.impurity_spin),
+                         field_Oe=args.field_oe)
     chit, note = _read_chit(args.file, args)
     mh = [_read_mh(p, args) for p in args.mh] or None
     with warnings.catch_warnings():
