@@ -111,3 +111,18 @@ def test_fit_errors_are_magfit_errors():
         fit_cluster(cl, (T, T * 0 + 0.7), fixed={"D": 1.0})
     with pytest.raises(FitError, match="usable points"):
         fit_cluster(cl, ([1.0, np.nan], [0.7, 0.7]))
+
+
+def test_zfs_fit_of_chiT_and_mh_recovers_D_and_its_sign():
+    """Ni(II)-like S = 1 with D = +6 K: powder chi*T alone hardly sees the sign; with M(H) at 2 and
+    4 K the joint fit (D grid over both signs, no start value) recovers D and g within 2 sigma."""
+    cl = Cluster.from_strings("1", [], zfs=["1:D"])
+    truth = {"g": 2.15, "D": 6.0}
+    rng = np.random.default_rng(1)
+    t = np.geomspace(2, 300, 30)
+    chit = model_chi(cl, truth, t) * t * (1 + 0.01 * rng.standard_normal(t.size))
+    h = np.tile(np.linspace(5e3, 7e4, 6), 2)
+    tt = np.repeat([2.0, 4.0], 6)
+    m = model_magnetization(cl, truth, h, tt) * (1 + 0.01 * rng.standard_normal(h.size))
+    fit = fit_cluster(cl, (t, chit), mh=(h, tt, m))
+    assert_within_2_sigma(fit, truth)

@@ -297,8 +297,6 @@ def _m_isotropic(cluster: Cluster, params: dict[str, float], h: np.ndarray, t: n
 
 def _m_full(cluster: Cluster, params: dict[str, float], h: np.ndarray, t: np.ndarray,
             order: int) -> np.ndarray:
-    from scipy.linalg import eigh
-
     h0 = _hamiltonian(cluster, params)
     space = product_space(cluster.spins)
     mu = space.moment(_g_xyz(cluster, params))
@@ -306,9 +304,9 @@ def _m_full(cluster: Cluster, params: dict[str, float], h: np.ndarray, t: np.nda
     out = np.zeros(h.size)
     for n_vec, wt in zip(dirs, wts, strict=True):
         mu_n = n_vec[0] * mu[0] + n_vec[1] * mu[1] + n_vec[2] * mu[2]
-        for k, (hk, tk) in enumerate(zip(h, t, strict=True)):
-            e, v = eigh(h0 + MUB_K_PER_OE * hk * mu_n, driver="evd")
-            p = np.exp(-(e - e[0]) / tk)
-            proj = np.real(np.einsum("ij,ik,kj->j", v.conj(), mu_n, v))
-            out[k] -= wt * float(np.sum(p * proj) / p.sum())
+        # all fields of this direction at once (batched LAPACK)
+        e, v = np.linalg.eigh(h0[None, :, :] + (MUB_K_PER_OE * h)[:, None, None] * mu_n[None, :, :])
+        p = np.exp(-(e - e[:, :1]) / t[:, None])
+        proj = np.real(np.einsum("kij,il,klj->kj", v.conj(), mu_n, v))
+        out -= wt * np.sum(p * proj, axis=1) / p.sum(axis=1)
     return out

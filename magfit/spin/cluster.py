@@ -149,7 +149,7 @@ class Cluster:
             out.append(stem)
             if self.rhombic:
                 out.append("E" + stem[1:] if stem.startswith("D") else stem + "_E")
-        return out
+        return list(dict.fromkeys(out))           # sites may share one D
 
     @property
     def isotropic(self) -> bool:

@@ -427,6 +427,24 @@ def _grid_start(cluster: Cluster, opt: ClusterOptions, data: list[_Data],
     return best
 
 
+def _grid_zfs(cluster: Cluster, opt: ClusterOptions, data: list[_Data], base: dict[str, float],
+              names: list[str]) -> dict[str, float]:
+    """Both signs and a few magnitudes of D (the powder chi alone hardly sees the sign of D)."""
+    import lmfit
+
+    best, best_score = base, np.inf
+    residual = _residual_fn(cluster, opt, data)
+    for d in (-10.0, -3.0, -1.0, 1.0, 3.0, 10.0):
+        trial = {**base, **dict.fromkeys(names, d)}
+        pars = lmfit.Parameters()
+        for n, v in trial.items():
+            pars.add(n, value=v)
+        score = float(np.sum(residual(pars) ** 2))
+        if score < best_score:
+            best, best_score = trial, score
+    return best
+
+
 def fit_cluster(cluster: Cluster, chit: Any = None, mh: Any = None, *, options: ClusterOptions | None = None,
                 start: dict[str, float] | None = None, fixed: dict[str, float] | None = None,
                 weights: tuple[float, float] = (1.0, 1.0), method: str = "leastsq") -> ClusterFit:
@@ -490,6 +508,9 @@ def fit_cluster(cluster: Cluster, chit: Any = None, mh: Any = None, *, options: 
         base = _grid_start(cluster, opt, data, {**base, **(start or {})})
     base.update(start or {})
     base.update(fixed)
+    free_d = [n for n in cluster.zfs_names if n.startswith("D") and n not in fixed and n not in (start or {})]
+    if free_d:
+        base = _grid_zfs(cluster, opt, data, base, free_d)
     pars = lmfit.Parameters()
     for n in names:
         h = hints[n]
