@@ -7,8 +7,10 @@ Full model, per mole of clusters (every term optional except the cluster):
              = chi_cl' / (1 - (2 zJ' / (N_A g^2 mu_B^2)) chi_cl')   mean field, "zj" form (zJ' in K)
     chi      = (1 - rho) chi_cl'' + rho n_sites N_A g^2 mu_B^2 S_imp(S_imp+1)/(3 k_B T) + chi0
 
-i.e. rho is the fraction of sites present as uncoupled paramagnetic impurities of spin S_imp
-(default 1/2, the cluster's g), as in the usual modified Bleaney-Bowers equation per Cu; the mean
+theta > 0 is ferromagnetic; zJ' is in K in O'Connor's form (molecular field H_mf = -2zJ'<S_z>S_z,
+whatever the cluster's convention). rho is the fraction of sites present as uncoupled paramagnetic
+impurities of spin S_imp (default 1/2, the cluster's g), as in the usual modified Bleaney-Bowers
+equation per Cu; the mean
 field acts on the cluster part only. M(H) data are fitted with the cluster's M plus rho times the
 impurities' Brillouin function (no mean field, no TIP). J are in K in the cluster's convention.
 
