@@ -76,10 +76,10 @@ class CoupledBasis:
         self.blocks = {int(s): np.flatnonzero(self.S2 == s) for s in np.unique(self.S2)}
         self._reduced: dict[int, object] = {}
         self._memo: dict[tuple, Spectrum] = {}
-        self._forms: dict[tuple, object] = {}
-        self._phase = None
+        self._pos = np.empty(self.S2.size, dtype=np.int64)
+        for idx in self.blocks.values():
+            self._pos[idx] = np.arange(idx.size)
         self.bond_blocks = [self._bond_block(i, j) for i, j in self.pairs]
-        self._forms.clear()
 
     # ---------------------------------------------------------------- operators
     def reduced(self, site: int):
@@ -89,23 +89,21 @@ class CoupledBasis:
         return self._reduced[site]
 
     def _bond_block(self, i: int, j: int) -> dict[int, np.ndarray]:
-        """{2S: dense <a S|S_i.S_j|b S>} from Edmonds 7.1.6."""
-        from scipy import sparse
-
-        ref = int(self.S2.max())
-        if self._phase is None:
-            self._phase = sparse.diags(np.where(((ref - self.S2) // 2) % 2 == 0, 1.0, -1.0))
-        key_l, key_r = ("left", i), ("right", j)
-        if key_l not in self._forms:
-            self._forms[key_l] = (self.reduced(i) @ self._phase).tocsr()
-        if key_r not in self._forms:
-            self._forms[key_r] = self.reduced(j).tocsc()
-        left, right = self._forms[key_l], self._forms[key_r]
-        out = {}
-        for s2, idx in self.blocks.items():
-            row_phase = 1.0 if ((s2 - ref) // 2) % 2 == 0 else -1.0
-            out[s2] = row_phase * (left[idx] @ right[:, idx]).toarray() / (s2 + 1.0)
-        return out
+        """{2S: dense <a S|S_i.S_j|b S>} (see :func:`bond_matrix_coo`)."""
+        rows, cols, vals = bond_matrix_coo(self._levels, self.spins2, i, j)
+        sizes = {s2: idx.size for s2, idx in self.blocks.items()}
+        offset, total = {}, 0
+        for s2, n in sizes.items():
+            offset[s2] = total
+            total += n * n
+        off = np.zeros(int(self.S2.max()) + 1, dtype=np.int64)
+        dim = np.zeros(int(self.S2.max()) + 1, dtype=np.int64)
+        for s2 in sizes:
+            off[s2], dim[s2] = offset[s2], sizes[s2]
+        s2r = self.S2[rows]
+        flat = np.zeros(total)
+        flat[off[s2r] + self._pos[rows] * dim[s2r] + self._pos[cols]] = vals     # one scatter for all S
+        return {s2: flat[offset[s2]:offset[s2] + n * n].reshape(n, n) for s2, n in sizes.items()}
 
     def diagonalise(self, jbond_K, vectors: bool = False) -> Spectrum:
         """Multiplet energies for H = -sum_b J_bond,b S_i.S_j (J_bond in K, > 0 ferromagnetic).
@@ -251,6 +249,13 @@ def _site_reduced(levels, spins2: list[int], site: int):
     """Sparse <a||S_site||b> at the last coupling level (scipy.sparse CSR)."""
     from scipy import sparse
 
+    rows, cols, vals = _site_reduced_coo(levels, spins2, site, len(spins2) - 1)
+    n = levels[-1][0].size
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(n, n))
+
+
+def _site_reduced_coo(levels, spins2: list[int], site: int, upto: int):
+    """(rows, cols, values) of <a||S_site||b> among the states of coupling level ``upto``."""
     s2_site = spins2[site]
     if site == 0:
         rows = np.array([0])
@@ -263,7 +268,7 @@ def _site_reduced(levels, spins2: list[int], site: int):
         rows, cols, _ = _children_pairs(a, a, start, count, s2k)
         keys = np.stack([prev[parent[rows]], np.full(rows.size, s2_site), s2k[rows], s2k[cols]], axis=1)
         vals = _factor(keys, _part2) * _reduced_single(s2_site)
-    for k in range(site + 1, len(spins2)):
+    for k in range(site + 1, upto + 1):
         s2k, parent, start, count = levels[k]
         prev = levels[k - 1][0]
         ca, cb, src = _children_pairs(rows, cols, start, count, s2k)
@@ -272,5 +277,49 @@ def _site_reduced(levels, spins2: list[int], site: int):
         vals = vals[src] * _factor(keys, _part1)
         keep = vals != 0.0
         rows, cols, vals = ca[keep], cb[keep], vals[keep]
-    n = levels[-1][0].size
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(n, n))
+    return rows, cols, vals
+
+
+def _scalar_part(sb2: int, sj2: int, big: int, sa2: int) -> float:
+    """Edmonds 7.1.6 factor for T^1(1).U^1(2), j2 = j2' = s_j (doubled args)."""
+    return (-1) ** ((sb2 + sj2 + big) // 2) * sixj2(big, sj2, sa2, 2, sb2, sj2)
+
+
+def _same_s_children(a, b, start, count, s2):
+    """Child pairs of parent pairs (a, b) with equal total S; the entry index of each."""
+    rows, cols, src = [], [], []
+    cmax = int(count.max())
+    lo_a = s2[start[a]]
+    lo_b = s2[start[b]]
+    shift = (lo_a - lo_b) // 2
+    for da in range(cmax):
+        db = da + shift
+        m = (da < count[a]) & (db >= 0) & (db < count[b])
+        rows.append(start[a[m]] + da)
+        cols.append(start[b[m]] + db[m])
+        src.append(np.flatnonzero(m))
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(src)
+
+
+def bond_matrix_coo(levels, spins2: list[int], i: int, j: int):
+    """(rows, cols, values) of the plain matrix <a|S_i.S_j|b> (equal total S) at the last level.
+
+    S_i (reduced, coupled up to the level before site j) is combined with S_j by Edmonds 7.1.6
+    when site j is coupled; afterwards the scalar is carried along diagonally in every new S.
+    """
+    i, j = min(i, j), max(i, j)
+    r, c, v = _site_reduced_coo(levels, spins2, i, j - 1)
+    s2k, parent, start, count = levels[j]
+    prev = levels[j - 1][0]
+    rows, cols, src = _children_pairs(r, c, start, count, s2k)
+    same = s2k[rows] == s2k[cols]
+    rows, cols, src = rows[same], cols[same], src[same]
+    keys = np.stack([prev[c[src]], np.full(rows.size, spins2[j]), s2k[rows], prev[r[src]]], axis=1)
+    vals = v[src] * _factor(keys, _scalar_part) * _reduced_single(spins2[j])
+    keep = vals != 0.0
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    for k in range(j + 1, len(spins2)):
+        s2k, parent, start, count = levels[k]
+        rows, cols, src = _same_s_children(rows, cols, start, count, s2k)
+        vals = vals[src]
+    return rows, cols, vals
