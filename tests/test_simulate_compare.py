@@ -71,3 +71,17 @@ def test_fit_simulation_rejects_unknown_parameters_and_bad_specs():
         fit_simulation(meas, bleaney_bowers, {"J_K": "minus ten"})
     with pytest.raises(magfit.FitError, match="no finite"):
         fit_simulation(meas, bleaney_bowers, {"J_K": -10.0}, tmin=100)
+
+
+def test_dimer_fit_without_convention_warns_and_says_which():
+    """The default ('-J') returns twice the -2J value: it must be named, warned and shown."""
+    t = np.linspace(4, 300, 60)
+    meas = bleaney_bowers(t, J_K=-100.0, g=2.0, convention="-2J")
+    with pytest.warns(UserWarning, match="-2J value is half the -J value"):
+        fit = fit_simulation(meas, bleaney_bowers, {"J_K": (-50, -1000, -1), "g": (2.0, 1.5, 2.5)})
+    assert fit.fixed["convention"] == "-J"
+    assert fit.params["J_K"].n == pytest.approx(-200.0, rel=1e-6)        # = 2 x the -2J value
+    assert "'-J' convention" in fit.summary()
+    explicit = fit_simulation(meas, bleaney_bowers, {"J_K": (-50, -1000, -1), "g": (2.0, 1.5, 2.5)},
+                              fixed={"convention": "-2J"})
+    assert explicit.params["J_K"].n == pytest.approx(-100.0, rel=1e-6)

@@ -70,7 +70,8 @@ def test_dimer_maximum_and_high_T_limit():
 
 def test_chain_maximum_published_positions_and_conventions():
     jp = 100.0                       # H = J' sum S.S
-    f = lambda t, conv, j: -lowdim.heisenberg_chain([t], J_K=j, g=2.0, convention=conv).chi_emu_mol[0]  # noqa: E731
+    f = lambda t, conv, j: -lowdim.heisenberg_chain([t], J_K=j, g=2.0, convention=conv,  # noqa: E731
+                                                    approximant="hall-estes-1978").chi_emu_mol[0]
     r = minimize_scalar(f, bounds=(30, 120), args=("+J", jp), method="bounded", options={"xatol": 1e-6})
     # approximant maximum 0.6475 J' (PHYSICS.md [C]); exact Bethe ansatz 0.640851 J' within 1.1 %
     assert r.x / jp == pytest.approx(0.6475, abs=5e-4)
@@ -94,8 +95,57 @@ def test_chain_against_exact_diagonalisation_of_a_ring():
     n, jp = 8, 1.0
     t = np.array([1.0, 2.0, 5.0])
     ed = _ed_chi_per_spin(n, [(i, (i + 1) % n) for i in range(n)], -jp, t)
-    approx = lowdim.heisenberg_chain(t, J_K=jp, convention="+J").chi_emu_mol
+    approx = lowdim.heisenberg_chain(t, J_K=jp, convention="+J", approximant="hall-estes-1978").chi_emu_mol
     np.testing.assert_allclose(approx, ed, rtol=0.025)
     # and the exact high-T series chi T/C = 1 - J'/(2T) + ... is matched by ED, not by the approximant
     ed_hi = _ed_chi_per_spin(n, [(i, (i + 1) % n) for i in range(n)], -jp, [50.0])[0]
     assert (ed_hi * 50 / NMUB2_K - 1) * 50 == pytest.approx(-0.5, rel=0.05)
+
+
+# ------------------------------------------------------------------ accurate chain (issue 15)
+def test_default_chain_maximum_matches_bethe_ansatz():
+    """Eggert, Affleck & Takahashi (1994): k_B T_max = 0.640851 J', chi*_max = 0.146926."""
+    r = minimize_scalar(lambda x: -lowdim.chain_reduced_chi(x), bounds=(0.5, 0.8), method="bounded",
+                        options={"xatol": 1e-9})
+    assert r.x == pytest.approx(lowdim.CHAIN_TMAX_EXACT, abs=2e-6)
+    assert -r.fun == pytest.approx(lowdim.CHAIN_CHIMAX_EXACT, abs=2e-6)
+    # exact limits: high-T series chi* T = 1/4 (1 - 1/(2t) + ...), chi*(0) = 1/pi^2
+    t = 1e4
+    assert (lowdim.chain_reduced_chi(t) * 4 * t - 1) * t == pytest.approx(-0.5, rel=1e-3)
+    assert lowdim.chain_reduced_chi(1e-9) == pytest.approx(1 / np.pi**2, rel=1e-6)
+    # heisenberg_chain is chi* in molar units, in every convention
+    c = lowdim.heisenberg_chain([64.0], J_K=-50.0, convention="-2J", g=2.0).chi_emu_mol[0]
+    assert c == pytest.approx(NMUB2_K * 4 / 100.0 * lowdim.chain_reduced_chi(0.64), rel=1e-12)
+
+
+def test_default_chain_against_ring_exact_diagonalisation():
+    """N = 10 ring ED (finite-size effects < 1e-5 for T >= J') to 1e-4; legacy approximant is 1-2 % off."""
+    from magfit.spin.ed import CoupledBasis
+
+    n = 10
+    cb = CoupledBasis([0.5] * n, [(i, (i + 1) % n) for i in range(n)])
+    sp = cb.diagonalise([-1.0] * n)                    # H = J' sum S.S, J' = 1
+    t = np.array([1.0, 1.5, 2.0, 3.0, 5.0, 10.0])
+    w = (2 * sp.spin + 1) * np.exp(-sp.energy_K[None, :] / t[:, None])
+    ed = (w * sp.spin * (sp.spin + 1)).sum(1) / w.sum(1) / (3 * t * n)
+    np.testing.assert_allclose(lowdim.chain_reduced_chi(t), ed, rtol=1e-4)
+    legacy = lowdim.chain_reduced_chi(t, "hall-estes-1978")
+    assert np.max(np.abs(legacy / ed - 1)) > 5e-3
+    with pytest.raises(magfit.SimulationError, match="approximant"):
+        lowdim.chain_reduced_chi(t, "bonner")
+
+
+@pytest.mark.slow
+def test_default_chain_against_rings_extrapolated_in_N():
+    """Rings N = 10, 12, 14 extrapolated (Shanks) at 0.5 <= T/J' <= 1: agreement to 1e-4 (~2 min)."""
+    from magfit.spin.ed import CoupledBasis
+
+    t = np.array([0.5, 0.6, 0.7, 0.85, 1.0])
+    chi = {}
+    for n in (10, 12, 14):
+        sp = CoupledBasis([0.5] * n, [(i, (i + 1) % n) for i in range(n)]).diagonalise([-1.0] * n)
+        w = (2 * sp.spin + 1) * np.exp(-sp.energy_K[None, :] / t[:, None])
+        chi[n] = (w * sp.spin * (sp.spin + 1)).sum(1) / w.sum(1) / (3 * t * n)
+    d1, d2 = chi[12] - chi[10], chi[14] - chi[12]
+    extrap = chi[14] + d2 * (d2 / d1) / (1 - d2 / d1)
+    np.testing.assert_allclose(lowdim.chain_reduced_chi(t), extrap, rtol=1e-4)

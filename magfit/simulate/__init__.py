@@ -36,7 +36,14 @@ from .exchange import (
     rkky_theta,
     theta_from_shells,
 )
-from .lowdim import CHAIN_CHIMAX_EXACT, CHAIN_TMAX_EXACT, bleaney_bowers, bond_exchange_K, heisenberg_chain
+from .lowdim import (
+    CHAIN_CHIMAX_EXACT,
+    CHAIN_TMAX_EXACT,
+    bleaney_bowers,
+    bond_exchange_K,
+    chain_reduced_chi,
+    heisenberg_chain,
+)
 from .meanfield import (
     afm_chi,
     neel_antiferromagnet,
@@ -79,6 +86,7 @@ __all__ = [
     "bleaney_bowers",
     "bond_exchange_K",
     "heisenberg_chain",
+    "chain_reduced_chi",
     "SimulationFit",
     "compare",
     "fit_simulation",

@@ -8,6 +8,7 @@ temperature range are kept with ``in_range = False`` and NaN residuals, and coun
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,6 +137,9 @@ class SimulationFit:
             lines.append(f"  {name:>14s} = {val:.6g}" if np.isnan(val.s) else f"  {name:>14s} = {val:.3uP}")
         if self.fixed:
             lines.append("  fixed: " + ", ".join(f"{k}={v!r}" for k, v in self.fixed.items()))
+        if "convention" in self.fixed:
+            c = self.fixed["convention"]
+            lines.append(f"  J in K in the {c!r} convention (H = {c} sum S_i.S_j)")
         return "\n".join(lines)
 
 
@@ -161,6 +165,26 @@ def _to_parameters(params: Mapping[str, Any] | lmfit.Parameters) -> lmfit.Parame
                 "a dict with value/min/max/vary"
             ) from None
     return out
+
+
+def _explicit_convention(model_function: Callable[..., Any], sig: Mapping[str, Any], fixed_kw: dict[str, Any],
+                         model_names: list[str]) -> dict[str, Any]:
+    """Make a model's default exchange convention explicit (and warn): J_K is only meaningful with it.
+
+    Bleaney-Bowers and the chain default to the project form H = -J S.S, whose J is twice the
+    -2J value most dimer papers quote; a fit that did not name the convention used to return that
+    doubled value silently.
+    """
+    param = sig.get("convention")
+    if param is None or "convention" in fixed_kw or "convention" in model_names:
+        return fixed_kw
+    default = param.default
+    warnings.warn(
+        f"{getattr(model_function, '__name__', 'model')}: no convention given, so J_K is fitted in the "
+        f"default {default!r} convention (H = {default} sum S_i.S_j); the -2J value is half the -J value. "
+        "Pass fixed={'convention': '-2J'} (or '-J', '+J') to say which one you mean",
+        UserWarning, stacklevel=3)
+    return {**fixed_kw, "convention": default}
 
 
 def fit_simulation(measured: ChiT, model_function: Callable[..., Any],
@@ -217,7 +241,7 @@ def fit_simulation(measured: ChiT, model_function: Callable[..., Any],
         takes_kwargs = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.values())
         accepted = set(sig)
     except (TypeError, ValueError):  # pragma: no cover - builtins without signature
-        takes_kwargs, accepted = True, set()
+        takes_kwargs, accepted, sig = True, set(), {}
     generic = {n for n in GENERIC_PARAMETERS if n in pars and n not in accepted}
     model_names = [n for n in pars if n not in generic]
     unknown = [n for n in model_names + list(fixed_kw) if not takes_kwargs and n not in accepted]
@@ -226,6 +250,7 @@ def fit_simulation(measured: ChiT, model_function: Callable[..., Any],
             f"{getattr(model_function, '__name__', 'model')} has no parameter(s) {unknown}; it takes "
             f"{sorted(accepted - {'temperature_K'})} (plus 'scale' and 'chi0' applied by fit_simulation)"
         )
+    fixed_kw = _explicit_convention(model_function, sig, fixed_kw, model_names)
     overlap = set(model_names) & set(fixed_kw)
     if overlap:
         raise SimulationError(f"parameter(s) {sorted(overlap)} given both in params and in fixed")
