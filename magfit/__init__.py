@@ -10,7 +10,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-from . import batch, corrections, plot, report, sample, simulate, units
+from . import batch, corrections, mh, plot, report, sample, simulate, units
 from .batch import fit_many
 from .chit import ChiT
 from .classify import Classification, classify
@@ -57,4 +57,5 @@ __all__ = [
     "Sample",
     "resolve_sample",
     "molar_mass_g_mol",
+    "mh",
 ]

@@ -37,6 +37,7 @@ PUBLIC_MODULES = (
     "magfit.report",
     "magfit.corrections",
     "magfit.sample",
+    "magfit.mh",
 )
 
 #: reason for a temporary exemption: a name just added whose docstring is being completed

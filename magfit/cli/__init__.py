@@ -14,7 +14,7 @@ import sys
 from ..errors import MagfitError
 
 #: subcommand modules, in the order shown by ``magfit --help``
-SUBCOMMANDS: list[str] = ["ion", "info", "fit", "report", "simulate"]
+SUBCOMMANDS: list[str] = ["ion", "info", "fit", "report", "simulate", "mh", "arrott", "ferro"]
 
 
 def build_parser() -> argparse.ArgumentParser:
