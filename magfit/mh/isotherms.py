@@ -24,8 +24,8 @@ from ..errors import FormatError
 __all__ = ["Isotherm", "temperature_clusters", "field_branches", "group_isotherms"]
 
 #: neighbouring temperatures further apart than max(TEMP_ABS_TOL_K, TEMP_REL_TOL*T) are two isotherms
-TEMP_ABS_TOL_K = 0.25
-TEMP_REL_TOL = 0.02
+TEMP_ABS_TOL_K = 0.1
+TEMP_REL_TOL = 0.005
 #: a field sweep turns when H moves back by more than max(FIELD_ABS_TOL_OE, FIELD_REL_TOL*max|H|)
 FIELD_ABS_TOL_OE = 5.0
 FIELD_REL_TOL = 0.002
