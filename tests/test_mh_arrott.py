@@ -60,7 +60,8 @@ def test_entropy_change_of_ideal_spin_half_paramagnet():
     temps = np.arange(9.0, 11.01, 0.1)
     h = np.linspace(500, 20000, 60)
     curves = [MagnetizationCurve(t, h, np.tanh(mub * h / (kb * t)), np.full(h.size, np.nan),
-                                 np.full(h.size, "virgin"), "muB", emu_mol_per_unit=sc.N_A * mub) for t in temps]
+                                 np.full(h.size, "virgin"), "muB", emu_mol_per_unit=sc.N_A * mub)
+              for t in temps]
     ds = magnetic_entropy_change(curves, n_field=400)
     assert ds.unit == "J/(mol K)"
     x = mub * ds.field_Oe[-1] / (kb * ds.temperature_K)

@@ -6,11 +6,10 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SAMPLE_DATA
 from scipy import constants as sc
 
 from magfit.cli import main
-
-from conftest import SAMPLE_DATA
 
 EMU_MOL_PER_MUB = sc.N_A * sc.physical_constants["Bohr magneton"][0] * 1e3
 CRBR3_G_MOL, MASS_MG = 291.71, 15.0
@@ -34,7 +33,7 @@ def _write_mh(path, temps, moment_muB, hmax=50000.0, n=60, loop=True):
     with open(path, "w") as f:
         f.write("Temperature (K),Magnetic Field (Oe),Moment (emu)\n")
         for r in rows:
-            f.write("%.6f,%.4f,%.8e\n" % r)
+            f.write("{:.6f},{:.4f},{:.8e}\n".format(*r))
     return str(path)
 
 
@@ -45,7 +44,8 @@ def _ferro_loop(h, t, kind, ps=3.0, hc=200.0, w=1500.0):
 
 def test_mh_json_contract(tmp_path, capsys):
     path = _write_mh(tmp_path / "crbr3_mh.csv", [2.0, 5.0], _ferro_loop)
-    assert main(["mh", path, "--formula", "CrBr3", "--per-ion", "Cr", "--mass-mg", str(MASS_MG), "--json"]) == 0
+    assert main(["mh", path, "--formula", "CrBr3", "--per-ion", "Cr", "--mass-mg", str(MASS_MG),
+                 "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert len(out) == 2
     keys = {"file", "temperature_K", "Ms_muB", "Ms_muB_err", "Mr_muB", "Hc_Oe", "Hc_Oe_err", "chi_hf_emu_mol",
@@ -80,11 +80,14 @@ def test_arrott_json_contract(tmp_path, capsys):
 
     tc = 40.0
 
-    def weiss(h, t, kind):   # S = 1/2 mean field, reduced field h/1e4 in K
-        return np.array([brentq(lambda m: m - np.tanh((x / 1e4 + tc * m) / t), 1e-15, 1.0) if x > 0 else 0.0
-                         for x in h])
+    def solve(x, t):
+        return brentq(lambda m: m - np.tanh((x / 1e4 + tc * m) / t), 1e-15, 1.0) if x > 0 else 0.0
 
-    path = _write_mh(tmp_path / "arrott.csv", np.linspace(38.4, 41.6, 9), weiss, hmax=1000.0, n=30, loop=False)
+    def weiss(h, t, kind):   # S = 1/2 mean field, reduced field h/1e4 in K
+        return np.array([solve(x, t) for x in h])
+
+    path = _write_mh(tmp_path / "arrott.csv", np.linspace(38.4, 41.6, 9), weiss, hmax=1000.0, n=30,
+                     loop=False)
     assert main(["arrott", path, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"Tc_K", "Tc_K_err", "beta", "gamma"} <= set(out)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import realfile
 
 from magfit.errors import FitError
 from magfit.mh import zfc_fc, zfc_fc_from_measurement
-
-from conftest import realfile
 
 
 def _curves(t_irr=40.0, t_b=25.0, step=0.5, noise=0.0, seed=0):
