@@ -26,6 +26,7 @@ EXPECTED = [
     "03_fit_window_and_uncertainties",
     "04_simulation",
     "05_batch_report",
+    "07_ferromagnet",
 ]
 CELL_TIMEOUT_S = 120
 

@@ -16,7 +16,7 @@ def register(subparsers) -> None:
         "arrott", help="Arrott / modified Arrott plots: T_C, β, γ, magnetocaloric ΔS_M",
         description="Collect the isotherms of all FILEs, fit straight lines to M^(1/β) vs (H/M)^(1/γ), "
                     "find T_C where the intercept changes sign, iterate β and γ (modified Arrott "
-                    "method) when there are 3 isotherms on each side of T_C, and compute ΔS_M(T) at the "
+                    "method) when there are 4 isotherms on each side of T_C, and compute ΔS_M(T) at the "
                     "highest common field from the Maxwell relation when M is molar or per gram.")
     p.add_argument("files", nargs="+", metavar="FILE", help="M(H) file(s) with isotherms across T_C")
     add_sample_options(p)
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import FitError
     from ..io import read
     from ..mh.api import read_isotherms
-    from ..mh.arrott import arrott, magnetic_entropy_change
+    from ..mh.critical import arrott, magnetic_entropy_change
     from .mh import sample_kwargs
 
     curves = []

@@ -66,7 +66,7 @@ def register(subparsers) -> None:
 
 def _brillouin(curves, args):
     from ..errors import FitError
-    from ..mh.brillouin import fit_brillouin
+    from ..mh.paramagnet import fit_brillouin
 
     if not (args.brillouin or args.ion):
         return None, None
@@ -134,7 +134,7 @@ def _plots(folder, path, curves, results, bfit) -> None:
     import matplotlib.pyplot as plt
 
     from ..mh import plot
-    from ..mh.brillouin import collapse_check
+    from ..mh.paramagnet import collapse_check
 
     os.makedirs(folder, exist_ok=True)
     stem = os.path.splitext(os.path.basename(path))[0]

@@ -13,12 +13,12 @@ _NAMES = {
     "Isotherm": "isotherms", "group_isotherms": "isotherms", "temperature_clusters": "isotherms",
     "field_branches": "isotherms", "isotherms_from_measurement": "isotherms",
     "MagnetizationCurve": "convert", "magnetization": "convert", "EMU_MOL_PER_MUB": "convert",
-    "brillouin": "brillouin", "brillouin_moment": "brillouin", "BrillouinFit": "brillouin",
-    "fit_brillouin": "brillouin", "collapse_check": "brillouin",
+    "brillouin": "paramagnet", "brillouin_moment": "paramagnet", "BrillouinFit": "paramagnet",
+    "fit_brillouin": "paramagnet", "collapse_check": "paramagnet",
     "LoopResult": "loops", "Saturation": "loops", "saturation": "loops", "analyze_loop": "loops",
     "analyze_isotherm": "loops", "average_repeats": "loops",
-    "ArrottResult": "arrott", "arrott": "arrott", "positive_branch": "arrott",
-    "EntropyChange": "arrott", "magnetic_entropy_change": "arrott",
+    "ArrottResult": "critical", "arrott": "critical", "positive_branch": "critical",
+    "EntropyChange": "critical", "magnetic_entropy_change": "critical", "UNIVERSALITY": "critical",
     "p_c_from_mu_eff": "ferro", "rhodes_wohlfarth": "ferro", "FerroResult": "ferro",
     "REFERENCE_FERROMAGNETS": "ferro", "takahashi_slope": "ferro", "ferro_from_files": "ferro",
     "ZfcFcResult": "zfcfc", "zfc_fc": "zfcfc", "zfc_fc_from_measurement": "zfcfc",
@@ -27,8 +27,13 @@ _NAMES = {
 
 __all__ = sorted(_NAMES)
 
+#: submodules reachable as attributes (``magfit.mh.plot``) without an explicit import
+_SUBMODULES = ("isotherms", "convert", "paramagnet", "loops", "critical", "ferro", "zfcfc", "api", "plot")
+
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     module = _NAMES.get(name)
     if module is None:
         raise AttributeError(f"module 'magfit.mh' has no attribute {name!r}")

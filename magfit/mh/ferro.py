@@ -187,7 +187,10 @@ def rhodes_wohlfarth(mu_eff_B: float, p_s: float, *, mu_eff_err: float = 0.0, p_
         reasons.append(f"p_c/p_s ≥ {RW_ITINERANT_MIN}: ordered moment much smaller than the fluctuating one, "
                        "a weak itinerant ferromagnet like MnSi, ZrZn2, Ni3Al")
     t0 = ratio = None
-    if Tc_K is not None and math.isfinite(Tc_K) and Tc_K > 0:
+    if Tc_K is not None and math.isfinite(Tc_K) and Tc_K > 0 and r <= DT_PREFACTOR:
+        reasons.append(f"Deguchi-Takahashi: p_eff/p_s ≤ {DT_PREFACTOR} would need T_C/T_0 ≥ 1, outside the "
+                       "range of the spin-fluctuation relation (the localized limit); T_0 not estimated")
+    elif Tc_K is not None and math.isfinite(Tc_K) and Tc_K > 0:
         ratio = (DT_PREFACTOR / r) ** 1.5
         t0 = Tc_K / ratio
         reasons.append(f"Deguchi-Takahashi: p_eff/p_s = 1.4 (T_C/T_0)^(-2/3) gives T_C/T_0 ≈ {ratio:.3g}, "
@@ -284,7 +287,7 @@ def ferro_from_files(chi_path: str, mh_path: str, *, formula: str | None = None,
                              "cw_window_K": [cw.tmin_K, cw.tmax_K]}
     tc_source = "argument"
     if Tc_K is None and len(curves) >= 3:
-        from .arrott import arrott
+        from .critical import arrott
 
         try:
             res = arrott(curves)

@@ -113,7 +113,7 @@ def reduced(curves: list, *, brillouin_fit=None, collapse: dict | None = None) -
             a.plot(c.field_Oe[keep] / c.temperature_K / 1e3, c.M[keep], ".", ms=3,
                    label=f"{c.temperature_K:.3g} K")
         if brillouin_fit is not None:
-            from .brillouin import brillouin_moment
+            from .paramagnet import brillouin_moment
 
             t = min(c.temperature_K for c in curves)
             hmax = max(float(np.nanmax(c.field_Oe)) for c in curves)
@@ -143,7 +143,7 @@ def arrott_plot(curves: list, result=None) -> Any:
     """
     import matplotlib.pyplot as plt
 
-    from .arrott import positive_branch
+    from .critical import positive_branch
 
     panels = [(0.5, 1.0, "Arrott: M² vs H/M")]
     if result is not None and result.beta is not None:

@@ -38,6 +38,8 @@ UNIVERSALITY: dict[str, tuple[float, float]] = {
 #: points with H below this fraction of the isotherm's max field are left out of the line fits
 #: (domain rotation, demagnetisation)
 LOW_FIELD_FRACTION = 0.2
+#: isotherms needed on each side of T_C for the power-law fits (3 parameters + 1 for an uncertainty)
+MIN_SIDE = 4
 
 
 def positive_branch(curve: MagnetizationCurve, *, tol_Oe: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +78,7 @@ class ArrottResult:
         Curie temperature from the intercept crossing zero (modified Arrott lines at the final
         β, γ), and its uncertainty.
     beta, beta_err, gamma, gamma_err : float or None
-        Exponents from the iteration (None when the data do not allow it: fewer than 3 isotherms on
+        Exponents from the iteration (None when the data do not allow it: fewer than 4 isotherms on
         one side of T_C).
     converged : bool
     lines : pandas.DataFrame
@@ -167,8 +169,17 @@ def _fit_power(t, y, tc0: float, expo0: float, below: bool):
     def f(tt, a, tc, expo):
         return _power(tt, a, tc, expo, below)
 
+    import warnings
+
+    from scipy.optimize import OptimizeWarning
+
     a0 = float(np.median(y / np.clip(np.abs(tc0 - t), 1e-9, None) ** expo0))
-    popt, pcov = curve_fit(f, t, y, p0=[a0, tc0, expo0], maxfev=20000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OptimizeWarning)   # undefined covariance -> RuntimeError path
+        try:
+            popt, pcov = curve_fit(f, t, y, p0=[a0, tc0, expo0], maxfev=20000)
+        except OptimizeWarning as exc:
+            raise RuntimeError(f"power-law covariance undefined ({exc})") from exc
     return popt, np.sqrt(np.abs(np.diag(pcov)))
 
 
@@ -225,9 +236,10 @@ def arrott(curves: list[MagnetizationCurve], *, max_iter: int = 30, tol: float =
                  and r["temperature_K"] < tc]
         above = [(r["temperature_K"], (-r["intercept"] / r["slope"]) ** gamma) for r in rows
                  if r["intercept"] < 0 and r["slope"] > 0 and r["temperature_K"] > tc]
-        if len(below) < 3 or len(above) < 3:
+        if len(below) < MIN_SIDE or len(above) < MIN_SIDE:
             notes.append(f"critical exponents not determined: {len(below)} isotherm(s) below and "
-                         f"{len(above)} above T_C with a usable intercept (3 each needed)")
+                         f"{len(above)} above T_C with a usable intercept ({MIN_SIDE} each needed: the power "
+                         "laws have 3 parameters)")
             beta = gamma = None
             break
         try:
