@@ -103,3 +103,24 @@ def test_one_way_isotherm_has_no_loop_and_loop_error_is_clear():
     assert res.Hc_Oe is None and "one-way" in res.notes[0]
     with pytest.raises(FitError, match="not a swept hysteresis loop"):
         analyze_loop(c)
+
+
+def test_segments_table_of_a_seven_isotherm_table_file(tmp_path):
+    """A table file of 7 isotherms: Measurement.segments() today splits it into many pieces; the
+    isotherm grouping gives 7 x 3 branches, every row accounted for."""
+    from magfit.mh import isotherm_segments, isotherms_from_measurement
+
+    rng = np.random.default_rng(2)
+    temps, t, h, m, loop = _seven_isotherms(rng)
+    path = tmp_path / "seven.csv"
+    with open(path, "w") as f:
+        f.write("Temperature (K),Magnetic Field (Oe),Moment (emu)\n")
+        for row in zip(t, h, m, strict=True):
+            f.write("{:.5f},{:.3f},{:.6e}\n".format(*row))
+    meas = magfit.read(path)
+    isos = isotherms_from_measurement(meas)
+    seg, table = isotherm_segments(isos, len(meas))
+    assert len(isos) == 7 and len(table) == 21
+    assert (seg >= 0).all() and table["n_rows"].sum() == len(meas)
+    assert list(table["direction"][:3]) == ["virgin", "decreasing field", "increasing field"]
+    assert table["T_max_K"].max() == pytest.approx(300.0, abs=0.05)

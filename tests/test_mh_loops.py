@@ -68,3 +68,16 @@ def test_open_loop_is_a_clear_error():
     res = analyze_loop(c, require_closed=False)
     assert res.drift is None and res.closed is False
     assert res.Hc_Oe == pytest.approx(HC, abs=20.0)
+
+
+def test_subtract_linear_removes_slope_and_records_it():
+    from magfit.mh.convert import subtract_linear
+
+    rng = np.random.default_rng(6)
+    c = _curve(*_loop(rng))
+    res = analyze_loop(c)
+    flat = subtract_linear(c, res.saturation.chi_hf, reason="high-field slope")
+    again = analyze_loop(flat)
+    assert abs(again.saturation.chi_hf) < 3 * again.saturation.chi_hf_err + 1e-9
+    assert again.Ms == pytest.approx(res.Ms, rel=1e-3)
+    assert flat.provenance["corrections"]["linear_subtracted"]["reason"] == "high-field slope"

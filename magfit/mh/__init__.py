@@ -12,7 +12,9 @@ from typing import Any
 _NAMES = {
     "Isotherm": "isotherms", "group_isotherms": "isotherms", "temperature_clusters": "isotherms",
     "field_branches": "isotherms", "isotherms_from_measurement": "isotherms",
+    "isotherm_segments": "isotherms",
     "MagnetizationCurve": "convert", "magnetization": "convert", "EMU_MOL_PER_MUB": "convert",
+    "subtract_linear": "convert",
     "brillouin": "paramagnet", "brillouin_moment": "paramagnet", "BrillouinFit": "paramagnet",
     "fit_brillouin": "paramagnet", "collapse_check": "paramagnet",
     "LoopResult": "loops", "Saturation": "loops", "saturation": "loops", "analyze_loop": "loops",

@@ -175,3 +175,38 @@ def magnetization(iso: Isotherm, *, header: dict | None = None, unit: str = "aut
     return MagnetizationCurve(temperature_K=iso.temperature_K, field_Oe=h.copy(), M=np.asarray(M, float),
                               M_err=np.asarray(M_err, float), branch=iso.branch.copy(), unit=unit, per=per,
                               emu_mol_per_unit=factor, source=iso.source, provenance=prov)
+
+
+def subtract_linear(curve: MagnetizationCurve, slope_per_Oe: float, *,
+                    reason: str = "asked") -> MagnetizationCurve:
+    """A copy of ``curve`` with a field-linear term removed: M -> M - slope * H.
+
+    Use it for a diamagnetic / Van Vleck / substrate background, e.g. with the high-field slope
+    ``analyze_isotherm(curve).saturation.chi_hf`` or a Brillouin fit's linear term (converted to
+    the curve's unit).
+
+    Parameters
+    ----------
+    curve : MagnetizationCurve
+    slope_per_Oe : float
+        Slope in the curve's unit per Oe.
+    reason : str
+        Where the slope comes from (recorded in the provenance).
+
+    Returns
+    -------
+    MagnetizationCurve
+    """
+    if not np.isfinite(slope_per_Oe):
+        raise UnitsError(f"slope_per_Oe={slope_per_Oe!r} is not finite")
+    prov = dict(curve.provenance)
+    prov["corrections"] = dict(prov.get("corrections", {}))
+    prov["corrections"]["linear_subtracted"] = {"slope_per_Oe": float(slope_per_Oe), "unit": curve.unit,
+                                                "reason": reason}
+    return MagnetizationCurve(temperature_K=curve.temperature_K, field_Oe=curve.field_Oe.copy(),
+                              M=curve.M - slope_per_Oe * curve.field_Oe, M_err=curve.M_err.copy(),
+                              branch=curve.branch.copy(), unit=curve.unit, per=curve.per,
+                              emu_mol_per_unit=curve.emu_mol_per_unit, source=curve.source, provenance=prov)
+
+
+__all__.append("subtract_linear")

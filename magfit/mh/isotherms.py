@@ -54,6 +54,8 @@ class Isotherm:
         File the rows come from.
     provenance : dict
         Rows of the file not in any isotherm (and why), tolerances used.
+    row_temperature_K : numpy.ndarray or None
+        Temperature of every row.
     """
 
     temperature_K: float
@@ -65,6 +67,7 @@ class Isotherm:
     branch: np.ndarray
     source: str | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    row_temperature_K: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.rows.size)
@@ -246,7 +249,7 @@ def group_isotherms(temperature_K, field_Oe, moment_emu, moment_err_emu=None, *,
             temperature_K=float(np.median(tt)) if tt.size else float("nan"),
             temperature_spread_K=float(np.ptp(tt)) if tt.size else float("nan"),
             rows=r, field_Oe=h[r], moment_emu=m[r], moment_err_emu=err[r],
-            branch=field_branches(h[r]), source=source))
+            branch=field_branches(h[r]), source=source, row_temperature_K=t[r]))
     if not out:
         raise FormatError(f"no isotherm found: no run of rows at one temperature has {min_points} or "
                           "more distinct fields", path=source,
@@ -283,3 +286,53 @@ def isotherms_from_measurement(measurement, **kwargs) -> list[Isotherm]:
 
 
 __all__.append("isotherms_from_measurement")
+
+
+def isotherm_segments(isotherms: list[Isotherm], n_rows: int) -> tuple[np.ndarray, Any]:
+    """Segments of an M(H) file for ``Measurement.segments()``: one per isotherm branch.
+
+    Parameters
+    ----------
+    isotherms : list of Isotherm
+        From :func:`group_isotherms` / :func:`isotherms_from_measurement`.
+    n_rows : int
+        Rows of the source table.
+
+    Returns
+    -------
+    seg : numpy.ndarray of int
+        Segment id per row (-1: row in no isotherm).
+    table : pandas.DataFrame
+        One row per branch: id, kind ("DC"), field_Oe (NaN: swept), direction ("virgin",
+        "decreasing field", "increasing field"), protocol (None), n_rows, T_min_K, T_max_K,
+        H_min_Oe, H_max_Oe, first_row, last_row, label (e.g. "DC T=5.00 K decreasing field").
+    """
+    import pandas as pd
+
+    seg = np.full(n_rows, -1, dtype=int)
+    rows = []
+    words = {"virgin": "virgin", "decreasing": "decreasing field", "increasing": "increasing field"}
+    for iso in isotherms:
+        b = iso.branch
+        start = 0
+        for i in range(1, b.size + 1):
+            if i < b.size and b[i] == b[start]:
+                continue
+            r = iso.rows[start:i]
+            hh = iso.field_Oe[start:i]
+            sid = len(rows)
+            seg[r] = sid
+            direction = words[str(b[start])]
+            tt = iso.row_temperature_K[start:i] if iso.row_temperature_K is not None else np.array([np.nan])
+            rows.append({"id": sid, "kind": "DC", "field_Oe": np.nan, "direction": direction,
+                         "protocol": None, "protocol_source": None, "n_rows": int(r.size),
+                         "T_min_K": float(np.nanmin(tt)) if np.isfinite(tt).any() else np.nan,
+                         "T_max_K": float(np.nanmax(tt)) if np.isfinite(tt).any() else np.nan,
+                         "H_min_Oe": float(np.nanmin(hh)), "H_max_Oe": float(np.nanmax(hh)),
+                         "first_row": int(r[0]), "last_row": int(r[-1]),
+                         "label": f"DC T={iso.temperature_K:.3g} K {direction}"})
+            start = i
+    return seg, pd.DataFrame(rows)
+
+
+__all__.append("isotherm_segments")
