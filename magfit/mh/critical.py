@@ -76,7 +76,8 @@ class ArrottResult:
     ----------
     Tc_K, Tc_K_err : float or None
         Curie temperature from the intercept crossing zero (modified Arrott lines at the final
-        β, γ), and its uncertainty.
+        β, γ), and its uncertainty: interpolation / intercept errors combined with the change of
+        T_C when the low-field cut of the line fits is doubled (curved lines move it).
     beta, beta_err, gamma, gamma_err : float or None
         Exponents from the iteration (None when the data do not allow it: fewer than 4 isotherms on
         one side of T_C).
@@ -132,10 +133,10 @@ class ArrottResult:
         return "\n".join(lines)
 
 
-def _line_fits(data, beta: float, gamma: float):
+def _line_fits(data, beta: float, gamma: float, low: float = LOW_FIELD_FRACTION):
     rows = []
     for t, h, m in data:
-        keep = h >= LOW_FIELD_FRACTION * h.max()
+        keep = h >= low * h.max()
         x = (h[keep] / m[keep]) ** (1.0 / gamma)
         y = m[keep] ** (1.0 / beta)
         if x.size < 3:
@@ -271,7 +272,11 @@ def arrott(curves: list[MagnetizationCurve], *, max_iter: int = 30, tol: float =
             notes.append(f"modified-Arrott iteration did not settle in {max_iter} steps")
     lines = pd.DataFrame(rows)
     lines["intercept_mf"] = [r["intercept"] for r in mf_rows]
-    out = ArrottResult(Tc_K=root[0], Tc_K_err=root[1], beta=beta, beta_err=beta_err if beta else None,
+    # systematic part: T_C again with twice the low-field cut (curvature of the lines shows up here)
+    b_, g_ = (beta, gamma) if beta is not None else (0.5, 1.0)
+    alt = _tc_from_intercepts(_line_fits(data, b_, g_, low=2 * LOW_FIELD_FRACTION))
+    tc_err = math.hypot(root[1], abs(alt[0] - root[0])) if alt is not None else root[1]
+    out = ArrottResult(Tc_K=root[0], Tc_K_err=tc_err, beta=beta, beta_err=beta_err if beta else None,
                        gamma=gamma, gamma_err=gamma_err if gamma else None, converged=converged, lines=lines,
                        Tc_meanfield_K=mf[0], Tc_meanfield_K_err=mf[1], notes=notes, iterations=it)
     if beta is not None:

@@ -1,10 +1,11 @@
 """Hysteresis loops: M_s, M_r, H_c, exchange bias, squareness, drift.
 
 * Repeated readings at one field are averaged first (their scatter is the point's error).
-* H_c and M_r: on each branch the zero crossing of M (for H_c) and of H (for M_r) is interpolated
-  by a cubic through the two points on either side of it; the uncertainty combines the local
-  scatter (propagated through the slope for H_c) with the spread of the lower-order (quadratic)
-  interpolants, so it grows with the point spacing.
+* H_c and M_r: on each branch the zero crossing of M (for H_c) and M at H = 0 (for M_r) are
+  interpolated by a cubic through the two points on either side; the uncertainty combines the
+  standard error of a least-squares quadratic through four points on either side (local scatter
+  or the high-field noise, whichever is larger) with the difference between the two estimates,
+  so it grows with the point spacing and with switching noise near H_c.
   H_c = (H_c+ - H_c-)/2, loop shift (exchange bias) H_eb = (H_c+ + H_c-)/2;
   M_r = (M_r,dec - M_r,inc)/2, vertical shift (M_r,dec + M_r,inc)/2; squareness M_r/M_s.
 * M_s: the high-field points of all branches, folded to H > 0 (M -> sign(H) M), are fitted to
@@ -86,14 +87,33 @@ def _interp_zero(u: np.ndarray, v: np.ndarray, k: int) -> tuple[float, float]:
     return float(linear), abs(v2 - v1) / 2.0
 
 
+def _local_quadratic(x: np.ndarray, y: np.ndarray, k: int, sigma_y: float):
+    """Least-squares quadratic y(x) through up to 8 points around the gap k-1 | k.
+
+    Returns (coefficients, covariance, centre) or None with fewer than 6 points. The covariance
+    uses the larger of the residual scatter and ``sigma_y``.
+    """
+    lo, hi = max(0, k - 4), min(x.size, k + 4)
+    xs, ys = x[lo:hi], y[lo:hi]
+    if xs.size < 6 or np.ptp(xs) == 0:
+        return None
+    centre = 0.5 * (x[k - 1] + x[k])
+    A = np.vstack([(xs - centre) ** 2, xs - centre, np.ones_like(xs)]).T
+    coef, *_ = np.linalg.lstsq(A, ys, rcond=None)
+    s = math.sqrt(float(np.sum((A @ coef - ys) ** 2)) / (xs.size - 3))
+    cov = max(s, sigma_y) ** 2 * np.linalg.pinv(A.T @ A)
+    return coef, cov, centre
+
+
 def _root(x: np.ndarray, y: np.ndarray, sigma_y: float = 0.0) -> tuple[float, float] | None:
     """x where y crosses zero, with an uncertainty; None when y keeps one sign.
 
     With noise y may cross zero several times: the crossing is placed where the fewest points lie
-    on the wrong side of it (y rising or falling, whichever the data do overall). x(y) is then
-    interpolated at y = 0 by a cubic through two points on either side (inverse interpolation);
-    the uncertainty combines the noise ``sigma_y`` divided by the local slope with the
-    interpolation uncertainty.
+    on the wrong side of it (y rising or falling, whichever the data do overall). The value is the
+    cubic inverse interpolation through 2 + 2 points; its uncertainty combines the standard error
+    of a least-squares quadratic through 4 + 4 points (scatter or ``sigma_y``, whichever is
+    larger, over the local slope) with the difference between the two estimates. With fewer
+    points, the interpolation and its own error estimate.
     """
     order = np.argsort(x, kind="stable")
     x, y = x[order], y[order]
@@ -105,19 +125,40 @@ def _root(x: np.ndarray, y: np.ndarray, sigma_y: float = 0.0) -> tuple[float, fl
     right_wrong = np.concatenate([np.cumsum((~pos)[::-1])[::-1], [0]])
     k = int(np.clip(np.argmin(left_wrong + right_wrong), 1, x.size - 1))
     sign = 1.0 if rising else -1.0
-    value, interp_err = _interp_zero(sign * y, x, k)
+    cubic, interp_err = _interp_zero(sign * y, x, k)
     slope = (y[k] - y[k - 1]) / (x[k] - x[k - 1]) if x[k] != x[k - 1] else np.inf
+    fit = _local_quadratic(x, y, k, sigma_y)
+    if fit is not None:
+        (a, b, c), cov, centre = fit
+        roots = np.roots([a, b, c]) if abs(a) > 0 else np.array([-c / b]) if b else np.array([])
+        roots = roots[np.isreal(roots)].real
+        if roots.size:
+            d = float(roots[np.argmin(np.abs(roots + centre - cubic))])
+            deriv = 2 * a * d + b
+            if deriv != 0 and abs(d) <= abs(x[min(k + 3, x.size - 1)] - x[max(k - 4, 0)]):
+                jac = np.array([d * d, d, 1.0])
+                stat = math.sqrt(max(float(jac @ cov @ jac), 0.0)) / abs(deriv)
+                return float(cubic), float(math.hypot(stat, centre + d - cubic))
     stat = sigma_y / abs(slope) if slope else 0.0
-    return float(value), float(math.hypot(stat, interp_err))
+    return float(cubic), float(math.hypot(stat, interp_err))
 
 
 def _value_at_zero(hb: np.ndarray, mb: np.ndarray, sigma_m: float = 0.0) -> tuple[float, float]:
-    """M at H = 0 of one branch (cubic through two points on either side), with uncertainty."""
+    """M at H = 0 of one branch: cubic interpolation through 2 + 2 points around H = 0 (error: the
+    standard error of a least-squares quadratic through 4 + 4 points and its difference from the
+    interpolation)."""
     order = np.argsort(hb, kind="stable")
     x, y = hb[order], mb[order]
     k = int(np.clip(np.searchsorted(x, 0.0), 1, x.size - 1))
-    value, interp_err = _interp_zero(x, y, k)
-    return float(value), float(math.hypot(sigma_m, interp_err))
+    cubic, interp_err = _interp_zero(x, y, k)
+    fit = _local_quadratic(x, y, k, sigma_m)
+    if fit is None:
+        return float(cubic), float(math.hypot(sigma_m, interp_err))
+    coef, cov, centre = fit
+    jac = np.array([centre**2, -centre, 1.0])
+    smooth = float(np.polyval(coef, -centre))
+    stat = math.sqrt(max(float(jac @ cov @ jac), 0.0))
+    return float(cubic), float(math.hypot(stat, smooth - cubic))
 
 
 @dataclass(eq=False)
