@@ -73,6 +73,10 @@ def test_mh_brillouin_option(tmp_path, capsys):
     b = out[0]["brillouin"]
     assert b["J"] == 1.5 and b["g"] == pytest.approx(2.0, abs=0.01) and b["n"] == pytest.approx(1.0, abs=0.01)
     assert out[0]["Hc_Oe"] is None
+    assert main(["mh", path, "--formula", "CrBr3", "--per-ion", "Cr", "--mass-mg", str(MASS_MG),
+                 "--brillouin"]) == 0
+    text = capsys.readouterr().out
+    assert "Brillouin fit" in text and "isotherms collapse on M vs H/T" in text
 
 
 def test_arrott_json_contract(tmp_path, capsys):

@@ -123,6 +123,11 @@ def run(args: argparse.Namespace) -> int:
             print(r.summary())
         if bfit is not None:
             print(bfit.summary())
+        if len(curves) > 1 and curves[0].unit == "muB":
+            from ..mh.paramagnet import collapse_check
+
+            chi = bfit.chi_hf_emu_mol if bfit is not None else 0.0
+            print(collapse_check(curves, chi_hf_emu_mol=chi)["statement"])
         if berr:
             print(f"Brillouin fit not done: {berr}")
     if args.json:
