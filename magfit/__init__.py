@@ -49,6 +49,12 @@ _LAZY: dict[str, str] = {
     "Sample": "sample",
     "resolve_sample": "sample",
     "molar_mass_g_mol": "sample",
+    "mh": "mh",
+    "spin": "spin",
+    "varpro": "varpro",
+    "systematics": "systematics",
+    "field_dependence": "field_dependence",
+    "honda_owen": "field_dependence",
 }
 
 __all__ = ["__version__", *_LAZY]

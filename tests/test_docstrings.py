@@ -39,6 +39,7 @@ PUBLIC_MODULES = (
     "magfit.sample",
     "magfit.spin",
     "magfit.spin.plot",
+    "magfit.mh",
 )
 
 #: reason for a temporary exemption: a name just added whose docstring is being completed

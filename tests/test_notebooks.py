@@ -27,6 +27,7 @@ EXPECTED = [
     "04_simulation",
     "05_batch_report",
     "06_spin_clusters",
+    "07_ferromagnet",
 ]
 CELL_TIMEOUT_S = 120
 

@@ -15,7 +15,7 @@ from ..errors import MagfitError
 
 #: subcommand modules, in the order shown by ``magfit --help``
 SUBCOMMANDS: list[str] = ["ion", "info", "fit", "report", "simulate"]
-SUBCOMMANDS.append("fit_cluster")  # spin clusters (issue 15): ``magfit fit-cluster``
+SUBCOMMANDS += ["fit_cluster", "mh", "arrott", "ferro"]  # clusters (issue 15), M(H) (issue 16)
 
 
 class _VersionAction(argparse.Action):

@@ -1,0 +1,368 @@
+"""Arrott and modified Arrott (Arrott-Noakes) analysis, critical exponents, magnetocaloric ΔS_M.
+
+* Arrott plot: M^2 vs H/M is a family of straight lines in mean field (Landau expansion
+  H/M = a(T) + b M^2); the isotherm through the origin is T_C (A. Arrott, Phys. Rev. 108, 1394
+  (1957)).
+* Modified Arrott plot: M^(1/β) vs (H/M)^(1/γ) (A. Arrott and J. E. Noakes, PRL 19, 786 (1967)),
+  iterated: straight-line fits of the high-field part give the intercepts; positive intercepts
+  (T < T_C) give M_s(T) = a^β, negative ones 1/χ0(T) = (-a/b)^γ; power laws
+  M_s = M_0 (T_C - T)^β and 1/χ0 = h_0/m_0 (T - T_C)^γ fitted with T_C free give new β, γ;
+  repeated until they settle.
+* Universality classes for comparison (J. C. Le Guillou and J. Zinn-Justin, PRB 21, 3976 (1980)):
+  3D Heisenberg β = 0.365, γ = 1.386; 3D XY β = 0.345, γ = 1.316; 3D Ising β = 0.325, γ = 1.241;
+  mean field β = 1/2, γ = 1.
+* Magnetocaloric effect through the Maxwell relation (V. K. Pecharsky and K. A. Gschneidner,
+  J. Magn. Magn. Mater. 200, 44 (1999)): ΔS_M(T, H) = ∫_0^H (∂M/∂T)_H' dH', by finite differences
+  between neighbouring isotherms (ΔS at the mid temperatures) and the trapezoid rule in H.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import FitError
+from .convert import MagnetizationCurve
+from .loops import _root, average_repeats
+
+__all__ = ["ArrottResult", "arrott", "positive_branch", "EntropyChange", "magnetic_entropy_change",
+           "UNIVERSALITY"]
+
+#: (β, γ) of the universality classes, Le Guillou & Zinn-Justin PRB 21, 3976 (1980)
+UNIVERSALITY: dict[str, tuple[float, float]] = {
+    "mean field": (0.5, 1.0), "3D Heisenberg": (0.365, 1.386), "3D XY": (0.345, 1.316),
+    "3D Ising": (0.325, 1.241)}
+#: points with H below this fraction of the isotherm's max field are left out of the line fits
+#: (domain rotation, demagnetisation)
+LOW_FIELD_FRACTION = 0.2
+#: isotherms needed on each side of T_C for the power-law fits (3 parameters + 1 for an uncertainty)
+MIN_SIDE = 4
+
+
+def positive_branch(curve: MagnetizationCurve, *, tol_Oe: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+    """H > 0 part of an isotherm as (H, M), sorted, repeated readings averaged.
+
+    Uses the virgin branch when there is one with H > 0, else every H > 0 point (folded branches of
+    a loop are averaged: for a soft ferromagnet the two branches coincide at high field).
+
+    Parameters
+    ----------
+    curve : MagnetizationCurve
+    tol_Oe : float
+        Field tolerance of repeated readings.
+
+    Returns
+    -------
+    H, M : numpy.ndarray
+    """
+    h, m, b = curve.field_Oe, curve.M, curve.branch
+    sel = (b == "virgin") & (h > 0)
+    if sel.sum() < 3:
+        sel = h > 0
+    order = np.argsort(h[sel], kind="stable")
+    hb, mb, _ = average_repeats(h[sel][order], m[sel][order], tol_Oe=tol_Oe)
+    ok = (hb > 0) & (mb > 0)
+    return hb[ok], mb[ok]
+
+
+@dataclass(eq=False)
+class ArrottResult:
+    """Result of :func:`arrott`.
+
+    Attributes
+    ----------
+    Tc_K, Tc_K_err : float or None
+        Curie temperature from the intercept crossing zero (modified Arrott lines at the final
+        β, γ), and its uncertainty: interpolation / intercept errors combined with the change of
+        T_C when the low-field cut of the line fits is doubled (curved lines move it).
+    beta, beta_err, gamma, gamma_err : float or None
+        Exponents from the iteration (None when the data do not allow it: fewer than 4 isotherms on
+        one side of T_C).
+    converged : bool
+    lines : pandas.DataFrame
+        Per isotherm: temperature_K, intercept, intercept_err, slope, n_points (modified Arrott at
+        the final exponents) and the mean-field Arrott intercept ``intercept_mf``.
+    Tc_meanfield_K, Tc_meanfield_K_err : float or None
+        T_C from the plain Arrott plot (β = 1/2, γ = 1).
+    nearest_class : str or None
+        Universality class closest to (β, γ).
+    mean_field : bool or None
+        True when β, γ agree with 1/2, 1 within 2σ (or 0.05 / 0.1 when σ is smaller).
+    notes : list of str
+    iterations : int
+        Modified-Arrott iterations done.
+    """
+
+    Tc_K: float | None
+    Tc_K_err: float | None
+    beta: float | None
+    beta_err: float | None
+    gamma: float | None
+    gamma_err: float | None
+    converged: bool
+    lines: Any
+    Tc_meanfield_K: float | None
+    Tc_meanfield_K_err: float | None
+    nearest_class: str | None = None
+    mean_field: bool | None = None
+    notes: list = field(default_factory=list)
+    iterations: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe values (lines as a list of records)."""
+        from .._json import json_safe
+
+        keys = ("Tc_K", "Tc_K_err", "beta", "beta_err", "gamma", "gamma_err", "converged", "Tc_meanfield_K",
+                "Tc_meanfield_K_err", "nearest_class", "mean_field", "notes", "iterations")
+        out = {k: getattr(self, k) for k in keys}
+        out["lines"] = self.lines.to_dict(orient="records")
+        return json_safe(out)
+
+    def summary(self) -> str:
+        """A few lines: T_C, exponents, mean-field verdict."""
+        def f(v, e, fmt=".4g"):
+            return "n/a" if v is None else f"{v:{fmt}} ± {e:.2g}" if e is not None else f"{v:{fmt}}"
+        lines = [f"Arrott: T_C = {f(self.Tc_K, self.Tc_K_err)} K (mean-field Arrott plot: "
+                 f"{f(self.Tc_meanfield_K, self.Tc_meanfield_K_err)} K)",
+                 f"  β = {f(self.beta, self.beta_err, '.3f')}, γ = {f(self.gamma, self.gamma_err, '.3f')}"
+                 + (f" -> nearest class: {self.nearest_class}" if self.nearest_class else "")]
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _line_fits(data, beta: float, gamma: float, low: float = LOW_FIELD_FRACTION):
+    rows = []
+    for t, h, m in data:
+        keep = h >= low * h.max()
+        x = (h[keep] / m[keep]) ** (1.0 / gamma)
+        y = m[keep] ** (1.0 / beta)
+        if x.size < 3:
+            continue
+        A = np.vstack([np.ones_like(x), x]).T
+        coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+        rss = float(np.sum((A @ coef - y) ** 2))
+        cov = rss / max(x.size - 2, 1) * np.linalg.pinv(A.T @ A)
+        rows.append({"temperature_K": t, "intercept": float(coef[0]),
+                     "intercept_err": float(math.sqrt(cov[0, 0])),
+                     "slope": float(coef[1]), "n_points": int(x.size)})
+    return rows
+
+
+def _tc_from_intercepts(rows) -> tuple[float, float] | None:
+    t = np.array([r["temperature_K"] for r in rows])
+    a = np.array([r["intercept"] for r in rows])
+    scale = np.max(np.abs(a)) or 1.0
+    root = _root(t, -a / scale)
+    return root
+
+
+def _power(t, a, tc, expo, below: bool):
+    d = (tc - t) if below else (t - tc)
+    return a * np.clip(d, 1e-12, None) ** expo
+
+
+def _fit_power(t, y, tc0: float, expo0: float, below: bool):
+    from scipy.optimize import curve_fit
+
+    def f(tt, a, tc, expo):
+        return _power(tt, a, tc, expo, below)
+
+    import warnings
+
+    from scipy.optimize import OptimizeWarning
+
+    a0 = float(np.median(y / np.clip(np.abs(tc0 - t), 1e-9, None) ** expo0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OptimizeWarning)   # undefined covariance -> RuntimeError path
+        try:
+            popt, pcov = curve_fit(f, t, y, p0=[a0, tc0, expo0], maxfev=20000)
+        except OptimizeWarning as exc:
+            raise RuntimeError(f"power-law covariance undefined ({exc})") from exc
+    return popt, np.sqrt(np.abs(np.diag(pcov)))
+
+
+def _nearest(beta: float, gamma: float) -> str:
+    return min(UNIVERSALITY, key=lambda k: (UNIVERSALITY[k][0] - beta) ** 2 / 0.05**2
+               + (UNIVERSALITY[k][1] - gamma) ** 2 / 0.15**2)
+
+
+def arrott(curves: list[MagnetizationCurve], *, max_iter: int = 30, tol: float = 1e-4) -> ArrottResult:
+    """T_C and critical exponents from a family of isotherms (Arrott, then modified Arrott).
+
+    Parameters
+    ----------
+    curves : list of MagnetizationCurve
+        Isotherms at several temperatures across T_C (any unit; one unit for all).
+    max_iter : int
+        Iterations of the modified-Arrott loop.
+    tol : float
+        Stop when β and γ change by less than this.
+
+    Returns
+    -------
+    ArrottResult
+
+    Raises
+    ------
+    FitError
+        Fewer than 3 usable isotherms, or no intercept changes sign (T_C outside the range).
+    """
+    import pandas as pd
+
+    data = []
+    for c in sorted(curves, key=lambda c: c.temperature_K):
+        h, m = positive_branch(c)
+        if h.size >= 4 and math.isfinite(c.temperature_K):
+            data.append((float(c.temperature_K), h, m))
+    if len(data) < 3:
+        raise FitError("Arrott analysis needs at least 3 isotherms with 4 or more H > 0 points, "
+                       f"got {len(data)}")
+    mf_rows = _line_fits(data, 0.5, 1.0)
+    mf = _tc_from_intercepts(mf_rows)
+    if mf is None:
+        temps = ", ".join(f"{r['temperature_K']:.4g}" for r in mf_rows)
+        raise FitError(f"no Arrott intercept changes sign across the isotherms (T = {temps} K): T_C lies "
+                       "outside the measured range; add isotherms on both sides of T_C")
+    notes: list[str] = []
+    beta, gamma, tc = 0.5, 1.0, mf[0]
+    beta_err = gamma_err = None
+    converged, it = False, 0
+    while it < max_iter:
+        it += 1
+        rows = _line_fits(data, beta, gamma)
+        below = [(r["temperature_K"], r["intercept"] ** beta) for r in rows if r["intercept"] > 0
+                 and r["temperature_K"] < tc]
+        above = [(r["temperature_K"], (-r["intercept"] / r["slope"]) ** gamma) for r in rows
+                 if r["intercept"] < 0 and r["slope"] > 0 and r["temperature_K"] > tc]
+        if len(below) < MIN_SIDE or len(above) < MIN_SIDE:
+            notes.append(f"critical exponents not determined: {len(below)} isotherm(s) below and "
+                         f"{len(above)} above T_C with a usable intercept ({MIN_SIDE} each needed: the power "
+                         "laws have 3 parameters)")
+            beta = gamma = None
+            break
+        try:
+            pb, eb = _fit_power(*map(np.array, zip(*below, strict=True)), tc, beta, True)
+            pg, eg = _fit_power(*map(np.array, zip(*above, strict=True)), tc, gamma, False)
+        except (RuntimeError, ValueError) as exc:
+            notes.append(f"critical exponents not determined: power-law fit failed ({exc})")
+            beta = gamma = None
+            break
+        new_b, new_g = float(pb[2]), float(pg[2])
+        if not (0.05 < new_b < 1.5 and 0.3 < new_g < 3.0):
+            notes.append(f"iteration left the physical range (β = {new_b:.3g}, γ = {new_g:.3g}); exponents "
+                         "not determined -- isotherms too far from T_C or too few")
+            beta = gamma = None
+            break
+        change = max(abs(new_b - beta), abs(new_g - gamma))
+        beta, gamma = new_b, new_g
+        beta_err, gamma_err = float(eb[2]), float(eg[2])
+        tc = 0.5 * (pb[1] + pg[1])
+        if change < tol:
+            converged = True
+            break
+    if beta is None:
+        rows, root = mf_rows, mf
+    else:
+        rows = _line_fits(data, beta, gamma)
+        root = _tc_from_intercepts(rows) or mf
+        if not converged:
+            notes.append(f"modified-Arrott iteration did not settle in {max_iter} steps")
+    lines = pd.DataFrame(rows)
+    lines["intercept_mf"] = [r["intercept"] for r in mf_rows]
+    # systematic part: T_C again with twice the low-field cut (curvature of the lines shows up here)
+    b_, g_ = (beta, gamma) if beta is not None else (0.5, 1.0)
+    alt = _tc_from_intercepts(_line_fits(data, b_, g_, low=2 * LOW_FIELD_FRACTION))
+    tc_err = math.hypot(root[1], abs(alt[0] - root[0])) if alt is not None else root[1]
+    out = ArrottResult(Tc_K=root[0], Tc_K_err=tc_err, beta=beta, beta_err=beta_err if beta else None,
+                       gamma=gamma, gamma_err=gamma_err if gamma else None, converged=converged, lines=lines,
+                       Tc_meanfield_K=mf[0], Tc_meanfield_K_err=mf[1], notes=notes, iterations=it)
+    if beta is not None:
+        out.nearest_class = _nearest(beta, gamma)
+        out.mean_field = bool(abs(beta - 0.5) <= max(2 * (beta_err or 0), 0.05)
+                              and abs(gamma - 1.0) <= max(2 * (gamma_err or 0), 0.1))
+    return out
+
+
+@dataclass(eq=False)
+class EntropyChange:
+    """ΔS_M(T, H) from the Maxwell relation.
+
+    Attributes
+    ----------
+    temperature_K : numpy.ndarray
+        Mid temperatures between neighbouring isotherms.
+    field_Oe : numpy.ndarray
+        Field grid (from 0).
+    delta_S : numpy.ndarray
+        ΔS_M, shape (len(temperature_K), len(field_Oe)), in ``unit``.
+    unit : str
+        ``"J/(mol K)"`` (M molar or in μB), ``"J/(kg K)"`` (M in emu/g).
+    """
+
+    temperature_K: np.ndarray
+    field_Oe: np.ndarray
+    delta_S: np.ndarray
+    unit: str
+
+    def at_field(self, field_Oe: float) -> np.ndarray:
+        """ΔS_M(T) at one field (linear interpolation on the field grid).
+
+        Parameters
+        ----------
+        field_Oe : float
+
+        Returns
+        -------
+        numpy.ndarray
+        """
+        return np.array([np.interp(field_Oe, self.field_Oe, row) for row in self.delta_S])
+
+
+def magnetic_entropy_change(curves: list[MagnetizationCurve], *, n_field: int = 101) -> EntropyChange:
+    """ΔS_M(T, H) = ∫_0^H (∂M/∂T)_H' dH' from isotherms (Maxwell relation).
+
+    Parameters
+    ----------
+    curves : list of MagnetizationCurve
+        At least two isotherms, M in μB (per f.u. or ion), emu/mol or emu/g.
+    n_field : int
+        Points of the common field grid from 0 to the smallest maximum field.
+
+    Returns
+    -------
+    EntropyChange
+
+    Raises
+    ------
+    FitError
+        Fewer than two isotherms, or M not in a molar or mass unit.
+    """
+    cs = sorted(curves, key=lambda c: c.temperature_K)
+    if len(cs) < 2:
+        raise FitError("ΔS_M needs at least two isotherms")
+    unit = cs[0].unit
+    if unit == "emu" or any(c.unit != unit for c in cs):
+        raise FitError("ΔS_M needs all isotherms in one molar (μB, emu/mol) or mass (emu/g) unit; pass the "
+                       "sample mass and formula")
+    # erg/(mol K) -> J/(mol K): 1e-7; erg/(g K) -> J/(kg K): 1e-4
+    if unit == "emu_g":
+        to_si, label, per = 1e-4, "J/(kg K)", 1.0
+    else:
+        to_si, label = 1e-7, "J/(mol K)"
+        per = cs[0].emu_mol_per_unit or 1.0
+    branches = [positive_branch(c) for c in cs]
+    hmax = min(float(h.max()) for h, _ in branches)
+    grid = np.linspace(0.0, hmax, n_field)
+    mgrid = np.array([np.interp(grid, np.concatenate([[0.0], h]), np.concatenate([[0.0], m]))
+                      for h, m in branches]) * per
+    temps = np.array([c.temperature_K for c in cs])
+    dmdt = np.diff(mgrid, axis=0) / np.diff(temps)[:, None]
+    steps = np.diff(grid)
+    integral = np.concatenate([np.zeros((dmdt.shape[0], 1)),
+                               np.cumsum(0.5 * (dmdt[:, 1:] + dmdt[:, :-1]) * steps, axis=1)], axis=1)
+    return EntropyChange(temperature_K=0.5 * (temps[1:] + temps[:-1]), field_Oe=grid,
+                         delta_S=integral * to_si, unit=label)
+

@@ -1,0 +1,307 @@
+"""Localized or itinerant ferromagnet: Rhodes-Wohlfarth ratio and the Deguchi-Takahashi plot.
+
+* p_c from the Curie-Weiss moment above T_C: μ_eff² = p_c (p_c + 2), i.e. p_c = √(1 + μ_eff²) - 1
+  (μ_eff and p_c in μB per magnetic atom); p_s = ordered (saturation) moment per magnetic atom.
+  Rhodes-Wohlfarth ratio RWR = p_c / p_s: ≈ 1 for localized moments, ≫ 1 for weak itinerant
+  ferromagnets (P. Rhodes and E. P. Wohlfarth, Proc. R. Soc. A 273, 247 (1963); E. P. Wohlfarth,
+  J. Magn. Magn. Mater. 7, 113 (1978)). Strong itinerant ferromagnets (Fe) also give RWR ≈ 1:
+  the ratio separates *weak* itinerant magnets from the rest, not band from local moments.
+* Takahashi's spin-fluctuation theory generalises the plot: p_eff/p_s ≈ 1.4 (T_C/T_0)^(-2/3)
+  (Y. Takahashi, J. Phys. Soc. Jpn. 55, 3553 (1986); *Spin Fluctuation Theory of Itinerant
+  Electron Magnetism*, Springer 2013; Deguchi-Takahashi plot). Here T_0 is *estimated* by
+  inverting that relation. At T_C the theory predicts M⁴ ∝ H/M; :func:`takahashi_slope` measures
+  the slope ζ of M⁴ vs H/M, but the constants that turn ζ into T_A and T_0 were not verified
+  against the source and are not applied.
+
+Labels join :func:`magfit.classify`'s vocabulary: ``"localized"`` (RWR ≤ 1.3),
+``"intermediate"`` (1.3 < RWR < 2), ``"itinerant"`` (RWR ≥ 2), or ``"undetermined"``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import FitError, SampleError
+
+__all__ = ["p_c_from_mu_eff", "rhodes_wohlfarth", "FerroResult", "REFERENCE_FERROMAGNETS", "takahashi_slope",
+           "ferro_from_files", "RW_LOCALIZED_MAX", "RW_ITINERANT_MIN", "DT_PREFACTOR"]
+
+#: RWR at or below this: localized (the ratio of Gd, EuO, Fe is 0.9-1.1)
+RW_LOCALIZED_MAX = 1.3
+#: RWR at or above this: weak itinerant (MnSi ~3.5 and up)
+RW_ITINERANT_MIN = 2.0
+#: p_eff/p_s ≈ DT_PREFACTOR (T_C/T_0)^(-2/3) (Takahashi 1986, as quoted in PHYSICS.md)
+DT_PREFACTOR = 1.4
+
+#: Reference ferromagnets for the RW and Deguchi-Takahashi plots. p_s, p_c per magnetic atom (μB).
+#: ``verified`` False marks numbers recalled from the literature but not checked against the source
+#: in this project: they are for orientation on the plots, never used as test tolerances.
+REFERENCE_FERROMAGNETS: list[dict[str, Any]] = [
+    {"name": "Fe", "p_s": 2.22, "p_c": 2.29, "Tc_K": 1043, "Tc_over_T0": None,
+     "source": "p_s: Kittel, Introduction to Solid State Physics, Table 'ferromagnetic crystals'; "
+               "p_c: Wohlfarth, JMMM 7, 113 (1978)", "verified": False},
+    {"name": "Co", "p_s": 1.72, "p_c": 2.29, "Tc_K": 1388, "Tc_over_T0": None,
+     "source": "p_s: Kittel (as Fe); p_c: Wohlfarth, JMMM 7, 113 (1978)", "verified": False},
+    {"name": "Ni", "p_s": 0.606, "p_c": 0.90, "Tc_K": 627, "Tc_over_T0": None,
+     "source": "p_s: Kittel (as Fe); p_c: Wohlfarth, JMMM 7, 113 (1978)", "verified": False},
+    {"name": "Gd", "p_s": 7.63, "p_c": 7.04, "Tc_K": 292, "Tc_over_T0": None,
+     "source": "p_s: Kittel (as Fe); p_c from mu_eff = 7.98 (Nigh, Legvold, Spedding, Phys. Rev. 132, "
+               "1092 (1963))", "verified": False},
+    {"name": "EuO", "p_s": 6.8, "p_c": 7.0, "Tc_K": 69, "Tc_over_T0": None,
+     "source": "p_s: Kittel (as Fe); p_c from mu_eff = 7.94 (Eu2+, S = 7/2)", "verified": False},
+    {"name": "MnSi", "p_s": 0.4, "p_c": 1.42, "Tc_K": 30, "Tc_over_T0": 0.13,
+     "source": "p_s, mu_eff = 2.2: Moriya, Spin Fluctuations in Itinerant Electron Magnetism (1985); "
+               "T_C/T_0: Takahashi, JPSJ 55, 3553 (1986)", "verified": False},
+    {"name": "ZrZn2", "p_s": 0.17, "p_c": 1.15, "Tc_K": 27.5, "Tc_over_T0": 0.067,
+     "source": "p_s = M0 = 0.17 muB/f.u.: Yelland et al., PRB 72, 184436 (2005); p_c from "
+               "mu_eff ~1.9 muB/f.u. (recalled); T_C/T_0: Takahashi (1986)", "verified": False},
+    {"name": "Ni3Al", "p_s": 0.075, "p_c": 0.64, "Tc_K": 41.5, "Tc_over_T0": 0.012,
+     "source": "Wohlfarth, JMMM 7, 113 (1978); T_C/T_0: Takahashi (1986)", "verified": False},
+    {"name": "Sc3In", "p_s": 0.045, "p_c": 0.39, "Tc_K": 5.5, "Tc_over_T0": None,
+     "source": "Wohlfarth, JMMM 7, 113 (1978)", "verified": False},
+]
+
+
+def p_c_from_mu_eff(mu_eff_B: float) -> float:
+    """p_c from μ_eff² = p_c (p_c + 2): p_c = √(1 + μ_eff²) - 1.
+
+    Parameters
+    ----------
+    mu_eff_B : float
+        Curie-Weiss effective moment per magnetic atom, μB.
+
+    Returns
+    -------
+    float
+        p_c in μB (e.g. μ_eff = √15 = 3.873 -> p_c = 3).
+    """
+    if not math.isfinite(mu_eff_B) or mu_eff_B < 0:
+        raise SampleError(f"mu_eff = {mu_eff_B!r} must be a finite non-negative moment in μB")
+    return math.sqrt(1.0 + mu_eff_B**2) - 1.0
+
+
+@dataclass(eq=False)
+class FerroResult:
+    """Rhodes-Wohlfarth / Deguchi-Takahashi verdict.
+
+    Attributes
+    ----------
+    mu_eff, mu_eff_err : float
+        Curie-Weiss moment per magnetic atom, μB.
+    p_c, p_c_err, p_s, p_s_err, rw_ratio, rw_ratio_err : float
+    Tc_K, T0_K, Tc_over_T0 : float or None
+        T_0 estimated from the Deguchi-Takahashi relation (see module docstring).
+    label : str
+        ``"localized"``, ``"intermediate"``, ``"itinerant"`` or ``"undetermined"``.
+    reasons : list of str
+        The evidence, in words with numbers.
+    extra : dict
+        Context (θ, Curie-Weiss window, where T_C came from) added by :func:`ferro_from_files`.
+    """
+
+    mu_eff: float
+    mu_eff_err: float
+    p_c: float
+    p_c_err: float
+    p_s: float
+    p_s_err: float
+    rw_ratio: float
+    rw_ratio_err: float
+    Tc_K: float | None
+    T0_K: float | None
+    Tc_over_T0: float | None
+    label: str
+    reasons: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe values (the CLI contract keys and errors)."""
+        from .._json import json_safe
+
+        keys = ("mu_eff", "mu_eff_err", "p_c", "p_c_err", "p_s", "p_s_err", "rw_ratio", "rw_ratio_err",
+                "Tc_K", "T0_K", "Tc_over_T0", "label", "reasons")
+        out = {k: getattr(self, k) for k in keys}
+        out.update(self.extra)
+        return json_safe(out)
+
+    def summary(self) -> str:
+        """Verdict and evidence."""
+        lines = [f"{self.label}: p_c = {self.p_c:.3f} ± {self.p_c_err:.2g}, p_s = {self.p_s:.4g} ± "
+                 f"{self.p_s_err:.2g} μB/atom, p_c/p_s = {self.rw_ratio:.3g} ± {self.rw_ratio_err:.2g}"]
+        if self.T0_K is not None:
+            lines.append(f"  T_C = {self.Tc_K:.4g} K, T_0 ≈ {self.T0_K:.4g} K, "
+                         f"T_C/T_0 ≈ {self.Tc_over_T0:.3g} (from p_eff/p_s ≈ 1.4 (T_C/T_0)^(-2/3))")
+        lines += [f"  - {r}" for r in self.reasons]
+        return "\n".join(lines)
+
+
+def rhodes_wohlfarth(mu_eff_B: float, p_s: float, *, mu_eff_err: float = 0.0, p_s_err: float = 0.0,
+                     Tc_K: float | None = None) -> FerroResult:
+    """p_c, p_c/p_s, T_C/T_0 and the localized / intermediate / itinerant verdict.
+
+    Parameters
+    ----------
+    mu_eff_B : float
+        Curie-Weiss effective moment per magnetic atom (μB), from χ(T) above T_C.
+    p_s : float
+        Saturation (ordered) moment per magnetic atom (μB), from M(H) at low T.
+    mu_eff_err, p_s_err : float
+        One-sigma errors.
+    Tc_K : float, optional
+        Curie temperature (for the Deguchi-Takahashi estimate of T_0).
+
+    Returns
+    -------
+    FerroResult
+
+    Raises
+    ------
+    SampleError
+        p_s not positive or μ_eff invalid.
+    """
+    if not (math.isfinite(p_s) and p_s > 0):
+        raise SampleError(f"p_s = {p_s!r}: the saturation moment per magnetic atom must be > 0 μB "
+                          "(is the M(H) in μB per magnetic ion? pass --per-ion)")
+    p_c = p_c_from_mu_eff(mu_eff_B)
+    p_c_err = mu_eff_B / (p_c + 1.0) * mu_eff_err
+    r = p_c / p_s
+    r_err = r * math.hypot(p_c_err / p_c if p_c else 0.0, p_s_err / p_s)
+    reasons = [f"Rhodes-Wohlfarth ratio p_c/p_s = {p_c:.3g}/{p_s:.3g} = {r:.3g} ± {r_err:.2g} "
+               f"(p_c = √(1 + μ_eff²) - 1 with μ_eff = {mu_eff_B:.3g} μB)"]
+    if r_err > 0 and (abs(r - RW_LOCALIZED_MAX) < r_err or abs(r - RW_ITINERANT_MIN) < r_err) and r < 3:
+        reasons.append(f"the ratio is within 1σ of a class boundary ({RW_LOCALIZED_MAX}, {RW_ITINERANT_MIN})")
+    if r <= RW_LOCALIZED_MAX:
+        label = "localized"
+        reasons.append(f"p_c/p_s ≤ {RW_LOCALIZED_MAX}: the moment above T_C equals the ordered moment, "
+                       "as for Gd and EuO (note: strong itinerant ferromagnets such as Fe also give ≈ 1)")
+    elif r < RW_ITINERANT_MIN:
+        label = "intermediate"
+        reasons.append(f"{RW_LOCALIZED_MAX} < p_c/p_s < {RW_ITINERANT_MIN}: between localized and weak "
+                       "itinerant, like Ni (≈ 1.5) and Co")
+    else:
+        label = "itinerant"
+        reasons.append(f"p_c/p_s ≥ {RW_ITINERANT_MIN}: ordered moment much smaller than the fluctuating one, "
+                       "a weak itinerant ferromagnet like MnSi, ZrZn2, Ni3Al")
+    t0 = ratio = None
+    if Tc_K is not None and math.isfinite(Tc_K) and Tc_K > 0 and r <= DT_PREFACTOR:
+        reasons.append(f"Deguchi-Takahashi: p_eff/p_s ≤ {DT_PREFACTOR} would need T_C/T_0 ≥ 1, outside the "
+                       "range of the spin-fluctuation relation (the localized limit); T_0 not estimated")
+    elif Tc_K is not None and math.isfinite(Tc_K) and Tc_K > 0:
+        ratio = (DT_PREFACTOR / r) ** 1.5
+        t0 = Tc_K / ratio
+        reasons.append(f"Deguchi-Takahashi: p_eff/p_s = 1.4 (T_C/T_0)^(-2/3) gives T_C/T_0 ≈ {ratio:.3g}, "
+                       f"T_0 ≈ {t0:.4g} K" + (" (≪ 1: itinerant)" if ratio < 0.3 else ""))
+    return FerroResult(mu_eff=mu_eff_B, mu_eff_err=mu_eff_err, p_c=p_c, p_c_err=p_c_err, p_s=p_s,
+                       p_s_err=p_s_err, rw_ratio=r, rw_ratio_err=r_err, Tc_K=Tc_K, T0_K=t0, Tc_over_T0=ratio,
+                       label=label, reasons=reasons)
+
+
+def takahashi_slope(field_Oe, M) -> dict[str, float]:
+    """Slope ζ of M⁴ vs H/M (the Takahashi form of the isotherm at T_C) and its linearity.
+
+    Parameters
+    ----------
+    field_Oe, M : array_like
+        H > 0 points of the isotherm at (or nearest) T_C.
+
+    Returns
+    -------
+    dict
+        ``zeta`` (M⁴ per (Oe/M)), ``zeta_err``, ``r2_m4`` and ``r2_m2``: R² of straight lines through
+        the origin of M⁴ and of M² (mean field) against H/M -- the larger says which law fits better.
+
+    Raises
+    ------
+    FitError
+        Fewer than 4 points.
+    """
+    h = np.asarray(field_Oe, float)
+    m = np.asarray(M, float)
+    ok = np.isfinite(h) & np.isfinite(m) & (h > 0) & (m > 0)
+    if ok.sum() < 4:
+        raise FitError("Takahashi M⁴ vs H/M slope needs 4 or more H > 0 points")
+    x = h[ok] / m[ok]
+
+    def through_origin(y):
+        k = float(np.sum(x * y) / np.sum(x * x))
+        res = y - k * x
+        r2 = 1.0 - float(np.sum(res**2) / np.sum((y - y.mean()) ** 2))
+        err = math.sqrt(float(np.sum(res**2)) / (x.size - 1) / float(np.sum(x * x)))
+        return k, err, r2
+
+    z, ze, r4 = through_origin(m[ok] ** 4)
+    _, _, r2 = through_origin(m[ok] ** 2)
+    return {"zeta": z, "zeta_err": ze, "r2_m4": r4, "r2_m2": r2}
+
+
+def ferro_from_files(chi_path: str, mh_path: str, *, formula: str | None = None,
+                     per_ion: str | None = None, n_ions: float | None = None, mass_mg: float | None = None,
+                     chi_mass_mg: float | None = None,
+                     tmin: float | None = None, Tc_K: float | None = None,
+                     read_kwargs: dict | None = None) -> FerroResult:
+    """The whole chain: Curie-Weiss fit of χ(T) above T_C, M_s of the lowest-T isotherm, verdict.
+
+    Parameters
+    ----------
+    chi_path, mh_path : str
+        χ(T) file (paramagnetic range above T_C) and M(H) file (lowest isotherm is used for p_s).
+    formula, per_ion, n_ions : optional
+        Sample description (the moments are per magnetic atom: give ``per_ion`` or ``n_ions``).
+    mass_mg, chi_mass_mg : float, optional
+        Masses of the M(H) and χ(T) samples (else from the headers; ``chi_mass_mg`` defaults to
+        ``mass_mg``).
+    tmin : float, optional
+        Lower end of the Curie-Weiss window (K); automatic when None.
+    Tc_K : float, optional
+        Curie temperature; else from an Arrott analysis of the M(H) file when it holds a family
+        across T_C, else the Curie-Weiss θ (flagged).
+    read_kwargs : dict, optional
+        Passed to :func:`magfit.read` (``columns``, ``units``).
+
+    Returns
+    -------
+    FerroResult
+    """
+    from ..fitting import fit_curie_weiss
+    from ..io import read
+    from .api import read_isotherms
+    from .loops import analyze_isotherm
+
+    rk = read_kwargs or {}
+    m_chi = read(chi_path, **rk)
+    chi = m_chi.susceptibility(formula=formula, per_ion=per_ion, n_ions=n_ions,
+                               mass_mg=chi_mass_mg if chi_mass_mg is not None else mass_mg)
+    cw = fit_curie_weiss(chi, tmin=tmin)
+    mu = cw.mu_eff
+    curves = read_isotherms(mh_path, formula=formula, per_ion=per_ion, n_ions=n_ions, mass_mg=mass_mg,
+                            unit="muB", read_kwargs=rk)
+    low = min(curves, key=lambda c: c.temperature_K if math.isfinite(c.temperature_K) else math.inf)
+    if low.per == "formula unit" and not n_ions:
+        raise SampleError(f"{mh_path}: p_s must be per magnetic atom; pass per_ion=... (CLI: --per-ion)")
+    sat = analyze_isotherm(low, require_closed=False).saturation
+    extra: dict[str, Any] = {"Ms_temperature_K": low.temperature_K, "theta_K": float(cw.theta_K.n),
+                             "cw_window_K": [cw.tmin_K, cw.tmax_K]}
+    tc_source = "argument"
+    if Tc_K is None and len(curves) >= 3:
+        from .critical import arrott
+
+        try:
+            res = arrott(curves)
+            Tc_K, tc_source = res.Tc_K, "Arrott plot of the M(H) isotherms"
+        except FitError:
+            pass
+    if Tc_K is None and cw.theta_K.n > 0:
+        Tc_K, tc_source = float(cw.theta_K.n), "Curie-Weiss θ (approximation: θ ≈ T_C)"
+    extra["Tc_source"] = tc_source if Tc_K is not None else None
+    out = rhodes_wohlfarth(float(mu.n), sat.Ms, mu_eff_err=float(mu.s), p_s_err=sat.Ms_err, Tc_K=Tc_K)
+    out.reasons.append(f"μ_eff = {mu.n:.3f} ± {mu.s:.2g} μB from χ(T) of {chi_path} "
+                       f"({cw.tmin_K:.4g}-{cw.tmax_K:.4g} K, θ = {cw.theta_K.n:.4g} K); "
+                       f"p_s = M_s at {low.temperature_K:.4g} K from {mh_path} ({sat.model})")
+    if Tc_K is not None:
+        out.reasons.append(f"T_C = {Tc_K:.4g} K from the {tc_source}")
+    out.extra = extra
+    return out
