@@ -231,7 +231,7 @@ def _finite_text(value: Any, unit: str, undefined: str) -> str:
 
 def _result_text(fit: Any) -> str:
     c_n, _ = _nominal_std(_get_fit_attr(fit, "C"))
-    mu = _finite_text(_get_fit_attr(fit, "mu_eff"), "μ$_\\mathrm{B}$",
+    mu = _finite_text(_get_fit_attr(fit, "mu_eff"), "μB",
                       "undefined (C ≤ 0)" if np.isfinite(c_n) and c_n <= 0 else "undetermined")
     theta = _finite_text(_get_fit_attr(fit, "theta_K"), "K", "undetermined")
     chi0_n, chi0_s = _nominal_std(_get_fit_attr(fit, "chi0"))
