@@ -163,6 +163,21 @@ def _errorbar(ax: Axes, x, y, yerr, **kw):
     return container
 
 
+def _plain_tick_labels(fig: Figure) -> None:
+    """Plain-text tick labels on every linear axis (mathtext only where needed: log axes, labels)."""
+    from matplotlib.ticker import ScalarFormatter
+
+    from ._ticks import PlainFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            old = axis.get_major_formatter()
+            if axis.get_scale() == "linear" and type(old) is ScalarFormatter:
+                new = PlainFormatter(useOffset=old.get_useOffset())
+                new.set_powerlimits(tuple(getattr(old, "_powerlimits", (-3, 4))))
+                axis.set_major_formatter(new)
+
+
 def _window_mask(chi: ChiT, tmin: float, tmax: float) -> np.ndarray:
     t = chi.temperature_K
     return (t >= tmin) & (t <= tmax)
@@ -491,6 +506,7 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
             ax_chi.legend(handles, labels, loc="best")
             ax_chi.text(0.98, 0.97, _result_text(fit), transform=ax_chi.transAxes, ha="right",
                         va="top", fontsize=8)
+        _plain_tick_labels(fig)
     return fig
 
 
@@ -620,6 +636,7 @@ def window_scan(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | N
         if fig is not None and title is not False:
             name = _heading(fit, title)
             axes[0].set_title(f"{name}: fit window scan" if name else "fit window scan", loc="left")
+        _plain_tick_labels(fig)
     return fig
 
 
