@@ -31,20 +31,24 @@ import pandas as pd
 from .errors import MagfitError
 
 __all__ = ["fit_many", "analyse_file", "collect_files", "drop_skipped", "default_options", "load_options",
-           "options_for", "run_tasks", "FileResult", "OPTION_COLUMNS", "SUMMARY_COLUMNS", "NON_DATA_SUFFIXES"]
+           "options_for", "merge_options", "basis_text", "run_tasks",
+           "FileResult", "OPTION_COLUMNS", "SUMMARY_COLUMNS", "NON_DATA_SUFFIXES"]
 
 #: per-file option columns: name -> converter; the first group goes to
 #: Measurement.susceptibility(), tmin/tmax/chi0 to fit_curie_weiss(), sample names the row
 OPTION_COLUMNS: dict[str, Callable[[Any], Any]] = {}
 
 _SUSCEPTIBILITY_KEYS = ("formula", "mass_mg", "per_ion", "diamagnetic", "molar_mass_g_mol", "n_ions",
-                        "field_Oe", "segment", "holder", "header_conventions")
+                        "field_Oe", "segment", "holder", "header_conventions", "eicosane_mg")
 _FIT_KEYS = ("tmin", "tmax", "chi0")
 
 #: the columns of the table fit_many returns, in order
 SUMMARY_COLUMNS = ["file", "sample", "segment", "per", "mu_eff", "mu_eff_err", "theta_K", "theta_K_err",
                    "chi0_emu_mol", "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "tmin_K",
-                   "tmax_K", "n_points", "redchi", "label", "confidence", "flags", "error"]
+                   "tmax_K", "n_points", "redchi", "label", "confidence", "flags", "error",
+                   # appended (issue 14): what a mole counts, systematic errors, candidate ions
+                   "formula", "basis", "n_ions", "mu_eff_sys", "theta_K_sys", "chi0_emu_mol_sys",
+                   "candidates", "reasons"]
 
 #: suffixes never taken for data when scanning a folder (explicitly named files are always used)
 NON_DATA_SUFFIXES = frozenset({
@@ -132,6 +136,7 @@ OPTION_COLUMNS.update({
     "segment": _segment,
     "holder": _str,
     "header_conventions": _bool,
+    "eicosane_mg": _float,
     "tmin": _float,
     "tmax": _float,
     "chi0": _bool,
@@ -357,7 +362,7 @@ def _sample_name(measurement: Any, path: Path, formula: str | None = None) -> st
 def _empty_row(path: str, sample: str, segment: Any) -> dict[str, Any]:
     row: dict[str, Any] = {col: np.nan for col in SUMMARY_COLUMNS}
     row.update(file=str(path), sample=sample, segment="" if segment is None else str(segment), per="",
-               label="", flags="", error=None)
+               label="", flags="", error=None, formula="", basis="", candidates="", reasons="")
     return row
 
 
@@ -367,7 +372,9 @@ def _describe(exc: BaseException) -> str:
 
 
 def analyse_file(path: str | os.PathLike, options: Mapping[str, Any] | None = None,
-                 fit_options: Mapping[str, Any] | None = None) -> list[FileResult]:
+                 fit_options: Mapping[str, Any] | None = None, *,
+                 defaults: Mapping[str, Any] | None = None,
+                 read_options: Mapping[str, Any] | None = None) -> list[FileResult]:
     """Read, convert, fit and classify one file; never raises for a bad file.
 
     Parameters
@@ -381,6 +388,13 @@ def analyse_file(path: str | os.PathLike, options: Mapping[str, Any] | None = No
     fit_options : dict, optional
         Keyword arguments for :func:`magfit.fit_curie_weiss` common to all files (per-file
         ``tmin``/``tmax``/``chi0`` win).
+    defaults : dict, optional
+        Options for every file (e.g. ``magfit report --formula ... --mass-mg ...``), same keys as
+        ``options``. Precedence: per-file ``options`` > the file header's own value (sample mass,
+        molecular weight) > ``defaults``. ``provenance["option_sources"]`` of the result's
+        ``chi`` says where each option came from.
+    read_options : dict, optional
+        Keyword arguments for :func:`magfit.read` (``columns``, ``units``).
 
     Returns
     -------
@@ -389,21 +403,81 @@ def analyse_file(path: str | os.PathLike, options: Mapping[str, Any] | None = No
     """
     import magfit
 
-    opts = dict(options or {})
     path = Path(path)
-    sample = opts.pop("sample", None)
-    segments = opts.get("segment")
-    seg_list = segments if isinstance(segments, list) else [segments]
+    file_opts = dict(options or {})
+    sample = file_opts.get("sample") or (defaults or {}).get("sample")
     try:
-        measurement = magfit.read(path)
+        measurement = magfit.read(path, **dict(read_options or {}))
     except Exception as exc:  # noqa: BLE001 - a bad file must not stop the batch
-        row = _empty_row(str(path), sample or path.stem, segments)
+        row = _empty_row(str(path), sample or path.stem, file_opts.get("segment"))
         row["error"] = f"read: {_describe(exc)}"
         return [FileResult(row)]
+    opts, sources = merge_options(defaults or {}, file_opts, getattr(measurement, "header", {}) or {})
+    opts.pop("sample", None)
+    segments = opts.get("segment")
+    seg_list = segments if isinstance(segments, list) else [segments]
     results = []
     for seg in seg_list:
-        results.append(_analyse_segment(magfit, measurement, path, opts, seg, sample, fit_options))
+        result = _analyse_segment(magfit, measurement, path, opts, seg, sample, fit_options)
+        result.extra["option_sources"] = sources
+        results.append(result)
     return results
+
+
+#: header keys that give a default option's value when the file has them (header wins over defaults)
+_HEADER_KEYS = {"mass_mg": ("SAMPLE_MASS", "WEIGHT"), "molar_mass_g_mol": ("SAMPLE_MOLECULAR_WEIGHT",)}
+
+
+def _header_has(header: Mapping[str, Any], keys: Sequence[str]) -> str | None:
+    for key in keys:
+        try:
+            if float(str(header.get(key, "")).strip()) > 0:
+                return key
+        except ValueError:
+            continue
+    return None
+
+
+def merge_options(defaults: Mapping[str, Any], per_file: Mapping[str, Any], header: Mapping[str, Any]
+                  ) -> tuple[dict[str, Any], dict[str, str]]:
+    """One file's options from the run's defaults, the file's own header and its options-table row.
+
+    Parameters
+    ----------
+    defaults : dict
+        Options for every file (command-line flags of ``magfit report``).
+    per_file : dict
+        The file's row of the options table (wins over everything).
+    header : dict
+        The file's header: ``SAMPLE_MASS``/``WEIGHT`` and ``SAMPLE_MOLECULAR_WEIGHT`` (when
+        positive numbers) win over the defaults ``mass_mg`` / ``molar_mass_g_mol``.
+
+    Returns
+    -------
+    (options, sources)
+        The merged options and, per option, ``"options table"``, ``"default (command line)"``
+        or ``"header KEY"`` (a default the header overrode).
+    """
+    merged: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for key, value in defaults.items():
+        if value is None:
+            continue
+        header_key = _header_has(header, _HEADER_KEYS.get(key, ()))
+        if header_key:
+            sources[key] = f"header {header_key}"
+            continue
+        merged[key] = value
+        sources[key] = "default (command line)"
+    # a table row that names the formula (or the molar mass) replaces the default's other form
+    for a, b in (("formula", "molar_mass_g_mol"), ("molar_mass_g_mol", "formula")):
+        if a in per_file and b not in per_file and sources.get(b) == "default (command line)":
+            merged.pop(b, None)
+            sources.pop(b, None)
+    for key, value in per_file.items():
+        merged[key] = value
+        sources[key] = "options table"
+    return merged, sources
 
 
 def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, Any], segment: Any,
@@ -418,6 +492,7 @@ def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, 
     fit_kw = dict(fit_options or {})
     fit_kw.update({k: opts[k] for k in _FIT_KEYS if k in opts})
     row = _empty_row(str(path), sample or _sample_name(measurement, path, opts.get("formula")), segment)
+    row["formula"] = str(opts.get("formula") or "")
     result = FileResult(row)
     step = "susceptibility"
     try:
@@ -430,8 +505,8 @@ def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, 
         _fill_fit(row, fit)
     except Exception as exc:  # noqa: BLE001 - recorded in the row
         row["error"] = f"{step}: {_describe(exc)}"
-        if "(CLI: --" in row["error"]:  # magfit report has no --formula/--mass-mg: say where it goes
-            row["error"] += ("; in magfit report / fit_many give it as a column of the options table "
+        if "(CLI: --" in row["error"]:  # magfit report has the same flags; per file it is a table column
+            row["error"] += ("; for one file of many, give it as a column of the options table "
                              "(--options FILE.csv: file, formula, molar_mass_g_mol, mass_mg, field_Oe, ...)")
         return result
     classify = getattr(magfit, "classify", None)
@@ -439,11 +514,19 @@ def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, 
         try:
             cls = classify(fit, formula=opts["formula"]) if "formula" in opts else classify(fit)
             result.classification = cls
-            row["label"] = str(getattr(cls, "label", ""))
-            row["confidence"] = float(getattr(cls, "confidence", np.nan))
+            _fill_classification(row, cls)
         except Exception as exc:  # noqa: BLE001 - the fit stands; say classification failed
             row["flags"] = "; ".join(filter(None, [row["flags"], f"classify failed: {_describe(exc)}"]))
     return result
+
+
+def _fill_classification(row: dict[str, Any], cls: Any) -> None:
+    row["label"] = str(getattr(cls, "label", ""))
+    row["confidence"] = float(getattr(cls, "confidence", np.nan))
+    top = cls.top_candidates(2) if hasattr(cls, "top_candidates") else []
+    row["candidates"] = "; ".join(f"{c['ion']} ({c['mu_eff_expected']:.2f} μB, {c['n_sigma']:.1f}σ)"
+                                  for c in top)
+    row["reasons"] = "; ".join(str(r) for r in (getattr(cls, "reasons", None) or []))
 
 
 def _holder_path(holder: str, data_path: Path) -> str:
@@ -459,6 +542,8 @@ def _fill_fit(row: dict[str, Any], fit: Any) -> None:
     for name, key in (("mu_eff", "mu_eff"), ("theta_K", "theta_K"), ("chi0", "chi0_emu_mol"),
                       ("C", "C_emu_K_mol")):
         row[key], row[f"{key}_err"] = _nominal_std(getattr(fit, name, None))
+    for key in ("mu_eff_sys", "theta_K_sys", "chi0_emu_mol_sys"):  # systematic errors, when the fit has them
+        row[key] = _nominal_std(getattr(fit, key, None))[0]
     row["tmin_K"] = float(fit.tmin_K)
     row["tmax_K"] = float(fit.tmax_K)
     row["n_points"] = int(fit.n_points)
@@ -467,6 +552,28 @@ def _fill_fit(row: dict[str, Any], fit: Any) -> None:
     per = getattr(fit, "per", None)
     if per:
         row["per"] = str(per)
+    row["n_ions"] = float(getattr(fit, "n_ions", 1) or 1)
+    row["basis"] = basis_text(row["per"], row["n_ions"])
+
+
+def basis_text(per: str, n_ions: float = 1.0) -> str:
+    """What μ_eff and χ count: ``"per formula unit"`` or ``"per magnetic ion (Gd)"``.
+
+    Parameters
+    ----------
+    per : str
+        What a mole counts (``ChiT.per``): "formula unit" or an ion symbol.
+    n_ions : float
+        Magnetic ions per mole of ``per`` (μ_eff is per ion when it was given).
+
+    Returns
+    -------
+    str
+    """
+    text = (per or "formula unit").strip()
+    if text.lower() in ("formula unit", "f.u.", "fu", ""):
+        return "per formula unit" if float(n_ions or 1) == 1 else f"per magnetic ion ({n_ions:g} per f.u.)"
+    return f"per magnetic ion ({text})"
 
 
 def _rows_task(path: str, options: dict[str, Any], fit_options: dict[str, Any]) -> list[dict[str, Any]]:
@@ -679,6 +786,6 @@ def fit_many(paths: Any, executor: Any = None, options: Any = None, progress: bo
                         on_error=lost)
     rows = [row for rows in results for row in rows]
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    frame.attrs["unmatched_options"] = unmatched_options(files, table)
+    frame.attrs["unmatched_options"] = unmatched_options([*files, *(p for p, _ in skipped_by_options)], table)
     frame.attrs["skipped"] = skipped
     return frame

@@ -21,6 +21,7 @@ is the T-axis intercept of 1/(chi - chi0) = (T - theta)/C.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["fit_panels", "window_scan", "compare", "mt", "mh", "style", "format_ufloat"]
+__all__ = ["fit_panels", "window_scan", "compare", "mt", "mh", "style", "format_ufloat", "formula_mathtext",
+           "window_text"]
 
 #: normalisations understood by :func:`compare`
 NORMALISATIONS = (None, "chi300", "chiT", "inverse")
@@ -129,16 +131,51 @@ def _as_chit(obj: Any, where: str) -> ChiT:
     )
 
 
+#: error bars shorter than this fraction of the data's span are hidden under the marker: not drawn
+ERRORBAR_MIN_FRACTION = 0.004
+#: opacity of error bars relative to their points (lighter than the points, never hiding them)
+ERRORBAR_ALPHA = 0.35
+
+
 def _errorbar(ax: Axes, x, y, yerr, **kw):
-    """ax.errorbar that drops the bars when errors are missing or not finite."""
+    """ax.errorbar with light bars, drawn only where they help.
+
+    Bars are dropped when errors are missing, not finite, or all shorter than
+    :data:`ERRORBAR_MIN_FRACTION` of the span of ``y`` (they would hide under the markers);
+    drawn bars use the point colour at :data:`ERRORBAR_ALPHA` opacity, below the points.
+    """
+    from matplotlib.colors import to_rgba
+
     if yerr is not None:
         yerr = np.where(np.isfinite(yerr), yerr, 0.0)
-        if not np.any(yerr > 0):
+        finite = np.asarray(y, dtype=float)[np.isfinite(y)]
+        span = float(np.ptp(finite)) if finite.size > 1 else 0.0
+        if not np.any(yerr > 0) or (span > 0 and np.max(yerr) < ERRORBAR_MIN_FRACTION * span):
             yerr = None
     if "ls" not in kw:
         kw.setdefault("linestyle", "none")
     kw.setdefault("elinewidth", 0.7)
-    return ax.errorbar(x, y, yerr=yerr, **kw)
+    if yerr is not None and "color" in kw:
+        kw.setdefault("ecolor", to_rgba(kw["color"], ERRORBAR_ALPHA))
+    container = ax.errorbar(x, y, yerr=yerr, **kw)
+    for bars in container.lines[2]:
+        bars.set_zorder(kw.get("zorder", 2) - 0.5)
+    return container
+
+
+def _plain_tick_labels(fig: Figure) -> None:
+    """Plain-text tick labels on every linear axis (mathtext only where needed: log axes, labels)."""
+    from matplotlib.ticker import ScalarFormatter
+
+    from ._ticks import PlainFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            old = axis.get_major_formatter()
+            if axis.get_scale() == "linear" and type(old) is ScalarFormatter:
+                new = PlainFormatter(useOffset=old.get_useOffset())
+                new.set_powerlimits(tuple(getattr(old, "_powerlimits", (-3, 4))))
+                axis.set_major_formatter(new)
 
 
 def _window_mask(chi: ChiT, tmin: float, tmax: float) -> np.ndarray:
@@ -155,13 +192,69 @@ def _grid_T(tlo: float, thi: float, n: int = 400) -> np.ndarray:
     return np.linspace(tlo, thi, n)
 
 
+_FORMULA_NUMBER = re.compile(r"(?<=[A-Za-z])\d+(?:\.\d+)?|(?<=[)\]])\d+")
+
+
+def formula_mathtext(formula: str) -> str:
+    """A chemical formula with its counts as mathtext subscripts: ``Gd$_{2}$(SO$_{4}$)$_{3}$``.
+
+    Numbers that follow an element symbol or a closing bracket become subscripts (also
+    decimals: ``Na1.9IrO3`` -> Na$_{1.9}$IrO$_{3}$); a leading count (``8H2O``) stays as it is.
+    Dollar signs in the input are escaped, so the result is always valid mathtext.
+
+    Parameters
+    ----------
+    formula : str
+        Formula as written in options and headers, e.g. ``"Gd2(SO4)3(H2O)8"``.
+
+    Returns
+    -------
+    str
+        Text for a matplotlib label or title.
+
+    Examples
+    --------
+    >>> formula_mathtext("Gd2(SO4)3(H2O)8")
+    'Gd$_{2}$(SO$_{4}$)$_{3}$(H$_{2}$O)$_{8}$'
+    """
+    text = str(formula).replace("$", r"\$")
+    return _FORMULA_NUMBER.sub(lambda m: "$_{" + m.group(0) + "}$", text)
+
+
+def _formula_of(chi: Any) -> str:
+    prov = getattr(chi, "provenance", None) or {}
+    sample = prov.get("sample") if isinstance(prov, dict) else None
+    formula = sample.get("formula") if isinstance(sample, dict) else None
+    return str(formula).strip() if formula else ""
+
+
+def _heading(fit: Any, title: str | None) -> str:
+    """Sample name, then the formula with subscripts (when known and not the name itself)."""
+    chi = getattr(fit, "chi", None)
+    name = title if title is not None else (getattr(chi, "name", "") or "")
+    formula = _formula_of(chi)
+    if formula and formula.replace(" ", "") != str(name).replace(" ", ""):
+        return f"{name} — {formula_mathtext(formula)}" if name else formula_mathtext(formula)
+    return formula_mathtext(name) if formula and name else str(name).replace("$", r"\$")
+
+
+def _finite_text(value: Any, unit: str, undefined: str) -> str:
+    """format_ufloat, or ``undefined`` when the value is not a finite number (never 'nan')."""
+    nominal, _ = _nominal_std(value)
+    return format_ufloat(value, unit) if np.isfinite(nominal) else undefined
+
+
 def _result_text(fit: Any) -> str:
-    mu = format_ufloat(_get_fit_attr(fit, "mu_eff"), "μB")
-    theta = format_ufloat(_get_fit_attr(fit, "theta_K"), "K")
+    c_n, _ = _nominal_std(_get_fit_attr(fit, "C"))
+    mu = _finite_text(_get_fit_attr(fit, "mu_eff"), "μB",
+                      "undefined (C ≤ 0)" if np.isfinite(c_n) and c_n <= 0 else "undetermined")
+    theta = _finite_text(_get_fit_attr(fit, "theta_K"), "K", "undetermined")
     chi0_n, chi0_s = _nominal_std(_get_fit_attr(fit, "chi0"))
-    chi0 = "fixed at 0" if chi0_n == 0 and not chi0_s else format_ufloat((chi0_n, chi0_s), "emu/mol")
+    chi0 = ("fixed at 0" if chi0_n == 0 and not chi0_s
+            else _finite_text((chi0_n, chi0_s), "emu/mol", "undetermined"))
     tmin, tmax = float(fit.tmin_K), float(fit.tmax_K)
-    redchi = getattr(fit, "redchi", float("nan"))
+    redchi = float(getattr(fit, "redchi", float("nan")))
+    redchi_text = f"{redchi:.3g}" if np.isfinite(redchi) else "n/a"
     per = getattr(fit, "per", None) or getattr(fit.chi, "per", "") or "formula unit"
     # chi per formula unit with n_ions = 1: sqrt(8C) is per formula unit (per ion only if one ion per f.u.)
     per_fu = (float(getattr(fit, "n_ions", 1) or 1) == 1
@@ -169,15 +262,33 @@ def _result_text(fit: Any) -> str:
     return (
         f"μ$_\\mathrm{{eff}}$ = {mu} per {'formula unit' if per_fu else 'magnetic ion'}    θ = {theta}    "
         f"χ₀ = {chi0}\n"
-        f"window {tmin:.4g}–{tmax:.4g} K ({int(fit.n_points)} points)    χ²$_\\nu$ = {float(redchi):.3g}"
+        f"window {window_text(tmin, tmax)} K ({int(fit.n_points)} points)    χ²$_\\nu$ = {redchi_text}"
         f"    χ per mole of {per}"
     )
+
+
+def window_text(tmin_K: float, tmax_K: float) -> str:
+    """A fit window with one consistent precision: ``5.0–300.0`` (0.1 K), never ``5.002–300``.
+
+    Parameters
+    ----------
+    tmin_K, tmax_K : float
+        Window ends in kelvin.
+
+    Returns
+    -------
+    str
+        Both ends with one decimal, joined by an en dash ("" when either is not finite).
+    """
+    if not (np.isfinite(tmin_K) and np.isfinite(tmax_K)):
+        return ""
+    return f"{tmin_K:.1f}–{tmax_K:.1f}"
 
 
 # ----------------------------------------------------------------------------- fit panels
 #: size (inches) and fixed grid of fit_panels: room for a 3-line heading and a 2-row legend
 PANELS_SIZE = (9.0, 7.0)
-PANELS_GRID = {"left": 0.085, "right": 0.985, "top": 0.855, "bottom": 0.155, "hspace": 0.36, "wspace": 0.22}
+PANELS_GRID = {"left": 0.085, "right": 0.985, "top": 0.855, "bottom": 0.2, "hspace": 0.36, "wspace": 0.22}
 #: size and grid of window_scan
 SCAN_SIZE = (5.6, 6.8)
 SCAN_GRID = {"left": 0.16, "right": 0.97, "top": 0.94, "bottom": 0.14, "hspace": 0.08}
@@ -286,7 +397,7 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
         if _use_log(y, logy):
             ax_chi.set_yscale("log")
             positive = y[np.isfinite(y) & (y > 0)]
-            ax_chi.set_ylim(*_log_limits(np.append(positive, chi0_n) if chi0_n > 0 else positive))
+            ax_chi.set_ylim(*_log_limits(positive))  # the data, not decades down to the χ0 line
         ax_chi.set_xlabel(LABELS["T"])
         ax_chi.set_ylabel(LABELS["chi"])
         ax_chi.set_title("susceptibility", loc="left")
@@ -338,9 +449,7 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
         inv_handles = [(h, lab) for ax_ in dict.fromkeys([ax_inv, ax_cw])
                        for h, lab in zip(*ax_.get_legend_handles_labels(), strict=True)
                        if not lab.startswith("data") and lab != "fit window"]
-        if inv_handles:
-            # CW lines rise from lower left: upper left is free; with a twin axis (chi0-dominated,
-            # 1/chi saturating at the top) lower right is
+        if inv_handles and axes is not None:
             ax_cw.legend(*zip(*inv_handles, strict=True),
                          loc="upper left" if ax_cw is ax_inv else "lower right")
 
@@ -379,21 +488,25 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
         ax_res.set_ylabel(LABELS["residual_sigma"] if use_sigma else LABELS["residual"])
         ax_res.set_title("residuals in the window", loc="left")
 
-        # one legend for the figure, outside the data
+        # one legend for the figure, outside the data: every entry of every panel, once
         handles, labels = ax_chi.get_legend_handles_labels()
-        for h, lab in zip(*ax_chit.get_legend_handles_labels(), strict=True):
-            if lab.startswith("C ="):
+        extra = list(zip(*ax_chit.get_legend_handles_labels(), strict=True))
+        if axes is None:
+            extra = inv_handles + extra
+        for h, lab in extra:
+            if lab not in labels:
                 handles.append(h)
                 labels.append(lab)
         if axes is None:
-            fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 4),
+            fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 3),
                        bbox_to_anchor=(0.5, 0.0))
-            heading = title if title is not None else (chi.name or "Curie-Weiss fit")
-            fig.suptitle(f"{heading}\n{_result_text(fit)}", fontsize=10, y=0.99, va="top")
+            fig.suptitle(f"{_heading(fit, title) or 'Curie-Weiss fit'}\n{_result_text(fit)}", fontsize=10,
+                         y=0.99, va="top")
         else:
             ax_chi.legend(handles, labels, loc="best")
             ax_chi.text(0.98, 0.97, _result_text(fit), transform=ax_chi.transAxes, ha="right",
                         va="top", fontsize=8)
+        _plain_tick_labels(fig)
     return fig
 
 
@@ -521,8 +634,9 @@ def window_scan(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | N
         else:
             axes[0].legend(handles, labels, loc="best")
         if fig is not None and title is not False:
-            name = title if title is not None else (getattr(fit.chi, "name", "") or "")
+            name = _heading(fit, title)
             axes[0].set_title(f"{name}: fit window scan" if name else "fit window scan", loc="left")
+        _plain_tick_labels(fig)
     return fig
 
 

@@ -1,0 +1,278 @@
+"""report.pdf: every page A4 landscape; summary table pages, footnote pages, then per sample its
+fit panels and a details page (verdict, numbers, candidates, flags, explanation, evidence,
+provenance, with the window scan on the right) -- everything report.html shows.
+
+Sample pages are made in the workers as PDF bytes: the text page is drawn with matplotlib and
+the figures, rendered once as vector PDF, are placed on the page with pypdf (scaled, not
+re-drawn). Without pypdf the figures travel as pickles and are drawn here at page size.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import _report_format as fmt
+
+#: the one page size of report.pdf (inches)
+PAGE_SIZE = (11.69, 8.27)  # A4 landscape
+PAGE_PT = (PAGE_SIZE[0] * 72.0, PAGE_SIZE[1] * 72.0)
+#: summary rows per page of report.pdf
+ROWS_PER_SUMMARY_PAGE = 24
+#: footnotes per footnote page
+NOTES_PER_PAGE = 40
+#: the window scan's place on a details page, as (left, bottom, right, top) fractions of the page
+SCAN_BOX = (0.56, 0.05, 0.98, 0.93)
+_COLUMN_WIDTHS = [0.13, 0.11, 0.12, 0.10, 0.13, 0.11, 0.07, 0.06, 0.035, 0.07, 0.065]
+_CELL_CHARS = [32, 28, 30, 24, 32, 26, 14, 12, 5, 16, 14]
+
+
+def _page() -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=PAGE_SIZE)
+
+
+def summary_pages(report: Any, ctx: Mapping[str, Any]) -> list[Any]:
+    """Summary table pages, then the numbered flag footnotes, as matplotlib Figures."""
+    from ._style import style
+
+    notes = fmt.Footnotes()
+    rows = report.samples
+    n_pages = max(1, math.ceil(len(rows) / ROWS_PER_SUMMARY_PAGE))
+    heads = [h for h, _ in fmt.DISPLAY_COLUMNS]
+    pages = []
+    with style():
+        for page in range(n_pages):
+            fig = _page()
+            ax = fig.add_axes((0.03, 0.04, 0.94, 0.80))
+            ax.axis("off")
+            head = f"{ctx['title']} — summary" + (f" ({page + 1}/{n_pages})" if n_pages > 1 else "")
+            fig.text(0.03, 0.95, head, fontsize=14, weight="bold", parse_math=False)
+            fig.text(0.03, 0.915, f"magfit {ctx['version']} · {ctx['created']} · {len(report.summary)} "
+                     f"result(s), {report.n_failed} failed, {len(report.skipped)} skipped · "
+                     f"per-file options: {ctx['options_source']} · ± stat ± sys: 1σ fit error and "
+                     "systematic error; flags: footnotes after the table", fontsize=7.5, parse_math=False)
+            chunk = rows[page * ROWS_PER_SUMMARY_PAGE:(page + 1) * ROWS_PER_SUMMARY_PAGE]
+            cells = [[_shorten(fmt.cell(it["row"], key, notes), n)
+                      for (_, key), n in zip(fmt.DISPLAY_COLUMNS, _CELL_CHARS, strict=True)] for it in chunk]
+            if cells:
+                height = (len(cells) + 1) / (ROWS_PER_SUMMARY_PAGE + 1)
+                tab = ax.table(cellText=cells, colLabels=heads, cellLoc="left",
+                               bbox=(0, 1 - height, 1, height), colWidths=_COLUMN_WIDTHS)
+                tab.auto_set_font_size(False)
+                tab.set_fontsize(6.5)
+                for (r, _c), c in tab.get_celld().items():
+                    c.set_linewidth(0.3)
+                    c.get_text().set_parse_math(False)
+                    if r == 0:
+                        c.set_facecolor("#eeeeee")
+                    elif chunk[r - 1]["row"].get("error"):
+                        c.set_facecolor("#fff0ec")
+            else:
+                ax.text(0, 1, "no data files found", va="top")
+            pages.append(fig)
+        items = notes.items()
+        if report.skipped:
+            items = items + [(0, "skipped", ", ".join(f"{Path(p).name} ({r})" for p, r in report.skipped))]
+        for start in range(0, len(items), NOTES_PER_PAGE):
+            lines = [("Flags (footnotes of the summary table) and skipped files", 12, {"weight": "bold"})]
+            for n, key, full in items[start:start + NOTES_PER_PAGE]:
+                text = f"{n}. {key}" if full == key else f"{n}. {key} — e.g. {full}"
+                if n == 0:
+                    text = f"Skipped: {full}"
+                lines += [(part, 8, {}) for part in textwrap.wrap(text, 190)]
+            pages += _text_pages(lines, width=0.94)
+    return pages
+
+
+def _shorten(text: str, n: int) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# ----------------------------------------------------------------------------- details page
+def _detail_lines(it: Mapping[str, Any], chars: int) -> list[tuple[str, float, dict]]:
+    """The lines of a sample's details page: everything its HTML section holds."""
+    row = it["row"]
+    lines: list[tuple[str, float, dict]] = []
+
+    def para(text: str, size: float = 8.0, **kw: Any) -> None:
+        # chars fit at 8 pt proportional; monospace glyphs are ~15 % wider
+        width = int(chars * 8.0 / size / (1.15 if kw.get("family") == "monospace" else 1.0))
+        for part in textwrap.wrap(str(text), width) or [""]:
+            lines.append((part, size, kw))
+
+    para(f"file {row['file']}" + (f" · {row['basis']}" if row.get("basis") else ""), 7.5, color="0.3")
+    if row.get("error"):
+        para(f"Failed: {row['error']}", 9, color="#a33", weight="bold")
+    else:
+        conf = fmt.cell(row, "confidence")
+        para(f"{row.get('label') or 'not classified'}" + (f" (confidence {conf})" if conf else ""), 10,
+             weight="bold")
+        if row.get("candidates"):
+            para(f"Top candidate(s): {row['candidates']}")
+        for name, value in fmt.numbers(row):
+            para(f"{name}: {value}")
+    if row.get("flags"):
+        para("Flags:", weight="bold")
+        for flag in str(row["flags"]).split("; "):
+            para(f"• {flag}")
+    if it.get("explanation"):
+        para("Explanation:", weight="bold")
+        para(it["explanation"])
+    if row.get("reasons"):
+        para(f"Reasons: {row['reasons']}")
+    for section in it.get("sections", []):
+        para(section["title"], weight="bold")
+        para(section.get("text", ""))
+    if it.get("evidence"):
+        para("Classification evidence:", weight="bold")
+        for r in it["evidence"]:
+            text = " · ".join(str(v) for v in r.values() if str(v).strip())
+            para(text, 6.5, family="monospace")
+    if it.get("provenance"):
+        para("Provenance:", weight="bold")
+        for key, value in fmt.flatten(it["provenance"]):
+            para(f"{key}: {value}", 6.0, family="monospace")
+    return lines
+
+
+def _text_pages(lines: Sequence[tuple[str, float, dict]], width: float, heading: str | None = None,
+                top: float = 0.95) -> list[Any]:
+    """Figures holding ``lines`` top to bottom in a column of ``width`` (page fraction), paginated.
+
+    Consecutive lines of one style are drawn as one multi-line Text (text layout is most of the
+    cost of a page).
+    """
+    pages: list[Any] = []
+    fig, y = None, 0.0
+    block: list[str] = []
+    block_style: tuple[float, dict] | None = None
+    block_top = 0.0
+
+    def flush() -> None:
+        if fig is not None and block and block_style is not None:
+            fig.text(0.03, block_top, "\n".join(block), fontsize=block_style[0], va="top", parse_math=False,
+                     linespacing=1.25, **block_style[1])
+        block.clear()
+
+    for text, size, kw in lines:
+        step = size * 1.32 / 72.0 / PAGE_SIZE[1]
+        if fig is None or y - step < 0.03:
+            flush()
+            fig = _page()
+            pages.append(fig)
+            y = top
+            if heading:
+                fig.text(0.03, y, heading + (" (continued)" if len(pages) > 1 else ""), fontsize=13,
+                         weight="bold", va="top")
+                y -= 26.0 / 72.0 / PAGE_SIZE[1]
+        if block_style != (size, kw) or not block:
+            flush()
+            block_style, block_top = (size, kw), y
+        block.append(text)
+        y -= step
+    flush()
+    return pages or [_page()]
+
+
+def sample_pages(it: Mapping[str, Any], heading: str, with_scan: bool) -> list[Any]:
+    """The details page(s) of one sample (room on the right of the first for the window scan)."""
+    from ._style import style
+
+    width = SCAN_BOX[0] - 0.05 if with_scan else 0.94
+    chars = int(width * PAGE_SIZE[0] * 72.0 / (8.0 * 0.55))
+    with style():
+        return _text_pages(_detail_lines(it, chars), width, heading=heading)
+
+
+# ----------------------------------------------------------------------------- page assembly
+def _place(page: Any, figure_page: Any, box: tuple[float, float, float, float]) -> None:
+    """Draw a rendered PDF page into ``box`` (page fractions) of ``page``, scaled, aspect kept."""
+    from pypdf import Transformation
+
+    w, h = float(figure_page.mediabox.width), float(figure_page.mediabox.height)
+    x0, y0 = box[0] * PAGE_PT[0], box[1] * PAGE_PT[1]
+    bw, bh = (box[2] - box[0]) * PAGE_PT[0], (box[3] - box[1]) * PAGE_PT[1]
+    s = min(bw / w, bh / h)
+    tx = x0 + (bw - s * w) / 2 - s * float(figure_page.mediabox.left)
+    ty = y0 + (bh - s * h) / 2 - s * float(figure_page.mediabox.bottom)
+    page.merge_transformed_page(figure_page, Transformation().scale(s, s).translate(tx, ty))
+    page.compress_content_streams()  # merging leaves the page's content uncompressed (2-3x larger)
+
+
+def assemble(fit_pdf: bytes | None, scan_pdf: bytes | None, detail_figs: Sequence[Any]) -> bytes:
+    """One sample's pages as PDF bytes: its fit panels on a page, then its details with the scan."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    if fit_pdf is not None:
+        blank = writer.add_blank_page(width=PAGE_PT[0], height=PAGE_PT[1])
+        _place(blank, PdfReader(io.BytesIO(fit_pdf)).pages[0], (0.02, 0.02, 0.98, 0.98))
+    from ._style import style
+
+    for k, fig in enumerate(detail_figs):
+        buf = io.BytesIO()
+        # the page's size; Type 3 fonts: TrueType subsetting (fontTools) tripled the report's CPU time
+        with style(**{"savefig.bbox": "standard", "pdf.fonttype": 3}):
+            fig.savefig(buf, format="pdf", bbox_inches=None)
+        page = writer.add_page(PdfReader(buf).pages[0])
+        if k == 0 and scan_pdf is not None:
+            _place(page, PdfReader(io.BytesIO(scan_pdf)).pages[0], SCAN_BOX)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def at_page_size(fig: Any) -> Any:
+    """A figure resized to the report's page size (fallback without pypdf)."""
+    fig.set_size_inches(*PAGE_SIZE)
+    return fig
+
+
+def write(path: Path, report: Any, ctx: Mapping[str, Any], have_pypdf: bool) -> int:
+    """Write report.pdf: summary pages then every sample's pages; returns the page count."""
+    import pickle
+
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from ._style import style
+
+    title, creator = str(ctx["title"]), f"magfit {ctx['version']}"
+    summary_buf = io.BytesIO()
+    n = 0
+    rc = {"savefig.bbox": "standard", "pdf.fonttype": 3}
+    with style(**rc), PdfPages(summary_buf if have_pypdf else path,
+                               metadata={"Title": title, "Creator": creator}) as pdf:
+        for fig in summary_pages(report, ctx):
+            pdf.savefig(fig, bbox_inches=None)
+            n += 1
+        if not have_pypdf:
+            for it in report.samples:
+                for kind, blob in it.get("pages", []):
+                    if kind == "pickle":
+                        pdf.savefig(at_page_size(pickle.loads(blob)), bbox_inches=None)  # noqa: S301
+                        n += 1
+    if not have_pypdf:
+        return n
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.append(PdfReader(summary_buf))
+    for it in report.samples:
+        for kind, blob in it.get("pages", []):
+            if kind == "pdf":
+                writer.append(PdfReader(io.BytesIO(blob)))
+            else:  # pickled figure from a worker without pypdf
+                buf = io.BytesIO()
+                at_page_size(pickle.loads(blob)).savefig(buf, format="pdf", bbox_inches=None)  # noqa: S301
+                writer.append(PdfReader(buf))
+    writer.add_metadata({"/Title": title, "/Creator": creator})
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return len(writer.pages)
