@@ -37,6 +37,9 @@ PUBLIC_MODULES = (
     "magfit.report",
     "magfit.corrections",
     "magfit.sample",
+    "magfit.segments",
+    "magfit.convert",
+    "magfit.formula",
 )
 
 #: reason for a temporary exemption: a name just added whose docstring is being completed

@@ -293,3 +293,13 @@ def _open_text(source: Source, start: int) -> io.BytesIO:
 
 # typing helper for reader implementations
 ReadFn = Callable[..., Any]
+
+
+def _install_holder_reader() -> None:
+    """Let magfit.convert read holder files given as paths, without convert importing io (no cycle)."""
+    from ..convert import use_reader
+
+    use_reader(read)
+
+
+_install_holder_reader()

@@ -198,7 +198,7 @@ _SWEEP_SPREAD_FRACTION = 0.25
 def _temperature_mode(frame) -> str | None:
     """"sweep" (T swept through the measurement) or "settle" (T stabilised at each point), from
     the Min./Max. Temperature columns; "constant" when T does not move (M(H)); None when unknown."""
-    from ..measurement import TEMP_ABS_TOL_K
+    from ..segments import TEMP_ABS_TOL_K
 
     pairs = [("Min. Temperature (K)", "Max. Temperature (K)"), ("Min.Temperature (K)", "Max.Temperature (K)")]
     for lo_name, hi_name in pairs:
