@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 import warnings
@@ -60,19 +61,114 @@ def count_lines(raw: bytes, start: int = 0, stop: int | None = None) -> int:
 
 
 def _max_fields(text: str, delimiter: str) -> int:
-    if delimiter == r"\s+":
-        return max((len(line.split()) for line in text.splitlines()), default=0)
-    return max((len(r) for r in csv.reader(text.splitlines(), delimiter=delimiter)), default=0)
+    """Widest line of ``text`` in fields, each line on its own (an open quote never joins lines)."""
+    widest = 0
+    for line in text.split("\n"):
+        if delimiter == r"\s+":
+            n = len(line.split())
+        else:
+            try:
+                n = len(next(csv.reader([line], delimiter=delimiter)))
+            except (StopIteration, csv.Error):  # e.g. a field over the csv field limit
+                n = line.count(delimiter) + 1
+        widest = max(widest, n)
+    return widest
+
+
+#: a row may be this much wider than the header (names) before the file counts as corrupted
+#: (ragged exports add a few empty fields; a 10 MB line of commas is not a table row)
+_MAX_EXTRA_FIELDS = 256
+_BLANK_LINE = re.compile(rb"(?m)^[ \t\r\f\v]*$")
+_QUOTE_LINE = re.compile(rb'[^\n]*"[^\n]*')
+
+
+class _TextStream(io.BytesIO):
+    """A binary stream over a file's bytes that still knows them (for row accounting)."""
+
+    def __init__(self, raw: bytes, start: int) -> None:
+        super().__init__(raw)
+        self.raw = raw
+        self.seek(start)
+
+
+def _count_lines(raw: bytes, start: int) -> int:
+    """Lines in ``raw[start:]``: LF-terminated, plus an unterminated last one."""
+    if start >= len(raw):
+        return 0
+    return raw.count(b"\n", start) + (not raw.endswith(b"\n"))
+
+
+def _count_blank(raw: bytes, start: int) -> int:
+    """Lines of ``raw[start:]`` holding only whitespace (pandas skips them)."""
+    if start >= len(raw):
+        return 0
+    n = sum(1 for _ in _BLANK_LINE.finditer(raw, start))
+    return n - raw.endswith(b"\n")  # the empty match after the final LF is not a line
+
+
+def _open_quote(line: bytes, sep: str) -> bool:
+    """True when a field of ``line`` opens a double quote that the line does not close.
+
+    Simulates the C tokenizer's quote states (a quote opens a field only at its start; ``""``
+    inside quotes is a literal quote): such a line would swallow the following lines.
+    """
+    delims = b" \t" if sep == r"\s+" else sep.encode()
+    in_quotes = False
+    at_start = True
+    i, n = 0, len(line)
+    while i < n:
+        c = line[i:i + 1]
+        if in_quotes:
+            if c == b'"':
+                if line[i + 1:i + 2] == b'"':
+                    i += 1
+                else:
+                    in_quotes = False
+        elif c == b'"' and at_start:
+            in_quotes = True
+        at_start = (not in_quotes) and c in delims
+        i += 1
+    return in_quotes
+
+
+def _repair_quotes(raw: bytes, start: int, sep: str, first_line: int) -> tuple[bytes, dict[str, Any]] | None:
+    """The data section with the quotes removed from every line that opens one and never closes it.
+
+    Returns (bytes of the section, provenance record), or None when no line needed it.
+    """
+    section = raw[start:]
+    bad = [m for m in _QUOTE_LINE.finditer(section) if _open_quote(m.group(), sep)]
+    if not bad:
+        return None
+    parts, pos = [], 0
+    for m in bad:
+        parts += [section[pos:m.start()], m.group().replace(b'"', b"")]
+        pos = m.end()
+    parts.append(section[pos:])
+    lines = [first_line + section.count(b"\n", 0, m.start()) for m in bad[:20]]
+    return b"".join(parts), {"count": len(bad), "lines": lines}
+
+
+def _read_frame(stream, names: list[str], sep: str, enc: str) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ParserWarning)
+        warnings.simplefilter("ignore", DtypeWarning)  # mixed columns are checked afterwards
+        return pd.read_csv(
+            stream, sep=sep, header=None, names=names, index_col=False, encoding=enc,
+            engine="c", low_memory=True, skip_blank_lines=True, quotechar='"',
+            skipinitialspace=False,
+        )
 
 
 def parse_data(stream, *, names: list[str], sep: str, encoding: str, path: str,
                first_line: int, text_for_fallback=None) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
-    """Parse the data rows of a delimited section with pandas' C engine.
+    """Parse the data rows of a delimited section with pandas' C engine, accounting for every line.
 
     Parameters
     ----------
     stream : binary file object
-        Positioned at the first data row.
+        Positioned at the first data row (``_open_text`` streams also carry the file bytes, which
+        lets every line of the section be accounted for).
     names : list of str
         Column names (already cleaned); widened with ``Unnamed: k`` when rows have more fields.
     sep : str
@@ -89,28 +185,68 @@ def parse_data(stream, *, names: list[str], sep: str, encoding: str, path: str,
     Returns
     -------
     (DataFrame, names, info)
-        ``info`` records widened columns.
+        ``info`` records widened columns, ``data_lines`` (lines in the section),
+        ``dropped_rows`` ({reason: count}: blank lines) and ``unbalanced_quotes`` (lines whose
+        unclosed quote was removed so that it could not swallow the lines after it).
     """
     info: dict[str, Any] = {}
-    names = list(names)
     start = stream.tell()
+    raw = getattr(stream, "raw", None)
     enc = "utf-8" if encoding == "utf-8-sig" else encoding
+    frame, wide = _parse_widening(stream, start, names, sep, enc, path, first_line, text_for_fallback, info)
+    if raw is None:
+        return frame, wide, info
+    n_lines = _count_lines(raw, start)
+    n_blank = 0 if frame is not None and len(frame) == n_lines else _count_blank(raw, start)
+    if frame is None or len(frame) + n_blank != n_lines:  # an open quote swallowed lines
+        repaired = _repair_quotes(raw, start, sep, first_line)
+        if repaired is None:
+            _lines_lost(path, first_line, n_lines, frame, n_blank)
+        section, record = repaired
+        info.pop("unnamed_extra_columns", None)
+        frame, wide = _parse_widening(_TextStream(section, 0), 0, names, sep, enc, path, first_line,
+                                      lambda: section.decode(enc, errors="replace"), info)
+        n_blank = _count_blank(section, 0)
+        if frame is None or len(frame) + n_blank != n_lines:
+            _lines_lost(path, first_line, n_lines, frame, n_blank)
+        info["unbalanced_quotes"] = record
+        info.setdefault("notes", []).append(
+            f"{record['count']} line(s) opened a double quote they never closed (first: line "
+            f"{record['lines'][0]}); those quotes were removed so that no line swallows the ones after it")
+    info["data_lines"] = n_lines
+    if n_blank:
+        info["dropped_rows"] = {"blank line": n_blank}
+    return frame, wide, info
+
+
+def _lines_lost(path: str, first_line: int, n_lines: int, frame, n_blank: int) -> None:
+    rows = 0 if frame is None else len(frame)
+    raise FormatError(f"the data section has {n_lines} lines but gave {rows} rows and {n_blank} blank "
+                      "lines", path=path, line=first_line,
+                      hint="some lines could not be split into rows; check the quoting and line endings "
+                           "of the data section")
+
+
+def _parse_widening(stream, start: int, names: list[str], sep: str, enc: str, path: str, first_line: int,
+                    text_for_fallback, info: dict[str, Any]) -> tuple[pd.DataFrame | None, list[str]]:
+    """pandas.read_csv, re-run with ``Unnamed: k`` columns while rows are wider than the header.
+
+    Returns (None, names) when the tokenizer hit an open quote at the end of the data (the caller
+    repairs the quotes when it can see the bytes).
+    """
+    names = list(names)
+    limit = len(names) + _MAX_EXTRA_FIELDS
     for _attempt in range(_MAX_WIDEN + 1):
         stream.seek(start)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", ParserWarning)
-                warnings.simplefilter("ignore", DtypeWarning)  # mixed columns are checked afterwards
-                frame = pd.read_csv(
-                    stream, sep=sep, header=None, names=names, index_col=False, encoding=enc,
-                    engine="c", low_memory=True, skip_blank_lines=True, quotechar='"',
-                    skipinitialspace=False,
-                )
-            return frame, names, info
+            return _read_frame(stream, names, sep, enc), names
         except EmptyDataError:
-            return pd.DataFrame({n: pd.Series(dtype=float) for n in names}), names, info
+            return pd.DataFrame({n: pd.Series(dtype=float) for n in names}), names
         except (ParserError, ParserWarning) as exc:
+            if "EOF inside string" in str(exc) and getattr(stream, "raw", None) is not None:
+                return None, names
             match = _EXPECTED.search(str(exc))
+            line = first_line + int(match.group(2)) - 1 if match else first_line
             if match:
                 width = int(match.group(3))
             elif text_for_fallback is not None:
@@ -118,9 +254,13 @@ def parse_data(stream, *, names: list[str], sep: str, encoding: str, path: str,
             else:
                 width = 0
             if width <= len(names):
-                line = first_line + int(match.group(2)) - 1 if match else None
                 raise FormatError(f"data rows could not be split into columns ({exc})", path=path,
                                   line=line, hint="check the delimiter and quoting of this line") from None
+            if width > limit:
+                raise FormatError(f"a row has {width} fields but the header names {len(names)} columns",
+                                  path=path, line=line if match else None,
+                                  hint="the file looks corrupted (a runaway line); repair or re-export "
+                                       "it") from None
             extra = [f"Unnamed: {k}" for k in range(len(names), width)]
             info.setdefault("unnamed_extra_columns", []).extend(extra)
             names = names + extra
@@ -325,7 +465,9 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
     if blank.any():
         where = np.flatnonzero(blank)
         provenance["blank_rows"] = {"count": int(where.size),
-                                    "lines": [first_data_line + int(i) for i in where[:20]]}
+                                    "lines": [first_data_line + int(frame.index[i]) for i in where[:20]]}
+        dropped = provenance.setdefault("dropped_rows", {})
+        dropped["no value in any column"] = dropped.get("no value in any column", 0) + int(where.size)
         frame = frame.loc[~blank]
     raw = source.raw
     if raw and not raw.endswith(b"\n") and len(frame):
@@ -338,7 +480,8 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
     provenance.setdefault("encoding", source.encoding)
     provenance.update({k: v for k, v in source.notes.items()})
     provenance["first_data_line"] = first_data_line
-    provenance["line_endings"] = "CRLF" if b"\r\n" in raw[:SNIFF_CRLF_BYTES] else "LF"
+    provenance["line_endings"] = source.notes.get("line_endings") or (
+        "CRLF" if b"\r\n" in raw[:SNIFF_CRLF_BYTES] else "LF")
     return Measurement(data=frame, header=header, header_lines=header_lines, instrument=instrument,
                        variant=variant, source=source.path, sha256=source.sha256, columns=columns,
                        conversions=conversions, provenance=provenance)
