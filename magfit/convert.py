@@ -53,6 +53,8 @@ _AC_CHI_EMU_OE_NAMES = {
 #: is recorded as a warning (and flagged by the fit): a silent override makes chi wrong by that factor
 FIELD_OVERRIDE_REL = 0.02
 _reader: Callable[[str], Any] | None = None
+#: 1e308-like cells overflow to inf in m / (mass H); those rows are dropped and counted, not warned about
+_QUIET = np.errstate(over="ignore", invalid="ignore")
 
 
 def use_reader(read: Callable[[str], Any]) -> None:
@@ -161,6 +163,7 @@ def _moment_rows(m: Measurement, *, segment, field_Oe, holder, mass_mg, sample_k
     return sub, temp, h, sample, prov, dropped, keep, drop
 
 
+@_QUIET
 def susceptibility(m: Measurement, *, mass_mg: float | None = None, molar_mass_g_mol: float | None = None,
                    formula: str | None = None, per_ion: str | None = None, n_ions: float | None = None,
                    field_Oe=None, diamagnetic: float | str | None = None, holder=None,
@@ -299,6 +302,13 @@ def _molar_corrections(chi, chi_err, sample, prov) -> tuple[np.ndarray, Any, str
 
 def _finish_chi(m: Measurement, t, chi, chi_err, h, sample, prov, dropped) -> ChiT:
     chi, chi_err, per, _ = _molar_corrections(chi, chi_err, sample, prov)
+    bad = ~np.isfinite(chi)
+    if bad.any():  # e.g. a 1e308 cell: finite in the file, overflows in m / (mass H)
+        dropped["chi not finite (a value overflows, e.g. a 1e308 cell)"] = int(bad.sum())
+        _check_rows_left(~bad, dropped, m.source)
+        t, chi = t[~bad], chi[~bad]
+        chi_err = None if chi_err is None else chi_err[~bad]
+        h = None if h is None else np.asarray(h)[~bad]
     prov["dropped"] = dropped
     prov["rows_used"] = int(t.size)
     if sample.warnings:
@@ -306,6 +316,7 @@ def _finish_chi(m: Measurement, t, chi, chi_err, h, sample, prov, dropped) -> Ch
     return ChiT(t, chi, chi_err, field_Oe=h, name=m.name, per=per, provenance=prov)
 
 
+@_QUIET
 def chi_from_table(m: Measurement, *, segment, mass_mg, field_Oe, sample_kwargs) -> ChiT:
     """Molar chi(T) from a table that already holds chi (emu/mol, or emu/g times the molar mass).
 
@@ -366,6 +377,7 @@ def chi_from_table(m: Measurement, *, segment, mass_mg, field_Oe, sample_kwargs)
                             None if h is None else np.asarray(h)[keep], sample, prov, dropped)
 
 
+@_QUIET
 def mass_susceptibility(m: Measurement, *, mass_mg: float | None = None, field_Oe=None, holder=None,
                         segment=None, eicosane_mg: float | None = None,
                         header_conventions: bool = False) -> pd.DataFrame:
@@ -421,6 +433,7 @@ def mass_susceptibility(m: Measurement, *, mass_mg: float | None = None, field_O
     return out
 
 
+@_QUIET
 def ac_susceptibility(m: Measurement, *, mass_mg: float | None = None, molar_mass_g_mol: float | None = None,
                       formula: str | None = None, per_ion: str | None = None,
                       n_ions: float | None = None, diamagnetic: float | str | None = None,
@@ -580,14 +593,21 @@ def ac_susceptibility(m: Measurement, *, mass_mg: float | None = None, molar_mas
 
 # ------------------------------------------------------------------ helpers
 def _check_rows_left(keep: np.ndarray, dropped: dict[str, int], path: str | None) -> None:
+    """Raise, naming why every row went, when no row is left to convert."""
     if keep.any():
         return
     where = f"{path}: " if path else ""
     if dropped.get("zero field"):
         raise UnitsError(f"{where}the field is zero in every usable row ({dropped['zero field']} rows), so "
                          "chi = M/H is undefined; pass the applied field with field_Oe=... (CLI: --field-oe)")
-    raise FormatError(f"no usable rows left (dropped: {dropped})", path=path,
-                      hint="check the segment choice and that the moment/temperature columns hold numbers")
+    if keep.size == 0:
+        raise FormatError("no rows to convert: the data section (or the selected segment) is empty",
+                          path=path, hint="check the file has data rows and the segment= choice "
+                                          "(Measurement.segments() lists them)")
+    reasons = "; ".join(f"{n} with {reason}" for reason, n in dropped.items())
+    raise FormatError(f"no usable rows left: all {keep.size} rows dropped ({reasons})", path=path,
+                      hint="check the segment choice and that the moment/temperature/field columns hold "
+                           "numbers (Measurement.summary() shows the non-numeric cells)")
 
 
 def _numeric(series: pd.Series) -> np.ndarray:

@@ -47,6 +47,9 @@ _MIN_SWEEP_ROWS = 3
 _ZFC = re.compile(r"\bZFC\b|zero[- _]?field[- _]?cool", re.IGNORECASE)
 _FC = re.compile(r"\bFC[WC]?\b|(?<!zero )(?<!zero-)field[- _]?cool", re.IGNORECASE)
 
+#: cells like 1e308 overflow in a median or a spread; they only make a segment boundary, no warning
+_QUIET = np.errstate(over="ignore", invalid="ignore")
+
 
 def row_kind(m: Measurement) -> np.ndarray:
     """Per row: "DC", "AC" or "" (no measurement: comment rows without temperature).
@@ -95,6 +98,7 @@ def _comment_texts(m: Measurement) -> list[tuple[int, str]]:
     return out
 
 
+@_QUIET
 def segment_rows(m: Measurement) -> tuple[np.ndarray, list[dict[str, Any]]]:
     """Segment id of every row (-1: no measurement) and the segment records (cached on ``m``).
 
@@ -204,6 +208,7 @@ def segment_rows(m: Measurement) -> tuple[np.ndarray, list[dict[str, Any]]]:
     return seg, segs
 
 
+@_QUIET
 def segment_table(m: Measurement) -> pd.DataFrame:
     """One row per segment: id, kind (AC/DC), field_Oe, direction, protocol (ZFC/FC), rows, T range.
 

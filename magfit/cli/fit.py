@@ -9,7 +9,9 @@ files are still processed.
 
 Extra JSON keys: other stages (e.g. classification: ``label``, ``confidence``, ``candidates``)
 register a callable ``f(chi: ChiT, fit: CurieWeissFit) -> dict`` in :data:`ENRICHERS`; its keys
-are added to each file's JSON object (and printed under the summary in text mode).
+are added to each file's JSON object (and printed under the summary in text mode). An enricher
+that fails does not lose the fit, but it is not hidden either: its error is listed under
+``enricher_errors``, repeated on stderr, and the exit code is 1.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def fit_file(path: str, args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    """Fit every file; 0 when all succeeded, 1 when any failed."""
+    """Fit every file; 0 when all succeeded, 1 when any failed (or any of its enrichers failed)."""
     from ..errors import MagfitError
 
     failed = 0
@@ -111,6 +113,10 @@ def run(args: argparse.Namespace) -> int:
             except Exception as exc:  # noqa: BLE001
                 name = getattr(enrich, "__name__", "enricher")
                 extra.setdefault("enricher_errors", []).append(f"{name}: {type(exc).__name__}: {exc}")
+        if "enricher_errors" in extra:
+            failed += 1
+            print(f"magfit fit: {path}: the fit succeeded but {'; '.join(extra['enricher_errors'])} "
+                  "(please report)", file=sys.stderr)
         if args.json:
             d = {"file": path, **fit.to_dict()}
             d.update(json_safe(extra))

@@ -41,13 +41,16 @@ def clean_names(names: list[str]) -> tuple[list[str], dict[str, str]]:
     out: list[str] = []
     changed: dict[str, str] = {}
     seen: set[str] = set()
+    next_k: dict[str, int] = {}  # per base name: the next suffix to try (no quadratic rescans)
     for i, raw_name in enumerate(names):
         name = raw_name.strip()
         new = name if name else f"Unnamed: {i}"
-        k = 2
+        base = name or "Unnamed"
+        k = next_k.get(base, 2)
         while new in seen:
-            new = f"{name or 'Unnamed'} ({k})"
+            new = f"{base} ({k})"
             k += 1
+        next_k[base] = k
         if new != raw_name:
             changed[new] = raw_name
         seen.add(new)
@@ -78,8 +81,10 @@ def _max_fields(text: str, delimiter: str) -> int:
 #: a row may be this much wider than the header (names) before the file counts as corrupted
 #: (ragged exports add a few empty fields; a 10 MB line of commas is not a table row)
 _MAX_EXTRA_FIELDS = 256
+#: more columns than this is not a magnetometer export (MPMS3 writes 89, ACMS 57): a runaway
+#: header or row (e.g. a megabyte of commas), refused before pandas builds a frame that wide
+MAX_COLUMNS = 1000
 _BLANK_LINE = re.compile(rb"(?m)^[ \t\r\f\v]*$")
-_QUOTE_LINE = re.compile(rb'[^\n]*"[^\n]*')
 
 
 class _TextStream(io.BytesIO):
@@ -112,22 +117,18 @@ def _open_quote(line: bytes, sep: str) -> bool:
     Simulates the C tokenizer's quote states (a quote opens a field only at its start; ``""``
     inside quotes is a literal quote): such a line would swallow the following lines.
     """
-    delims = b" \t" if sep == r"\s+" else sep.encode()
+    delims = (b" ", b"\t") if sep == r"\s+" else (sep.encode(),)
     in_quotes = False
-    at_start = True
-    i, n = 0, len(line)
-    while i < n:
-        c = line[i:i + 1]
+    i = line.find(b'"')
+    while i >= 0:  # visits the quotes only: linear in the line, fast on a megabyte line
         if in_quotes:
-            if c == b'"':
-                if line[i + 1:i + 2] == b'"':
-                    i += 1
-                else:
-                    in_quotes = False
-        elif c == b'"' and at_start:
+            if line[i + 1:i + 2] == b'"':  # "" inside quotes: a literal quote
+                i = line.find(b'"', i + 2)
+                continue
+            in_quotes = False
+        elif i == 0 or line[i - 1:i] in delims:
             in_quotes = True
-        at_start = (not in_quotes) and c in delims
-        i += 1
+        i = line.find(b'"', i + 1)
     return in_quotes
 
 
@@ -137,15 +138,23 @@ def _repair_quotes(raw: bytes, start: int, sep: str, first_line: int) -> tuple[b
     Returns (bytes of the section, provenance record), or None when no line needed it.
     """
     section = raw[start:]
-    bad = [m for m in _QUOTE_LINE.finditer(section) if _open_quote(m.group(), sep)]
+    bad: list[tuple[int, int]] = []  # (start, end) of the lines to repair
+    pos = section.find(b'"')
+    while pos >= 0:  # linear: one visit per line that holds a quote
+        a = section.rfind(b"\n", 0, pos) + 1
+        b = section.find(b"\n", pos)
+        b = len(section) if b < 0 else b
+        if _open_quote(section[a:b], sep):
+            bad.append((a, b))
+        pos = section.find(b'"', b)
     if not bad:
         return None
     parts, pos = [], 0
-    for m in bad:
-        parts += [section[pos:m.start()], m.group().replace(b'"', b"")]
-        pos = m.end()
+    for a, b in bad:
+        parts += [section[pos:a], section[a:b].replace(b'"', b"")]
+        pos = b
     parts.append(section[pos:])
-    lines = [first_line + section.count(b"\n", 0, m.start()) for m in bad[:20]]
+    lines = [first_line + section.count(b"\n", 0, a) for a, _ in bad[:20]]
     return b"".join(parts), {"count": len(bad), "lines": lines}
 
 
@@ -235,7 +244,12 @@ def _parse_widening(stream, start: int, names: list[str], sep: str, enc: str, pa
     repairs the quotes when it can see the bytes).
     """
     names = list(names)
-    limit = len(names) + _MAX_EXTRA_FIELDS
+    if len(names) > MAX_COLUMNS:
+        raise FormatError(f"the column-name line has {len(names)} fields (more than {MAX_COLUMNS})",
+                          path=path, line=first_line - 1,
+                          hint="the line naming the columns looks corrupted (a runaway line); repair or "
+                               "re-export the file")
+    limit = min(len(names) + _MAX_EXTRA_FIELDS, MAX_COLUMNS)
     for _attempt in range(_MAX_WIDEN + 1):
         stream.seek(start)
         try:
@@ -257,7 +271,8 @@ def _parse_widening(stream, start: int, names: list[str], sep: str, enc: str, pa
                 raise FormatError(f"data rows could not be split into columns ({exc})", path=path,
                                   line=line, hint="check the delimiter and quoting of this line") from None
             if width > limit:
-                raise FormatError(f"a row has {width} fields but the header names {len(names)} columns",
+                raise FormatError(f"a row has {width} fields but the header names {len(names)} columns "
+                                  f"(at most {limit} are read)",
                                   path=path, line=line if match else None,
                                   hint="the file looks corrupted (a runaway line); repair or re-export "
                                        "it") from None
