@@ -65,7 +65,8 @@ def main(n: int = 10_000, seed: int = 2026) -> int:
                 keep.write_bytes(raw)
                 if len(examples[out.status]) < 10:
                     examples[out.status].append(f"{src.name} {ops}: {out.detail} (saved {keep})")
-            if (i + 1) % 1000 == 0:
+                print(f"  case {i}: {out.status}: {src.name} {ops}: {out.detail[:200]}", flush=True)
+            if (i + 1) % 250 == 0:
                 print(f"{i + 1} mutants, {time.perf_counter() - t0:.0f} s: {dict(totals)}", flush=True)
     print(f"\n{n} mutants of {len(files)} files in {time.perf_counter() - t0:.0f} s")
     for key in ("ok", "magfit_error", "foreign", "hang", "rows_lost"):

@@ -166,7 +166,9 @@ def _text_lines(raw: bytes, m) -> list[str]:
     lines = raw.split(b"\n")
     if raw.endswith(b"\n"):
         lines.pop()
-    return [ln.decode("latin-1") for ln in lines]
+    enc = m.provenance.get("encoding", "utf-8")
+    enc = "utf-8" if enc == "utf-8-sig" else enc
+    return [ln.decode(enc, errors="replace") for ln in lines]
 
 
 def row_accounting(raw: bytes, m) -> str | None:

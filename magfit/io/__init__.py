@@ -55,7 +55,8 @@ class Source:
     name : str
         Name used in messages (path, file object name, or "<stream>").
     sha256 : str
-        Hex SHA-256 of the original bytes.
+        Hex SHA-256 of the original bytes (a property; given as a str or a digest that is
+        computed in the background while the file is parsed).
     notes : dict
         Extra facts for provenance (e.g. transcoding).
     """
@@ -64,8 +65,13 @@ class Source:
     encoding: str
     path: str | None
     name: str
-    sha256: str
+    digest: Any
     notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the original bytes (waits for the background hash if needed)."""
+        return self.digest if isinstance(self.digest, str) else self.digest.hexdigest()
 
     @property
     def bom_len(self) -> int:
@@ -128,12 +134,46 @@ def _detect_encoding(raw: bytes) -> str:
     return "latin-1"
 
 
-#: bytes read (and hashed) at a time: the hash runs on each chunk while it is in cache
+#: bytes hashed per update: hashlib releases the GIL on each, so the hash runs beside the parser
 _CHUNK = 1 << 22
 
 
-def _read_file(path: str) -> tuple[bytes, str]:
-    """The bytes of a regular file and their SHA-256, hashed chunk by chunk as they are read.
+class _Digest:
+    """SHA-256 of a file's bytes, computed chunk by chunk in a background thread.
+
+    ``hashlib`` releases the GIL while it hashes, so on a multi-core machine the hash of a large
+    file costs no wall time: it runs while pandas parses the same bytes. ``hexdigest()`` waits.
+    """
+
+    def __init__(self, raw: bytes) -> None:
+        self._hex: str | None = None
+        if len(raw) < 8 * _CHUNK:  # small file: hash now, a thread costs more than it saves
+            self._hex = self._hash(raw)
+            self._thread = None
+        else:
+            self._thread = threading.Thread(target=self._run, args=(raw,), daemon=True)
+            self._thread.start()
+
+    @staticmethod
+    def _hash(raw: bytes) -> str:
+        digest = hashlib.sha256()
+        view = memoryview(raw)
+        for i in range(0, len(raw), _CHUNK):
+            digest.update(view[i:i + _CHUNK])
+        return digest.hexdigest()
+
+    def _run(self, raw: bytes) -> None:
+        self._hex = self._hash(raw)
+
+    def hexdigest(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        return self._hex or ""
+
+
+def _read_file(path: str) -> bytes:
+    """The bytes of a regular file.
 
     FIFOs, sockets and devices are refused before opening (reading a FIFO blocks until a writer
     appears; /dev/zero never ends).
@@ -155,17 +195,11 @@ def _read_file(path: str) -> tuple[bytes, str]:
                 "a socket" if stat.S_ISSOCK(st.st_mode) else "a device")
         raise FormatError(f"is {kind}, not a regular file", path=path,
                           hint="save the data to a file first, or pass an open file object")
-    digest = hashlib.sha256()
-    chunks = []
     try:
         with open(path, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-                chunks.append(chunk)
+            return fh.read()
     except OSError as exc:
         raise FormatError(f"cannot be read ({exc.strerror})", path=path) from None
-    raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    return raw, digest.hexdigest()
 
 
 def _line_endings(raw: bytes) -> tuple[bytes, str | None]:
@@ -190,7 +224,7 @@ def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) ->
     if isinstance(path_or_file, (str, os.PathLike)):
         path = os.fspath(path_or_file)
         name = path
-        raw, digest = _read_file(path)
+        raw = _read_file(path)
     elif hasattr(path_or_file, "read"):
         name = path_hint or str(getattr(path_or_file, "name", "<stream>"))
         try:
@@ -210,12 +244,12 @@ def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) ->
             raw = bytes(content)
         else:
             raise FormatError(f"file object returned {type(content).__name__}, not str or bytes", path=name)
-        digest = hashlib.sha256(raw).hexdigest()
     else:
         raise FormatError(
             f"cannot read a {type(path_or_file).__name__}",
             hint="pass a path (str or pathlib.Path) or an open file object",
         )
+    digest = _Digest(raw)  # of the bytes as given, before any transcoding
     if not raw or raw.isspace():
         raise FormatError("file is empty (no bytes or only whitespace)", path=name,
                           hint="check that the export finished and the right file was given")
@@ -232,7 +266,7 @@ def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) ->
     if endings:
         notes["line_endings"] = endings
     encoding = _detect_encoding(raw)
-    return Source(raw=raw, encoding=encoding, path=path, name=name, sha256=digest, notes=notes)
+    return Source(raw=raw, encoding=encoding, path=path, name=name, digest=digest, notes=notes)
 
 
 def _utf16(raw: bytes, name: str, notes: dict[str, Any]) -> bytes:

@@ -63,10 +63,11 @@ def count_lines(raw: bytes, start: int = 0, stop: int | None = None) -> int:
     return raw.count(b"\n", start, len(raw) if stop is None else stop)
 
 
-def _max_fields(text: str, delimiter: str) -> int:
-    """Widest line of ``text`` in fields, each line on its own (an open quote never joins lines)."""
-    widest = 0
-    for line in text.split("\n"):
+def _max_fields(text: str, delimiter: str) -> tuple[int, int]:
+    """Widest line of ``text`` in fields and its 0-based index, each line on its own (an open quote
+    never joins lines)."""
+    widest, where = 0, 0
+    for i, line in enumerate(text.split("\n")):
         if delimiter == r"\s+":
             n = len(line.split())
         else:
@@ -74,8 +75,9 @@ def _max_fields(text: str, delimiter: str) -> int:
                 n = len(next(csv.reader([line], delimiter=delimiter)))
             except (StopIteration, csv.Error):  # e.g. a field over the csv field limit
                 n = line.count(delimiter) + 1
-        widest = max(widest, n)
-    return widest
+        if n > widest:
+            widest, where = n, i
+    return widest, where
 
 
 #: a row may be this much wider than the header (names) before the file counts as corrupted
@@ -264,7 +266,8 @@ def _parse_widening(stream, start: int, names: list[str], sep: str, enc: str, pa
             if match:
                 width = int(match.group(3))
             elif text_for_fallback is not None:
-                width = _max_fields(text_for_fallback(), sep)
+                width, index = _max_fields(text_for_fallback(), sep)
+                line = first_line + index
             else:
                 width = 0
             if width <= len(names):
@@ -273,7 +276,7 @@ def _parse_widening(stream, start: int, names: list[str], sep: str, enc: str, pa
             if width > limit:
                 raise FormatError(f"a row has {width} fields but the header names {len(names)} columns "
                                   f"(at most {limit} are read)",
-                                  path=path, line=line if match else None,
+                                  path=path, line=line,
                                   hint="the file looks corrupted (a runaway line); repair or re-export "
                                        "it") from None
             extra = [f"Unnamed: {k}" for k in range(len(names), width)]
