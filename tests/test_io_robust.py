@@ -120,6 +120,18 @@ def test_runaway_column_name_line_is_refused(tmp_path):
     assert err.value.line == first  # 1-based line of the names
 
 
+def test_runaway_first_data_row_fails_fast(tmp_path):
+    """pandas sizes the frame from the first row: a 90,000-field first row took it minutes."""
+    raw = GD.read_bytes()
+    lines, first = _qd_parts(raw)
+    lines[first] += b",1" * 90_000
+    t0 = time.perf_counter()
+    with pytest.raises(FormatError, match="90089 fields") as err:
+        magfit.read(_write(tmp_path, "wide_row.dat", b"\n".join(lines)))
+    assert err.value.line == first + 1
+    assert time.perf_counter() - t0 < 10
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
 def test_fifo_path_is_an_error_not_a_hang(tmp_path):
     fifo = tmp_path / "pipe.dat"

@@ -238,6 +238,22 @@ def _lines_lost(path: str, first_line: int, n_lines: int, frame, n_blank: int) -
                            "of the data section")
 
 
+def _check_first_row(stream, start: int, sep: str, limit: int, n_names: int, path: str,
+                     first_line: int) -> None:
+    """Refuse a runaway first row before pandas sees it: pandas sizes the frame from the first row,
+    and a 90,000-field first row took it minutes (a wide later row fails fast with "Expected")."""
+    stream.seek(start)
+    offset, line = 0, stream.readline()
+    while line and not line.strip() and offset < 5:  # the first non-blank line
+        offset, line = offset + 1, stream.readline()
+    stream.seek(start)
+    width = len(line.split()) if sep == r"\s+" else line.count(sep.encode()) + 1
+    if line.strip() and width > limit:
+        raise FormatError(f"a row has {width} fields but the header names {n_names} columns "
+                          f"(at most {limit} are read)", path=path, line=first_line + offset,
+                          hint="the file looks corrupted (a runaway line); repair or re-export it")
+
+
 def _parse_widening(stream, start: int, names: list[str], sep: str, enc: str, path: str, first_line: int,
                     text_for_fallback, info: dict[str, Any]) -> tuple[pd.DataFrame | None, list[str]]:
     """pandas.read_csv, re-run with ``Unnamed: k`` columns while rows are wider than the header.
@@ -252,6 +268,7 @@ def _parse_widening(stream, start: int, names: list[str], sep: str, enc: str, pa
                           hint="the line naming the columns looks corrupted (a runaway line); repair or "
                                "re-export the file")
     limit = min(len(names) + _MAX_EXTRA_FIELDS, MAX_COLUMNS)
+    _check_first_row(stream, start, sep, limit, len(names), path, first_line)
     for _attempt in range(_MAX_WIDEN + 1):
         stream.seek(start)
         try:
