@@ -192,6 +192,21 @@ def test_1e308_cells_give_no_overflow_warning_and_are_counted(tmp_path):
     assert len(chi) == len(m.data) - 2
 
 
+def test_1e308_in_min_max_temperature_columns_reads_quietly(tmp_path):
+    """The sweep/settle detection subtracts Max. - Min. Temperature: 1e308 - (-1e308) overflowed."""
+    raw = GD.read_bytes()
+    lines, first = _qd_parts(raw)
+    names = [n.strip() for n in lines[first - 1].split(b",")]
+    lo, hi = names.index(b"Min. Temperature (K)"), names.index(b"Max. Temperature (K)")
+    fields = lines[first].split(b",")
+    fields[lo], fields[hi] = b"-1e308", b"1e308"
+    lines[first] = b",".join(fields)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        m = magfit.read(_write(tmp_path, "minmax.dat", b"\n".join(lines)))
+    assert len(m.data) == len(_clean_gd().data)
+
+
 def test_no_usable_rows_names_the_reasons(tmp_path):
     raw = GD.read_bytes()
     lines, first = _qd_parts(raw)

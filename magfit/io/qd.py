@@ -198,6 +198,7 @@ def _variant(instrument: str, filled: set[str]) -> str:
 _SWEEP_SPREAD_FRACTION = 0.25
 
 
+@np.errstate(over="ignore", invalid="ignore")  # a 1e308 cell must not spray RuntimeWarnings
 def _temperature_mode(frame) -> str | None:
     """"sweep" (T swept through the measurement) or "settle" (T stabilised at each point), from
     the Min./Max. Temperature columns; "constant" when T does not move (M(H)); None when unknown."""
