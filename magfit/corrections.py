@@ -38,7 +38,7 @@ import numpy as np
 import periodictable
 
 from .errors import SampleError
-from .sample import molar_mass_g_mol, parse_formula
+from .formula import molar_mass_g_mol, parse_formula
 
 __all__ = [
     "PASCAL_REFERENCE",

@@ -121,7 +121,7 @@ def test_enrichers_add_keys_and_cannot_lose_the_fit(capsys, monkeypatch):
 
     monkeypatch.setattr(cli_fit, "ENRICHERS", [label, broken])
     rc, (row,) = run_json(capsys, str(SAMPLE_DATA / "chi_table.csv"))
-    assert rc == 0 and row["label"] == "localized" and row["n"] > 0
+    assert rc == 1 and row["label"] == "localized" and row["n"] > 0  # a failed enricher is not hidden
     assert "mu_eff" in row and row["enricher_errors"] == ["broken: RuntimeError: boom"]
 
 

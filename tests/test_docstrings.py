@@ -40,6 +40,9 @@ PUBLIC_MODULES = (
     "magfit.spin",
     "magfit.spin.plot",
     "magfit.mh",
+    "magfit.segments",
+    "magfit.convert",
+    "magfit.formula",
 )
 
 #: reason for a temporary exemption: a name just added whose docstring is being completed

@@ -15,6 +15,9 @@ Issue-13 keys: ``mu_eff_sys``, ``theta_K_sys``, ``chi0_emu_mol_sys`` (window sys
 fit), ``reasons`` (short strings: the deciding rule, annotations, flags) and ``field_dependence``
 (None for one field; with several fields the Honda-Owen test of M/H, made *before* the fields are
 merged -- a significant dependence is never merged: the corrected chi(T) is fitted, with a flag).
+are added to each file's JSON object (and printed under the summary in text mode). An enricher
+that fails does not lose the fit, but it is not hidden either: its error is listed under
+``enricher_errors``, repeated on stderr, and the exit code is 1.
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ def _honda_owen_step(chi):
 
 
 def run(args: argparse.Namespace) -> int:
-    """Fit every file; 0 when all succeeded, 1 when any failed."""
+    """Fit every file; 0 when all succeeded, 1 when any failed (or any of its enrichers failed)."""
     from ..errors import MagfitError
 
     failed = 0
@@ -139,6 +142,10 @@ def run(args: argparse.Namespace) -> int:
             except Exception as exc:  # noqa: BLE001
                 name = getattr(enrich, "__name__", "enricher")
                 extra.setdefault("enricher_errors", []).append(f"{name}: {type(exc).__name__}: {exc}")
+        if "enricher_errors" in extra:
+            failed += 1
+            print(f"magfit fit: {path}: the fit succeeded but {'; '.join(extra['enricher_errors'])} "
+                  "(please report)", file=sys.stderr)
         if args.json:
             d = {"file": path, **fit.to_dict()}
             from .._json import json_safe

@@ -12,7 +12,10 @@ the best one; there is no if-chain over formats. New formats are added with :fun
 
 Encodings: UTF-8 (with or without BOM) is tried first, then cp1252, then latin-1 (which always
 decodes); the encoding used is recorded in ``Measurement.provenance["encoding"]``. UTF-16 files
-(BOM) are transcoded. Files containing NUL bytes are rejected as binary.
+(with a BOM, or without one but recognisable by their NUL bytes) are transcoded. Other files
+containing NUL bytes are rejected as binary. Lone CR line endings (old Mac exports, or CRs mixed
+into a file) are read as line breaks, so a line is the same thing for every reader and message.
+Only regular files are read: a FIFO, socket or device path is an error, not a hang.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ import codecs
 import hashlib
 import io
 import os
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any, Protocol
 
 from ..errors import FormatError, MagfitError
@@ -52,7 +55,8 @@ class Source:
     name : str
         Name used in messages (path, file object name, or "<stream>").
     sha256 : str
-        Hex SHA-256 of the original bytes.
+        Hex SHA-256 of the original bytes (a property; given as a str or a digest that is
+        computed in the background while the file is parsed).
     notes : dict
         Extra facts for provenance (e.g. transcoding).
     """
@@ -61,8 +65,13 @@ class Source:
     encoding: str
     path: str | None
     name: str
-    sha256: str
+    digest: Any
     notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the original bytes (waits for the background hash if needed)."""
+        return self.digest if isinstance(self.digest, str) else self.digest.hexdigest()
 
     @property
     def bom_len(self) -> int:
@@ -75,8 +84,13 @@ class Source:
         return self.raw[start:stop].decode(enc, errors="replace")
 
     def head_lines(self, n_bytes: int = SNIFF_BYTES, n_lines: int = SNIFF_LINES) -> list[str]:
-        """The first lines of the file (decoded, line endings removed)."""
-        return self.decode(0, n_bytes).splitlines()[:n_lines]
+        """The first lines of the file (decoded, line endings removed).
+
+        A line ends at ``\\n`` only (lone CRs became LFs in loading), as the data parser and
+        every line number count them: a form feed or U+0085 inside a header line is not a break.
+        """
+        lines = self.decode(0, n_bytes).split("\n")[:n_lines]
+        return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 class Reader(Protocol):
@@ -120,24 +134,97 @@ def _detect_encoding(raw: bytes) -> str:
     return "latin-1"
 
 
+#: bytes hashed per update: hashlib releases the GIL on each, so the hash runs beside the parser
+_CHUNK = 1 << 22
+
+
+class _Digest:
+    """SHA-256 of a file's bytes, computed chunk by chunk in a background thread.
+
+    ``hashlib`` releases the GIL while it hashes, so on a multi-core machine the hash of a large
+    file costs no wall time: it runs while pandas parses the same bytes. ``hexdigest()`` waits.
+    """
+
+    def __init__(self, raw: bytes) -> None:
+        self._hex: str | None = None
+        if len(raw) < 8 * _CHUNK:  # small file: hash now, a thread costs more than it saves
+            self._hex = self._hash(raw)
+            self._thread = None
+        else:
+            self._thread = threading.Thread(target=self._run, args=(raw,), daemon=True)
+            self._thread.start()
+
+    @staticmethod
+    def _hash(raw: bytes) -> str:
+        digest = hashlib.sha256()
+        view = memoryview(raw)
+        for i in range(0, len(raw), _CHUNK):
+            digest.update(view[i:i + _CHUNK])
+        return digest.hexdigest()
+
+    def _run(self, raw: bytes) -> None:
+        self._hex = self._hash(raw)
+
+    def hexdigest(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        return self._hex or ""
+
+
+def _read_file(path: str) -> bytes:
+    """The bytes of a regular file.
+
+    FIFOs, sockets and devices are refused before opening (reading a FIFO blocks until a writer
+    appears; /dev/zero never ends).
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise FormatError("file not found", path=path,
+                          hint="check the path (relative paths are taken from the working directory)"
+                          ) from None
+    except OSError as exc:
+        raise FormatError(f"cannot be read ({exc.strerror})", path=path) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise FormatError("is a directory, not a file", path=path,
+                          hint="pass one file; for a folder use 'magfit report DIR -o OUT' or "
+                               "magfit.fit_many(DIR)")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else "a device")
+        raise FormatError(f"is {kind}, not a regular file", path=path,
+                          hint="save the data to a file first, or pass an open file object")
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise FormatError(f"cannot be read ({exc.strerror})", path=path) from None
+
+
+def _line_endings(raw: bytes) -> tuple[bytes, str | None]:
+    """Lone CR line endings (classic Mac, or mixed into a file) become LF.
+
+    Every reader and every line number then means the same thing by a line: ``\n``-terminated
+    (a ``\r`` before it is part of the ending). Returns the bytes and a note (None: unchanged).
+    """
+    n_cr = raw.count(b"\r")
+    if not n_cr:
+        return raw, None
+    n_crlf = raw.count(b"\r\n")
+    if n_cr == n_crlf:
+        return raw, None
+    kind = "CR" if n_crlf == 0 and b"\n" not in raw else "mixed (lone CR among CRLF/LF)"
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), kind
+
+
 def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) -> Source:
     notes: dict[str, Any] = {}
     path: str | None = None
     if isinstance(path_or_file, (str, os.PathLike)):
         path = os.fspath(path_or_file)
         name = path
-        try:
-            raw = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise FormatError("file not found", path=path,
-                              hint="check the path (relative paths are taken from the working directory)"
-                              ) from None
-        except IsADirectoryError:
-            raise FormatError("is a directory, not a file", path=path,
-                              hint="pass one file; for a folder use 'magfit report DIR -o OUT' or "
-                                   "magfit.fit_many(DIR)") from None
-        except OSError as exc:
-            raise FormatError(f"cannot be read ({exc.strerror})", path=path) from None
+        raw = _read_file(path)
     elif hasattr(path_or_file, "read"):
         name = path_hint or str(getattr(path_or_file, "name", "<stream>"))
         try:
@@ -148,8 +235,10 @@ def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) ->
                               f"({exc.encoding})", path=name,
                               hint="open the file in binary mode ('rb') and magfit detects the encoding"
                               ) from None
+        except OSError as exc:
+            raise FormatError(f"the file object cannot be read ({exc})", path=name) from None
         if isinstance(content, str):
-            raw = content.encode("utf-8")
+            raw = content.encode("utf-8", errors="surrogatepass")
             notes["given_as"] = "text stream (re-encoded as UTF-8)"
         elif isinstance(content, (bytes, bytearray, memoryview)):
             raw = bytes(content)
@@ -160,17 +249,11 @@ def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) ->
             f"cannot read a {type(path_or_file).__name__}",
             hint="pass a path (str or pathlib.Path) or an open file object",
         )
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = _Digest(raw)  # of the bytes as given, before any transcoding
     if not raw or raw.isspace():
         raise FormatError("file is empty (no bytes or only whitespace)", path=name,
                           hint="check that the export finished and the right file was given")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            raw = raw.decode("utf-16").encode("utf-8")
-            notes["transcoded_from"] = "utf-16"
-        except UnicodeDecodeError:
-            raise FormatError("starts with a UTF-16 byte-order mark but does not decode as UTF-16",
-                              path=name) from None
+    raw = _utf16(raw, name, notes)
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1
@@ -179,8 +262,35 @@ def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) ->
             hint="magfit reads text exports (.dat, .csv, .txt); export the data as text from the "
                  "instrument software",
         )
+    raw, endings = _line_endings(raw)
+    if endings:
+        notes["line_endings"] = endings
     encoding = _detect_encoding(raw)
-    return Source(raw=raw, encoding=encoding, path=path, name=name, sha256=digest, notes=notes)
+    return Source(raw=raw, encoding=encoding, path=path, name=name, digest=digest, notes=notes)
+
+
+def _utf16(raw: bytes, name: str, notes: dict[str, Any]) -> bytes:
+    """UTF-16 text (with a BOM, or without one but with a NUL in every other byte) as UTF-8."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16"
+    else:
+        head = raw[:4096]
+        half = len(head) // 2
+        if half < 2 or raw.find(b"\x00", 0, 4096) < 0:
+            return raw
+        if head[1::2].count(0) > 0.9 * half and head[0::2].count(0) < 0.1 * half:
+            codec = "utf-16-le"
+        elif head[0::2].count(0) > 0.9 * half and head[1::2].count(0) < 0.1 * half:
+            codec = "utf-16-be"
+        else:
+            return raw
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError:
+        raise FormatError(f"looks like UTF-16 ({codec}) but does not decode as UTF-16", path=name,
+                          hint="re-save the file as UTF-8 text") from None
+    notes["transcoded_from"] = codec
+    return text.lstrip("\ufeff").encode("utf-8", errors="surrogatepass")
 
 
 def sniff(source: Source) -> list[tuple[float, str]]:
@@ -285,11 +395,24 @@ def _ensure_readers() -> None:
 
 
 def _open_text(source: Source, start: int) -> io.BytesIO:
-    """A binary stream over ``source.raw`` positioned at byte ``start`` (no copy of the bytes)."""
-    stream = io.BytesIO(source.raw)
-    stream.seek(start)
-    return stream
+    """A binary stream over ``source.raw`` positioned at byte ``start`` (no copy of the bytes).
+
+    The stream keeps ``raw`` so that the parser can account for every line of the section.
+    """
+    from ._parse import _TextStream
+
+    return _TextStream(source.raw, start)
 
 
 # typing helper for reader implementations
 ReadFn = Callable[..., Any]
+
+
+def _install_holder_reader() -> None:
+    """Let magfit.convert read holder files given as paths, without convert importing io (no cycle)."""
+    from ..convert import use_reader
+
+    use_reader(read)
+
+
+_install_holder_reader()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 import warnings
@@ -40,13 +41,16 @@ def clean_names(names: list[str]) -> tuple[list[str], dict[str, str]]:
     out: list[str] = []
     changed: dict[str, str] = {}
     seen: set[str] = set()
+    next_k: dict[str, int] = {}  # per base name: the next suffix to try (no quadratic rescans)
     for i, raw_name in enumerate(names):
         name = raw_name.strip()
         new = name if name else f"Unnamed: {i}"
-        k = 2
+        base = name or "Unnamed"
+        k = next_k.get(base, 2)
         while new in seen:
-            new = f"{name or 'Unnamed'} ({k})"
+            new = f"{base} ({k})"
             k += 1
+        next_k[base] = k
         if new != raw_name:
             changed[new] = raw_name
         seen.add(new)
@@ -59,20 +63,123 @@ def count_lines(raw: bytes, start: int = 0, stop: int | None = None) -> int:
     return raw.count(b"\n", start, len(raw) if stop is None else stop)
 
 
-def _max_fields(text: str, delimiter: str) -> int:
-    if delimiter == r"\s+":
-        return max((len(line.split()) for line in text.splitlines()), default=0)
-    return max((len(r) for r in csv.reader(text.splitlines(), delimiter=delimiter)), default=0)
+def _max_fields(text: str, delimiter: str) -> tuple[int, int]:
+    """Widest line of ``text`` in fields and its 0-based index, each line on its own (an open quote
+    never joins lines)."""
+    widest, where = 0, 0
+    for i, line in enumerate(text.split("\n")):
+        if delimiter == r"\s+":
+            n = len(line.split())
+        else:
+            try:
+                n = len(next(csv.reader([line], delimiter=delimiter)))
+            except (StopIteration, csv.Error):  # e.g. a field over the csv field limit
+                n = line.count(delimiter) + 1
+        if n > widest:
+            widest, where = n, i
+    return widest, where
+
+
+#: a row may be this much wider than the header (names) before the file counts as corrupted
+#: (ragged exports add a few empty fields; a 10 MB line of commas is not a table row)
+_MAX_EXTRA_FIELDS = 256
+#: more columns than this is not a magnetometer export (MPMS3 writes 89, ACMS 57): a runaway
+#: header or row (e.g. a megabyte of commas), refused before pandas builds a frame that wide
+MAX_COLUMNS = 1000
+_BLANK_LINE = re.compile(rb"(?m)^[ \t\r\f\v]*$")
+
+
+class _TextStream(io.BytesIO):
+    """A binary stream over a file's bytes that still knows them (for row accounting)."""
+
+    def __init__(self, raw: bytes, start: int) -> None:
+        super().__init__(raw)
+        self.raw = raw
+        self.seek(start)
+
+
+def _count_lines(raw: bytes, start: int) -> int:
+    """Lines in ``raw[start:]``: LF-terminated, plus an unterminated last one."""
+    if start >= len(raw):
+        return 0
+    return raw.count(b"\n", start) + (not raw.endswith(b"\n"))
+
+
+def _count_blank(raw: bytes, start: int) -> int:
+    """Lines of ``raw[start:]`` holding only whitespace (pandas skips them)."""
+    if start >= len(raw):
+        return 0
+    n = sum(1 for _ in _BLANK_LINE.finditer(raw, start))
+    return n - raw.endswith(b"\n")  # the empty match after the final LF is not a line
+
+
+def _open_quote(line: bytes, sep: str) -> bool:
+    """True when a field of ``line`` opens a double quote that the line does not close.
+
+    Simulates the C tokenizer's quote states (a quote opens a field only at its start; ``""``
+    inside quotes is a literal quote): such a line would swallow the following lines.
+    """
+    delims = (b" ", b"\t") if sep == r"\s+" else (sep.encode(),)
+    in_quotes = False
+    i = line.find(b'"')
+    while i >= 0:  # visits the quotes only: linear in the line, fast on a megabyte line
+        if in_quotes:
+            if line[i + 1:i + 2] == b'"':  # "" inside quotes: a literal quote
+                i = line.find(b'"', i + 2)
+                continue
+            in_quotes = False
+        elif i == 0 or line[i - 1:i] in delims:
+            in_quotes = True
+        i = line.find(b'"', i + 1)
+    return in_quotes
+
+
+def _repair_quotes(raw: bytes, start: int, sep: str, first_line: int) -> tuple[bytes, dict[str, Any]] | None:
+    """The data section with the quotes removed from every line that opens one and never closes it.
+
+    Returns (bytes of the section, provenance record), or None when no line needed it.
+    """
+    section = raw[start:]
+    bad: list[tuple[int, int]] = []  # (start, end) of the lines to repair
+    pos = section.find(b'"')
+    while pos >= 0:  # linear: one visit per line that holds a quote
+        a = section.rfind(b"\n", 0, pos) + 1
+        b = section.find(b"\n", pos)
+        b = len(section) if b < 0 else b
+        if _open_quote(section[a:b], sep):
+            bad.append((a, b))
+        pos = section.find(b'"', b)
+    if not bad:
+        return None
+    parts, pos = [], 0
+    for a, b in bad:
+        parts += [section[pos:a], section[a:b].replace(b'"', b"")]
+        pos = b
+    parts.append(section[pos:])
+    lines = [first_line + section.count(b"\n", 0, a) for a, _ in bad[:20]]
+    return b"".join(parts), {"count": len(bad), "lines": lines}
+
+
+def _read_frame(stream, names: list[str], sep: str, enc: str) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ParserWarning)
+        warnings.simplefilter("ignore", DtypeWarning)  # mixed columns are checked afterwards
+        return pd.read_csv(
+            stream, sep=sep, header=None, names=names, index_col=False, encoding=enc,
+            engine="c", low_memory=True, skip_blank_lines=True, quotechar='"',
+            skipinitialspace=False,
+        )
 
 
 def parse_data(stream, *, names: list[str], sep: str, encoding: str, path: str,
                first_line: int, text_for_fallback=None) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
-    """Parse the data rows of a delimited section with pandas' C engine.
+    """Parse the data rows of a delimited section with pandas' C engine, accounting for every line.
 
     Parameters
     ----------
     stream : binary file object
-        Positioned at the first data row.
+        Positioned at the first data row (``_open_text`` streams also carry the file bytes, which
+        lets every line of the section be accounted for).
     names : list of str
         Column names (already cleaned); widened with ``Unnamed: k`` when rows have more fields.
     sep : str
@@ -89,38 +196,106 @@ def parse_data(stream, *, names: list[str], sep: str, encoding: str, path: str,
     Returns
     -------
     (DataFrame, names, info)
-        ``info`` records widened columns.
+        ``info`` records widened columns, ``data_lines`` (lines in the section),
+        ``dropped_rows`` ({reason: count}: blank lines) and ``unbalanced_quotes`` (lines whose
+        unclosed quote was removed so that it could not swallow the lines after it).
     """
     info: dict[str, Any] = {}
-    names = list(names)
     start = stream.tell()
+    raw = getattr(stream, "raw", None)
     enc = "utf-8" if encoding == "utf-8-sig" else encoding
+    frame, wide = _parse_widening(stream, start, names, sep, enc, path, first_line, text_for_fallback, info)
+    if raw is None:
+        return frame, wide, info
+    n_lines = _count_lines(raw, start)
+    n_blank = 0 if frame is not None and len(frame) == n_lines else _count_blank(raw, start)
+    if frame is None or len(frame) + n_blank != n_lines:  # an open quote swallowed lines
+        repaired = _repair_quotes(raw, start, sep, first_line)
+        if repaired is None:
+            _lines_lost(path, first_line, n_lines, frame, n_blank)
+        section, record = repaired
+        info.pop("unnamed_extra_columns", None)
+        frame, wide = _parse_widening(_TextStream(section, 0), 0, names, sep, enc, path, first_line,
+                                      lambda: section.decode(enc, errors="replace"), info)
+        n_blank = _count_blank(section, 0)
+        if frame is None or len(frame) + n_blank != n_lines:
+            _lines_lost(path, first_line, n_lines, frame, n_blank)
+        info["unbalanced_quotes"] = record
+        info.setdefault("notes", []).append(
+            f"{record['count']} line(s) opened a double quote they never closed (first: line "
+            f"{record['lines'][0]}); those quotes were removed so that no line swallows the ones after it")
+    info["data_lines"] = n_lines
+    if n_blank:
+        info["dropped_rows"] = {"blank line": n_blank}
+    return frame, wide, info
+
+
+def _lines_lost(path: str, first_line: int, n_lines: int, frame, n_blank: int) -> None:
+    rows = 0 if frame is None else len(frame)
+    raise FormatError(f"the data section has {n_lines} lines but gave {rows} rows and {n_blank} blank "
+                      "lines", path=path, line=first_line,
+                      hint="some lines could not be split into rows; check the quoting and line endings "
+                           "of the data section")
+
+
+def _check_first_row(stream, start: int, sep: str, limit: int, n_names: int, path: str,
+                     first_line: int) -> None:
+    """Refuse a runaway first row before pandas sees it: pandas sizes the frame from the first row,
+    and a 90,000-field first row took it minutes (a wide later row fails fast with "Expected")."""
+    stream.seek(start)
+    offset, line = 0, stream.readline()
+    while line and not line.strip() and offset < 5:  # the first non-blank line
+        offset, line = offset + 1, stream.readline()
+    stream.seek(start)
+    width = len(line.split()) if sep == r"\s+" else line.count(sep.encode()) + 1
+    if line.strip() and width > limit:
+        raise FormatError(f"a row has {width} fields but the header names {n_names} columns "
+                          f"(at most {limit} are read)", path=path, line=first_line + offset,
+                          hint="the file looks corrupted (a runaway line); repair or re-export it")
+
+
+def _parse_widening(stream, start: int, names: list[str], sep: str, enc: str, path: str, first_line: int,
+                    text_for_fallback, info: dict[str, Any]) -> tuple[pd.DataFrame | None, list[str]]:
+    """pandas.read_csv, re-run with ``Unnamed: k`` columns while rows are wider than the header.
+
+    Returns (None, names) when the tokenizer hit an open quote at the end of the data (the caller
+    repairs the quotes when it can see the bytes).
+    """
+    names = list(names)
+    if len(names) > MAX_COLUMNS:
+        raise FormatError(f"the column-name line has {len(names)} fields (more than {MAX_COLUMNS})",
+                          path=path, line=first_line - 1,
+                          hint="the line naming the columns looks corrupted (a runaway line); repair or "
+                               "re-export the file")
+    limit = min(len(names) + _MAX_EXTRA_FIELDS, MAX_COLUMNS)
+    _check_first_row(stream, start, sep, limit, len(names), path, first_line)
     for _attempt in range(_MAX_WIDEN + 1):
         stream.seek(start)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", ParserWarning)
-                warnings.simplefilter("ignore", DtypeWarning)  # mixed columns are checked afterwards
-                frame = pd.read_csv(
-                    stream, sep=sep, header=None, names=names, index_col=False, encoding=enc,
-                    engine="c", low_memory=True, skip_blank_lines=True, quotechar='"',
-                    skipinitialspace=False,
-                )
-            return frame, names, info
+            return _read_frame(stream, names, sep, enc), names
         except EmptyDataError:
-            return pd.DataFrame({n: pd.Series(dtype=float) for n in names}), names, info
+            return pd.DataFrame({n: pd.Series(dtype=float) for n in names}), names
         except (ParserError, ParserWarning) as exc:
+            if "EOF inside string" in str(exc) and getattr(stream, "raw", None) is not None:
+                return None, names
             match = _EXPECTED.search(str(exc))
+            line = first_line + int(match.group(2)) - 1 if match else first_line
             if match:
                 width = int(match.group(3))
             elif text_for_fallback is not None:
-                width = _max_fields(text_for_fallback(), sep)
+                width, index = _max_fields(text_for_fallback(), sep)
+                line = first_line + index
             else:
                 width = 0
             if width <= len(names):
-                line = first_line + int(match.group(2)) - 1 if match else None
                 raise FormatError(f"data rows could not be split into columns ({exc})", path=path,
                                   line=line, hint="check the delimiter and quoting of this line") from None
+            if width > limit:
+                raise FormatError(f"a row has {width} fields but the header names {len(names)} columns "
+                                  f"(at most {limit} are read)",
+                                  path=path, line=line,
+                                  hint="the file looks corrupted (a runaway line); repair or re-export "
+                                       "it") from None
             extra = [f"Unnamed: {k}" for k in range(len(names), width)]
             info.setdefault("unnamed_extra_columns", []).extend(extra)
             names = names + extra
@@ -325,7 +500,9 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
     if blank.any():
         where = np.flatnonzero(blank)
         provenance["blank_rows"] = {"count": int(where.size),
-                                    "lines": [first_data_line + int(i) for i in where[:20]]}
+                                    "lines": [first_data_line + int(frame.index[i]) for i in where[:20]]}
+        dropped = provenance.setdefault("dropped_rows", {})
+        dropped["no value in any column"] = dropped.get("no value in any column", 0) + int(where.size)
         frame = frame.loc[~blank]
     raw = source.raw
     if raw and not raw.endswith(b"\n") and len(frame):
@@ -338,7 +515,8 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
     provenance.setdefault("encoding", source.encoding)
     provenance.update({k: v for k, v in source.notes.items()})
     provenance["first_data_line"] = first_data_line
-    provenance["line_endings"] = "CRLF" if b"\r\n" in raw[:SNIFF_CRLF_BYTES] else "LF"
+    provenance["line_endings"] = source.notes.get("line_endings") or (
+        "CRLF" if b"\r\n" in raw[:SNIFF_CRLF_BYTES] else "LF")
     return Measurement(data=frame, header=header, header_lines=header_lines, instrument=instrument,
                        variant=variant, source=source.path, sha256=source.sha256, columns=columns,
                        conversions=conversions, provenance=provenance)

@@ -164,8 +164,11 @@ def _instrument(header_lines: list[str], header: dict[str, str], names: list[str
     return "Quantum Design"
 
 
-def _filled(frame, names: list[str]) -> set[str]:
-    return {n for n in names if n in frame.columns and frame[n].notna().any()}
+def _filled(frame, names: list[str], all_na=None) -> set[str]:
+    """The columns of ``names`` with at least one value (``all_na``: ``frame.isna().all()``, reused)."""
+    if all_na is None:
+        all_na = frame.isna().all()
+    return {n for n in names if n in all_na.index and not all_na[n]}
 
 
 def _variant(instrument: str, filled: set[str]) -> str:
@@ -195,10 +198,11 @@ def _variant(instrument: str, filled: set[str]) -> str:
 _SWEEP_SPREAD_FRACTION = 0.25
 
 
+@np.errstate(over="ignore", invalid="ignore")  # a 1e308 cell must not spray RuntimeWarnings
 def _temperature_mode(frame) -> str | None:
     """"sweep" (T swept through the measurement) or "settle" (T stabilised at each point), from
     the Min./Max. Temperature columns; "constant" when T does not move (M(H)); None when unknown."""
-    from ..measurement import TEMP_ABS_TOL_K
+    from ..segments import TEMP_ABS_TOL_K
 
     pairs = [("Min. Temperature (K)", "Max. Temperature (K)"), ("Min.Temperature (K)", "Max.Temperature (K)")]
     for lo_name, hi_name in pairs:
@@ -290,7 +294,8 @@ class QuantumDesignReader:
         instrument = _instrument(header_lines, header, names)
         moment_like = [n for n in names if "(emu)" in n or "Moment" in n or "Scan Std Dev" in n
                        or "Temperature" in n or "Field" in n]
-        filled = _filled(frame, moment_like)
+        all_na = frame.isna().all()  # one vectorised pass over the frame, reused below
+        filled = _filled(frame, moment_like, all_na)
         variant = _variant(instrument, filled)
         mapping = match_columns(instrument, variant, names, filled)
         mode = _temperature_mode(frame)
@@ -299,8 +304,9 @@ class QuantumDesignReader:
         if instrument == "PPMS ACMS" and "measure_type" in mapping:
             provenance["kind_rule"] = "Measure Type 0 = DC, else AC; a filled M-DC / M' column decides first"
         # fields that cannot have been meant as numbers (e.g. the Comment column) stay text
-        frame = frame.astype({c: "float64" for c in frame.columns
-                              if frame[c].isna().all() and frame[c].dtype != np.float64})
+        empty = all_na.to_numpy() & (frame.dtypes != np.float64).to_numpy()
+        if empty.any():  # astype copies the frame: only when a column needs it
+            frame = frame.astype({c: "float64" for c in frame.columns[empty]})
         return finish(source, frame, header=header, header_lines=header_lines, instrument=instrument,
                       variant=variant, columns=mapping, conversions={}, provenance=provenance,
                       first_data_line=first_data_line, user_columns=columns, user_units=units)
