@@ -194,7 +194,9 @@ class Measurement:
     @property
     def holds_chi(self) -> bool:
         """True for tables that already hold a susceptibility column."""
-        return "chi_emu_mol" in self.columns or "chi_emu_g" in self.columns
+        from .table_chi import table_quantity
+
+        return table_quantity(self.columns) is not None
 
     # --------------------------------------------------------------- segments
     def row_kind(self) -> np.ndarray:
@@ -584,7 +586,7 @@ class Measurement:
                        formula: str | None = None, per_ion: str | None = None, n_ions: float | None = None,
                        field_Oe=None, diamagnetic: float | str | None = None, holder=None,
                        header_conventions: bool = False, segment=None,
-                       eicosane_mg: float | None = None) -> ChiT:
+                       eicosane_mg: float | None = None, density_g_cm3: float | None = None) -> ChiT:
         """Molar susceptibility chi(T) in emu/mol (per formula unit, or per magnetic ion).
 
         chi_mol = (m - m_holder - m_eicosane) * M_molar / (mass_g * H) - chi_dia,
@@ -611,6 +613,8 @@ class Measurement:
             Segment(s) to use (see :meth:`select`). Default: DC rows only, all sweeps.
         eicosane_mg : float, optional
             Eicosane mass in mg; its moment chi_g H m_wax is subtracted.
+        density_g_cm3 : float, optional
+            Density, only for tables holding a volume susceptibility (chi_mol = chi_v M / density).
 
         Returns
         -------
@@ -628,9 +632,12 @@ class Measurement:
         sample_kwargs = dict(molar_mass_g_mol=molar_mass_g_mol, formula=formula, per_ion=per_ion,
                              n_ions=n_ions, diamagnetic=diamagnetic, header_conventions=header_conventions,
                              eicosane_mg=eicosane_mg)
-        if self.holds_chi:
-            return self._chi_from_table(segment=segment, mass_mg=mass_mg, field_Oe=field_Oe,
-                                        sample_kwargs=sample_kwargs)
+        from .table_chi import chi_from_table, require_quantity
+
+        if self.holds_chi:   # chi, chi*T, 1/chi, mu_eff, chi_g, chi_v tables (magfit.table_chi)
+            return chi_from_table(self, segment=segment, mass_mg=mass_mg, field_Oe=field_Oe, holder=holder,
+                                  density_g_cm3=density_g_cm3, sample_kwargs=sample_kwargs)
+        require_quantity(self)
         sub, temp, h, sample, prov, dropped, keep, drop = self._moment_rows(
             segment=segment, field_Oe=field_Oe, holder=holder, mass_mg=mass_mg, sample_kwargs=sample_kwargs)
         molar = sample.molar_mass_g_mol
@@ -722,51 +729,6 @@ class Measurement:
         if sample.warnings:
             prov["warnings"] = [*prov.get("warnings", []), *sample.warnings]
         return ChiT(t, chi, chi_err, field_Oe=h, name=self.name, per=per, provenance=prov)
-
-    def _chi_from_table(self, *, segment, mass_mg, field_Oe, sample_kwargs) -> ChiT:
-        from .sample import resolve_sample
-
-        sub, selection = (self.select(segment), f"segment {segment!r}") if segment is not None else (
-            self, "all rows")
-        temp = sub.temperature_K
-        if temp is None:
-            raise FormatError("no temperature column", path=self.source,
-                              hint="pass read(..., columns={'temperature_K': '<your column>'})")
-        sample = resolve_sample(self.header, mass_mg=mass_mg, path=self.source, **sample_kwargs)
-        prov: dict[str, Any] = {"source": self.source, "sha256": self.sha256, "instrument": self.instrument,
-                                "variant": self.variant, "selection": selection, "rows_in": int(temp.size),
-                                "columns": {"temperature_K": self.columns.get("temperature_K")},
-                                "sample": sample.to_dict(), "corrections": {}}
-        if "chi_emu_mol" in sub.columns:
-            chi = sub.column("chi_emu_mol")
-            err = sub.column("chi_err_emu_mol")
-            prov["columns"]["chi_emu_mol"] = sub.columns["chi_emu_mol"]
-            prov["formula"] = "chi_mol read from the table"
-        else:
-            if sample.molar_mass_g_mol is None:
-                raise SampleError(f"{self.source or 'data'}: chi is in emu/g ({sub.columns['chi_emu_g']!r}); "
-                                  "the molar mass is needed: pass formula=... or molar_mass_g_mol=...")
-            chi = sub.column("chi_emu_g") * sample.molar_mass_g_mol
-            e = sub.column("chi_err_emu_g")
-            err = None if e is None else e * sample.molar_mass_g_mol
-            prov["columns"]["chi_emu_g"] = sub.columns["chi_emu_g"]
-            prov["formula"] = "chi_mol = chi_g * M_molar"
-        for canon in ("chi_emu_mol", "chi_emu_g"):
-            if canon in self.conversions and self.conversions[canon][0] != 1.0:
-                prov["corrections"]["unit_conversion"] = {"from": self.conversions[canon][2],
-                                                          "factor": self.conversions[canon][0]}
-        h = sub.field_Oe if field_Oe is None else np.broadcast_to(np.asarray(field_Oe, float), temp.shape)
-        dropped: dict[str, int] = {}
-        keep = np.isfinite(temp)
-        if (~keep).any():
-            dropped["temperature missing (NaN)"] = int((~keep).sum())
-        bad = keep & ~np.isfinite(chi)
-        if bad.any():
-            dropped["chi missing (NaN)"] = int(bad.sum())
-            keep &= np.isfinite(chi)
-        _check_rows_left(keep, dropped, self.source)
-        return self._finish_chi(temp[keep], chi[keep], None if err is None else err[keep],
-                                None if h is None else np.asarray(h)[keep], sample, prov, dropped)
 
     def mass_susceptibility(self, *, mass_mg: float | None = None, field_Oe=None, holder=None,
                             segment=None, eicosane_mg: float | None = None,
