@@ -82,10 +82,13 @@ def _numeric_fields(line: str, sep: str, decimal: str) -> int | None:
         return None
     f = [x.strip() for x in _fields(line, sep)]
     filled = [x for x in f if x]
+    commas = any(_DECIMAL_COMMA.match(x) for x in filled)
     if decimal == ",":
-        if not any(_DECIMAL_COMMA.match(x) for x in filled):
+        if not commas:
             return None
         filled = [x.replace(",", ".") for x in filled]
+    elif commas and sep != ",":
+        return None    # '1,5' cells: a decimal comma, tried next
     nums = sum(bool(_NUMERIC_TOKEN.match(x)) for x in filled)
     if len(f) >= 2 and nums >= max(1, (len(filled) + 1) // 2):
         return len(f)
@@ -119,21 +122,17 @@ def _data_layout(lines: list[str], i: int) -> tuple[str, str, int] | None:
     return None
 
 
-def _only_delimiters(line: str, sep: str) -> bool:
-    return bool(line.strip()) is False or (sep != r"\s+" and not line.replace(sep, "").strip())
-
-
 def _header_block(lines: list[str], i: int, sep: str, width: int) -> list[int]:
     """Indices (top to bottom) of the name / units / comment rows right above data line ``i``."""
     block: list[int] = []
     j = i - 1
     while j >= 0 and len(block) < 4:
         line = lines[j]
+        if sep != r"\s+" and sep in line and not line.replace(sep, "").strip():
+            j -= 1                            # an empty Origin comments row
+            continue
         if not line.strip():
             break
-        if _only_delimiters(line, sep):       # an empty Origin comments row
-            j -= 1
-            continue
         if _is_comment(line):
             text = line.lstrip().lstrip("#%!;/").strip()
             if line.lstrip().startswith("#") and len(_fields(text, sep)) >= max(2, width - 1) and not block:
