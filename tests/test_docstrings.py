@@ -37,6 +37,8 @@ PUBLIC_MODULES = (
     "magfit.report",
     "magfit.corrections",
     "magfit.sample",
+    "magfit.unit_parse",
+    "magfit.table_chi",
 )
 
 #: reason for a temporary exemption: a name just added whose docstring is being completed
