@@ -9,6 +9,7 @@ inverse_chi_mol_emu      1 / (1/chi)                            1/chi != 0
 mu_eff_muB               C_1 mu_eff^2 / T, C_1 = N_A mu_B^2/3k_B  T > 0
 chi_emu_g                chi_g * M_molar                        molar mass
 chi_volume_cgs           chi_v * M_molar / density              molar mass and density (g/cm^3)
+magnetization_emu_mol    M_mol / H                              a field (column or field_Oe)
 =======================  =====================================  ==============================
 
 ``C_1 = magfit.units.CURIE_CGS_PER_MUB2`` = 0.125049 emu K/mol is the exact Curie factor, so a
@@ -16,9 +17,9 @@ mu_eff(T) column written as sqrt(8 chi T) comes back 0.02 % off (the sqrt(8) rou
 one written with the exact factor comes back exactly. Errors propagate to first order
 (sigma_chi = sigma_chiT / T, sigma_(1/chi) chi^2, 2 C_1 mu_eff sigma_mu / T, ...).
 
-A chi table never needs a field; options that only apply to raw moments (mass, holder,
-eicosane) or to other kinds of table (density) are listed as ignored in the provenance
-``warnings`` instead of being dropped silently.
+A chi table never needs a field (a molar magnetisation M in emu/mol does); options that only
+apply to raw moments (mass, holder, eicosane) or to other kinds of table (density) are listed as
+ignored in the provenance ``warnings`` instead of being dropped silently.
 """
 
 from __future__ import annotations
@@ -27,18 +28,19 @@ from typing import Any
 
 import numpy as np
 
-from .errors import FormatError, SampleError
+from .errors import FormatError, SampleError, UnitsError
 from .units import CURIE_CGS_PER_MUB2
 
 __all__ = ["CHI_CANONICAL", "table_quantity", "chi_from_table", "require_quantity"]
 
 #: canonical columns that hold a susceptibility-like quantity, in order of preference
 CHI_CANONICAL: tuple[str, ...] = ("chi_emu_mol", "chiT_emu_K_mol", "inverse_chi_mol_emu", "mu_eff_muB",
-                                  "chi_emu_g", "chi_volume_cgs")
+                                  "chi_emu_g", "chi_volume_cgs", "magnetization_emu_mol")
 _ERROR_OF = {"chi_emu_mol": "chi_err_emu_mol", "chiT_emu_K_mol": "chiT_err_emu_K_mol",
              "inverse_chi_mol_emu": "inverse_chi_err_mol_emu", "mu_eff_muB": "mu_eff_err_muB",
-             "chi_emu_g": "chi_err_emu_g", "chi_volume_cgs": "chi_volume_err_cgs"}
-_MOMENT_CANONICAL = ("moment_emu", "moment_muB_fu", "magnetization_emu_g")
+             "chi_emu_g": "chi_err_emu_g", "chi_volume_cgs": "chi_volume_err_cgs",
+             "magnetization_emu_mol": "magnetization_err_emu_mol"}
+_MOMENT_CANONICAL = ("moment_emu", "moment_muB_fu", "magnetization_emu_g", "magnetization_emu_mol")
 _FORMULA = {
     "chi_emu_mol": "chi_mol read from the table",
     "chiT_emu_K_mol": "chi_mol = chiT / T",
@@ -46,6 +48,7 @@ _FORMULA = {
     "mu_eff_muB": "chi_mol = N_A mu_B^2 mu_eff^2 / (3 k_B T) = 0.125049 mu_eff^2 / T",
     "chi_emu_g": "chi_mol = chi_g * M_molar",
     "chi_volume_cgs": "chi_mol = chi_v * M_molar / density",
+    "magnetization_emu_mol": "chi_mol = M_mol / H",
 }
 
 
@@ -186,21 +189,33 @@ def chi_from_table(m, *, segment=None, mass_mg=None, field_Oe=None, holder=None,
     if warnings:
         prov["warnings"] = warnings
     x = sub.column(kind)
-    chi, err = _molar(kind, x, sub.column(_ERROR_OF[kind]), temp, sample, density_g_cm3, where)
-    keep, dropped = _rows(temp, x, chi, kind)
+    h = sub.field_Oe if field_Oe is None else np.broadcast_to(np.asarray(field_Oe, float), temp.shape)
+    if kind == "magnetization_emu_mol":
+        if h is None:
+            raise UnitsError(f"{where}: column {column!r} is a molar magnetisation M (emu/mol); chi = M/H "
+                             "needs the field: no field column found, pass field_Oe=... (CLI: --field-oe)")
+        prov["columns"]["field_Oe"] = m.columns.get("field_Oe", "argument field_Oe")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            chi, err = x / h, None
+    else:
+        chi, err = _molar(kind, x, sub.column(_ERROR_OF[kind]), temp, sample, density_g_cm3, where)
+    keep, dropped = _rows(temp, x, chi, kind, h)
     if not keep.any():
         raise FormatError(f"no usable rows left (dropped: {dropped})", path=m.source,
                           hint=f"check the {kind} and temperature columns")
-    h = sub.field_Oe if field_Oe is None else np.broadcast_to(np.asarray(field_Oe, float), temp.shape)
     return m._finish_chi(temp[keep], chi[keep], None if err is None else err[keep],
                          None if h is None else np.asarray(h)[keep], sample, prov, dropped)
 
 
-def _rows(temp: np.ndarray, x: np.ndarray, chi: np.ndarray, kind: str) -> tuple[np.ndarray, dict[str, int]]:
+def _rows(temp: np.ndarray, x: np.ndarray, chi: np.ndarray, kind: str, h=None
+          ) -> tuple[np.ndarray, dict[str, int]]:
     """Rows to keep, and how many were dropped for which reason."""
     dropped: dict[str, int] = {}
     keep = np.ones(temp.size, dtype=bool)
     checks = [(~np.isfinite(temp), "temperature missing (NaN)"), (~np.isfinite(x), f"{kind} missing (NaN)")]
+    if kind == "magnetization_emu_mol":
+        h = np.asarray(h, dtype=float)
+        checks += [(~np.isfinite(h), "field missing (NaN)"), (np.isfinite(h) & (h == 0), "zero field")]
     if kind in ("chiT_emu_K_mol", "mu_eff_muB"):
         checks.append((np.isfinite(temp) & (temp <= 0), f"T <= 0 (chi = {kind} / T undefined)"))
     if kind == "inverse_chi_mol_emu":

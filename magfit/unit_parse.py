@@ -49,7 +49,7 @@ meter = [length] = m = metre
 gram = [mass] = g
 second = [time] = s = sec
 ampere = [current] = A
-kelvin = [temperature]; offset: 0 = K = °K
+kelvin = [temperature]; offset: 0 = K = °K = kelvins
 mole = [substance] = mol
 degree_Celsius = kelvin; offset: 273.15 = °C = degC = celsius = C
 minute = 60 * second = min
@@ -60,7 +60,7 @@ joule = kilogram * meter ** 2 / second ** 2 = J
 erg = 1e-7 * joule
 tesla = kilogram / ampere / second ** 2 = T
 gauss = 1e-4 * tesla = G
-oersted = 1e3 / (4 * pi) * ampere / meter = Oe
+oersted = 1e3 / (4 * pi) * ampere / meter = Oe = oe
 emu = 1e-3 * ampere * meter ** 2
 bohr_magneton = 9.2740100657e-24 * joule / tesla = muB = μB = µB = mu_B = μ_B = µ_B = uB = BM
 mu0 = 4e-7 * pi * tesla * meter / ampere
@@ -134,6 +134,8 @@ def normalise(text: str) -> str:
     while len(u) > 1 and u[0] + u[-1] in ("()", "[]", "{}") and _balanced(u[1:-1]):
         u = u[1:-1].strip()
     u = u.replace("°C", "degC").replace("°K", "K").replace("℃", "degC")
+    u = re.sub(r"^[x×*]\s*(?=10)", "", u)                       # "x10^-3 emu/mol": a scale factor
+    u = re.sub(r"\b[A-Z][a-z]{3,}\b", lambda m: m.group(0).lower(), u)   # Kelvin, Tesla, Oersted
     u = u.replace("−", "-").replace("–", "-").replace("**", "^")
     u = _SUP_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPT), u)
     for a in ("·", "⋅", "×", "•", "∙"):
@@ -270,11 +272,13 @@ def _convert_cached(family: str, text: str, column: str | None) -> Conversion:
                "time": _time}[family]
     out = handler(q, text)
     if out is None:
-        if family == "moment":   # "M/H (emu/mol/Oe)" under a moment name: a susceptibility
+        if family == "moment":   # "M (emu/(mol Oe))" under a moment name: a susceptibility per field
             try:
-                return _susceptibility("chi", text, column, FAMILIES["chi"], given=text)
+                conv = _susceptibility("chi", text, column, FAMILIES["chi"], given=text)
             except UnitsError:
-                pass
+                conv = None
+            if conv is not None and not conv.note.startswith("'emu'") and conv.canonical != "chi_volume_cgs":
+                return conv
         raise UnitsError(_where(column) + f"unit {text!r} has dimensions {q.dimensionality}; expected "
                          f"{expected}")
     if family == "moment_err" and out.canonical != "moment_emu":
@@ -307,6 +311,8 @@ def _moment(q, text: str) -> Conversion | None:
         return Conversion("moment_emu", q.to("emu").magnitude, 0.0, text)
     if q.check("[current]*[length]**2/[mass]"):
         return Conversion("magnetization_emu_g", q.to("emu/g").magnitude, 0.0, text)
+    if q.check("[current]*[length]**2/[substance]"):
+        return Conversion("magnetization_emu_mol", q.to("emu/mol").magnitude, 0.0, text)
     return None
 
 
@@ -320,6 +326,8 @@ def _susceptibility(family: str, text: str, column: str | None, expected: str, *
     """Susceptibility-like units, with the cgs conventions of the module docstring."""
     low = text.strip().lower()
     kinds = _FAMILY_KINDS[family]
+    if family == "chi_volume" and low in ("dimensionless", "1", "-", "none", "unitless", "cgs units"):
+        low, given = "cgs", given
     if low in ("cgs", "cgs-emu", "cgs emu", "si", "cgs units", "si units"):
         kind = kinds[0] if family != "chi" else "molar"
         if kind == "volume" or not low.startswith("si"):

@@ -151,7 +151,17 @@ def test_an_unknown_unit_is_named():
     ("M/H (emu/mol/Oe)", "chi_emu_mol", 1.0), ("Magnetic susceptibility (cm3/mol)", "chi_emu_mol", 1.0),
     ("μ0H (T)", "field_Oe", 1e4), ("B [mT]", "field_Oe", 10.0), ("H (A/m)", "field_Oe", FOUR_PI / 1e3),
     ("m (memu)", "moment_emu", 1e-3), ("Magnetization (emu/g)", "magnetization_emu_g", 1.0),
+    ("M (emu/mol)", "magnetization_emu_mol", 1.0), ("H (Oersted)", "field_Oe", 1.0),
+    ("T (Kelvin)", "temperature_K", 1.0),
+    ("chi (x10^-3 emu/mol)", "chi_emu_mol", 1e-3), ("χ / 10⁻³ cm³ mol⁻¹", "chi_emu_mol", 1e-3),
+    ("chi_v (dimensionless)", "chi_volume_cgs", 1.0), ("χv (SI)", "chi_volume_cgs", 1 / FOUR_PI),
+    ("XT (cm3 K/mol)", "chiT_emu_K_mol", 1.0), ("χ_M T", "chiT_emu_K_mol", 1.0),
+    ("1/X", "inverse_chi_mol_emu", 1.0),
+    ("Inverse susceptibility (mol/emu)", "inverse_chi_mol_emu", 1.0), ('"T (K)"', "temperature_K", 1.0),
+    ("Temperature/K", "temperature_K", 1.0), ("chi/emu mol-1", "chi_emu_mol", 1.0),
 ])
+
+
 def test_column_names_with_units_written_every_way(name, canonical, factor):
     from magfit.io.table import match_table_columns
 
@@ -160,6 +170,16 @@ def test_column_names_with_units_written_every_way(name, canonical, factor):
     assert conv.get(canonical, (1.0, 0.0, ""))[0] == pytest.approx(factor, rel=1e-12)
 
 
+def test_a_magnetisation_in_emu_per_mol_is_not_taken_for_chi(tmp_path):
+    """M (emu/mol) is M = chi H: with a field column chi = M/H; without one the field is asked for."""
+    t, chi = _cw_rows()
+    body = "".join(f"{a},5,{b * 50000}\n" for a, b in zip(t, chi, strict=True))   # 5 T = 5e4 Oe
+    m = magfit.read(_write(tmp_path, "m.csv", "T (K),mu0H (T),M (emu/mol)\n" + body))
+    np.testing.assert_allclose(m.susceptibility().chi_emu_mol, chi, rtol=1e-9)
+    body = "".join(f"{a},{b * 5000}\n" for a, b in zip(t, chi, strict=True))
+    p = _write(tmp_path, "m2.csv", "T (K),M (emu/mol)\n" + body)
+    with pytest.raises(magfit.UnitsError, match="molar magnetisation.*--field-oe"):
+        magfit.read(p).susceptibility()
 @pytest.mark.parametrize("err_name", ["err", "σ", "sigma", "std", "±χ", "dchi", "δχ", "chi_err", "sigma_chi",
                                       "chi std", "error", "uncertainty"])
 def test_error_columns_however_named_take_the_unit_of_their_quantity(err_name):

@@ -161,7 +161,7 @@ CANONICAL_QUANTITY: dict[str, str] = {
     "time_s": "time", "chiT_emu_K_mol": "chiT", "chiT_err_emu_K_mol": "chiT",
     "inverse_chi_mol_emu": "inverse_chi", "inverse_chi_err_mol_emu": "inverse_chi",
     "mu_eff_muB": "mu_eff", "mu_eff_err_muB": "mu_eff", "chi_volume_cgs": "chi_volume",
-    "chi_volume_err_cgs": "chi_volume",
+    "chi_volume_err_cgs": "chi_volume", "magnetization_emu_mol": "moment",
 }
 
 

@@ -61,6 +61,7 @@ CANONICAL: dict[str, str] = {
     "mu_eff_err_muB": "error of mu_eff_muB, Bohr magnetons",
     "chi_volume_cgs": "volume susceptibility, dimensionless cgs (SI value / 4 pi)",
     "chi_volume_err_cgs": "error of chi_volume_cgs",
+    "magnetization_emu_mol": "molar magnetization M, emu/mol (chi = M/H)",
 }
 
 _COMMON: dict[str, list[str]] = {

@@ -176,7 +176,7 @@ def split_name(name: str) -> tuple[str, str | None, str]:
     -------
     (base, unit, family)
     """
-    text = name.strip().lstrip("#").strip()
+    text = name.strip().lstrip("#").strip().strip('"').strip("'").strip()
     if not text:
         return text, None, ""
     fam = family_of(text, keywords=False)

@@ -37,7 +37,8 @@ _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
 #: families that hold a susceptibility-like quantity (their unit errors are reported first)
 _CHI_FAMILIES = ("chi", "chi_mass", "chi_volume", "chiT", "inverse_chi", "mu_eff")
 _QUANTITY_CANONICAL = ("chi_emu_mol", "chi_emu_g", "chi_volume_cgs", "chiT_emu_K_mol", "inverse_chi_mol_emu",
-                       "mu_eff_muB", "moment_emu", "moment_muB_fu", "magnetization_emu_g")
+                       "mu_eff_muB", "moment_emu", "moment_muB_fu", "magnetization_emu_g",
+                       "magnetization_emu_mol")
 
 
 def match_table_columns(names: list[str], path: str | None = None, units: dict[str, str] | None = None
@@ -319,8 +320,7 @@ class TableReader:
         chi_like = set(_QUANTITY_CANONICAL[:6])
         is_chi = chi_like & set(match.columns) or chi_like & set(columns or {})
         variant = "chi table" if is_chi else "moment table"
-        has_mh = {"field_Oe"} <= set(match.columns) and ({"moment_emu", "moment_muB_fu",
-                                                           "magnetization_emu_g"} & set(match.columns))
+        has_mh = {"field_Oe"} <= set(match.columns) and (set(_QUANTITY_CANONICAL[6:]) & set(match.columns))
         return finish(source, frame, header=header, header_lines=header_lines, instrument="table",
                       variant=variant, columns=match.columns, conversions=match.conversions,
                       provenance=provenance, first_data_line=first_data_line, user_columns=columns,
