@@ -230,6 +230,25 @@ def test_layouts(tmp_path, header, sep):
     np.testing.assert_allclose(m.susceptibility().chi_emu_mol, chi, rtol=1e-9)
 
 
+@pytest.mark.parametrize("head,sep,fmt", [
+    ("A\tB\nTemperature\tSusceptibility\nK\temu/mol\ncomment\t\n", "\t", "{a}\t{b}"),   # Origin, 4 rows
+    ("Sample, X\nT (K),chi (emu/mol)\n", ",", "{a},{b}"),                             # metadata row above
+    ("Sample: X\nMass: 5 mg\n\nT (K),chi (emu/mol)\n", ",", "{a},{b}"),
+    ('"T (K)","chi (emu/mol)"\n', ",", '"{a}","{b}"'),                                 # all quoted
+    (",T (K),chi (emu/mol)\n", ",", "0,{a},{b}"),                                      # index column
+    ("% T (K)  chi (emu/mol)\n", "  ", "{a}  {b}"),                                    # MATLAB-style header
+    ("Temperature, K\tSusceptibility, emu/mol\n", "\t", "{a}\t{b}"),                  # units after a comma
+    ("T (K),chi (emu/mol),mode\n", ",", "{a},{b},ZFC"),                                # a text column
+    ("T (K),chi (emu/mol),\n", ",", "{a},{b},"),                                       # trailing delimiters
+])
+def test_more_layouts(tmp_path, head, sep, fmt):
+    t, chi = _cw_rows()
+    body = "".join(fmt.format(a=a, b=b) + "\n" for a, b in zip(t, chi, strict=True))
+    m = magfit.read(_write(tmp_path, "x.txt", head + body))
+    np.testing.assert_allclose(m.susceptibility().chi_emu_mol, chi, rtol=1e-12)
+    assert len(m.data) == len(t)
+
+
 def test_decimal_comma_with_tabs_is_told_apart_from_a_comma_delimiter(tmp_path):
     t, chi = _cw_rows()
     body = "".join(f"{a:.1f}\t{b:.10f}\n".replace(".", ",") for a, b in zip(t, chi, strict=True))

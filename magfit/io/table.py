@@ -136,10 +136,13 @@ def _header_block(lines: list[str], i: int, sep: str, width: int) -> list[int]:
             break
         if _is_comment(line):
             text = line.lstrip().lstrip("#%!;/").strip()
-            if line.lstrip().startswith("#") and len(_fields(text, sep)) >= max(2, width - 1) and not block:
-                block.append(j)                 # '# T (K), chi (emu/mol)' header line
+            cells = _fields(text, sep)
+            if not block and len(cells) >= max(2, width - 1) and (
+                    line.lstrip().startswith("#") or any(split_name(c)[2] for c in cells)):
+                block.append(j)                 # '# T (K), chi (emu/mol)' or '% T chi' header line
             break
-        if len(_fields(line, sep)) < 2 or _numeric_line(line, sep):
+        n_cells = len(line.split()) if sep == r"\s+" else len(split_fields(line, sep))
+        if n_cells < 2 or _numeric_line(line, sep):
             break
         block.append(j)
         j -= 1
@@ -169,8 +172,8 @@ def _split_ws_names(line: str, width: int) -> list[str]:
 
 def _row(line: str, sep: str, width: int) -> list[str]:
     text = line.lstrip()
-    if text.startswith("#"):
-        text = text.lstrip("#").strip()
+    if _is_comment(text):
+        text = text.lstrip("#%!;/").strip()
     cells = _split_ws_names(text, width) if sep == r"\s+" else _fields(text, sep)
     return [c.strip().strip('"').strip() for c in cells]
 
