@@ -120,10 +120,14 @@ def _molar(kind: str, x: np.ndarray, e: np.ndarray | None, temp: np.ndarray, sam
     return x * scale, None if e is None else np.abs(e) * scale
 
 
-def _ignored(kind: str, *, mass_mg, holder, density, sample_kwargs: dict[str, Any], column: str) -> list[str]:
+def _ignored(kind: str, *, mass_mg, holder, density, sample_kwargs: dict[str, Any], column: str,
+             field_Oe=None) -> list[str]:
     """Options given that this table does not use (reported, not dropped silently)."""
     out = []
     why = f"the table already holds {kind} (column {column!r})"
+    if field_Oe is not None and kind != "magnetization_emu_mol":
+        out.append(f"option field_Oe (--field-oe)={field_Oe!r} ignored for the conversion: {why}, which "
+                   "needs no field; it is only recorded as the measuring field")
     for name, value, use in (("mass_mg (--mass-mg)", mass_mg, "raw moments"),
                              ("holder (--holder)", holder, "raw moments"),
                              ("eicosane_mg", sample_kwargs.get("eicosane_mg"), "raw moments")):
@@ -185,7 +189,7 @@ def chi_from_table(m, *, segment=None, mass_mg=None, field_Oe=None, holder=None,
         factor, _offset, unit = m.conversions[kind]
         prov["corrections"]["unit_conversion"] = {"from": unit, "factor": factor}
     warnings = _ignored(kind, mass_mg=mass_mg, holder=holder, density=density_g_cm3,
-                        sample_kwargs=sample_kwargs, column=column)
+                        sample_kwargs=sample_kwargs, column=column, field_Oe=field_Oe)
     if warnings:
         prov["warnings"] = warnings
     x = sub.column(kind)

@@ -315,6 +315,23 @@ def test_options_that_do_not_apply_are_reported_as_ignored(exports, capsys):
     assert "ignored" in captured.err
 
 
+def test_a_column_mapped_by_hand_keeps_the_unit_in_its_name(tmp_path):
+    t, chi = _cw_rows()
+    body = "".join(f"{a},{b * 4e-6 * math.pi}\n" for a, b in zip(t, chi, strict=True))
+    m = magfit.read(_write(tmp_path, "s.csv", "Tx,chi (m3/mol)\n" + body),
+                    columns={"temperature_K": "Tx", "chi_emu_mol": "chi (m3/mol)"})
+    np.testing.assert_allclose(m.susceptibility().chi_emu_mol, chi, rtol=1e-9)
+
+
+def test_field_and_density_on_a_chi_table_are_reported(exports, capsys):
+    out, _ = exports
+    args = ["fit", str(out / "chi_emu_mol.csv"), "--json", "--field-oe", "500", "--density", "3"]
+    assert cli_main(args) == 0
+    d = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert any("field_Oe" in w and "ignored" in w for w in d["warnings"])
+    assert any("density" in w and "ignored" in w for w in d["warnings"])
+
+
 def test_mass_and_volume_chi_say_what_is_missing(exports):
     out, _ = exports
     with pytest.raises(magfit.SampleError, match="molar mass"):

@@ -90,6 +90,11 @@ def fit_file(path: str, args: argparse.Namespace):
                            per_ion=args.per_ion, n_ions=args.n_ions, field_Oe=args.field_oe,
                            diamagnetic=_number_or_text(args.diamagnetic), holder=_number_or_text(args.holder),
                            segment=_segment(args.segment), density_g_cm3=getattr(args, "density", None))
+    density = getattr(args, "density", None)
+    if density is not None and "chi_volume_cgs" not in m.columns:   # moment files: say it was not used
+        warnings = chi.provenance.setdefault("warnings", [])
+        if not any("density" in str(w) for w in warnings):
+            warnings.append(f"option --density={density!r} ignored: the file holds no volume susceptibility")
     fit = fit_curie_weiss(chi, tmin=args.tmin, tmax=args.tmax, chi0=not args.no_chi0)
     return chi, fit
 

@@ -245,8 +245,9 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
                               column=orig, hint="columns are: " + ", ".join(map(repr, frame.columns)))
         for other in [k for k, v in columns.items() if k != canon and v == orig]:
             del columns[other]
+        if columns.get(canon) != orig:   # same column as matched: keep the unit from its name
+            conversions.pop(canon, None)
         columns[canon] = orig
-        conversions.pop(canon, None)
     for canon in list(columns):
         orig = columns[canon]
         unit = _unit_key(user_units, canon, orig)
