@@ -30,6 +30,7 @@ from .chit import ChiT
 from .corrections import EICOSANE_CHI_EMU_G, holder_background
 from .errors import FormatError, SampleError, UnitsError
 from .sample import resolve_sample
+from .table_chi import require_quantity, table_rows
 from .units import MU_B_ERG_G, N_A, chi_mass_cgs_to_si
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ def susceptibility(m: Measurement, *, mass_mg: float | None = None, molar_mass_g
                    formula: str | None = None, per_ion: str | None = None, n_ions: float | None = None,
                    field_Oe=None, diamagnetic: float | str | None = None, holder=None,
                    header_conventions: bool = False, segment=None,
-                   eicosane_mg: float | None = None) -> ChiT:
+                   eicosane_mg: float | None = None, density_g_cm3: float | None = None) -> ChiT:
     """Molar susceptibility chi(T) in emu/mol (per formula unit, or per magnetic ion).
 
     chi_mol = (m - m_holder - m_eicosane) * M_molar / (mass_g * H) - chi_dia,
@@ -197,6 +198,8 @@ def susceptibility(m: Measurement, *, mass_mg: float | None = None, molar_mass_g
         Segment(s) to use (see :meth:`select`). Default: DC rows only, all sweeps.
     eicosane_mg : float, optional
         Eicosane mass in mg; its moment chi_g H m_wax is subtracted.
+    density_g_cm3 : float, optional
+        Density, only for tables holding a volume susceptibility (chi_mol = chi_v M / density).
 
     Returns
     -------
@@ -214,9 +217,10 @@ def susceptibility(m: Measurement, *, mass_mg: float | None = None, molar_mass_g
     sample_kwargs = dict(molar_mass_g_mol=molar_mass_g_mol, formula=formula, per_ion=per_ion,
                          n_ions=n_ions, diamagnetic=diamagnetic, header_conventions=header_conventions,
                          eicosane_mg=eicosane_mg)
-    if m.holds_chi:
-        return chi_from_table(m, segment=segment, mass_mg=mass_mg, field_Oe=field_Oe,
-                                    sample_kwargs=sample_kwargs)
+    if m.holds_chi:   # chi, chi*T, 1/chi, mu_eff, chi_g, chi_v tables (magfit.table_chi)
+        return chi_from_table(m, segment=segment, mass_mg=mass_mg, field_Oe=field_Oe, holder=holder,
+                              density_g_cm3=density_g_cm3, sample_kwargs=sample_kwargs)
+    require_quantity(m)
     sub, temp, h, sample, prov, dropped, keep, drop = _moment_rows(m,
         segment=segment, field_Oe=field_Oe, holder=holder, mass_mg=mass_mg, sample_kwargs=sample_kwargs)
     molar = sample.molar_mass_g_mol
@@ -317,64 +321,33 @@ def _finish_chi(m: Measurement, t, chi, chi_err, h, sample, prov, dropped) -> Ch
 
 
 @_QUIET
-def chi_from_table(m: Measurement, *, segment, mass_mg, field_Oe, sample_kwargs) -> ChiT:
-    """Molar chi(T) from a table that already holds chi (emu/mol, or emu/g times the molar mass).
+def chi_from_table(m: Measurement, *, segment=None, mass_mg=None, field_Oe=None, holder=None,
+                   density_g_cm3=None, sample_kwargs: dict | None = None) -> ChiT:
+    """Molar chi(T) from a table that holds chi, chi*T, 1/chi, mu_eff, chi_g or chi_v.
+
+    The column is read and converted by :func:`magfit.table_chi.table_rows`; the molar corrections
+    (diamagnetism, per ion) are applied here as for raw moments.
 
     Parameters
     ----------
     m : Measurement
-        A record with a ``chi_emu_mol`` or ``chi_emu_g`` canonical column.
-    segment, mass_mg, field_Oe
-        As in :func:`susceptibility`.
-    sample_kwargs : dict
+        A record with one of :data:`magfit.table_chi.CHI_CANONICAL` mapped.
+    segment, mass_mg, field_Oe, holder
+        As in :func:`susceptibility` (mass and holder do not apply to chi tables: reported as ignored).
+    density_g_cm3 : float, optional
+        Density, needed only for a volume susceptibility.
+    sample_kwargs : dict, optional
         Keyword arguments for :func:`magfit.sample.resolve_sample`.
 
     Returns
     -------
     ChiT
-        Rows without T or chi are dropped and counted in ``provenance["dropped"]``.
+        chi in emu/mol; rows without T or chi are dropped and counted in ``provenance["dropped"]``.
     """
-    sub, selection = (segments.select(m, segment), f"segment {segment!r}") if segment is not None else (
-        m, "all rows")
-    temp = sub.temperature_K
-    if temp is None:
-        raise FormatError("no temperature column", path=m.source,
-                          hint="pass read(..., columns={'temperature_K': '<your column>'})")
-    sample = resolve_sample(m.header, mass_mg=mass_mg, path=m.source, **sample_kwargs)
-    prov: dict[str, Any] = {"source": m.source, "sha256": m.sha256, "instrument": m.instrument,
-                            "variant": m.variant, "selection": selection, "rows_in": int(temp.size),
-                            "columns": {"temperature_K": m.columns.get("temperature_K")},
-                            "sample": sample.to_dict(), "corrections": {}}
-    if "chi_emu_mol" in sub.columns:
-        chi = sub.column("chi_emu_mol")
-        err = sub.column("chi_err_emu_mol")
-        prov["columns"]["chi_emu_mol"] = sub.columns["chi_emu_mol"]
-        prov["formula"] = "chi_mol read from the table"
-    else:
-        if sample.molar_mass_g_mol is None:
-            raise SampleError(f"{m.source or 'data'}: chi is in emu/g ({sub.columns['chi_emu_g']!r}); "
-                              "the molar mass is needed: pass formula=... or molar_mass_g_mol=...")
-        chi = sub.column("chi_emu_g") * sample.molar_mass_g_mol
-        e = sub.column("chi_err_emu_g")
-        err = None if e is None else e * sample.molar_mass_g_mol
-        prov["columns"]["chi_emu_g"] = sub.columns["chi_emu_g"]
-        prov["formula"] = "chi_mol = chi_g * M_molar"
-    for canon in ("chi_emu_mol", "chi_emu_g"):
-        if canon in m.conversions and m.conversions[canon][0] != 1.0:
-            prov["corrections"]["unit_conversion"] = {"from": m.conversions[canon][2],
-                                                      "factor": m.conversions[canon][0]}
-    h = sub.field_Oe if field_Oe is None else np.broadcast_to(np.asarray(field_Oe, float), temp.shape)
-    dropped: dict[str, int] = {}
-    keep = np.isfinite(temp)
-    if (~keep).any():
-        dropped["temperature missing (NaN)"] = int((~keep).sum())
-    bad = keep & ~np.isfinite(chi)
-    if bad.any():
-        dropped["chi missing (NaN)"] = int(bad.sum())
-        keep &= np.isfinite(chi)
-    _check_rows_left(keep, dropped, m.source)
-    return _finish_chi(m, temp[keep], chi[keep], None if err is None else err[keep],
-                            None if h is None else np.asarray(h)[keep], sample, prov, dropped)
+    t, chi, err, h, sample, prov, dropped = table_rows(
+        m, segment=segment, mass_mg=mass_mg, field_Oe=field_Oe, holder=holder,
+        density_g_cm3=density_g_cm3, sample_kwargs=sample_kwargs)
+    return _finish_chi(m, t, chi, err, h, sample, prov, dropped)
 
 
 @_QUIET

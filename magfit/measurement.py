@@ -153,7 +153,9 @@ class Measurement:
     @property
     def holds_chi(self) -> bool:
         """True for tables that already hold a susceptibility column."""
-        return "chi_emu_mol" in self.columns or "chi_emu_g" in self.columns
+        from .table_chi import table_quantity
+
+        return table_quantity(self.columns) is not None
 
     # ----------------------------------------------- segments (magfit.segments)
     def row_kind(self) -> np.ndarray:

@@ -458,6 +458,103 @@ def make_chi_table(out: Path) -> None:
               [temperature, chi, sigma])
 
 
+# ------------------------------------------------------------------ table exports (issue 11)
+def _curie_per_mub2_cgs() -> float:
+    """N_A mu_B^2 / (3 k_B) in emu K/mol, straight from scipy.constants (cgs: J/T -> erg/G x 1e3)."""
+    from scipy import constants as sc
+
+    mu_b = sc.physical_constants["Bohr magneton"][0] * 1e3
+    return sc.N_A * mu_b**2 / (3.0 * sc.k * 1e7)
+
+
+def _text_table(path: Path, names: list[str], columns: list[np.ndarray], *, sep: str = ",",
+                decimal: str = ".", pre: list[str] = (), post: list[str] = (), encoding: str = "utf-8",
+                newline: str = "\n") -> None:
+    """``pre``: lines above the names row; ``post``: rows between names and data (Origin)."""
+    rows = []
+    for row in zip(*columns, strict=True):
+        cells = [f"{v:.10g}" for v in row]
+        rows.append(sep.join(c.replace(".", decimal) for c in cells))
+    text = newline.join([*pre, sep.join(names), *post, *rows]) + newline
+    path.write_bytes(text.encode(encoding))
+
+
+def write_table_exports(out: Path | str, temperature_K: np.ndarray, chi_emu_mol: np.ndarray, *,
+                        molar_mass_g_mol: float, density_g_cm3: float, mass_mg: float,
+                        field_Oe: float) -> dict[str, list[str]]:
+    """Write one chi(T) as the tables people export, one file per category of issue 11.
+
+    Each file carries the same molar susceptibility ``chi_emu_mol`` (emu/mol) as chi, chi*T, 1/chi,
+    mu_eff, chi_g, chi_v, M/H, raw moments with fields in several units, M in mu_B/f.u., in CSV,
+    semicolon + decimal comma, tab, whitespace, Origin (names/units/comments rows), '#' header,
+    BOM + CRLF, IUPAC 'T / K' names, snake-case names and .xlsx/.ods workbooks.
+
+    Returns
+    -------
+    dict
+        file name -> the ``magfit fit`` options the file cannot carry (mass, molar mass, density ...).
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    t, chi = np.asarray(temperature_K, float), np.asarray(chi_emu_mol, float)
+    err = 0.003 * np.abs(chi)
+    from scipy import constants as sc
+
+    c1 = _curie_per_mub2_cgs()
+    mu_b_emu = sc.physical_constants["Bohr magneton"][0] * 1e3      # J/T -> erg/G (= emu)
+    n_a = sc.N_A
+    molar = ["--molar-mass", f"{molar_mass_g_mol}"]
+    moment = chi * field_Oe * (mass_mg / 1000.0) / molar_mass_g_mol
+    files: dict[str, list[str]] = {}
+
+    def put(name: str, options: list[str], *args, **kw) -> None:
+        _text_table(out / name, *args, **kw)
+        files[name] = options
+
+    put("chi_emu_mol.csv", [], ["T (K)", "chi (emu/mol)", "chi_err (emu/mol)"], [t, chi, err])
+    put("chi_snake_si.csv", [], ["temperature_K", "chi_m3_per_mol", "err"],
+        [t, chi * 4e-6 * np.pi, err * 4e-6 * np.pi])
+    put("chiT_iupac.tsv", [], ["T / K", "χMT / cm3 K mol−1"], [t, chi * t], sep="\t")
+    put("chiT_canonical.csv", [], ["temperature_K", "chiT_emu_K_mol"], [t, chi * t])
+    put("inverse_chi.txt", [], ["T(K)", "1/chi(mol/emu)"], [t, 1.0 / chi], sep="   ")
+    put("inverse_chi_cm3.csv", [], ["Temperature [K]", "χ⁻¹ [mol cm⁻³]"], [t, 1.0 / chi])
+    put("mu_eff_decimal_comma.csv", [], ["T [K]", "μeff [μB]"], [t, np.sqrt(chi * t / c1)], sep=";",
+        decimal=",")
+    put("mu_eff_canonical.csv", [], ["temperature_K", "mu_eff_muB"], [t, np.sqrt(chi * t / c1)])
+    put("chi_mass.csv", molar, ["T (K)", "chi_g (emu g^-1 Oe^-1)"], [t, chi / molar_mass_g_mol])
+    put("chi_mass_snake.csv", molar, ["T,K", "chi_emu_per_g"], [t, chi / molar_mass_g_mol], sep=";")
+    put("chi_volume.tsv", [*molar, "--density", f"{density_g_cm3}"], ["T, K", "chi_v (SI)"],
+        [t, 4 * np.pi * chi * density_g_cm3 / molar_mass_g_mol], sep="\t")
+    put("m_over_h_hash_header.csv", [], ["# T (K)", "M/H (emu/(mol Oe))"], [t, chi],
+        pre=["# exported by a hand-written script", "# sample: test"])
+    put("moment_tesla_am2.csv", ["--mass-mg", f"{mass_mg}", *molar],
+        ["Temperature (K)", "μ0H (T)", "m (A m2)"], [t, np.full_like(t, field_Oe / 1e4), moment / 1e3])
+    put("moment_memu_koe.tsv", ["--mass-mg", f"{mass_mg}", *molar], ["T (K)", "H (kOe)", "M (memu)"],
+        [t, np.full_like(t, field_Oe / 1e3), moment * 1e3], sep="\t")
+    put("moment_mub_fu.csv", [], ["T (K)", "H (Oe)", "M (μB/f.u.)"],
+        [t, np.full_like(t, field_Oe), chi * field_Oe / (n_a * mu_b_emu)])
+    put("origin_export.dat", [], ["Temperature", "Susceptibility"], [t, chi], sep="\t",
+        post=["K\tcm^3 mol^-1", "sample A\tZFC"])
+    put("bom_crlf_unicode.csv", [], ["T (K)", "χ (cm³·mol⁻¹)", "σ"], [t, chi, err], encoding="utf-8-sig",
+        newline="\r\n")
+    put("semicolon_emu_oe_mol.csv", [], ["Temp (K)", "Chi (emu/Oe/mol)"], [t, chi], sep=";")
+    _workbooks(out, files, t, chi)
+    return files
+
+
+def _workbooks(out: Path, files: dict[str, list[str]], t: np.ndarray, chi: np.ndarray) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"T (K)": t, "chiT (emu K mol-1)": chi * t})
+    with pd.ExcelWriter(out / "chiT_workbook.xlsx") as writer:
+        notes = pd.DataFrame({"notes": ["measured on instrument X"]})
+        notes.to_excel(writer, sheet_name="notes", index=False)
+        frame.to_excel(writer, sheet_name="data", index=False)
+    files["chiT_workbook.xlsx"] = []
+    pd.DataFrame({"T / K": t, "χM / cm3 mol−1": chi}).to_excel(out / "chi_workbook.ods", index=False)
+    files["chi_workbook.ods"] = []
+
+
 #: per-file options for `magfit report sample_data --options sample_data/magfit_options.csv`: what the
 #: headers lack (formula, mass of the CSV files, the ion to normalise per) and the holder run, which is
 #: a background for the mixed sample and not itself a sample (skip=yes)

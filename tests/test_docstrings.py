@@ -43,6 +43,8 @@ PUBLIC_MODULES = (
     "magfit.segments",
     "magfit.convert",
     "magfit.formula",
+    "magfit.unit_parse",
+    "magfit.table_chi",
 )
 
 #: reason for a temporary exemption: a name just added whose docstring is being completed

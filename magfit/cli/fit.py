@@ -15,8 +15,7 @@ Issue-13 keys: ``mu_eff_sys``, ``theta_K_sys``, ``chi0_emu_mol_sys`` (window sys
 fit), ``reasons`` (short strings: the deciding rule, annotations, flags) and ``field_dependence``
 (None for one field; with several fields the Honda-Owen test of M/H, made *before* the fields are
 merged -- a significant dependence is never merged: the corrected chi(T) is fitted, with a flag).
-are added to each file's JSON object (and printed under the summary in text mode). An enricher
-that fails does not lose the fit, but it is not hidden either: its error is listed under
+An enricher that fails does not lose the fit, but it is not hidden either: its error is listed under
 ``enricher_errors``, repeated on stderr, and the exit code is 1.
 """
 
@@ -28,6 +27,8 @@ import json
 import sys
 from collections.abc import Callable
 from typing import Any
+
+from ._options import add_column_unit_options, column_unit_kwargs
 
 #: callables (chi, fit) -> dict of extra JSON keys, applied in order (e.g. classification)
 ENRICHERS: list[Callable[[Any, Any], dict]] = []
@@ -59,6 +60,11 @@ def register(subparsers) -> None:
     p.add_argument("--tmin", type=float, metavar="K", help="lower end of the fit window (K)")
     p.add_argument("--tmax", type=float, metavar="K", help="upper end of the fit window (K)")
     p.add_argument("--no-chi0", action="store_true", help="fix chi0 = 0 (pure Curie-Weiss)")
+    p.add_argument("--density", type=float, metavar="G_CM3",
+                   help="density in g/cm^3 (only for tables of a dimensionless volume susceptibility)")
+    p.add_argument("--sheet", metavar="NAME|INDEX", help="workbook sheet (.xlsx/.xls/.ods; default: first "
+                                                          "sheet with data)")
+    add_column_unit_options(p)
     p.add_argument("--json", action="store_true", help="one JSON object per file per line")
     p.set_defaults(func=run)
 
@@ -86,11 +92,16 @@ def fit_file(path: str, args: argparse.Namespace):
     from ..fitting import fit_curie_weiss
     from ..io import read
 
-    m = read(path)
+    m = read(path, sheet=_segment(getattr(args, "sheet", None)), **column_unit_kwargs(args))
     chi = m.susceptibility(mass_mg=args.mass_mg, molar_mass_g_mol=args.molar_mass, formula=args.formula,
                            per_ion=args.per_ion, n_ions=args.n_ions, field_Oe=args.field_oe,
                            diamagnetic=_number_or_text(args.diamagnetic), holder=_number_or_text(args.holder),
-                           segment=_segment(args.segment))
+                           segment=_segment(args.segment), density_g_cm3=getattr(args, "density", None))
+    density = getattr(args, "density", None)
+    if density is not None and "chi_volume_cgs" not in m.columns:   # moment files: say it was not used
+        warnings = chi.provenance.setdefault("warnings", [])
+        if not any("density" in str(w) for w in warnings):
+            warnings.append(f"option --density={density!r} ignored: the file holds no volume susceptibility")
     chi, note = _honda_owen_step(chi)
     fit = fit_curie_weiss(chi, tmin=args.tmin, tmax=args.tmax, chi0=not args.no_chi0)
     if note:
@@ -146,11 +157,16 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
             print(f"magfit fit: {path}: the fit succeeded but {'; '.join(extra['enricher_errors'])} "
                   "(please report)", file=sys.stderr)
+        warnings = _ignored_warnings(chi)
+        for w in warnings:
+            print(f"magfit fit: {path}: warning: {w}", file=sys.stderr)
         if args.json:
             d = {"file": path, **fit.to_dict()}
             from .._json import json_safe
 
             d.update(json_safe(extra))
+            if warnings:
+                d["warnings"] = warnings
             print(json.dumps(d, allow_nan=False))
         else:
             if i:
@@ -159,8 +175,16 @@ def run(args: argparse.Namespace) -> int:
             print(fit.summary())
             for key, value in extra.items():
                 print(f"  {key}: {_text(value)}")
+            for w in warnings:
+                print(f"  warning: {w}")
         sys.stdout.flush()
     return 1 if failed else 0
+
+
+def _ignored_warnings(chi) -> list[str]:
+    """Data warnings worth telling the user (options ignored by this file, ...)."""
+    found = (getattr(chi, "provenance", None) or {}).get("warnings", [])
+    return [str(w) for w in found if "ignored" in str(w)]
 
 
 def _report_error(path: str, message: str, as_json: bool) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from ._options import add_column_unit_options, column_unit_kwargs
+
 
 def register(subparsers) -> None:
     """Add the ``info`` subcommand."""
@@ -17,6 +19,8 @@ def register(subparsers) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="measurement file(s)")
     p.add_argument("--columns", action="store_true", help="also list every original column")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--sheet", metavar="NAME|INDEX", help="workbook sheet (.xlsx/.xls/.ods)")
+    add_column_unit_options(p)
     p.set_defaults(func=run)
 
 
@@ -26,13 +30,17 @@ def run(args: argparse.Namespace) -> int:
 
     out = []
     for path in args.files:
-        m = read(path)
+        sheet = args.sheet
+        m = read(path, sheet=int(sheet) if sheet is not None and sheet.isdigit() else sheet,
+                 **column_unit_kwargs(args))
         if args.json:
             seg = m.segments()
             out.append({
                 "file": path, "instrument": m.instrument, "variant": m.variant, "sha256": m.sha256,
                 "rows": len(m.data), "n_columns": int(m.data.shape[1]), "columns": m.columns,
                 "header": m.header, "encoding": m.provenance.get("encoding"),
+                "conversions": {k: list(v) for k, v in m.conversions.items()},
+                "notes": m.provenance.get("notes", []),
                 "segments": json.loads(seg.to_json(orient="records")),
             })
             continue

@@ -310,8 +310,8 @@ def sniff(source: Source) -> list[tuple[float, str]]:
 
 
 def read(path_or_file: str | os.PathLike | IO, *, format: str | None = None,
-         columns: dict[str, str] | None = None, units: dict[str, str] | None = None,
-         name: str | None = None):
+         columns: dict[str, str | int] | None = None, units: dict[str, str] | None = None,
+         name: str | None = None, sheet: str | int | None = None):
     """Read a magnetometry file into a :class:`magfit.Measurement`.
 
     Parameters
@@ -321,13 +321,15 @@ def read(path_or_file: str | os.PathLike | IO, *, format: str | None = None,
     format : str, optional
         Force a reader by name (``"qd"``, ``"lakeshore"``, ``"table"``) instead of sniffing.
     columns : dict, optional
-        Explicit column mapping, canonical -> original name, e.g.
-        ``{"temperature_K": "Tsample", "chi_emu_mol": "X"}``; wins over the alias table.
+        Explicit column mapping, canonical -> original name or 1-based column index, e.g.
+        ``{"temperature_K": "Tsample", "chiT_emu_K_mol": 2}``; wins over the alias table.
     units : dict, optional
         Units of columns, keyed by original or canonical name, e.g. ``{"X": "m3/mol"}``,
         ``{"field_Oe": "T"}``; wins over units parsed from column names.
     name : str, optional
         Name for messages when reading from a file object without ``.name``.
+    sheet : str or int, optional
+        Workbooks (.xlsx, .xls, .ods): sheet name or 0-based index (default: first with data).
 
     Returns
     -------
@@ -348,7 +350,12 @@ def read(path_or_file: str | os.PathLike | IO, *, format: str | None = None,
     ('MPMS3', 'DC scan')
     """
     _ensure_readers()
-    source = _load(path_or_file, name)
+    from .workbook import is_workbook, load_workbook
+
+    if is_workbook(path_or_file):   # spreadsheets: the sheet as tab-separated text, then the table reader
+        source, format = load_workbook(path_or_file, sheet, name), format or "table"
+    else:
+        source = _load(path_or_file, name)
     if format is not None:
         chosen = [r for r in REGISTRY if r.name == format]
         if not chosen:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 import warnings
 from typing import Any
@@ -12,10 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas.errors import DtypeWarning, EmptyDataError, ParserError, ParserWarning
-from scipy.constants import zero_Celsius
 
 from ..errors import FormatError, UnitsError
-from ..units import chi_cgs_to_si, chi_mass_cgs_to_si
 
 __all__ = ["parse_data", "clean_names", "split_fields", "count_lines", "numeric_report"]
 
@@ -331,89 +328,56 @@ def numeric_report(series: pd.Series) -> tuple[np.ndarray, int, int | None, str 
 
 
 # ---------------------------------------------------------------- units of columns
-def norm_unit(unit: str) -> str:
-    """Normalise a unit string: lower case, no spaces, mu/3 spellings unified (``m^3/mol`` -> ``m3/mol``)."""
-    u = unit.strip().lower()
-    for a, b in (("\u00b5", "u"), ("\u03bc", "u"), ("\u00b3", "3"), ("^", ""), ("**", ""), ("\u00b7", ""),
-                 ("\u22c5", ""), ("*", ""), (" ", ""), ("\u00b0", ""), ("\u207b\u00b9", "-1")):
-        u = u.replace(a, b)
-    return u
-
-
-_CHI_SI_MOLAR = float(chi_cgs_to_si(1.0))       # chi_SI [m^3/mol] = 4 pi 1e-6 chi_cgs [emu/mol]
-_CHI_SI_MASS = float(chi_mass_cgs_to_si(1.0))   # chi_SI [m^3/kg]  = 4 pi 1e-3 chi_cgs [emu/g]
-_OE_PER_A_M = 4.0 * math.pi * 1e-3     # 1 A/m = 4 pi / 1000 Oe
-_EMU_PER_A_M2 = 1e3                    # 1 A m^2 = 1000 emu
-_OE_PER_T = 1e4                        # mu0 H = 1 T  <->  H = 10^4 Oe (vacuum)
-
-#: quantity -> normalised unit -> (canonical name, factor, offset); canonical = factor*x + offset
-UNIT_TABLE: dict[str, dict[str, tuple[str, float, float]]] = {
-    "temperature": {
-        "": ("temperature_K", 1.0, 0.0), "k": ("temperature_K", 1.0, 0.0),
-        "c": ("temperature_K", 1.0, zero_Celsius), "degc": ("temperature_K", 1.0, zero_Celsius),
-    },
-    "field": {
-        "": ("field_Oe", 1.0, 0.0), "oe": ("field_Oe", 1.0, 0.0), "g": ("field_Oe", 1.0, 0.0),
-        "koe": ("field_Oe", 1e3, 0.0), "t": ("field_Oe", _OE_PER_T, 0.0),
-        "mt": ("field_Oe", _OE_PER_T * 1e-3, 0.0), "a/m": ("field_Oe", _OE_PER_A_M, 0.0),
-        "am-1": ("field_Oe", _OE_PER_A_M, 0.0), "ka/m": ("field_Oe", _OE_PER_A_M * 1e3, 0.0),
-    },
-    "moment": {
-        "": ("moment_emu", 1.0, 0.0), "emu": ("moment_emu", 1.0, 0.0), "memu": ("moment_emu", 1e-3, 0.0),
-        "am2": ("moment_emu", _EMU_PER_A_M2, 0.0), "a/m2": ("moment_emu", _EMU_PER_A_M2, 0.0),
-        "ub/f.u.": ("moment_muB_fu", 1.0, 0.0), "ub/fu": ("moment_muB_fu", 1.0, 0.0),
-        "ub": ("moment_muB_fu", 1.0, 0.0), "mub/f.u.": ("moment_muB_fu", 1.0, 0.0),
-        "mub/fu": ("moment_muB_fu", 1.0, 0.0), "mub": ("moment_muB_fu", 1.0, 0.0),
-        "emu/g": ("magnetization_emu_g", 1.0, 0.0), "am2/kg": ("magnetization_emu_g", 1.0, 0.0),
-    },
-    "moment_err": {
-        "": ("moment_err_emu", 1.0, 0.0), "emu": ("moment_err_emu", 1.0, 0.0),
-        "am2": ("moment_err_emu", _EMU_PER_A_M2, 0.0),
-    },
-    "chi": {
-        **{u: ("chi_emu_mol", 1.0, 0.0) for u in (
-            "", "emu/mol", "emu/mol/oe", "emu/(moloe)", "emu/moloe", "emumol-1", "emumol-1oe-1",
-            "cm3/mol", "cm3mol-1", "emu/(mol.oe)", "emu/mol.oe")},
-        **{u: ("chi_emu_mol", 1.0 / _CHI_SI_MOLAR, 0.0) for u in ("m3/mol", "m3mol-1")},
-        **{u: ("chi_emu_g", 1.0, 0.0) for u in (
-            "emu/g", "emu/g/oe", "emu/(goe)", "emu/goe", "emug-1", "emug-1oe-1", "cm3/g", "cm3g-1")},
-        **{u: ("chi_emu_g", 1.0 / _CHI_SI_MASS, 0.0) for u in ("m3/kg", "m3kg-1")},
-    },
-    "time": {
-        "": ("time_s", 1.0, 0.0), "s": ("time_s", 1.0, 0.0), "sec": ("time_s", 1.0, 0.0),
-        "min": ("time_s", 60.0, 0.0), "h": ("time_s", 3600.0, 0.0),
-    },
-}
-UNIT_TABLE["chi_err"] = {u: (c.replace("chi_", "chi_err_"), f, o)
-                         for u, (c, f, o) in UNIT_TABLE["chi"].items()}
-
-#: the quantity (and default unit) each canonical name belongs to, for ``units=`` overrides
+#: the quantity family (magfit.unit_parse) each canonical name belongs to, for ``units=`` overrides
 CANONICAL_QUANTITY: dict[str, str] = {
     "temperature_K": "temperature", "field_Oe": "field", "moment_emu": "moment",
     "moment_muB_fu": "moment", "magnetization_emu_g": "moment", "moment_err_emu": "moment_err",
-    "chi_emu_mol": "chi", "chi_emu_g": "chi", "chi_err_emu_mol": "chi_err", "chi_err_emu_g": "chi_err",
-    "time_s": "time",
+    "chi_emu_mol": "chi", "chi_emu_g": "chi_mass", "chi_err_emu_mol": "chi", "chi_err_emu_g": "chi_mass",
+    "time_s": "time", "chiT_emu_K_mol": "chiT", "chiT_err_emu_K_mol": "chiT",
+    "inverse_chi_mol_emu": "inverse_chi", "inverse_chi_err_mol_emu": "inverse_chi",
+    "mu_eff_muB": "mu_eff", "mu_eff_err_muB": "mu_eff", "chi_volume_cgs": "chi_volume",
+    "chi_volume_err_cgs": "chi_volume", "magnetization_emu_mol": "moment",
 }
 
 
 def convert_unit(quantity: str, unit: str, *, path: str | None = None,
-                 column: str | None = None) -> tuple[str, float, float]:
-    """(canonical name, factor, offset) for a column of ``quantity`` written in ``unit``.
+                 column: str | None = None, canonical: str | None = None) -> tuple[str, float, float]:
+    """(canonical name, factor, offset) for a column of ``quantity`` written in ``unit`` (pint).
+
+    Parameters
+    ----------
+    quantity : str
+        Quantity family (see :data:`magfit.unit_parse.FAMILIES`).
+    unit : str
+        Unit text, e.g. ``"m^3/mol"``, ``"emu K/mol"``, ``"T"``.
+    path, column : str, optional
+        For messages.
+    canonical : str, optional
+        The canonical name the column was mapped to; an error column stays an error column.
+
+    Returns
+    -------
+    (canonical, factor, offset)
+        canonical = factor * value + offset.
 
     Raises
     ------
     UnitsError
-        Unknown unit; the message lists the known ones.
+        Unit not understood for this quantity; the message names it and what was expected.
     """
-    table = UNIT_TABLE[quantity]
-    key = norm_unit(unit)
-    if key not in table:
-        known = ", ".join(sorted(k for k in table if k))
+    from ..unit_parse import convert
+    from .names import ERROR_OF
+
+    try:
+        conv = convert(quantity, unit, column=column)
+    except UnitsError as exc:
         where = f"{path}: " if path else ""
-        col = f"column {column!r}: " if column else ""
-        raise UnitsError(f"{where}{col}unit {unit!r} is not known for {quantity}; known: {known}. "
-                         f"Pass read(..., units={{{(column or quantity)!r}: '<unit>'}}) with one of them")
-    return table[key]
+        raise UnitsError(f"{where}{exc}. Pass read(..., units={{{(column or quantity)!r}: '<unit>'}}) "
+                         "(CLI: --unit CANONICAL=UNIT)") from None
+    name = conv.canonical
+    if canonical is not None and "err" in canonical:
+        name = ERROR_OF.get(name, canonical)
+    return name, conv.factor, conv.offset
 
 
 # ---------------------------------------------------------------- building the Measurement
@@ -443,6 +407,11 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
     conversions = dict(conversions)
     user_units = dict(user_units or {})
     for canon, orig in (user_columns or {}).items():
+        if isinstance(orig, int) and not isinstance(orig, bool):
+            if not 1 <= orig <= len(frame.columns):
+                raise FormatError(f"column index {orig} (given for {canon}) is out of range "
+                                  f"1..{len(frame.columns)}", path=path, hint="columns are counted from 1")
+            orig = str(frame.columns[orig - 1])
         if canon not in CANONICAL:
             raise UnitsError(f"{path}: columns={{{canon!r}: ...}}: {canon!r} is not a canonical name; "
                              f"use one of {', '.join(CANONICAL)}")
@@ -451,15 +420,16 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
                               column=orig, hint="columns are: " + ", ".join(map(repr, frame.columns)))
         for other in [k for k, v in columns.items() if k != canon and v == orig]:
             del columns[other]
+        if columns.get(canon) != orig:   # same column as matched: keep the unit from its name
+            conversions.pop(canon, None)
         columns[canon] = orig
-        conversions.pop(canon, None)
     for canon in list(columns):
         orig = columns[canon]
         unit = _unit_key(user_units, canon, orig)
         quantity = CANONICAL_QUANTITY.get(canon)
         if unit is None or quantity is None:
             continue
-        new_canon, factor, offset = convert_unit(quantity, unit, path=path, column=orig)
+        new_canon, factor, offset = convert_unit(quantity, unit, path=path, column=orig, canonical=canon)
         del columns[canon]
         conversions.pop(canon, None)
         columns[new_canon] = orig
@@ -479,7 +449,7 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
     from ..measurement import _NUMERIC_CANONICAL
 
     non_numeric: dict[str, dict[str, Any]] = {}
-    for canon in _NUMERIC_CANONICAL:
+    for canon in dict.fromkeys([*_NUMERIC_CANONICAL, *CANONICAL_QUANTITY]):
         orig = columns.get(canon)
         if orig is None:
             continue

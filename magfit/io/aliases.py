@@ -53,6 +53,15 @@ CANONICAL: dict[str, str] = {
     "chi_err_emu_g": "error of chi_emu_g, emu/g",
     "moment_muB_fu": "moment per formula unit, Bohr magnetons",
     "magnetization_emu_g": "mass magnetization, emu/g",
+    "chiT_emu_K_mol": "molar chi times T, emu K/mol (= cm^3 K/mol)",
+    "chiT_err_emu_K_mol": "error of chiT_emu_K_mol, emu K/mol",
+    "inverse_chi_mol_emu": "inverse molar susceptibility 1/chi, mol/emu",
+    "inverse_chi_err_mol_emu": "error of inverse_chi_mol_emu, mol/emu",
+    "mu_eff_muB": "effective moment sqrt(3 k_B chi T / (N_A mu_B^2)) per formula unit, Bohr magnetons",
+    "mu_eff_err_muB": "error of mu_eff_muB, Bohr magnetons",
+    "chi_volume_cgs": "volume susceptibility, dimensionless cgs (SI value / 4 pi)",
+    "chi_volume_err_cgs": "error of chi_volume_cgs",
+    "magnetization_emu_mol": "molar magnetization M, emu/mol (chi = M/H)",
 }
 
 _COMMON: dict[str, list[str]] = {

@@ -1,123 +1,71 @@
-"""CSV / TSV / whitespace tables and Lake Shore VSM CSV exports; columns matched by name and unit.
+"""CSV / TSV / whitespace tables, spreadsheet sheets and Lake Shore VSM CSV exports.
 
-Column names are split into a quantity and a unit: ``Temp (K)``, ``Field [Oe]``, ``T_K``,
-``chi_emu_mol``, ``chi (emu/mol)``, ``chi_m3_mol``, ``M (emu)``, ``Moment (m) [emu]``,
-``M (muB/f.u.)``. Recognised quantities and the canonical name they map to:
+Columns are recognised from their name and unit (:mod:`magfit.io.names`, units through pint in
+:mod:`magfit.unit_parse`): ``T (K)``, ``T / K``, ``Temp, °C``, ``chi (emu/mol)``,
+``χM / cm3 mol−1``, ``χMT / cm3 K mol−1``, ``chiT_emu_K_mol``, ``1/chi (mol/emu)``,
+``mu_eff (μB)``, ``chi_g (m^3/kg)``, ``M (emu)``, ``μ0H (T)`` ... A column without a unit gets
+its quantity's default (K, Oe, emu, emu/mol, emu K/mol, mol/emu, μB, s). Explicit
+``read(..., columns={...}, units={...})`` wins; a column may be given by name or 1-based index.
 
-=============  =====================================================  ============================
-quantity       names (case-insensitive)                               units -> canonical
-=============  =====================================================  ============================
-temperature    T, Temp, Temperature, Sample Temp                      K, C -> temperature_K
-field          H, B, Field, Magnetic Field, Applied Field, mu0H       Oe, kOe, T, mT, A/m -> field_Oe
-moment         M, m, Moment, Moment (m), Magnetic Moment              emu, A m2 -> moment_emu;
-                                                                      muB/f.u. -> moment_muB_fu;
-                                                                      emu/g -> magnetization_emu_g
-chi            chi, χ, X, Susceptibility, chi_mol                     emu/mol, cm3/mol, m3/mol ->
-                                                                      chi_emu_mol; emu/g, m3/kg ->
-                                                                      chi_emu_g
-chi error      chi_err, dchi, sigma_chi, chi_std                      as chi -> chi_err_*
-time           Time, Time Stamp                                       s, min, h -> time_s
-=============  =====================================================  ============================
-
-A column without a unit gets the default (K, Oe, emu, emu/mol, s). Explicit
-``read(..., columns={...}, units={...})`` wins. Tables written by ``ChiT.to_frame()``
-(``temperature_K, chi_emu_mol, chi_err_emu_mol, field_Oe`` or ``chi_m3_mol``) read back as is.
+Layouts: comma, semicolon, tab or whitespace delimited; decimal comma (told apart from a comma
+delimiter by the field counts of header and rows); the header line may start with ``#``; Origin
+exports with a long-name row, a units row and a comments row above the data (the units are
+appended to the names, the comments row is recorded and ignored). A table without a header is
+an error that shows the first row and how to name the columns (or read it with 1-based
+column indices). Tables written by ``ChiT.to_frame()`` read back as they are.
 """
 
 from __future__ import annotations
 
+import io
 import re
+from dataclasses import dataclass, field
 
-from ..errors import FormatError
+from ..errors import FormatError, UnitsError
 from . import Source, _open_text, register
-from ._parse import UNIT_TABLE, clean_names, count_lines, finish, norm_unit, parse_data, split_fields
+from ._parse import clean_names, count_lines, finish, parse_data, split_fields
+from .names import match_names, split_name
 
 __all__ = ["TableReader", "LakeShoreReader", "match_table_columns", "split_name"]
 
-#: base names (lower case) -> quantity
-BASES: dict[str, str] = {
-    **{k: "temperature" for k in ("t", "temp", "temperature", "sample temp", "sample temperature",
-                                  "t_sample", "tsample")},
-    **{k: "field" for k in ("h", "b", "field", "magnetic field", "applied field", "mu0h", "\u03bc0h",
-                            "h_applied", "h field")},
-    **{k: "moment" for k in ("m", "moment", "moment (m)", "magnetic moment", "long moment", "dc moment",
-                             "magnetization", "magnetisation")},
-    **{k: "moment_err" for k in ("m_err", "moment_err", "moment err", "m err", "m. std. err.",
-                                 "moment error", "dm")},
-    **{k: "chi" for k in ("chi", "\u03c7", "x", "susceptibility", "chi_mol", "chi mol", "chi_m", "chim",
-                          "\u03c7_mol", "chi_molar", "molar susceptibility")},
-    **{k: "chi_err" for k in ("chi_err", "chi err", "dchi", "d chi", "sigma_chi", "chi_std", "chi std",
-                              "chi_error", "chi error", "\u03b4\u03c7", "\u03c7_err", "err_chi")},
-    **{k: "time" for k in ("time", "time stamp", "timestamp", "time_stamp", "elapsed time")},
-}
-_PAREN = re.compile(r"^(.*?)\s*[\(\[]\s*([^\(\)\[\]]*)\s*[\)\]]\s*$")
 _NUMERIC_TOKEN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eEdD][-+]?\d+)?$|^[-+]?(nan|inf)$", re.IGNORECASE)
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+([eE][-+]?\d+)?$")
 _COMMENT = ("#", "%", "!", "//", ";")
+#: (delimiter, decimal mark) tried in this order
+_LAYOUTS = (("\t", "."), ("\t", ","), (";", "."), (";", ","), (",", "."), (r"\s+", "."), (r"\s+", ","))
+_DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
+#: families that hold a susceptibility-like quantity (their unit errors are reported first)
+_CHI_FAMILIES = ("chi", "chi_mass", "chi_volume", "chiT", "inverse_chi", "mu_eff")
+_QUANTITY_CANONICAL = ("chi_emu_mol", "chi_emu_g", "chi_volume_cgs", "chiT_emu_K_mol", "inverse_chi_mol_emu",
+                       "mu_eff_muB", "moment_emu", "moment_muB_fu", "magnetization_emu_g",
+                       "magnetization_emu_mol")
 
 
-def split_name(name: str) -> tuple[str, str | None, str]:
-    """Split a column name into (base, unit, quantity); quantity "" when not recognised.
-
-    ``"Temp (K)"`` -> ("temp", "K", "temperature"); ``"chi_m3_mol"`` -> ("chi", "m3/mol", "chi");
-    ``"Moment (m) [emu]"`` -> ("moment (m)", "emu", "moment").
-    """
-    text = name.strip()
-    m = _PAREN.match(text)
-    if m and m.group(1).strip().lower() in BASES:
-        base = m.group(1).strip().lower()
-        return base, m.group(2).strip(), BASES[base]
-    low = text.lower()
-    if low in BASES:
-        return low, None, BASES[low]
-    parts = text.split("_")
-    for i in range(len(parts) - 1, 0, -1):
-        base = "_".join(parts[:i]).lower()
-        if base in BASES:
-            unit = "/".join(parts[i:])
-            return base, unit, BASES[base]
-    return low, None, ""
-
-
-def match_table_columns(names: list[str], path: str | None = None
+def match_table_columns(names: list[str], path: str | None = None, units: dict[str, str] | None = None
                         ) -> tuple[dict[str, str], dict[str, tuple[float, float, str]], list[str]]:
     """Canonical mapping of table columns by name and unit.
+
+    Parameters
+    ----------
+    names : list of str
+        Column names as written.
+    path : str, optional
+        File name (unused; kept for compatibility).
+    units : dict, optional
+        Units of some columns, keyed by original name (replace the unit in the name).
 
     Returns
     -------
     (columns, conversions, notes)
-        canonical -> original, canonical -> (factor, offset, unit), and notes on columns that
-        look like a known quantity but have a unit not understood (left unmapped).
+        canonical -> original, canonical -> (factor, offset, unit), and notes on conventions
+        applied and on columns that look like a known quantity but have a unit not understood.
     """
-    columns: dict[str, str] = {}
-    conversions: dict[str, tuple[float, float, str]] = {}
-    notes: list[str] = []
-    for name in names:
-        _base, unit, quantity = split_name(name)
-        if not quantity:
-            continue
-        key = norm_unit(unit or "")
-        table = UNIT_TABLE[quantity]
-        if key not in table:
-            notes.append(f"column {name!r} looks like {quantity} but unit {unit!r} is unknown; not used")
-            continue
-        canon, factor, offset = table[key]
-        if canon in columns:
-            continue
-        columns[canon] = name
-        if factor != 1.0 or offset != 0.0:
-            conversions[canon] = (factor, offset, unit or "")
-    return columns, conversions, notes
+    m = match_names(names, units)
+    return m.columns, m.conversions, m.notes
 
 
 def _is_comment(line: str) -> bool:
     return line.lstrip().startswith(_COMMENT)
-
-
-def _delimiter(line: str) -> str:
-    for d in ("\t", ",", ";"):
-        if d in line:
-            return d
-    return r"\s+"
 
 
 def _fields(line: str, sep: str) -> list[str]:
@@ -129,25 +77,265 @@ def _fields(line: str, sep: str) -> list[str]:
     return out
 
 
-def _numeric_line(line: str, sep: str) -> bool:
+def _numeric_fields(line: str, sep: str, decimal: str) -> int | None:
+    """Number of fields when ``line`` is a data row under (sep, decimal), else None."""
+    if sep != r"\s+" and sep not in line:
+        return None
     f = [x.strip() for x in _fields(line, sep)]
-    nums = sum(bool(_NUMERIC_TOKEN.match(x)) for x in f if x)
-    return len(f) >= 2 and nums >= max(1, len([x for x in f if x]) // 2)
+    filled = [x for x in f if x]
+    commas = any(_DECIMAL_COMMA.match(x) for x in filled)
+    if decimal == ",":
+        if not commas:
+            return None
+        filled = [x.replace(",", ".") for x in filled]
+    elif commas and sep != ",":
+        return None    # '1,5' cells: a decimal comma, tried next
+    nums = sum(bool(_NUMERIC_TOKEN.match(x)) for x in filled)
+    if len(f) >= 2 and nums >= max(1, (len(filled) + 1) // 2):
+        return len(f)
+    return None
 
 
-def _find_header(lines: list[str]) -> tuple[int, str] | None:
-    """Index of the column-name line and the delimiter: a non-numeric line followed by numeric ones."""
+def _numeric_line(line: str, sep: str) -> bool:
+    return _numeric_fields(line, sep, ".") is not None or _numeric_fields(line, sep, ",") is not None
+
+
+@dataclass
+class Layout:
+    """Where the names, units and data of a table are, and how its rows are split."""
+
+    data_index: int
+    sep: str
+    decimal: str
+    width: int
+    header_rows: list[int] = field(default_factory=list)   # 0-based line indices, top to bottom
+
+
+def _data_layout(lines: list[str], i: int) -> tuple[str, str, int] | None:
+    """(sep, decimal, width) when line ``i`` starts a block of data rows."""
+    nxt = [ln for ln in lines[i + 1:i + 6] if ln.strip() and not _is_comment(ln)][:3]
+    for sep, decimal in _LAYOUTS:
+        width = _numeric_fields(lines[i], sep, decimal)
+        if width is None:
+            continue
+        if all(_numeric_fields(ln, sep, decimal) == width for ln in nxt):
+            return sep, decimal, width
+    return None
+
+
+def _header_block(lines: list[str], i: int, sep: str, width: int) -> list[int]:
+    """Indices (top to bottom) of the name / units / comment rows right above data line ``i``."""
+    block: list[int] = []
+    j = i - 1
+    while j >= 0 and len(block) < 4:
+        line = lines[j]
+        if sep != r"\s+" and sep in line and not line.replace(sep, "").strip():
+            j -= 1                            # an empty Origin comments row
+            continue
+        if not line.strip():
+            break
+        if _is_comment(line):
+            text = line.lstrip().lstrip("#%!;/").strip()
+            cells = _fields(text, sep)
+            if not block and len(cells) >= max(2, width - 1) and (
+                    line.lstrip().startswith("#") or any(split_name(c)[2] for c in cells)):
+                block.append(j)                 # '# T (K), chi (emu/mol)' or '% T chi' header line
+            break
+        n_cells = len(line.split()) if sep == r"\s+" else len(split_fields(line, sep))
+        if n_cells < 2 or _numeric_line(line, sep):
+            break
+        block.append(j)
+        j -= 1
+    return block[::-1]
+
+
+def find_layout(lines: list[str]) -> Layout | None:
+    """The first block of data rows and the header rows above it (None when there is no data)."""
     for i, line in enumerate(lines):
         if not line.strip() or _is_comment(line):
             continue
-        sep = _delimiter(line)
-        f = _fields(line, sep)
-        if len(f) < 2 or _numeric_line(line, sep):
+        found = _data_layout(lines, i)
+        if found is None:
             continue
-        nxt = [ln for ln in lines[i + 1:i + 4] if ln.strip() and not _is_comment(ln)]
-        if nxt and _numeric_line(nxt[0], sep):
-            return i, sep
+        sep, decimal, width = found
+        return Layout(i, sep, decimal, width, _header_block(lines, i, sep, width))
     return None
+
+
+def _split_ws_names(line: str, width: int) -> list[str]:
+    """Whitespace tables: names may contain single spaces ("Temp (K)"); try 2+ spaces first."""
+    two = [x for x in re.split(r"\s{2,}|\t", line.strip()) if x]
+    if len(two) == width:
+        return two
+    return line.split()
+
+
+def _row(line: str, sep: str, width: int) -> list[str]:
+    text = line.lstrip()
+    if _is_comment(text):
+        text = text.lstrip("#%!;/").strip()
+    cells = _split_ws_names(text, width) if sep == r"\s+" else _fields(text, sep)
+    return [c.strip().strip('"').strip() for c in cells]
+
+
+def _looks_like_units(cells: list[str]) -> bool:
+    """A row of unit texts (Origin's units row): most non-empty cells parse as units."""
+    from ..unit_parse import normalise, registry
+
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    ok = 0
+    for c in filled:
+        if _NUMERIC_TOKEN.match(c):
+            continue
+        try:
+            registry().parse_expression(normalise(c))
+            ok += 1
+        except Exception:  # noqa: BLE001 - pint raises many kinds; "not a unit" is the answer
+            continue
+    return ok >= max(1, (len(filled) + 1) // 2)
+
+
+def column_names(lines: list[str], layout: Layout) -> tuple[list[str], dict[str, object]]:
+    """Column names from the header rows: the names row, plus units from an Origin units row.
+
+    Returns
+    -------
+    (names, info)
+        ``info`` records the units row and ignored rows (line numbers are 1-based).
+    """
+    rows = [(j, _row(lines[j], layout.sep, layout.width)) for j in layout.header_rows]
+    info: dict[str, object] = {}
+    if len(rows) == 1:
+        return rows[0][1], info
+    scores = [sum(bool(split_name(c)[2]) for c in cells) for _j, cells in rows]
+    k = max(range(len(rows)), key=lambda r: (scores[r], -r))
+    names_j, names = rows[k]
+    units_row = next(((j, cells) for j, cells in rows[k + 1:] if _looks_like_units(cells)), None)
+    if units_row is not None:
+        uj, units = units_row
+        names = [f"{n} ({u})" if u and n and split_name(n)[1] is None else n
+                 for n, u in zip(names, units + [""] * (len(names) - len(units)), strict=False)]
+        info["units_row_line"] = uj + 1
+    ignored = [j + 1 for j, _c in rows if j != names_j and (units_row is None or j != units_row[0])]
+    if ignored:
+        info["header_rows_ignored"] = ignored
+    return names, info
+
+
+def _no_header_error(source: Source, lines: list[str], layout: Layout) -> FormatError:
+    first = lines[layout.data_index].strip()
+    n = layout.width
+    example_names = ["T (K)", "chi (emu/mol)", "chi_err (emu/mol)"][:n] + [f"col{k}" for k in range(4, n + 1)]
+    delim = {"\t": "<tab>", ";": ";", ",": ","}.get(layout.sep, " ")
+    return FormatError(
+        f"no header line naming the columns; the first row is {first[:120]!r} ({n} columns)",
+        path=source.name, line=layout.data_index + 1,
+        hint=f"add a first line naming them, e.g. {delim.join(example_names)!r} (or 'T (K)', "
+             "'chiT (emu K/mol)', '1/chi (mol/emu)', 'M (emu)' + 'H (Oe)'), or give the columns by "
+             "1-based index: read(path, columns={'temperature_K': 1, 'chi_emu_mol': 2}) "
+             "(CLI: --column temperature_K=1 --column chi_emu_mol=2)")
+
+
+def _resolve_indices(user_columns: dict | None, names: list[str], path: str) -> dict[str, str] | None:
+    """columns={canonical: 1-based index} -> {canonical: name}."""
+    if not user_columns:
+        return user_columns
+    out = {}
+    for canon, value in user_columns.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not 1 <= value <= len(names):
+                raise FormatError(f"column index {value} (given for {canon}) is out of range 1..{len(names)}",
+                                  path=path, hint="columns are counted from 1: " + ", ".join(
+                                      f"{k + 1}={n!r}" for k, n in enumerate(names[:20])))
+            value = names[value - 1]
+        out[canon] = value
+    return out
+
+
+def _check_chi_units(match, mapping: dict[str, str], path: str) -> None:
+    """A column that looks like chi with a unit not understood, and no chi mapped: say so first."""
+    if any(c in mapping for c in _QUANTITY_CANONICAL[:6]):
+        return
+    for name, _unit, family, message in match.unit_errors:
+        if family in _CHI_FAMILIES:
+            raise UnitsError(f"{path}: {message}. Give the unit with read(..., units={{{name!r}: '<unit>'}}) "
+                             f"(CLI: --unit '{name}=<unit>') or map another column with --column")
+
+
+@register
+class TableReader:
+    """Generic delimited tables with a header line (registered as ``"table"``)."""
+
+    name = "table"
+
+    def sniff(self, head_lines: list[str], filename: str) -> float:
+        """0.5 when a header line names a known quantity, 0.3 for other headers, 0.2 without header."""
+        layout = find_layout(head_lines)
+        if layout is None:
+            return 0.0
+        if not layout.header_rows:
+            return 0.2
+        names, _ = column_names(head_lines, layout)
+        return 0.5 if any(split_name(n)[2] for n in names) else 0.3
+
+    def read(self, source: Source, *, columns: dict | None = None, units: dict[str, str] | None = None):
+        """Parse a delimited table into a Measurement."""
+        lines = source.head_lines(n_lines=2000)
+        layout = find_layout(lines)
+        if layout is None:
+            raise FormatError("no rows of numbers found", path=source.name,
+                              hint="a table needs a header line such as 'T (K),chi (emu/mol)' followed by "
+                                   "rows of numbers")
+        idx = layout.data_index
+        if layout.header_rows:
+            names_raw, header_info = column_names(lines, layout)
+        elif columns and all(isinstance(v, int) for v in columns.values()):
+            names_raw, header_info = [f"column {k + 1}" for k in range(layout.width)], {"no_header": True}
+        else:
+            raise _no_header_error(source, lines, layout)
+        top = layout.header_rows[0] if layout.header_rows else idx
+        header_lines = lines[:top]
+        names, renamed = clean_names([n.strip().lstrip("#").strip() for n in names_raw])
+        columns = _resolve_indices(columns, names, source.name)
+        data_start = _byte_offset(source.raw, idx) + source.bom_len * (idx == 0)
+        first_data_line = idx + 1
+        stream, fallback = _data_stream(source, data_start, layout.decimal)
+        frame, names, info = parse_data(stream, names=names, sep=layout.sep, encoding=source.encoding,
+                                        path=source.name, first_line=first_data_line,
+                                        text_for_fallback=fallback)
+        if len(frame) == 0:
+            raise FormatError("no data rows after the column names", path=source.name, line=first_data_line)
+        unit_by_name = {k: v for k, v in (units or {}).items() if k in names}
+        match = match_names(names, unit_by_name)
+        _check_chi_units(match, {**match.columns, **(columns or {})}, source.name)
+        provenance = {"reader": self.name, "encoding": source.encoding,
+                      "delimiter": _DELIMITER_NAMES.get(layout.sep, "whitespace"),
+                      "decimal": "comma" if layout.decimal == "," else "point",
+                      "column_names_line": layout.header_rows[0] + 1 if layout.header_rows else None,
+                      **header_info, **info}
+        if renamed:
+            provenance["renamed_columns"] = renamed
+        if match.notes:
+            provenance["notes"] = list(match.notes)
+        header = _header_from_comments(header_lines)
+        chi_like = set(_QUANTITY_CANONICAL[:6])
+        is_chi = chi_like & set(match.columns) or chi_like & set(columns or {})
+        variant = "chi table" if is_chi else "moment table"
+        has_mh = {"field_Oe"} <= set(match.columns) and (set(_QUANTITY_CANONICAL[6:]) & set(match.columns))
+        return finish(source, frame, header=header, header_lines=header_lines, instrument="table",
+                      variant=variant, columns=match.columns, conversions=match.conversions,
+                      provenance=provenance, first_data_line=first_data_line, user_columns=columns,
+                      user_units=units, require_temperature=not has_mh)
+
+
+def _data_stream(source: Source, start: int, decimal: str):
+    """Binary stream of the data rows; decimal commas become points (same rows, same lines)."""
+    if decimal != ",":
+        return _open_text(source, start), (lambda: source.decode(start))
+    body = source.raw[start:].replace(b",", b".")
+    return io.BytesIO(body), (lambda: source.decode(start).replace(",", "."))
 
 
 def _header_from_comments(lines: list[str]) -> dict[str, str]:
@@ -162,14 +350,6 @@ def _header_from_comments(lines: list[str]) -> dict[str, str]:
     return header
 
 
-def _split_ws_names(line: str, width: int) -> list[str]:
-    """Whitespace tables: names may contain single spaces ("Temp (K)"); try 2+ spaces first."""
-    two = [x for x in re.split(r"\s{2,}|\t", line.strip()) if x]
-    if len(two) == width:
-        return two
-    return line.split()
-
-
 def _byte_offset(raw: bytes, line_index: int) -> int:
     """Byte offset of the start of line ``line_index`` (0-based)."""
     pos = 0
@@ -179,65 +359,6 @@ def _byte_offset(raw: bytes, line_index: int) -> int:
             return len(raw)
         pos = nxt + 1
     return pos
-
-
-@register
-class TableReader:
-    """Generic delimited tables with a header line (registered as ``"table"``)."""
-
-    name = "table"
-
-    def sniff(self, head_lines: list[str], filename: str) -> float:
-        """0.5 when a header line is followed by numeric rows and names a known quantity, 0.3 otherwise."""
-        found = _find_header(head_lines)
-        if found is None:
-            return 0.0
-        i, sep = found
-        names = _fields(head_lines[i], sep)
-        return 0.5 if any(split_name(n)[2] for n in names) else 0.3
-
-    def read(self, source: Source, *, columns: dict[str, str] | None = None,
-             units: dict[str, str] | None = None):
-        """Parse a delimited table into a Measurement."""
-        head = source.head_lines(n_lines=2000)
-        found = _find_header(head)
-        if found is None:
-            raise FormatError("no header line naming the columns followed by numeric rows", path=source.name,
-                              hint="add a first line such as 'T (K),chi (emu/mol)' or map columns "
-                                   "explicitly")
-        idx, sep = found
-        header_lines = head[:idx]
-        names_line = head[idx]
-        data_start = _byte_offset(source.raw, idx + 1) + source.bom_len * (idx == 0)
-        first_data_line = idx + 2
-        data_rows = [ln for ln in head[idx + 1:idx + 4] if ln.strip() and not _is_comment(ln)]
-        width = len(_fields(data_rows[0], sep)) if data_rows else 0
-        names_raw = (_split_ws_names(names_line, width) if sep == r"\s+" else _fields(names_line, sep))
-        names_raw = [n.strip().lstrip("#").strip() for n in names_raw]
-        names, renamed = clean_names(names_raw)
-        frame, names, info = parse_data(
-            _open_text(source, data_start), names=names, sep=sep, encoding=source.encoding,
-            path=source.name, first_line=first_data_line,
-            text_for_fallback=lambda: source.decode(data_start))
-        if len(frame) == 0:
-            raise FormatError("no data rows after the column names", path=source.name, line=first_data_line)
-        mapping, conversions, notes = match_table_columns(names, source.name)
-        provenance = {"reader": self.name, "encoding": source.encoding,
-                      "delimiter": {"\t": "tab", ",": "comma", ";": "semicolon"}.get(sep, "whitespace"),
-                      "column_names_line": idx + 1, **info}
-        if renamed:
-            provenance["renamed_columns"] = renamed
-        if notes:
-            provenance["notes"] = notes
-        header = _header_from_comments(header_lines)
-        variant = "chi table" if ({"chi_emu_mol", "chi_emu_g"} & set(mapping) or
-                                  {"chi_emu_mol", "chi_emu_g"} & set(columns or {})) else "moment table"
-        has_mh = {"field_Oe"} <= set(mapping) and ({"moment_emu", "moment_muB_fu",
-                                                     "magnetization_emu_g"} & set(mapping))
-        return finish(source, frame, header=header, header_lines=header_lines, instrument="table",
-                      variant=variant, columns=mapping, conversions=conversions, provenance=provenance,
-                      first_data_line=first_data_line, user_columns=columns, user_units=units,
-                      require_temperature=not has_mh)
 
 
 @register
@@ -299,6 +420,7 @@ class LakeShoreReader:
         if len(frame) == 0:
             raise FormatError("no data rows after the column names", path=source.name, line=first_data_line)
         mapping, conversions, notes = match_table_columns(names, source.name)
+        columns = _resolve_indices(columns, names, source.name)
         provenance = {"reader": self.name, "encoding": source.encoding, "delimiter": "comma",
                       "column_names_line": first_data_line - 1, **info}
         if renamed:

@@ -1,0 +1,337 @@
+"""What a table column holds, from its name and its unit.
+
+A column name is split into a quantity and a unit, whichever way it is written:
+``T (K)``, ``Field [Oe]``, ``chi, emu/mol``, IUPAC ``T / K`` and ``χMT / cm3 K mol−1``,
+snake case ``chi_emu_mol``, ``chiT_emu_K_mol``, ``chi_m3_per_mol``, ``mu_eff_muB``, or a bare
+``chi`` (default unit). The quantity comes from the name (case, spaces, underscores, dots and
+Greek letters do not matter):
+
+============  ===========================================================================
+family        names
+============  ===========================================================================
+temperature   T, Temp, Temperature, Sample Temp, T_sample
+field         H, B, Field, Magnetic Field, Applied Field, mu0H, μ0H, H_ext
+moment        M, m, Moment, Magnetic Moment, Long Moment, DC Moment, Magnetization
+chi           chi, χ, X, χM, chi_mol, Susceptibility, M/H   (the unit says molar/mass/volume)
+chi_mass      chi_g, χg, mass susceptibility
+chi_volume    chi_v, χv, volume susceptibility
+chiT          chiT, χT, χMT, XT, chi*T, chi·T
+inverse_chi   1/chi, 1/χM, chi^-1, χ⁻¹, inverse chi, chi_inv
+mu_eff        mu_eff, μeff, mueff, effective moment
+time          Time, Time Stamp
+============  ===========================================================================
+
+An **error column** is any of these with an error marker before or after (``chi_err``,
+``dchi``, ``δχ``, ``σ(χT)``, ``sigma_chi``, ``±χ``, ``chi_std``, ``mu_eff err``), or a bare
+``err``/``error``/``σ``/``sigma``/``std``/``±``/``uncertainty`` column, which belongs to the
+quantity column before it. An error column without a unit takes its quantity's unit.
+
+The unit (``magfit.unit_parse``) then decides the canonical column, e.g. a ``chi`` column in
+``emu K/mol`` is ``chiT_emu_K_mol`` and one in ``m^3/kg`` is ``chi_emu_g``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import UnitsError
+
+__all__ = ["split_name", "match_names", "ColumnMatch", "ERROR_OF", "family_of"]
+
+_VOCAB: dict[str, tuple[str, ...]] = {
+    "temperature": ("t", "temp", "temperature", "sampletemp", "sampletemperature", "tsample", "tsamp"),
+    "field": ("h", "b", "field", "magneticfield", "appliedfield", "mu0h", "muoh", "happlied", "hfield",
+              "hext", "mu0hext", "bext", "fieldh", "mu0happlied", "appliedmagneticfield"),
+    "moment": ("m", "moment", "moment(m)", "magneticmoment", "longmoment", "dcmoment", "magnetization",
+               "magnetisation", "mdc", "mag", "magnetizationm", "magneticmomentm"),
+    "chi": ("chi", "x", "susceptibility", "chimol", "chim", "chimolar", "molarsusceptibility", "m/h",
+            "chidc", "dcsusceptibility", "magneticsusceptibility", "xm", "xmol", "chimo",
+            "molarmagneticsusceptibility", "chip", "susc", "chimeas", "chiexp"),
+    "chi_mass": ("chig", "chimass", "masssusceptibility", "xg", "chigram", "chiperg"),
+    "chi_volume": ("chiv", "chivol", "chivolume", "volumesusceptibility", "xv", "kappa"),
+    "chiT": ("chit", "chimt", "xt", "xmt", "chimolt", "chitproduct", "chim*t", "chit(t)"),
+    "mu_eff": ("mueff", "mueffective", "effectivemoment", "ueff", "mueff(t)", "effectivemagneticmoment"),
+    "time": ("time", "timestamp", "elapsedtime"),
+}
+_FAMILY_OF_KEY = {k: fam for fam, keys in _VOCAB.items() for k in keys}
+_ERR_PREFIX = ("sigma", "stderr", "error", "err", "std", "delta", "unc", "±", "+/", "d")
+_ERR_SUFFIX = ("stderr", "stddev", "error", "sigma", "uncertainty", "unc", "err", "std", "sd", "esd", "±",
+               "+/")
+_BARE_ERR = {"err", "error", "sigma", "std", "stddev", "sd", "stderr", "±", "+/", "unc", "uncertainty", "esd",
+             "delta", "errors", "s.e.", "se"}
+#: quantity canonical -> canonical of its error column
+ERROR_OF: dict[str, str] = {
+    "chi_emu_mol": "chi_err_emu_mol", "chi_emu_g": "chi_err_emu_g", "chi_volume_cgs": "chi_volume_err_cgs",
+    "chiT_emu_K_mol": "chiT_err_emu_K_mol", "inverse_chi_mol_emu": "inverse_chi_err_mol_emu",
+    "mu_eff_muB": "mu_eff_err_muB", "moment_emu": "moment_err_emu",
+}
+_CONVERTIBLE = set(_VOCAB) | {"inverse_chi", "moment_err"}
+_SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def _key(base: str) -> str:
+    s = base.strip().lower().replace("−", "-")
+    for a, b in (("χ", "chi"), ("µ", "mu"), ("μ", "mu"), ("σ", "sigma"), ("δ", "d"), ("κ", "kappa")):
+        s = s.replace(a, b)
+    s = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "^" + m.group(0).translate(_SUP), s)
+    s = re.sub(r"^(?:1\s*/\s*|inv(?:erse)?[\s_.]*(?:of\s+)?|reciprocal[\s_.]*)", "inv ", s)
+    s = re.sub(r"(?:\s*\^\s*\(?-1\)?|[\s_]*-1|[\s_.]*inv(?:erse)?)$", " inv", s)
+    s = re.sub(r"[\s_.\-·⋅*×:]", "", s)
+    return s
+
+
+def family_of(base: str, *, keywords: bool = True) -> str:
+    """The quantity family a column base name belongs to ("" when unknown).
+
+    Error columns give ``"<family>_err"``; a bare error name gives ``"err"``.
+
+    Parameters
+    ----------
+    base : str
+        The name without its unit, e.g. ``"Temp"``, ``"χMT"``, ``"sigma_chi"``.
+    keywords : bool
+        Also try keywords in longer names ("Magnetic susceptibility of sample").
+
+    Returns
+    -------
+    str
+        e.g. ``"temperature"``, ``"chiT"``, ``"chi_err"``, ``"err"`` or ``""``.
+    """
+    raw = base.strip().lower()
+    if raw in _BARE_ERR or _key(base) in _BARE_ERR:
+        return "err"
+    k = _key(base)
+    fam = _plain_family(k)
+    if fam:
+        return fam
+    for pre in _ERR_PREFIX:
+        rest = k[len(pre):].strip("()")
+        if k.startswith(pre) and rest and _plain_family(rest):
+            return _plain_family(rest) + "_err"
+    for suf in _ERR_SUFFIX:
+        rest = k[:-len(suf)].strip("()")
+        if k.endswith(suf) and rest and _plain_family(rest):
+            return _plain_family(rest) + "_err"
+    return _keyword_family(raw) if keywords else ""
+
+
+def _plain_family(k: str) -> str:
+    if k in _FAMILY_OF_KEY:
+        return _FAMILY_OF_KEY[k]
+    inv = k.startswith("inv") and _FAMILY_OF_KEY.get(k[3:]) in ("chi",)
+    inv = inv or (k.endswith("inv") and _FAMILY_OF_KEY.get(k[:-3]) in ("chi",))
+    return "inverse_chi" if inv else ""
+
+
+def _keyword_family(raw: str) -> str:
+    if "susceptib" in raw:
+        if "mass" in raw or "gram" in raw:
+            return "chi_mass"
+        if "volume" in raw:
+            return "chi_volume"
+        if raw.startswith(("1/", "inverse", "reciprocal")):
+            return "inverse_chi"
+        return "chi"
+    if "effective moment" in raw or "effective magnetic moment" in raw:
+        return "mu_eff"
+    if raw.startswith(("temp", "sample temp")):
+        return "temperature"
+    if "field" in raw and "cool" not in raw:
+        return "field"
+    if "moment" in raw or raw.startswith(("magnetiz", "magnetis")):
+        return "moment"
+    return ""
+
+
+def _matching_open(text: str) -> int:
+    """Index of the bracket that opens the one closing ``text`` (-1 when unbalanced)."""
+    pairs = {")": "(", "]": "["}
+    close = text[-1]
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        if text[i] == close:
+            depth += 1
+        elif text[i] == pairs[close]:
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def split_name(name: str) -> tuple[str, str | None, str]:
+    """Split a column name into (base, unit, family); family "" when not recognised.
+
+    ``"Temp (K)"`` -> ("Temp", "K", "temperature"); ``"chi_m3_mol"`` -> ("chi", "m3_mol", "chi");
+    ``"χMT / cm3 K mol−1"`` -> ("χMT", "cm3 K mol−1", "chiT"); ``"T, K"`` -> ("T", "K", ...).
+    A snake-case unit keeps its underscores (see :func:`unit_candidates`). When several splits
+    name a quantity, the first whose unit is understood wins.
+
+    Parameters
+    ----------
+    name : str
+        Column name as written.
+
+    Returns
+    -------
+    (base, unit, family)
+    """
+    text = name.strip().lstrip("#").strip().strip('"').strip("'").strip()
+    if not text:
+        return text, None, ""
+    fam = family_of(text, keywords=False)
+    if fam:
+        return text, None, fam
+    for keywords in (False, True):
+        first: tuple[str, str | None, str] | None = None
+        for base, unit in _splits(text):
+            fam = family_of(base, keywords=keywords)
+            if not fam or not unit.strip():
+                continue
+            first = first or (base.strip(), unit.strip(), fam)
+            if _understood(fam, unit.strip()):
+                return base.strip(), unit.strip(), fam
+        if first:
+            return first
+    return text, None, family_of(text)
+
+
+def _splits(text: str):
+    if text[-1] in ")]":
+        i = _matching_open(text)
+        if i > 0:
+            yield text[:i].strip().rstrip(","), text[i + 1:-1]
+    for sep in (" / ", ",", ";", " in ", "/"):
+        if sep in text:
+            yield tuple(text.split(sep, 1))
+    parts = text.split()
+    for i in range(len(parts) - 1, 0, -1):
+        yield " ".join(parts[:i]), " ".join(parts[i:])
+    parts = text.split("_")
+    for i in range(len(parts) - 1, 0, -1):
+        yield "_".join(parts[:i]), "_".join(parts[i:])
+
+
+def _understood(family: str, unit: str) -> bool:
+    if family == "err":
+        return True
+    try:
+        _convert(family[:-4] if family.endswith("_err") else family, unit, None)
+    except UnitsError:
+        return False
+    return True
+
+
+def unit_candidates(unit: str) -> list[str]:
+    """Readings of a unit; a snake-case unit (``emu_K_mol``) has several, tried in order.
+
+    ``emu_mol`` -> ``emu/(mol)``; ``emu_K_mol`` -> ``emu/(K mol)`` then ``emu K/mol``;
+    ``m3_per_mol`` -> ``m3/(mol)``.
+    """
+    if "_" not in unit or " " in unit.strip():
+        return [unit]
+    parts = [p for p in unit.split("_") if p]
+    low = [p.lower() for p in parts]
+    if "per" in low:
+        i = low.index("per")
+        return [" ".join(parts[:i]) + "/(" + " ".join(parts[i + 1:]) + ")"]
+    out = [parts[0] + "/(" + " ".join(parts[1:]) + ")", " ".join(parts[:-1]) + "/" + parts[-1],
+           " ".join(parts)]
+    return list(dict.fromkeys(out))
+
+
+@dataclass
+class ColumnMatch:
+    """Result of :func:`match_names`.
+
+    Attributes
+    ----------
+    columns : dict
+        canonical -> original column name.
+    conversions : dict
+        canonical -> (factor, offset, unit) for columns not already in the canonical unit.
+    notes : list of str
+        Conventions applied, and columns left unmapped (with why).
+    unit_errors : list of (column, unit, family, message)
+        Columns whose name says what they hold but whose unit was not understood.
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    conversions: dict[str, tuple[float, float, str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    unit_errors: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+def _convert(family: str, unit: str | None, column: str | None):
+    from ..unit_parse import convert
+
+    if family == "moment_err":
+        return convert("moment_err", unit, column=column)
+    if family == "err" or family not in _CONVERTIBLE:
+        raise UnitsError(f"no unit conversion for {family!r}")
+    error: UnitsError | None = None
+    for candidate in unit_candidates(unit) if unit else [unit]:
+        try:
+            return convert(family, candidate, column=column)
+        except UnitsError as exc:
+            error = error or exc
+    raise error  # type: ignore[misc]
+
+
+def match_names(names: list[str], units: dict[str, str] | None = None) -> ColumnMatch:
+    """Canonical mapping of table columns by name and unit (the first column of a kind wins).
+
+    Parameters
+    ----------
+    names : list of str
+        Column names as written (with their units, if any).
+    units : dict, optional
+        Units given explicitly for some columns, keyed by original name; they replace the unit
+        parsed from the name.
+
+    Returns
+    -------
+    ColumnMatch
+    """
+    out = ColumnMatch()
+    units = units or {}
+    prev: tuple[str, str | None, str] | None = None    # (family, unit, canonical) of the last quantity
+    for name in names:
+        _base, unit, family = split_name(name)
+        unit = units.get(name, unit)
+        if not family:
+            prev = None if not name.strip() else prev
+            continue
+        err = family == "err" or family.endswith("_err")
+        if family == "err":
+            if prev is None:
+                continue
+            family = prev[0]
+        elif err:
+            family = family[:-4]
+        if err and unit is None and prev is not None and prev[0] == family:
+            unit = prev[1]
+        if family == "moment" and err:
+            family = "moment_err"
+        try:
+            conv = _convert(family, unit, name)
+        except UnitsError as exc:
+            out.unit_errors.append((name, unit or "", family, str(exc)))
+            out.notes.append(f"column {name!r} looks like {family} but its unit {unit!r} is not understood; "
+                             "not used")
+            continue
+        canon = conv.canonical
+        if err:
+            canon = ERROR_OF.get(canon, "moment_err_emu" if family == "moment_err" else "")
+            if not canon:
+                continue
+        else:
+            prev = (family, unit, canon)
+        if canon in out.columns:
+            continue
+        out.columns[canon] = name
+        if conv.factor != 1.0 or conv.offset != 0.0:
+            out.conversions[canon] = (conv.factor, conv.offset, unit or "")
+        if conv.note and not err:
+            out.notes.append(f"column {name!r} ({unit}): {conv.note}")
+    return out
