@@ -127,4 +127,4 @@ def load_workbook(path_or_file: str | os.PathLike | IO, sheet: str | int | None 
     text = "\n".join("\t".join(_cell(v) for v in row) for row in frame.itertuples(index=False)) + "\n"
     notes = {"workbook": os.path.basename(label), "sheet": str(chosen), "sheets": [str(n) for n in names]}
     return Source(raw=text.encode("utf-8"), encoding="utf-8", path=path, name=label,
-                  sha256=hashlib.sha256(raw).hexdigest(), notes=notes)
+                  digest=hashlib.sha256(raw).hexdigest(), notes=notes)
