@@ -143,6 +143,11 @@ def segment_rows(m: Measurement) -> tuple[np.ndarray, list[dict[str, Any]]]:
     finite_t = temp[valid & np.isfinite(temp)]
     t_steady = finite_t.size == 0 or np.ptp(finite_t) <= _tol(float(np.median(finite_t)), False)
     field_mode = len(centres) > _FIELD_SWEEP_MIN_CLUSTERS and t_steady
+    if len(centres) > _FIELD_SWEEP_MIN_CLUSTERS and not t_steady:
+        isotherms = _isotherm_rows(m, temp, fld, kind, valid)
+        if isotherms is not None:
+            m._seg_cache = (n, *isotherms)
+            return isotherms
     seg = np.full(n, -1, dtype=int)
     segs: list[dict[str, Any]] = []
     cur: dict[str, Any] | None = None
@@ -208,6 +213,48 @@ def segment_rows(m: Measurement) -> tuple[np.ndarray, list[dict[str, Any]]]:
     return seg, segs
 
 
+def _isotherm_rows(m: Measurement, temp: np.ndarray, fld: np.ndarray, kind: np.ndarray,
+                   valid: np.ndarray) -> tuple[np.ndarray, list[dict[str, Any]]] | None:
+    """Segments of a file of M(H) isotherms at several temperatures, or None if it is not one.
+
+    Rows are grouped by temperature cluster (tolerant to mK drift) and then by sweep direction
+    (:func:`magfit.mh.isotherms.group_isotherms`), so repeated readings at one field never start a
+    new segment. Accepted when at least 2 isotherms hold at least 80 % of the measured DC rows;
+    otherwise (e.g. chi(T) sweeps at many fields) the temperature-sweep segmentation is used.
+    """
+    from .errors import FormatError as _FormatError
+    from .mh.isotherms import group_isotherms
+
+    dc = valid & (kind == "DC")
+    moment = m.moment_emu
+    if moment is None or dc.sum() < 2 * _FIELD_SWEEP_MIN_CLUSTERS:
+        return None
+    try:
+        isos = group_isotherms(np.where(dc, temp, np.nan), np.where(dc, fld, np.nan),
+                               np.where(dc, moment, np.nan), source=m.source,
+                               min_points=_FIELD_SWEEP_MIN_CLUSTERS)
+    except _FormatError:
+        return None
+    if len(isos) < 2 or sum(len(i) for i in isos) < 0.8 * dc.sum():
+        return None
+    seg = np.full(len(temp), -1, dtype=int)
+    segs: list[dict[str, Any]] = []
+    words = {"virgin": "virgin", "decreasing": "decreasing field", "increasing": "increasing field"}
+    for iso in isos:
+        b = iso.branch
+        start = 0
+        for i in range(1, b.size + 1):
+            if i < b.size and b[i] == b[start]:
+                continue
+            rows = iso.rows[start:i]
+            seg[rows] = len(segs)
+            segs.append({"id": len(segs), "kind": "DC", "protocol": None, "field_Oe": float("nan"),
+                         "direction": words[str(b[start])], "protocol_source": None,
+                         "temperature_K": iso.temperature_K, "rows": rows.tolist()})
+            start = i
+    return seg, segs
+
+
 @_QUIET
 def segment_table(m: Measurement) -> pd.DataFrame:
     """One row per segment: id, kind (AC/DC), field_Oe, direction, protocol (ZFC/FC), rows, T range.
@@ -250,7 +297,7 @@ def segment_table(m: Measurement) -> pd.DataFrame:
             "H_min_Oe": float(hh.min()) if hh.size else np.nan,
             "H_max_Oe": float(hh.max()) if hh.size else np.nan,
             "first_row": int(index[r[0]]), "last_row": int(index[r[-1]]),
-            "label": _label(s["kind"], h_show, s["direction"], s["protocol"]),
+            "label": _label(s["kind"], h_show, s["direction"], s["protocol"], s.get("temperature_K")),
         })
     cols = ["id", "kind", "field_Oe", "direction", "protocol", "protocol_source", "n_rows",
             "T_min_K", "T_max_K", "H_min_Oe", "H_max_Oe", "first_row", "last_row", "label"]
@@ -414,8 +461,11 @@ def _same(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or a == b
 
 
-def _label(kind: str, h: float, direction: str, protocol: str | None) -> str:
+def _label(kind: str, h: float, direction: str, protocol: str | None,
+           temperature_K: float | None = None) -> str:
     parts = [kind or "?"]
+    if temperature_K is not None and np.isfinite(temperature_K):
+        parts.append(f"T={temperature_K:.4g} K")
     if h is not None and np.isfinite(h):
         parts.append(f"H={h:.4g} Oe")
     parts.append(direction)
@@ -425,6 +475,7 @@ def _label(kind: str, h: float, direction: str, protocol: str | None) -> str:
 
 
 _H_TERM = re.compile(r"^H=?([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(Oe|T|kOe|mT)?$", re.IGNORECASE)
+_T_TERM = re.compile(r"^T=?([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*K?$", re.IGNORECASE)
 _H_FACTOR = {"oe": 1.0, "koe": 1e3, "t": 1e4, "mt": 10.0}
 
 
@@ -440,6 +491,10 @@ def _term_matches(term: str, s: dict[str, Any]) -> bool:
         return s["direction"].startswith(low)
     if low.isdigit():
         return s["id"] == int(low)
+    t_term = _T_TERM.match(term)
+    if t_term and s.get("temperature_K") is not None:
+        target = float(t_term.group(1))
+        return bool(abs(s["temperature_K"] - target) <= _tol(target, False))
     m = _H_TERM.match(term)
     if m and term[:1].lower() == "h":
         target = float(m.group(1)) * _H_FACTOR[(m.group(2) or "oe").lower()]

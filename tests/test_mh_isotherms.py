@@ -106,8 +106,8 @@ def test_one_way_isotherm_has_no_loop_and_loop_error_is_clear():
 
 
 def test_segments_table_of_a_seven_isotherm_table_file(tmp_path):
-    """A table file of 7 isotherms: Measurement.segments() today splits it into many pieces; the
-    isotherm grouping gives 7 x 3 branches, every row accounted for."""
+    """A table file of 7 isotherms: the isotherm grouping gives 7 x 3 branches, every row accounted
+    for, and Measurement.segments() uses it (it used to cut such a file into hundreds of pieces)."""
     from magfit.mh import isotherm_segments, isotherms_from_measurement
 
     rng = np.random.default_rng(2)
@@ -124,3 +124,10 @@ def test_segments_table_of_a_seven_isotherm_table_file(tmp_path):
     assert (seg >= 0).all() and table["n_rows"].sum() == len(meas)
     assert list(table["direction"][:3]) == ["virgin", "decreasing field", "increasing field"]
     assert table["T_max_K"].max() == pytest.approx(300.0, abs=0.05)
+    # Measurement.segments() uses the same grouping: one segment per isotherm branch, selectable by T
+    segs = meas.segments()
+    assert len(segs) == 21 and segs["n_rows"].sum() == len(meas)
+    assert list(segs["direction"][:3]) == ["virgin", "decreasing field", "increasing field"]
+    assert segs["label"].str.contains("T=").all()
+    five_K = meas.select("T=5")
+    assert np.allclose(five_K.temperature_K, temps[1], atol=0.05)
