@@ -415,6 +415,10 @@ def analyse_file(path: str | os.PathLike, options: Mapping[str, Any] | None = No
     opts, sources = merge_options(defaults or {}, file_opts, getattr(measurement, "header", {}) or {})
     opts.pop("sample", None)
     segments = opts.get("segment")
+    if segments is None and _is_field_sweep(measurement):   # an M(H) file: isotherms, not chi(T)
+        result = _analyse_mh(measurement, path, opts, sample)
+        result.extra["option_sources"] = sources
+        return [result]
     seg_list = segments if isinstance(segments, list) else [segments]
     results = []
     for seg in seg_list:
@@ -517,6 +521,45 @@ def _analyse_segment(magfit: Any, measurement: Any, path: Path, opts: dict[str, 
             _fill_classification(row, cls)
         except Exception as exc:  # noqa: BLE001 - the fit stands; say classification failed
             row["flags"] = "; ".join(filter(None, [row["flags"], f"classify failed: {_describe(exc)}"]))
+    return result
+
+
+#: options that magfit.mh.magnetization takes (the same sample description as chi(T))
+_MH_KEYS = ("mass_mg", "molar_mass_g_mol", "formula", "per_ion", "n_ions", "diamagnetic", "eicosane_mg",
+            "header_conventions")
+
+
+def _is_field_sweep(measurement: Any) -> bool:
+    """True when every segment of the file is a field sweep (an M(H) file), so it gets the M(H) analysis."""
+    try:
+        directions = set(measurement.segments()["direction"])
+    except Exception:  # noqa: BLE001 - not segmentable: let the chi(T) path report the problem
+        return False
+    return bool(directions) and directions <= {"increasing field", "decreasing field", "virgin"}
+
+
+def _analyse_mh(measurement: Any, path: Path, opts: dict[str, Any], sample: str | None) -> FileResult:
+    """M(H) file: isotherms, M_s, M_r, H_c of each (magfit.mh); the row holds the lowest-T isotherm."""
+    from .mh.api import read_isotherms
+    from .mh.loops import analyze_isotherm
+
+    row = _empty_row(str(path), sample or _sample_name(measurement, path, opts.get("formula")), None)
+    row["formula"] = str(opts.get("formula") or "")
+    row["basis"] = "M(H) isotherms"
+    result = FileResult(row)
+    try:
+        curves = read_isotherms(measurement, **{k: opts[k] for k in _MH_KEYS if k in opts})
+        analyses = [analyze_isotherm(c, require_closed=False) for c in curves]
+    except Exception as exc:  # noqa: BLE001 - recorded in the row
+        row["error"] = f"M(H): {_describe(exc)}"
+        return result
+    result.extra["mh"] = analyses
+    first = min(analyses, key=lambda a: a.temperature_K if np.isfinite(a.temperature_K) else np.inf)
+    d = first.to_dict()
+    row.update({"mh_T_K": d["temperature_K"], "mh_unit": d["unit"], "n_isotherms": len(analyses),
+                **{k: (np.nan if d.get(k) is None else d[k])
+                   for k in ("Ms", "Ms_err", "Mr", "Mr_err", "Hc_Oe", "Hc_Oe_err", "H_eb_Oe", "squareness")}})
+    row["flags"] = "; ".join(str(n) for a in analyses for n in a.notes)
     return result
 
 

@@ -291,6 +291,24 @@ def _report_task(index: int, path: str, options: dict[str, Any], fit_options: di
     return out
 
 
+def _titled(fig: Any, title: str | None) -> Any:
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def _mh_section(result: FileResult) -> Section | None:
+    """Report section of an M(H) file: M_s, M_r, H_c of every isotherm (magfit.mh)."""
+    analyses = result.extra.get("mh")
+    if not analyses:
+        return None
+    text = "\n".join(a.summary() for a in analyses)
+    return Section(title=f"M(H): {len(analyses)} isotherm(s), loop parameters", text=text)
+
+
+SECTION_BUILDERS.append(_mh_section)
+
+
 def _cell_text(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
         return "" if not np.isfinite(value) else f"{float(value):.4g}"
@@ -320,10 +338,18 @@ def _draw(result: FileResult, item: dict[str, Any], fig_dir: Path, formats: tupl
     row = item["row"]
     rendered: dict[str, bytes] = {}
     figs: dict[str, Any] = {}
+    drawers: list[tuple[str, Callable[[], Any]]] = []
     if result.fit is not None:
-        for kind, draw in (("fit", plot.fit_panels), ("scan", plot.window_scan)):
+        drawers = [("fit", lambda: plot.fit_panels(result.fit, title=row.get("sample") or None)),
+                   ("scan", lambda: plot.window_scan(result.fit, title=row.get("sample") or None))]
+    elif result.extra.get("mh"):    # an M(H) file: its loops take the fit figure's place
+        from .mh import plot as mh_plot
+
+        drawers = [("fit", lambda: _titled(mh_plot.loops(result.extra["mh"]), row.get("sample")))]
+    if drawers:
+        for kind, draw in drawers:
             try:
-                fig = draw(result.fit, title=row.get("sample") or None)
+                fig = draw()
             except Exception as exc:  # noqa: BLE001 - a figure failing must not lose the row
                 row["flags"] = "; ".join(filter(None, [row.get("flags"), f"{kind} figure: {_describe(exc)}"]))
                 continue
