@@ -25,7 +25,8 @@ def _loop_file(path):
     h = np.concatenate([up, down, back])
     m = np.concatenate([virgin, m_down, m_up])
     t = np.full(h.size, 5.0) + np.random.default_rng(0).normal(0, 0.002, h.size)
-    pd.DataFrame({"Temperature (K)": t, "Magnetic Field (Oe)": h, "Moment (emu)": m}).to_csv(path, index=False)
+    frame = pd.DataFrame({"Temperature (K)": t, "Magnetic Field (Oe)": h, "Moment (emu)": m})
+    frame.to_csv(path, index=False)
 
 
 def test_report_of_an_mh_file_gives_loop_parameters(tmp_path):
