@@ -113,11 +113,13 @@ class Layout:
 
 def _data_layout(lines: list[str], i: int) -> tuple[str, str, int] | None:
     """(sep, decimal, width) when line ``i`` starts a block of data rows."""
-    nxt = [ln for ln in lines[i + 1:i + 6] if ln.strip() and not _is_comment(ln)][:3]
+    candidates = [ln for ln in lines[i + 1:i + 9] if ln.strip() and not _is_comment(ln)]
     for sep, decimal in _LAYOUTS:
         width = _numeric_fields(lines[i], sep, decimal)
         if width is None:
             continue
+        # rows of empty cells (',,') are blank rows of a spreadsheet export: counted later, not data
+        nxt = [ln for ln in candidates if sep == r"\s+" or ln.replace(sep, "").strip()][:3]
         if all(_numeric_fields(ln, sep, decimal) == width for ln in nxt):
             return sep, decimal, width
     return None
