@@ -68,10 +68,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _table_columns() -> list[str]:
-    from ..batch import OPTION_COLUMNS
+#: options-table columns for the help text (magfit.batch.OPTION_COLUMNS; not imported here, so that
+#: ``magfit --help`` does not load pandas -- tests/test_cli_report_help.py keeps the two equal)
+TABLE_COLUMNS = ("sample", "formula", "mass_mg", "per_ion", "diamagnetic", "molar_mass_g_mol", "n_ions",
+                 "field_Oe", "segment", "holder", "header_conventions", "eicosane_mg", "tmin", "tmax", "chi0",
+                 "skip")
 
-    return list(OPTION_COLUMNS)
+
+def _table_columns() -> list[str]:
+    return list(TABLE_COLUMNS)
 
 
 #: command-line flag (argparse dest) -> options-table column
