@@ -186,6 +186,8 @@ def row_accounting(raw: bytes, m) -> str | None:
     else:
         renamed = prov.get("renamed_columns", {})
         first = str(renamed.get(m.data.columns[0], m.data.columns[0])).strip().lstrip("#").strip()
+        if first.startswith("Unnamed: "):  # an empty name (not every reader records the rename)
+            first = ""
         if first and first not in lines[names_line - 1]:
             return f"line {names_line} is said to name the columns but does not hold {first!r}"
     n_lines = len(lines) - names_line

@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PKG = Path(__file__).resolve().parents[1] / "magfit"
+import magfit
+
+PKG = Path(magfit.__file__).resolve().parent
 #: modules that must not sit on any import cycle
 GUARDED = ("magfit.io", "magfit.measurement", "magfit.segments",
            "magfit.convert", "magfit.sample", "magfit.corrections", "magfit.formula")
