@@ -132,3 +132,18 @@ def test_sc_tc_from_binder_crossings_within_two_percent():
     print("\nBinder crossings:\n", res.pairs.to_string(index=False), "\nT_c =", res.tc, "+-", res.tc_err)
     assert res.tc == pytest.approx(mc.TC_REFERENCE["sc"], rel=0.02)
     assert res.tc < 2.0                                  # well below theta_MF = z J / 3 = 2
+
+
+def test_parallel_chains_cover_the_grid_and_agree_with_the_high_temperature_series():
+    """n_jobs=2: two annealing chains in processes; every temperature once, and at T = 8|J| the
+    susceptibility per spin agrees with the high-temperature series of the classical sc
+    Heisenberg ferromagnet, chi = (1/3T)(1 + 2/T + ...) with z = 6 (first two terms, written here)."""
+    temps = [8.0, 6.0, 4.0, 3.0]
+    res = mc.simulate_heisenberg(temps, lattice="sc", L=4, n_therm=200, n_measure=800, seed=3, n_jobs=2)
+    assert sorted(res.frame["temperature_J"]) == sorted(temps)
+    assert "2 independent annealing chains" in res.provenance["parallel"]
+    row = res.frame.set_index("temperature_J").loc[8.0]
+    series = (1 / (3 * 8.0)) * (1 + 6 / (3 * 8.0))
+    assert abs(row["chi_per_spin"] - series) < 4 * row["chi_per_spin_err"] + 0.05 * series
+    with pytest.raises(magfit.SimulationError, match="n_jobs"):
+        mc.simulate_heisenberg(temps, L=4, n_jobs=0)
