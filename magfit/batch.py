@@ -675,7 +675,8 @@ def run_tasks(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], *, exe
 
     results: list[Any] = [None] * len(tasks)
     pool, owned = _default_executor(len(tasks), executor)
-    bar = tqdm(total=len(tasks), desc=desc, unit="file", disable=not progress, leave=False)
+    # leave=True: the final count stays on stderr (with leave=False a fast run showed only "0/N")
+    bar = tqdm(total=len(tasks), desc=desc, unit="file", disable=not progress, leave=True)
     try:
         if pool is None:
             for i, task in enumerate(tasks):
