@@ -223,7 +223,7 @@ def _isotherm_rows(m: Measurement, temp: np.ndarray, fld: np.ndarray, kind: np.n
     otherwise (e.g. chi(T) sweeps at many fields) the temperature-sweep segmentation is used.
     """
     from .errors import FormatError as _FormatError
-    from .mh.isotherms import group_isotherms
+    from .mh.isotherms import branch_runs, group_isotherms
 
     dc = valid & (kind == "DC")
     moment = m.moment_emu
@@ -239,19 +239,12 @@ def _isotherm_rows(m: Measurement, temp: np.ndarray, fld: np.ndarray, kind: np.n
         return None
     seg = np.full(len(temp), -1, dtype=int)
     segs: list[dict[str, Any]] = []
-    words = {"virgin": "virgin", "decreasing": "decreasing field", "increasing": "increasing field"}
-    for iso in isos:
-        b = iso.branch
-        start = 0
-        for i in range(1, b.size + 1):
-            if i < b.size and b[i] == b[start]:
-                continue
-            rows = iso.rows[start:i]
-            seg[rows] = len(segs)
-            segs.append({"id": len(segs), "kind": "DC", "protocol": None, "field_Oe": float("nan"),
-                         "direction": words[str(b[start])], "protocol_source": None,
-                         "temperature_K": iso.temperature_K, "rows": rows.tolist()})
-            start = i
+    for iso, part, direction in branch_runs(isos):
+        rows = iso.rows[part]
+        seg[rows] = len(segs)
+        segs.append({"id": len(segs), "kind": "DC", "protocol": None, "field_Oe": float("nan"),
+                     "direction": direction, "protocol_source": None,
+                     "temperature_K": iso.temperature_K, "rows": rows.tolist()})
     return seg, segs
 
 

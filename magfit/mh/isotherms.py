@@ -311,28 +311,48 @@ def isotherm_segments(isotherms: list[Isotherm], n_rows: int) -> tuple[np.ndarra
 
     seg = np.full(n_rows, -1, dtype=int)
     rows = []
-    words = {"virgin": "virgin", "decreasing": "decreasing field", "increasing": "increasing field"}
+    for iso, part, direction in branch_runs(isotherms):
+        r = iso.rows[part]
+        hh = iso.field_Oe[part]
+        sid = len(rows)
+        seg[r] = sid
+        tt = iso.row_temperature_K[part] if iso.row_temperature_K is not None else np.array([np.nan])
+        rows.append({"id": sid, "kind": "DC", "field_Oe": np.nan, "direction": direction,
+                     "protocol": None, "protocol_source": None, "n_rows": int(r.size),
+                     "T_min_K": float(np.nanmin(tt)) if np.isfinite(tt).any() else np.nan,
+                     "T_max_K": float(np.nanmax(tt)) if np.isfinite(tt).any() else np.nan,
+                     "H_min_Oe": float(np.nanmin(hh)), "H_max_Oe": float(np.nanmax(hh)),
+                     "first_row": int(r[0]), "last_row": int(r[-1]),
+                     "label": f"DC T={iso.temperature_K:.3g} K {direction}"})
+    return seg, pd.DataFrame(rows)
+
+
+#: branch names as segment directions
+BRANCH_WORDS = {"virgin": "virgin", "decreasing": "decreasing field", "increasing": "increasing field"}
+
+
+def branch_runs(isotherms: list[Isotherm]):
+    """Yield ``(isotherm, slice, direction)`` for every run of one branch, in measurement order.
+
+    Parameters
+    ----------
+    isotherms : list of Isotherm
+        From :func:`group_isotherms`.
+
+    Yields
+    ------
+    tuple
+        The isotherm, a slice of its rows, and the direction ("virgin", "decreasing field",
+        "increasing field").
+    """
     for iso in isotherms:
         b = iso.branch
         start = 0
         for i in range(1, b.size + 1):
             if i < b.size and b[i] == b[start]:
                 continue
-            r = iso.rows[start:i]
-            hh = iso.field_Oe[start:i]
-            sid = len(rows)
-            seg[r] = sid
-            direction = words[str(b[start])]
-            tt = iso.row_temperature_K[start:i] if iso.row_temperature_K is not None else np.array([np.nan])
-            rows.append({"id": sid, "kind": "DC", "field_Oe": np.nan, "direction": direction,
-                         "protocol": None, "protocol_source": None, "n_rows": int(r.size),
-                         "T_min_K": float(np.nanmin(tt)) if np.isfinite(tt).any() else np.nan,
-                         "T_max_K": float(np.nanmax(tt)) if np.isfinite(tt).any() else np.nan,
-                         "H_min_Oe": float(np.nanmin(hh)), "H_max_Oe": float(np.nanmax(hh)),
-                         "first_row": int(r[0]), "last_row": int(r[-1]),
-                         "label": f"DC T={iso.temperature_K:.3g} K {direction}"})
+            yield iso, slice(start, i), BRANCH_WORDS[str(b[start])]
             start = i
-    return seg, pd.DataFrame(rows)
 
 
-__all__.append("isotherm_segments")
+__all__ += ["isotherm_segments", "branch_runs"]
