@@ -253,3 +253,22 @@ def test_holder_path_is_read_without_convert_importing_io():
     by_object = m.susceptibility(formula="CePd3", holder=magfit.read(holder))
     np.testing.assert_array_equal(by_path.chi_emu_mol, by_object.chi_emu_mol)
     assert by_path.provenance["corrections"]["holder"]["source"] == str(holder)
+
+
+@pytest.mark.parametrize("case", ["repeated_names", "garbage_above_names", "bom_comment"])
+def test_header_rows_between_names_and_data_are_counted(tmp_path, case):
+    """Long fuzz run (lead, merged loaders): a repeated names line, or a non-comment line above the
+    names (a '#' flipped to another byte), made column_names_line point at the wrong line and the
+    extra header row went uncounted."""
+    lines = (SAMPLE_DATA / "ferromagnet_above_tc.csv").read_bytes().split(b"\n")
+    names_at = next(i for i, ln in enumerate(lines) if ln.startswith(b"Temperature"))
+    if case == "repeated_names":
+        lines.insert(names_at + 1, lines[names_at])
+    elif case == "garbage_above_names":
+        lines[names_at - 1] = b"\xb0" + lines[names_at - 1].lstrip(b"#")
+    else:
+        lines[0] = b"\xef\xbb\xbf" + lines[0]
+    path = _write(tmp_path, f"{case}.csv", b"\n".join(lines))
+    m = magfit.read(path)
+    assert row_accounting(path.read_bytes(), m) is None
+    assert m.provenance["column_names_line"] == names_at + 1

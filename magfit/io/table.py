@@ -210,7 +210,7 @@ def column_names(lines: list[str], layout: Layout) -> tuple[list[str], dict[str,
     rows = [(j, _row(lines[j], layout.sep, layout.width)) for j in layout.header_rows]
     info: dict[str, object] = {}
     if len(rows) == 1:
-        return rows[0][1], info
+        return rows[0][1], {"column_names_line": rows[0][0] + 1}
     scores = [sum(bool(split_name(c)[2]) for c in cells) for _j, cells in rows]
     k = max(range(len(rows)), key=lambda r: (scores[r], -r))
     names_j, names = rows[k]
@@ -223,7 +223,19 @@ def column_names(lines: list[str], layout: Layout) -> tuple[list[str], dict[str,
     ignored = [j + 1 for j, _c in rows if j != names_j and (units_row is None or j != units_row[0])]
     if ignored:
         info["header_rows_ignored"] = ignored
+    info["column_names_line"] = names_j + 1
     return names, info
+
+
+def _count_rows_under_names(info: dict, names_line: int | None, first_data_line: int) -> None:
+    """Lines between the column names and the first data row (an Origin units or comments row, a
+    repeated names line) are not data: count them in ``dropped_rows`` so every line is accounted for."""
+    if names_line is None or first_data_line - names_line <= 1:
+        return
+    dropped = dict(info.get("dropped_rows") or {})
+    reason = "header row under the column names (units, comments or a repeated names line)"
+    dropped[reason] = dropped.get(reason, 0) + first_data_line - names_line - 1
+    info["dropped_rows"] = dropped
 
 
 def _no_header_error(source: Source, lines: list[str], layout: Layout) -> FormatError:
@@ -318,11 +330,12 @@ class TableReader:
         unit_by_name = {k: v for k, v in (units or {}).items() if k in names}
         match = match_names(names, unit_by_name)
         _check_chi_units(match, {**match.columns, **(columns or {})}, source.name)
+        names_line = header_info.pop("column_names_line", None)
+        _count_rows_under_names(info, names_line, first_data_line)
         provenance = {"reader": self.name, "encoding": source.encoding,
                       "delimiter": _DELIMITER_NAMES.get(layout.sep, "whitespace"),
                       "decimal": "comma" if layout.decimal == "," else "point",
-                      "column_names_line": layout.header_rows[0] + 1 if layout.header_rows else None,
-                      **header_info, **info}
+                      "column_names_line": names_line, **header_info, **info}
         if renamed:
             provenance["renamed_columns"] = renamed
         if match.notes:
