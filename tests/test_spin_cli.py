@@ -88,3 +88,23 @@ def test_field_and_impurity_spin_options(cu2_files, capsys):
     assert main(["fit-cluster", str(chit), "--spins", "1/2,1/2", "--bond", "1-2:J", "--convention", "-2J",
                  "--unit", "chi_emu_mol=m^3/mol"]) == 1
     assert "--unit" in capsys.readouterr().err
+
+
+def test_per_site_data_recover_g(tmp_path, capsys):
+    """chi per mole of Cu (as `magfit simulate dimer` writes it), written here from the
+    Bleaney-Bowers closed form in the -2J convention: chi_Cu = N g^2 muB^2 / (k T (3 + exp(-2J/kT)));
+    without --per-site the fit would absorb the factor 2 into g (g/sqrt 2), with it g comes back."""
+    from scipy import constants as sc
+
+    n_mub2_over_k = sc.N_A * (sc.physical_constants["Bohr magneton"][0] * 1e3) ** 2 / (sc.k * 1e7)
+    t = np.linspace(5, 300, 60)
+    j_k, g = -80.0, 2.1
+    chi_cu = n_mub2_over_k * g**2 / (t * (3 + np.exp(-2 * j_k / t)))
+    path = tmp_path / "cu_per_site.csv"
+    path.write_text("T (K),chi (emu/mol)\n" + "".join(f"{a},{b}\n" for a, b in zip(t, chi_cu, strict=True)))
+    assert main(["fit-cluster", str(path), "--spins", "1/2,1/2", "--bond", "1-2:J", "--convention", "-2J",
+                 "--per-site", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["params"]["J"]["value"] == pytest.approx(j_k, rel=1e-4)
+    assert d["params"]["g"]["value"] == pytest.approx(g, rel=1e-4)
+    assert "per mole of sites" in d["read"]["basis"]

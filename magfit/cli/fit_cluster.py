@@ -62,6 +62,9 @@ def register(subparsers) -> None:
     p.add_argument("--field-oe", type=float, metavar="H",
                    help="model chi as M/H at this measuring field (Oe) instead of the zero-field limit")
     p.add_argument("--tip", action="store_true", help="temperature-independent chi0_emu_mol")
+    p.add_argument("--per-site", action="store_true",
+                   help="FILE's chi is per mole of magnetic sites (e.g. `magfit simulate dimer` writes per "
+                        "mole of Cu); it is multiplied by the number of sites to give per mole of clusters")
     p.add_argument("--mh", action="append", default=[], metavar="FILE", help="M(H) file(s) fitted jointly")
     p.add_argument("--mh-weight", type=float, default=1.0, help="weight of the M(H) residuals (default 1)")
     add_column_unit_options(p)
@@ -178,6 +181,11 @@ def fit_cluster_file(args: argparse.Namespace):
                          impurity=args.impurity, tip=args.tip, impurity_spin=parse_spin(args.impurity_spin),
                          field_Oe=args.field_oe)
     chit, note = _read_chit(args.file, args)
+    if getattr(args, "per_site", False):    # per mole of sites -> per mole of clusters
+        chit = (chit[0], chit[1] * cluster.n_sites)
+        note["basis"] = f"file per mole of sites, multiplied by {cluster.n_sites} (per mole of clusters)"
+    else:
+        note["basis"] = "file per mole of clusters"
     mh = [_read_mh(p, args) for p in args.mh] or None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")           # the correlation warnings are in fit.warnings
