@@ -272,3 +272,16 @@ def test_header_rows_between_names_and_data_are_counted(tmp_path, case):
     m = magfit.read(path)
     assert row_accounting(path.read_bytes(), m) is None
     assert m.provenance["column_names_line"] == names_at + 1
+
+
+def test_a_column_name_padded_with_thousands_of_spaces_is_no_hang(tmp_path):
+    """Long fuzz run (lead): 'T' + 25,000 spaces + '(K)' as a column name took 18 s in a quadratic
+    regular expression of the name matcher; it now reads like 'T (K)' (hang guard, not a timing)."""
+    from fuzzkit import time_limit
+
+    lines = TABLE.read_bytes().split(b"\n")
+    lines[0] = lines[0].replace(b"T (K)", b"T" + b" " * 25000 + b"(K)", 1)
+    path = _write(tmp_path, "wide_name.csv", b"\n".join(lines))
+    with time_limit(10.0):
+        m = magfit.read(path)
+    assert "temperature_K" in m.columns and row_accounting(path.read_bytes(), m) is None
