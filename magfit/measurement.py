@@ -182,7 +182,8 @@ class Measurement:
         ----------
         segment : int, list of int, or str
             Segment id(s) from :meth:`segments`, or a label: ``"DC"``, ``"AC"``, ``"ZFC"``,
-            ``"FC"``, ``"warming"``, ``"cooling"``, ``"H=1000"`` (Oe; ``"H=0.1T"`` also works);
+            ``"FC"``, ``"warming"``, ``"cooling"``, ``"H=1000"`` (Oe; ``"H=0.1T"`` also works),
+            ``"T=5"`` (an M(H) isotherm at 5 K), ``"increasing"``/``"decreasing"`` (field branches);
             terms joined by ``+`` or ``,`` must all hold (``"DC+ZFC"``).
 
         Returns
