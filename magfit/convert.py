@@ -164,6 +164,13 @@ def _moment_rows(m: Measurement, *, segment, field_Oe, holder, mass_mg, sample_k
     return sub, temp, h, sample, prov, dropped, keep, drop
 
 
+def _drop_unusable(drop: Callable, values: np.ndarray, h: np.ndarray, what: str) -> None:
+    """Count and drop rows without a value, without a field, or at zero field (chi = M/H undefined)."""
+    drop(~np.isfinite(values), f"{what} missing (NaN)")
+    drop(~np.isfinite(h), "field missing (NaN)")
+    drop(np.isfinite(h) & (np.abs(h) < ZERO_FIELD_OE), "zero field")
+
+
 @_QUIET
 def susceptibility(m: Measurement, *, mass_mg: float | None = None, molar_mass_g_mol: float | None = None,
                    formula: str | None = None, per_ion: str | None = None, n_ions: float | None = None,
@@ -230,9 +237,7 @@ def susceptibility(m: Measurement, *, mass_mg: float | None = None, molar_mass_g
         err = sub.moment_err_emu
         prov["columns"]["moment_emu"] = sub.columns["moment_emu"]
         prov["columns"]["moment_err_emu"] = sub.columns.get("moment_err_emu")
-        drop(~np.isfinite(moment), "moment missing (NaN)")
-        drop(~np.isfinite(h), "field missing (NaN)")
-        drop(np.isfinite(h) & (np.abs(h) < ZERO_FIELD_OE), "zero field")
+        _drop_unusable(drop, moment, h, "moment")
         _check_rows_left(keep, dropped, m.source)
         if sample.mass_mg is None:
             raise SampleError(f"{m.source or 'data'}: sample mass unknown (header SAMPLE_MASS/WEIGHT "
@@ -256,9 +261,7 @@ def susceptibility(m: Measurement, *, mass_mg: float | None = None, molar_mass_g
     elif "moment_muB_fu" in sub.columns:
         mu = sub.column("moment_muB_fu")
         prov["columns"]["moment_muB_fu"] = sub.columns["moment_muB_fu"]
-        drop(~np.isfinite(mu), "moment missing (NaN)")
-        drop(~np.isfinite(h), "field missing (NaN)")
-        drop(np.isfinite(h) & (np.abs(h) < ZERO_FIELD_OE), "zero field")
+        _drop_unusable(drop, mu, h, "moment")
         _check_rows_left(keep, dropped, m.source)
         t, h_k = temp[keep], h[keep]
         chi = mu[keep] * N_A * MU_B_ERG_G / h_k
@@ -267,9 +270,7 @@ def susceptibility(m: Measurement, *, mass_mg: float | None = None, molar_mass_g
     elif "magnetization_emu_g" in sub.columns:
         mg = sub.column("magnetization_emu_g")
         prov["columns"]["magnetization_emu_g"] = sub.columns["magnetization_emu_g"]
-        drop(~np.isfinite(mg), "magnetization missing (NaN)")
-        drop(~np.isfinite(h), "field missing (NaN)")
-        drop(np.isfinite(h) & (np.abs(h) < ZERO_FIELD_OE), "zero field")
+        _drop_unusable(drop, mg, h, "magnetization")
         _check_rows_left(keep, dropped, m.source)
         if molar is None:
             raise SampleError(f"{m.source or 'data'}: magnetization in emu/g needs the molar mass; "
@@ -379,9 +380,7 @@ def mass_susceptibility(m: Measurement, *, mass_mg: float | None = None, field_O
         raise FormatError("no moment column found", path=m.source,
                           hint="pass read(..., columns={'moment_emu': '<your column>'})")
     err = sub.moment_err_emu
-    drop(~np.isfinite(moment), "moment missing (NaN)")
-    drop(~np.isfinite(h), "field missing (NaN)")
-    drop(np.isfinite(h) & (np.abs(h) < ZERO_FIELD_OE), "zero field")
+    _drop_unusable(drop, moment, h, "moment")
     _check_rows_left(keep, dropped, m.source)
     if sample.mass_mg is None:
         raise SampleError(f"{m.source or 'data'}: sample mass unknown; pass mass_mg=... "
