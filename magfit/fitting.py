@@ -23,15 +23,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from uncertainties import ufloat
+from uncertainties import correlated_values, ufloat, umath
 
 from . import systematics
 from . import window as W
+from ._checks import check_n_ions as _check_n_ions
 from ._json import json_safe
 from .chit import ChiT
 from .errors import FitError, MagfitError
-from .models import CurieWeissModel, TIPModel, _check_n_ions, profile_theta
 from .units import CURIE_CGS_PER_MUB2
+from .varpro import varpro_fit
 
 __all__ = ["fit_curie_weiss", "CurieWeissFit", "RHO_FLAG", "FIELD_REL_TOL"]
 
@@ -73,13 +74,16 @@ class CurieWeissFit:
         Points in the window.
     mu_eff, theta_K, chi0, C : uncertainties ufloat
         mu_eff in Bohr magnetons per magnetic ion; theta in K; chi0 in emu/mol (ufloat(0, 0) when
-        not fitted); C in emu K/mol (per mole of ``per``). Correlated (from the lmfit covariance).
+        not fitted); C in emu K/mol (per mole of ``per``). Correlated (from the covariance).
     redchi, aic, bic : float
-        Reduced chi-square and information criteria of the lmfit fit.
+        Reduced chi-square and information criteria (as lmfit defines them).
     correlation : pandas.DataFrame
         Correlation matrix over theta, C, chi0 (NaN for chi0 when not fitted).
     result : lmfit.model.ModelResult
-        The underlying lmfit result.
+        The lmfit result of the window fit (a property: built on first access, which imports
+        lmfit; see Notes).
+    weights : numpy.ndarray or None
+        Residual weights (1/sigma) of the window points, in window order (None: equal weights).
     flags : list[str]
         Warnings about the fit (see :func:`fit_curie_weiss`).
     scan : pandas.DataFrame
@@ -99,6 +103,18 @@ class CurieWeissFit:
         beyond the statistical error (:mod:`magfit.systematics`); NaN when not computed.
     systematics : dict
         The full :func:`magfit.systematics.window_systematics` result.
+
+    Notes
+    -----
+    The numbers (values, covariance, correlations, redchi, AIC, BIC) come from the variable-
+    projection fit with its analytic Jacobian (:mod:`magfit.varpro`); they agree with lmfit's
+    Levenberg-Marquardt fit of the same window to ~1e-8 relative in the values and ~3e-5 in the
+    errors (lmfit's Jacobian is a finite difference). The lmfit ``ModelResult`` is only fitted when
+    ``result`` is first read, so a fit does not import lmfit. It is fitted eagerly (and supplies
+    the numbers, as before) only where the projection cannot stand in for it: theta at the upper
+    bound T_min or at the lower end of its search range, a singular covariance, or residuals at
+    floating-point round-off (noise-free data, where lmfit's finite-difference covariance may
+    fail and the reference behaviour is lmfit's).
     """
 
     chi: ChiT
@@ -115,7 +131,6 @@ class CurieWeissFit:
     aic: float
     bic: float
     correlation: pd.DataFrame
-    result: Any
     flags: list[str]
     scan: pd.DataFrame
     n_ions: float
@@ -127,20 +142,54 @@ class CurieWeissFit:
     theta_K_sys: float = float("nan")
     chi0_emu_mol_sys: float = float("nan")
     systematics: dict = field(default_factory=dict)
+    _lmfit: Any = field(default=None, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ lmfit result, weights
+    @property
+    def result(self):
+        """The lmfit ``ModelResult`` of the window fit (fitted on first access; see Notes)."""
+        return self._lmfit.get()
+
+    @property
+    def weights(self) -> np.ndarray | None:
+        """Residual weights (1/sigma) of the window points in window order; None for equal weights."""
+        return None if self._lmfit is None or self._lmfit.weights is None else self._lmfit.weights.copy()
 
     # ------------------------------------------------------------------ evaluation
     def eval(self, temperature_K) -> np.ndarray:
-        """Fitted chi(T) in emu/mol at ``temperature_K`` (K)."""
-        t = np.asarray(temperature_K, dtype=float)
-        return np.asarray(self.result.model.eval(self.result.params, temperature_K=t), dtype=float)
+        """Fitted chi(T) = C/(T - theta) + chi0 in emu/mol at ``temperature_K`` (K).
+
+        Parameters
+        ----------
+        temperature_K : array
+            Temperatures in K.
+
+        Returns
+        -------
+        numpy.ndarray
+            The model at those temperatures (emu/mol).
+        """
+        parts = self.components(temperature_K)
+        return parts["curie_weiss"] + parts["chi0"]
 
     def components(self, temperature_K) -> dict[str, np.ndarray]:
-        """The fitted parts: ``{"curie_weiss": C/(T - theta), "chi0": chi0 (constant array)}``."""
+        """The fitted parts: ``{"curie_weiss": C/(T - theta), "chi0": chi0 (constant array)}``.
+
+        Parameters
+        ----------
+        temperature_K : array
+            Temperatures in K.
+
+        Returns
+        -------
+        dict of numpy.ndarray
+            Each part at those temperatures (emu/mol).
+        """
         t = np.asarray(temperature_K, dtype=float)
-        parts = self.result.model.eval_components(params=self.result.params, temperature_K=t)
-        cw = np.asarray(parts["curie_weiss"], dtype=float) * np.ones_like(t)
-        chi0 = np.asarray(parts["tip"], dtype=float) * np.ones_like(t) if "tip" in parts else np.zeros_like(t)
-        return {"curie_weiss": cw, "chi0": chi0}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cw = self.C.nominal_value / (t - self.theta_K.nominal_value)
+        chi0 = self.chi0.nominal_value if self.fit_chi0 else 0.0
+        return {"curie_weiss": cw, "chi0": np.full_like(cw, chi0)}
 
     @property
     def residuals_emu_mol(self) -> np.ndarray:
@@ -224,12 +273,14 @@ def _fmt(u) -> str:
 
 # ============================================================================ one window
 def _build_model(n_ions: float, fit_chi0: bool):
+    from .models import CurieWeissModel, TIPModel
+
     cw = CurieWeissModel(n_ions=n_ions)
     return cw + TIPModel() if fit_chi0 else cw
 
 
 def _fit_window(t: np.ndarray, y: np.ndarray, w: np.ndarray | None, *, n_ions: float, fit_chi0: bool):
-    """Fit one window: variable-projection start, then lmfit Levenberg-Marquardt polish.
+    """Fit one window with lmfit: variable-projection start, then Levenberg-Marquardt polish.
 
     theta is bounded above by the window's lowest temperature (no pole inside the window).
     """
@@ -245,11 +296,12 @@ def _fit_window(t: np.ndarray, y: np.ndarray, w: np.ndarray | None, *, n_ions: f
 
 
 def _fit_window_unchecked(t, y, w, *, n_ions: float, fit_chi0: bool):
+    from .models import profile_theta
+
     start = profile_theta(t, y, w, chi0=fit_chi0)
     model = _build_model(n_ions, fit_chi0)
     params = model.make_params(C=start["C"], theta=start["theta"])
-    tmin = float(t.min())
-    params["theta"].set(max=tmin - 1e-9 * max(abs(tmin), 1.0))
+    params["theta"].set(max=_theta_max(float(t.min())))
     if fit_chi0:
         params["chi0"].set(value=start["chi0"])
     # noise-free synthetic data must come out exact: tight tolerances (MINPACK stops early otherwise)
@@ -259,16 +311,112 @@ def _fit_window_unchecked(t, y, w, *, n_ions: float, fit_chi0: bool):
     return res
 
 
-def _values(res, fit_chi0: bool) -> dict[str, float]:
-    out = {}
-    for name in ("theta", "C", "mu_eff", "chi0"):
-        if name == "chi0" and not fit_chi0:
-            out[name], out[name + "_err"] = 0.0, 0.0
-            continue
-        p = res.params[name]
-        out[name] = float(p.value)
-        out[name + "_err"] = float(p.stderr) if p.stderr is not None else float("nan")
-    return out
+def _theta_max(tmin: float) -> float:
+    """Upper bound of theta in a window starting at ``tmin`` (as varpro's ``theta_margin_rel``)."""
+    return tmin - 1e-9 * max(abs(tmin), 1.0)
+
+
+class _LazyResult:
+    """The lmfit ``ModelResult`` of one window, fitted on first :meth:`get` (lmfit imported then)."""
+
+    __slots__ = ("_args", "_res", "weights")
+
+    def __init__(self, t, y, w, n_ions: float, fit_chi0: bool, res=None):
+        self._args = (t, y, w, n_ions, fit_chi0)
+        self._res = res
+        self.weights = w
+
+    def get(self):
+        if self._res is None:
+            t, y, w, n_ions, fit_chi0 = self._args
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                self._res = _fit_window(t, y, w, n_ions=n_ions, fit_chi0=fit_chi0)
+        return self._res
+
+
+@dataclass
+class _WindowFit:
+    """The numbers of one window fit, from variable projection or (``res`` set) from lmfit."""
+
+    theta: float
+    C: float
+    chi0: float
+    cov: np.ndarray | None          # 3 x 3 over (theta, C, chi0); None: not estimated (singular)
+    rss: float
+    redchi: float
+    aic: float
+    bic: float
+    theta_max: float
+    best_fit: np.ndarray
+    success: bool = True
+    res: Any = None                 # the lmfit ModelResult when it was fitted eagerly
+
+
+def _wf_from_lmfit(res, fit_chi0: bool, tmin: float) -> _WindowFit:
+    p = res.params
+    cov = None
+    if res.covar is not None:
+        cov = np.zeros((3, 3))
+        pos = [_PARAMS.index(a) for a in res.var_names]
+        cov[np.ix_(pos, pos)] = res.covar
+    return _WindowFit(theta=float(p["theta"].value), C=float(p["C"].value),
+                      chi0=float(p["chi0"].value) if fit_chi0 else 0.0, cov=cov, rss=float(res.chisqr),
+                      redchi=float(res.redchi), aic=float(res.aic), bic=float(res.bic),
+                      theta_max=float(p["theta"].max), best_fit=np.asarray(res.best_fit, dtype=float),
+                      success=bool(res.success), res=res)
+
+
+def _wf_numbers(t, w, theta, c, chi0, cov, rss, fit_chi0: bool) -> _WindowFit:
+    n, npar = t.size, 3 if fit_chi0 else 2
+    with np.errstate(divide="ignore"):
+        log_term = n * math.log(rss / n) if rss > 0 else -math.inf
+    return _WindowFit(theta=theta, C=c, chi0=chi0, cov=cov, rss=rss, redchi=rss / (n - npar),
+                      aic=log_term + 2 * npar, bic=log_term + math.log(n) * npar,
+                      theta_max=_theta_max(float(t[0])), best_fit=c / (t - theta) + chi0)
+
+
+def _needs_lmfit(t, y, w, theta: float, cov, rss: float, theta_min: float) -> bool:
+    """True where the projection cannot stand in for lmfit (see :class:`CurieWeissFit` Notes)."""
+    tmin = float(t[0])
+    if not (np.isfinite(theta) and np.isfinite(rss) and cov is not None and np.all(np.isfinite(cov))):
+        return True
+    if theta >= _theta_max(tmin) - 1e-6 * max(abs(tmin), 1.0) or theta <= theta_min + 1e-9 * abs(theta_min):
+        return True
+    wy = y if w is None else w * y
+    return math.sqrt(rss / t.size) <= W.EXACT_RESIDUAL_REL * math.sqrt(float(wy @ wy) / t.size)
+
+
+def _window_fit(t, y, w, *, n_ions: float, fit_chi0: bool) -> _WindowFit:
+    """Fit one (T-sorted) window: variable projection, or lmfit where it must (:func:`_needs_lmfit`)."""
+    npar = 3 if fit_chi0 else 2
+    if t.size <= npar:
+        raise FitError(f"the window {t.min():.4g}-{t.max():.4g} K has {t.size} points; a Curie-Weiss fit "
+                       f"with {npar} parameters needs at least {npar + 1} -- widen the window (tmin/tmax)")
+    v = varpro_fit(t, y, w, chi0_fixed=None if fit_chi0 else 0.0)
+    cov = v["covariance"]
+    if _needs_lmfit(t, y, w, v["theta_K"], cov, v["rss"], v["theta_bounds_K"][0]):
+        return _wf_from_lmfit(_fit_window(t, y, w, n_ions=n_ions, fit_chi0=fit_chi0), fit_chi0, float(t[0]))
+    return _wf_numbers(t, w, v["theta_K"], v["C_emu_K_mol"], v["chi0_emu_mol"], cov, v["rss"], fit_chi0)
+
+
+def _values(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, float]:
+    """theta, C, mu_eff, chi0 and their standard errors (``*_err``) of a window fit."""
+    if wf.res is not None:
+        out = {}
+        for name in ("theta", "C", "mu_eff", "chi0"):
+            if name == "chi0" and not fit_chi0:
+                out[name], out[name + "_err"] = 0.0, 0.0
+                continue
+            p = wf.res.params[name]
+            out[name] = float(p.value)
+            out[name + "_err"] = float(p.stderr) if p.stderr is not None else float("nan")
+        return out
+    err = np.sqrt(np.diag(wf.cov)) if wf.cov is not None else np.full(3, np.nan)
+    mu = _mu_from_c(wf.C, n_ions)
+    return {"theta": wf.theta, "theta_err": float(err[0]), "C": wf.C, "C_err": float(err[1]),
+            "mu_eff": mu, "mu_eff_err": mu / (2.0 * wf.C) * float(err[1]) if wf.C > 0 else float("nan"),
+            "chi0": wf.chi0 if fit_chi0 else 0.0, "chi0_err": float(err[2]) if fit_chi0 else 0.0}
 
 
 # ============================================================================ main entry
@@ -418,22 +566,24 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     # ---- scan (all candidate windows by variable projection; lmfit only for the chosen one)
     w_all = None if wt_all is None else wt_all
     scan_df = pd.DataFrame(columns=_SCAN_COLUMNS)
-    scan_trend: dict[float, dict] = {}
+    cols: dict = {}
     if do_scan:
         cands = W.candidate_tmins(t_all) if t_all.size >= W.MIN_POINTS else np.array([t_all.min()])
         if tmin is not None:
             cands = np.unique(np.append(cands, _first_at_or_above(t_all, tmin)))
-        scan_df, scan_trend = _scan_table(t_all, y_all, w_all, cands, n_ions_f, fit_chi0)
+        cols = W.scan_windows(t_all, y_all, w_all, cands, fit_chi0=fit_chi0, n_ions=n_ions_f)
+        scan_df = _scan_frame(cols)
 
     trend = None
+    wf = None
     if tmin is None:
         if len(scan_df) == 0:
             raise FitError(f"{chi.name or 'data'}: {t_all.size} points -- too few for a Curie-Weiss fit "
                            f"with {npar} parameters")
-        k, why, fl, res = _choose_and_fit(scan_df, t_order_min, fit_chi0, t_all, y_all, w_all, n_ions_f)
+        k, why, fl, wf = _choose_and_fit(scan_df, cols, t_order_min, fit_chi0, t_all, y_all, w_all, n_ions_f)
         flags += fl
         tmin_used = float(scan_df["tmin_K"].iloc[k])
-        trend = scan_trend.get(tmin_used)
+        trend = _trend_of_row(cols, k)
         reason_parts.append(why)
         reason = "automatic: " + "; ".join(reason_parts)
     else:
@@ -441,17 +591,16 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
         if not np.isfinite(tmin_used):
             raise FitError(f"no data at or above tmin={tmin} K (data {t_all.min():.4g}-{t_all.max():.4g} K)")
         reason = f"user window tmin={tmin:g} K" + (f", tmax={tmax:g} K" if tmax is not None else "")
-        res = None
     m = t_all >= tmin_used
     w_win = None if w_all is None else w_all[m]
-    if res is None:
-        res = _fit_window(t_all[m], y_all[m], w_win, n_ions=n_ions_f, fit_chi0=fit_chi0)
+    if wf is None:
+        wf = _window_fit(t_all[m], y_all[m], w_win, n_ions=n_ions_f, fit_chi0=fit_chi0)
     if trend is None:       # given window: the residual-trend tests, once
-        trend = W.trend_tests(t_all[m], y_all[m], res.best_fit, w_win, fit_chi0=fit_chi0)
+        trend = W.trend_tests(t_all[m], y_all[m], wf.best_fit, w_win, fit_chi0=fit_chi0)
     if tmin is not None:
         if len(scan_df) == 0:
-            row = _row_from_result(tmin_used, t_all[m], y_all[m], res, fit_chi0, trend)
-            scan_df = pd.DataFrame([row], columns=_SCAN_COLUMNS)
+            row = _row_from_fit(tmin_used, t_all[m], y_all[m], wf, fit_chi0, n_ions_f, trend)
+            scan_df = pd.DataFrame({c: [row[c]] for c in _SCAN_COLUMNS})
         scan_df["accepted"] = scan_df["tmin_K"] == tmin_used
     if tmin is None and tmax is not None:
         reason += f"; user tmax={tmax:g} K"
@@ -461,7 +610,8 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     # ---- assemble
     win_mask = t_all >= tmin_used
     window_chi = data.take(win_mask, f"Curie-Weiss window {tmin_used:.6g}-{t_all.max():.6g} K")
-    return _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions_f, fit_chi0, weighting,
+    lazy = _LazyResult(t_all[m], y_all[m], w_win, n_ions_f, fit_chi0, res=wf.res)
+    return _assemble(chi, window_chi, wf, lazy, reason, flags, scan_df, n_ions_f, fit_chi0, weighting,
                      diamagnetic_emu_mol, features, wt_all is not None, trend)
 
 
@@ -470,53 +620,63 @@ _SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_e
                  "lowend_z", "curvature_p", "trend", "converged", "chi_scale", "accepted"]
 
 
-def _row_from_result(tm: float, t, y, res, fit_chi0: bool, tr: dict) -> dict:
-    v = _values(res, fit_chi0)
-    at_bound = v["theta"] >= res.params["theta"].max - 1e-6 * max(abs(tm), 1.0)
-    converged = bool(res.success and np.isfinite(v["theta_err"]) and not at_bound)
+def _row_from_fit(tm: float, t, y, wf: _WindowFit, fit_chi0: bool, n_ions: float, tr: dict) -> dict:
+    v = _values(wf, fit_chi0, n_ions)
+    at_bound = v["theta"] >= wf.theta_max - 1e-6 * max(abs(tm), 1.0)
+    converged = bool(wf.success and np.isfinite(v["theta_err"]) and not at_bound)
     return {
         "tmin_K": tm, "n_points": int(t.size),
         "theta_K": v["theta"], "theta_K_err": v["theta_err"],
         "mu_eff": v["mu_eff"], "mu_eff_err": v["mu_eff_err"],
         "chi0_emu_mol": v["chi0"], "chi0_emu_mol_err": v["chi0_err"],
         "C_emu_K_mol": v["C"], "C_emu_K_mol_err": v["C_err"],
-        "redchi": float(res.redchi), "aic": float(res.aic),
+        "redchi": float(wf.redchi), "aic": float(wf.aic),
         "runs_z": tr["runs_z"], "lowend_z": tr["lowend_z"], "curvature_p": tr["curvature_p"],
         "trend": tr["trend"],
         "converged": converged, "chi_scale": float(np.median(np.abs(y))), "accepted": False,
     }
 
 
-def _scan_table(t, y, w, cands, n_ions: float, fit_chi0: bool) -> tuple[pd.DataFrame, dict[float, dict]]:
-    """The scan DataFrame (one row per candidate window) and each window's trend-test dict."""
-    cols = W.scan_windows(t, y, w, cands, fit_chi0=fit_chi0, n_ions=n_ions)
+def _scan_frame(cols: dict) -> pd.DataFrame:
+    """The scan DataFrame (one row per candidate window), built once from the scan arrays."""
     df = pd.DataFrame({c: cols[c] for c in _SCAN_COLUMNS if c != "accepted"})
-    df["accepted"] = False
-    keys = ("runs_z", "lowend_z", "curvature_F", "curvature_p", "exact", "trend")
-    trend = {float(tm): {k: (bool(cols[k][i]) if k in ("exact", "trend") else float(cols[k][i]))
-                         for k in keys} for i, tm in enumerate(cols["tmin_K"])}
-    return df, trend
+    df["accepted"] = np.zeros(len(df), dtype=bool)
+    return df
 
 
-def _choose_and_fit(scan_df, t_order_min, fit_chi0, t, y, w, n_ions):
-    """Apply the window rule, then fit the chosen window with lmfit (the public ``result``).
+def _trend_of_row(cols: dict, k: int) -> dict:
+    """The residual-trend dict of scan row ``k`` (as :func:`magfit.window.trend_tests` returns)."""
+    return {key: (bool(cols[key][k]) if key in ("exact", "trend") else float(cols[key][k]))
+            for key in ("runs_z", "lowend_z", "curvature_F", "curvature_p", "exact", "trend")}
 
-    A window counts as converged only when lmfit estimates its covariance; on noise-free data
-    (residuals at round-off) lmfit's finite-difference covariance fails at random for some
-    windows, which the scan (analytic Jacobian) cannot foresee: such a window is marked as lmfit
-    would have (errors NaN, not converged) and the rule applied again.
+
+def _choose_and_fit(scan_df, cols, t_order_min, fit_chi0, t, y, w, n_ions):
+    """Apply the window rule; the chosen window's numbers come from its scan row.
+
+    lmfit is fitted eagerly only where the scan cannot stand in for it (see :class:`CurieWeissFit`):
+    a row that did not converge, or residuals at round-off (noise-free data). There a window counts
+    as converged only when lmfit estimates its covariance (its finite-difference covariance fails
+    at random on such data, which the scan's analytic Jacobian cannot foresee): such a window is
+    marked as lmfit would have (errors NaN, not converged) and the rule applied again.
     """
     while True:
         k, why, fl = W.choose_window(scan_df, t_order_min, fit_chi0, t.size)
         m = t >= float(scan_df["tmin_K"].iloc[k])
+        wm = None if w is None else w[m]
+        converged = bool(scan_df["converged"].iloc[k])
+        if converged and not cols["exact"][k]:
+            cov = cols["covariance"][k]
+            return k, why, fl, _wf_numbers(t[m], wm, float(cols["theta_K"][k]), float(cols["C_emu_K_mol"][k]),
+                                           float(cols["chi0_emu_mol"][k]) if fit_chi0 else 0.0, cov,
+                                           float(cols["rss"][k]), fit_chi0)
         try:
-            res = _fit_window(t[m], y[m], None if w is None else w[m], n_ions=n_ions, fit_chi0=fit_chi0)
+            res = _fit_window(t[m], y[m], wm, n_ions=n_ions, fit_chi0=fit_chi0)
         except FitError:
-            if not scan_df["converged"].iloc[k]:
+            if not converged:
                 raise
             res = None
-        if res is not None and (res.covar is not None or not scan_df["converged"].iloc[k]):
-            return k, why, fl, res
+        if res is not None and (res.covar is not None or not converged):
+            return k, why, fl, _wf_from_lmfit(res, fit_chi0, float(t[m][0]))
         for c in ("theta_K_err", "C_emu_K_mol_err", "chi0_emu_mol_err", "mu_eff_err"):
             if c != "chi0_emu_mol_err" or fit_chi0:
                 scan_df.loc[k, c] = np.nan
@@ -585,26 +745,43 @@ def _cut(data: ChiT, w, tmin, tmax):
 
 
 # ============================================================================ assembly, checks
-def _correlation(res, fit_chi0: bool) -> pd.DataFrame:
-    """Correlation matrix over theta, C, chi0 from the lmfit covariance (NaN where not fitted)."""
+def _correlation(wf: _WindowFit, fit_chi0: bool) -> pd.DataFrame:
+    """Correlation matrix over theta, C, chi0 from the covariance (NaN where not fitted)."""
     names = list(_PARAMS)
-    var = list(res.var_names)
-    idx = [var.index(a) if a in var else -1 for a in names]
+    npar = 3 if fit_chi0 else 2
     out = np.full((3, 3), np.nan)
-    for i, k in enumerate(idx):
-        if k >= 0:
-            out[i, i] = 1.0
-    cov = res.covar
-    if cov is not None:
+    out[np.arange(npar), np.arange(npar)] = 1.0
+    if wf.cov is not None:
+        cov = wf.cov[:npar, :npar]
         sd = np.sqrt(np.diag(cov))
-        for i, ki in enumerate(idx):
-            for j, kj in enumerate(idx):
-                if ki >= 0 and kj >= 0 and sd[ki] > 0 and sd[kj] > 0:
-                    out[i, j] = cov[ki, kj] / (sd[ki] * sd[kj])
+        with np.errstate(all="ignore"):
+            c = cov / np.outer(sd, sd)
+        ok = np.outer(sd > 0, sd > 0)
+        out[:npar, :npar] = np.where(ok, c, out[:npar, :npar])
     return pd.DataFrame(out, index=names, columns=names)
 
 
-def _ufloats(res, fit_chi0: bool) -> dict[str, Any]:
+def _ufloats(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, Any]:
+    """Correlated ufloats of theta, C, chi0 (from the covariance) and mu_eff = sqrt(C/(n_ions K))."""
+    if wf.res is not None:
+        return _ufloats_lmfit(wf.res, fit_chi0)
+    out: dict[str, Any] = {}
+    npar = 3 if fit_chi0 else 2
+    vals = [wf.theta, wf.C, wf.chi0][:npar]
+    if wf.cov is None:
+        uv = [ufloat(v, float("nan")) for v in vals]
+    else:
+        uv = correlated_values(vals, wf.cov[:npar, :npar])
+    out["theta"], out["C"] = uv[0], uv[1]
+    with warnings.catch_warnings():       # uncertainties warns about std_dev == 0
+        warnings.simplefilter("ignore", UserWarning)
+        out["chi0"] = uv[2] if fit_chi0 else ufloat(0.0, 0.0)
+    out["mu_eff"] = (umath.sqrt(uv[1] / (n_ions * CURIE_CGS_PER_MUB2)) if wf.C > 0
+                     else ufloat(float("nan"), float("nan")))
+    return out
+
+
+def _ufloats_lmfit(res, fit_chi0: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     uv = getattr(res, "uvars", None) if res.covar is not None else None
     for name in ("theta", "C", "mu_eff", "chi0"):
@@ -619,16 +796,16 @@ def _ufloats(res, fit_chi0: bool) -> dict[str, Any]:
     return out
 
 
-def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, weighting,
+def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_df, n_ions, fit_chi0, weighting,
               diamagnetic_emu_mol, features, weighted, trend) -> CurieWeissFit:
-    u = _ufloats(res, fit_chi0)
-    corr = _correlation(res, fit_chi0)
+    u = _ufloats(wf, fit_chi0, n_ions)
+    corr = _correlation(wf, fit_chi0)
     t = window_chi.temperature_K
     flags = list(flags)
     n = int(t.size)
     theta = u["theta"].nominal_value
     tmin_used = float(t.min())
-    if res.covar is None:
+    if wf.cov is None:
         flags.append("uncertainties not estimated (singular covariance): parameters are poorly determined")
     c_u = u["C"]
     if not (c_u.nominal_value > 2.0 * c_u.std_dev):          # also true for NaN errors
@@ -644,7 +821,7 @@ def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, we
         flags.append(f"residuals show a systematic trend (runs test z = {trend['runs_z']:.2f}, low-T-end "
                      f"mean z = {trend['lowend_z']:.2f}, curvature F-test p = {trend['curvature_p']:.2g}): "
                      "the model does not describe this window")
-    if theta >= res.params["theta"].max - 1e-6 * max(abs(tmin_used), 1.0):
+    if theta >= wf.theta_max - 1e-6 * max(abs(tmin_used), 1.0):
         flags.append(f"theta at the T_min bound ({theta:.4g} K): the data do not follow Curie-Weiss "
                      "above theta in this window (ordering inside the window?)")
     if fit_chi0:
@@ -668,7 +845,7 @@ def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, we
         "chi_T_high": _chi_t_check(window_chi, u["chi0"].nominal_value, n_ions, u["mu_eff"].nominal_value),
         "ordering_features": features,
     }
-    per_field, field_flag = _per_field_check(window_chi, res, n_ions, fit_chi0, weighted)
+    per_field, field_flag = _per_field_check(window_chi, n_ions, fit_chi0, weighted)
     if per_field is not None:
         checks["per_field"] = per_field
     if field_flag:
@@ -677,9 +854,9 @@ def _assemble(chi, window_chi, res, reason, flags, scan_df, n_ions, fit_chi0, we
     return CurieWeissFit(
         chi=chi, window_chi=window_chi, tmin_K=tmin_used, tmax_K=float(t.max()), window_reason=reason,
         n_points=n, mu_eff=u["mu_eff"], theta_K=u["theta"], chi0=u["chi0"], C=u["C"],
-        redchi=float(res.redchi), aic=float(res.aic), bic=float(res.bic), correlation=corr, result=res,
+        redchi=float(wf.redchi), aic=float(wf.aic), bic=float(wf.bic), correlation=corr,
         flags=flags, scan=scan_df, n_ions=n_ions, per=chi.per, weighting=weighting, fit_chi0=fit_chi0,
-        cross_checks=checks,
+        cross_checks=checks, _lmfit=lazy,
     )
 
 
@@ -812,7 +989,7 @@ def _field_groups(field_Oe: np.ndarray) -> np.ndarray:
     return labels[np.searchsorted(uniq, np.round(h, 6))]
 
 
-def _per_field_check(win: ChiT, res, n_ions: float, fit_chi0: bool, weighted: bool):
+def _per_field_check(win: ChiT, n_ions: float, fit_chi0: bool, weighted: bool):
     """Fit each distinct field separately (same window); flag disagreement (M/H depends on H)."""
     if win.field_Oe is None or not np.all(np.isfinite(win.field_Oe)):
         return None, None
@@ -827,8 +1004,8 @@ def _per_field_check(win: ChiT, res, n_ions: float, fit_chi0: bool, weighted: bo
         if m.sum() >= W.MIN_POINTS and np.unique(win.temperature_K[m]).size > 3:
             w = (1.0 / win.chi_err_emu_mol[m]) if weighted and win.chi_err_emu_mol is not None else None
             try:
-                r = _fit_window(win.temperature_K[m], win.chi_emu_mol[m], w, n_ions=n_ions, fit_chi0=fit_chi0)
-                v = _values(r, fit_chi0)
+                r = _window_fit(win.temperature_K[m], win.chi_emu_mol[m], w, n_ions=n_ions, fit_chi0=fit_chi0)
+                v = _values(r, fit_chi0, n_ions)
                 row.update(theta_K=v["theta"], theta_K_err=v["theta_err"], C_emu_K_mol=v["C"],
                            C_emu_K_mol_err=v["C_err"], mu_eff=v["mu_eff"], chi0_emu_mol=v["chi0"],
                            chi0_emu_mol_err=v["chi0_err"])

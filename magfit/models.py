@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 from lmfit import Model, Parameters
 
+from ._checks import check_n_ions as _check_n_ions
 from .errors import FitError
 from .units import CURIE_CGS_PER_MUB2
 
@@ -99,17 +100,6 @@ def mu_eff_expr(n_ions: float = 1.0, prefix: str = "") -> str:
     """
     n = _check_n_ions(n_ions)
     return f"sqrt({prefix}C / ({n!r} * {CURIE_CGS_PER_MUB2!r}))"
-
-
-def _check_n_ions(n_ions) -> float:
-    try:
-        n = float(n_ions)
-    except (TypeError, ValueError):
-        raise FitError(f"n_ions must be a positive number of magnetic ions per mole unit, got {n_ions!r}") \
-            from None
-    if not np.isfinite(n) or n <= 0:
-        raise FitError(f"n_ions must be a positive number of magnetic ions per mole unit, got {n_ions!r}")
-    return n
 
 
 def _weights_or_ones(weights, n: int) -> np.ndarray:

@@ -422,7 +422,9 @@ def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float |
     dict
         ``theta_K``, ``C_emu_K_mol``, ``chi0_emu_mol`` and their ``*_err`` (0 when fixed, NaN when
         undetermined), ``rss`` (weighted residual sum of squares), ``redchi``, ``aic``, ``bic``,
-        ``n_points``, ``nvarys``, ``best_fit`` (model at the data, data order).
+        ``n_points``, ``nvarys``, ``best_fit`` (model at the data, data order), ``covariance``
+        (3 x 3 over theta, C, chi0; zero rows for fixed parameters, NaN when singular) and
+        ``theta_bounds_K`` (the search range of theta: a value at either end is not a free optimum).
 
     Raises
     ------
@@ -444,9 +446,11 @@ def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float |
         raise FitError(f"varpro_fit: {t.size} points; {nvarys} parameters need at least {nvarys + 1}")
     order = np.argsort(t, kind="stable")
     ts, ys, ws = t[order], y[order] - (0.0 if fit_chi0 else float(chi0_fixed)), w[order]
+    bounds = (-np.inf, np.inf)
     if fit_theta:
         out = fit_windows(ts, ys, ws, [0], constant=fit_chi0)
         theta = float(out["theta"][0])
+        bounds = (float(out["theta_min"][0]), float(out["theta_max"][0]))
     else:
         theta = float(theta_fixed)
         if theta >= ts[0]:
@@ -467,6 +471,10 @@ def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float |
         d = np.sqrt(np.diag(jtj))
         cov = _inv_small(jtj / np.outer(d, d)) / np.outer(d, d) * redchi
         err = np.sqrt(np.diag(cov))
+    names = (["theta"] if fit_theta else []) + ["C"] + (["chi0"] if fit_chi0 else [])
+    full = np.zeros((3, 3))
+    pos = [("theta", "C", "chi0").index(a) for a in names]
+    full[np.ix_(pos, pos)] = cov
     err = list(err)
     theta_err = err.pop(0) if fit_theta else 0.0
     c_err = err.pop(0)
@@ -479,4 +487,5 @@ def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float |
             "C_emu_K_mol_err": float(c_err),
             "chi0_emu_mol": chi0, "chi0_emu_mol_err": float(chi0_err), "rss": rss, "redchi": redchi,
             "aic": float(log_term + 2 * nvarys), "bic": float(log_term + np.log(n) * nvarys),
-            "n_points": int(n), "nvarys": nvarys, "best_fit": best}
+            "n_points": int(n), "nvarys": nvarys, "best_fit": best, "covariance": full,
+            "theta_bounds_K": bounds}

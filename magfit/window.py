@@ -479,8 +479,9 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
     Returns
     -------
     dict of arrays
-        The columns of ``CurieWeissFit.scan`` (without ``accepted``) plus ``curvature_F`` and
-        ``exact``, one entry per fitted window.
+        The columns of ``CurieWeissFit.scan`` (without ``accepted``) plus ``curvature_F``,
+        ``exact``, ``rss`` (weighted residual sum of squares) and ``covariance`` (K, 3, 3) over
+        theta, C, chi0, one entry per fitted window.
     """
     from .units import CURIE_CGS_PER_MUB2
     from .varpro import cw_covariance, fit_windows
@@ -497,8 +498,10 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
     if tmins.size == 0:
         names = ("tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
                  "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "redchi", "aic", "runs_z", "lowend_z",
-                 "curvature_p", "trend", "converged", "chi_scale", "curvature_F", "exact")
-        return {c: np.array([], dtype=bool if c in ("trend", "converged", "exact") else float) for c in names}
+                 "curvature_p", "trend", "converged", "chi_scale", "curvature_F", "exact", "rss")
+        out = {c: np.array([], dtype=bool if c in ("trend", "converged", "exact") else float) for c in names}
+        out["covariance"] = np.zeros((0, 3, 3))
+        return out
     cw = fit_windows(t, y, w, starts, constant=fit_chi0)
     theta, rss, r, mask = cw["theta"], cw["rss"], cw["resid"], cw["mask"]
     c = cw["coef"][:, 0]
@@ -526,7 +529,7 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
         "mu_eff_err": mu_err, "chi0_emu_mol": chi0, "chi0_emu_mol_err": err[:, 2] if fit_chi0 else 0.0 * c,
         "C_emu_K_mol": c, "C_emu_K_mol_err": err[:, 1], "redchi": redchi, "aic": aic, "runs_z": runs_z,
         "lowend_z": lowend_z, "curvature_p": curv_p, "trend": trend & ~exact, "converged": converged,
-        "chi_scale": chi_scale, "curvature_F": curv_f, "exact": exact,
+        "chi_scale": chi_scale, "curvature_F": curv_f, "exact": exact, "rss": rss,
     }
     for name, v in cols.items():
         v = np.asarray(v, dtype=float if name not in ("trend", "converged", "exact", "n_points") else None)
@@ -535,6 +538,7 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
         cols[name] = v
     cols["trend"] = cols["trend"] | failed
     cols["converged"] = cols["converged"] & ~failed
+    cols["covariance"] = cov
     return cols
 
 

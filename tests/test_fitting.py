@@ -333,7 +333,9 @@ def test_result_object_contract_and_json():
     assert len(fit.window_chi) == fit.n_points
     assert isinstance(fit.correlation, pd.DataFrame)
     assert list(fit.correlation.index) == ["theta", "C", "chi0"]
-    assert fit.correlation.loc["theta", "chi0"] == pytest.approx(fit.result.params["theta"].correl["chi0"])
+    # analytic Jacobian (the fit) vs lmfit's finite-difference one (the lazily built result)
+    assert fit.correlation.loc["theta", "chi0"] == pytest.approx(fit.result.params["theta"].correl["chi0"],
+                                                                 rel=1e-4)
     t = np.array([50.0, 100.0, 200.0])
     parts = fit.components(t)
     assert set(parts) == {"curie_weiss", "chi0"}

@@ -3,8 +3,10 @@
 tests/_reference_fitting.py and tests/_reference_window.py are verbatim copies of the lmfit-per-
 window implementation it replaced. For every data set both are run and compared:
 
-* the chosen window, the flags, and theta, C, chi0, mu_eff with their errors: identical (the
-  chosen window is fitted by the same lmfit code in both);
+* the chosen window and the flags: identical; theta, C, chi0, mu_eff of the chosen window within
+  1e-6 relative or 1e-3 of their standard error, their errors within 1e-3 relative (the new code
+  takes them from the scan's variable-projection fit with its analytic Jacobian; lmfit is fitted
+  only when ``fit.result`` is read, or eagerly for noise-free data, where both are lmfit's);
 * every scan row: the same trend / converged / stable / accepted decisions; theta, C, chi0,
   mu_eff within 1e-6 relative or 1e-3 of their standard error, errors within 1e-3 relative
   (lmfit's covariance comes from a finite-difference Jacobian, good to ~3e-5; the engine's is
@@ -55,8 +57,11 @@ def assert_equivalent(chi) -> None:
     assert new.flags == old.flags
     for name in ("theta_K", "C", "chi0", "mu_eff"):
         a, b = getattr(new, name), getattr(old, name)
-        assert a.nominal_value == pytest.approx(b.nominal_value, rel=1e-12, abs=1e-300)
-        assert a.std_dev == pytest.approx(b.std_dev, rel=1e-9, nan_ok=True)
+        tol = 1e-6 * abs(b.nominal_value) + 1e-3 * np.nan_to_num(b.std_dev)
+        assert abs(a.nominal_value - b.nominal_value) <= tol, name
+        assert a.std_dev == pytest.approx(b.std_dev, rel=1e-3, abs=1e-300, nan_ok=True), name
+    assert new.redchi == pytest.approx(old.redchi, rel=1e-6)
+    assert new.aic == pytest.approx(old.aic, rel=1e-6, abs=1e-6)
     s, r = new.scan, old.scan
     assert list(s["tmin_K"]) == list(r["tmin_K"])
     for c in DECISIONS:
