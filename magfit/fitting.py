@@ -904,14 +904,14 @@ def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
         err = win.chi_err_emu_mol[i] if win.chi_err_emu_mol is not None else 0.0
         sigma = 0.5 * mu * abs(err / (win.chi_emu_mol[i] - chi0)) if np.isfinite(err) else 0.0
         try:
-            from .ions import candidate_ions
+            from .ions import _candidate_records
 
             kw = {"max_sigma": None} if formula else {}      # with a formula: its ions, consistent or not
-            table = candidate_ions(mu, sigma, formula=formula, top=3, **kw)
+            table = _candidate_records(mu, sigma, formula=formula, top=3, **kw)   # = candidate_ions rows
             out["free_ion_candidates"] = [
                 {"ion": str(r["ion"]), "mu_eff_expected": float(r["mu_eff_expected"]),
                  "range": [float(r["range_lo"]), float(r["range_hi"])], "consistent": bool(r["consistent"])}
-                for _, r in table.iterrows()]
+                for r in table]
             out["free_ion_formula"] = formula
         except MagfitError as exc:
             out["free_ion_note"] = str(exc)

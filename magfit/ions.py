@@ -848,6 +848,29 @@ def candidate_ions(
     >>> candidate_ions(7.94, 0.05).iloc[0]["ion"]
     'Gd3+'
     """
+    cols = ["ion", "configuration", "term", "mu_eff_expected", "range_lo", "range_hi", "tolerance",
+            "n_sigma", "n_sigma_expected", "consistent", "basis", "approximate", "notes"]
+    rows = _ranked(mu_eff, sigma, formula, max_sigma, extended)
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame(rows)
+    if max_sigma is not None:
+        df = df[df["consistent"]]
+    if top is not None:
+        df = df.head(int(top))
+    return df[cols].reset_index(drop=True)
+
+
+def _candidate_records(mu_eff, sigma, formula=None, *, top=5, max_sigma=CONSISTENT_SIGMA,
+                       extended=False) -> list[dict[str, Any]]:
+    """The rows of :func:`candidate_ions` as dicts, best first (no pandas: cheap enough for every fit)."""
+    rows = [r for r in _ranked(mu_eff, sigma, formula, max_sigma, extended)
+            if max_sigma is None or r["consistent"]]
+    return rows if top is None else rows[: int(top)]
+
+
+def _ranked(mu_eff, sigma, formula, max_sigma, extended) -> list[dict[str, Any]]:
+    """Every candidate ion's row (with ``consistent``), in the ranking order of :func:`candidate_ions`."""
     try:
         mu = float(mu_eff)
         sig = float(sigma) if sigma is not None else 0.0
@@ -867,7 +890,8 @@ def candidate_ions(
     else:
         pool = list(_standard_pool(bool(extended)))
     priority = {s: k for k, s in enumerate(STANDARD_IONS)}
-    rows = []
+    limit = max_sigma if max_sigma is not None else CONSISTENT_SIGMA
+    keyed = []
     for k, cand in enumerate(pool):
         if cand.mu_eff_expected <= 0:
             continue
@@ -877,23 +901,13 @@ def candidate_ions(
         r = _row(cand)
         r["n_sigma"] = abs(mu - centre) / combined
         r["n_sigma_expected"] = abs(mu - cand.mu_eff_expected) / width
-        r["_nll"] = 0.5 * r["n_sigma"] ** 2 + math.log(combined)
-        r["_gap"] = max(_outside(cand, mu), 0.0)
-        r["_prio"] = priority.get(cand.name.split(" (")[0], len(priority) + k)
-        r["_standard"] = 0 if cand.name.split(" (")[0] in priority else 1
-        rows.append(r)
-    cols = ["ion", "configuration", "term", "mu_eff_expected", "range_lo", "range_hi", "tolerance",
-            "n_sigma", "n_sigma_expected", "consistent", "basis", "approximate", "notes"]
-    if not rows:
-        return pd.DataFrame(columns=cols)
-    df = pd.DataFrame(rows)
-    limit = max_sigma if max_sigma is not None else CONSISTENT_SIGMA
-    df["consistent"] = df["n_sigma"] <= limit
-    df["_out"] = ~df["consistent"]
-    df["_key"] = np.where(df["consistent"], df["_nll"], df["_gap"])   # misses: nearest range first
-    df = df.sort_values(["_out", "_standard", "_key", "_prio"], kind="stable")
-    if max_sigma is not None:
-        df = df[df["consistent"]]
-    if top is not None:
-        df = df.head(int(top))
-    return df[cols].reset_index(drop=True)
+        r["consistent"] = bool(r["n_sigma"] <= limit)
+        base = cand.name.split(" (")[0]
+        # consistent first; standard-table ions first; consistent by Gaussian NLL, misses by the
+        # distance outside their range; then table order (a stable sort)
+        nll = 0.5 * r["n_sigma"] ** 2 + math.log(combined)
+        rank = nll if r["consistent"] else max(_outside(cand, mu), 0.0)
+        keyed.append(((not r["consistent"], 0 if base in priority else 1, rank,
+                       priority.get(base, len(priority) + k)), r))
+    keyed.sort(key=lambda kr: kr[0])
+    return [r for _, r in keyed]
