@@ -52,6 +52,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._numeric import f_sf_dfn1, peak_prominences, smooth_median5_binomial
+
 __all__ = [
     "MIN_POINTS", "MIN_SPAN_RATIO", "N_SCAN_MAX", "Z_STABLE", "STABLE_FRACTION", "Z_RUNS", "Z_LOWEND",
     "ALPHA_CURVATURE",
@@ -101,11 +103,9 @@ EXACT_RESIDUAL_REL = 1e-9
 def _smooth(y: np.ndarray) -> np.ndarray:
     """Running median of 5, then the binomial filter [1, 2, 1]/4, which removes the period-2
     zig-zag of interleaved sweeps (a median of 5 keeps it)."""
-    from scipy.ndimage import convolve1d, median_filter
-
     if y.size < 7:
         return y.copy()
-    return convolve1d(median_filter(y, size=5, mode="nearest"), [0.25, 0.5, 0.25], mode="nearest")
+    return smooth_median5_binomial(y)
 
 
 def _noise_sigma(y: np.ndarray, err: np.ndarray | None) -> float:
@@ -158,8 +158,6 @@ def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[
         One entry per feature: ``kind`` ("chi maximum" or "chi*T maximum (ferromagnetic rise)"),
         ``temperature_K``, ``prominence``.
     """
-    from scipy.signal import find_peaks
-
     t = np.asarray(temperature_K, dtype=float)
     y = np.asarray(chi_emu_mol, dtype=float)
     err = None if chi_err_emu_mol is None else np.asarray(chi_err_emu_mol, dtype=float)
@@ -169,14 +167,17 @@ def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[
     sigma = _noise_sigma(y, err)
     ys = _smooth(y)
     out: list[dict] = []
-    peaks, props = find_peaks(ys, prominence=max(PEAK_NOISE_SIGMAS * sigma, 0.0))
-    for p, prom in zip(peaks, props["prominences"], strict=True):
+    # the peaks of scipy.signal.find_peaks(ys, prominence=...), in numpy (magfit._numeric)
+    peaks, proms = peak_prominences(ys)
+    keep = proms >= max(PEAK_NOISE_SIGMAS * sigma, 0.0)
+    for p, prom in zip(peaks[keep], proms[keep], strict=True):
         if prom >= PEAK_REL * abs(ys[p]) and prom > 0:
             out.append({"kind": "chi maximum", "temperature_K": float(t[p]), "prominence": float(prom)})
     yt = ys * t
     top = float(np.median(yt[-3:]))
-    peaks, props = find_peaks(yt, prominence=max(PEAK_NOISE_SIGMAS * sigma * float(t.max()), 0.0))
-    for p, prom in zip(peaks, props["prominences"], strict=True):
+    peaks, proms = peak_prominences(yt)
+    keep = proms >= max(PEAK_NOISE_SIGMAS * sigma * float(t.max()), 0.0)
+    for p, prom in zip(peaks[keep], proms[keep], strict=True):
         if top > 0 and yt[p] >= FM_RISE_FACTOR * top and prom >= PEAK_REL * yt[p]:
             out.append({"kind": "chi*T maximum (ferromagnetic rise)", "temperature_K": float(t[p]),
                         "prominence": float(prom)})
@@ -320,10 +321,8 @@ def _ext_rss_numpy(t, y, w, starts, fit_chi0):
 
 
 def _f_sf(stat: np.ndarray, dfd: np.ndarray) -> np.ndarray:
-    """Survival function of F(1, dfd) (scipy.special, not the slow-to-import scipy.stats)."""
-    from scipy.special import fdtrc
-
-    return fdtrc(1.0, dfd, stat)
+    """Survival function of F(1, dfd) (numpy; scipy.special/scipy.stats cost 0.2-1 s to import)."""
+    return f_sf_dfn1(stat, dfd)
 
 
 def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0):

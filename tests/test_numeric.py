@@ -1,0 +1,60 @@
+"""magfit._numeric: the numpy stand-ins on the fit path against the scipy routines they replace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.ndimage import convolve1d, median_filter
+from scipy.signal import find_peaks
+from scipy.special import fdtrc
+from scipy.stats import f as f_dist
+
+from magfit._numeric import f_sf_dfn1, peak_prominences, smooth_median5_binomial
+
+
+def _sequences():
+    rng = np.random.default_rng(7)
+    out = [np.array([1.0, 2.0, 1.0]), np.array([0.0, 1.0, 1.0, 1.0, 0.0]), np.array([0.0, 1.0, 1.0]),
+           np.array([1.0, 1.0, 1.0, 1.0]), np.array([3.0, 1.0, 2.0, 2.0, 5.0, 0.0, 5.0])]
+    for n in (7, 8, 30, 301, 1000):
+        out.append(rng.standard_normal(n))
+        out.append(np.round(rng.standard_normal(n) * 2.0))                 # plateaus and ties
+        t = np.linspace(1.0, 30.0, n)
+        out.append(1.0 / t + 0.05 * np.exp(-((t - 8.0) / 2.0) ** 2) + 1e-3 * rng.standard_normal(n))
+    return out
+
+
+@pytest.mark.parametrize("k", range(len(_sequences())))
+def test_smoothing_equals_scipy_ndimage(k):
+    y = _sequences()[k]
+    want = convolve1d(median_filter(y, size=5, mode="nearest"), [0.25, 0.5, 0.25], mode="nearest")
+    assert np.array_equal(smooth_median5_binomial(y), want)
+
+
+@pytest.mark.parametrize("k", range(len(_sequences())))
+def test_peaks_and_prominences_equal_scipy_signal(k):
+    x = _sequences()[k]
+    want, props = find_peaks(x, prominence=0.0)
+    peaks, prom = peak_prominences(x)
+    assert np.array_equal(peaks, want)
+    assert np.allclose(prom, props["prominences"], rtol=0, atol=1e-15)
+    # the threshold as find_peaks applies it
+    for p_min in (0.1, 0.5, 2.0):
+        sel, _ = find_peaks(x, prominence=p_min)
+        assert np.array_equal(peaks[prom >= p_min], sel)
+
+
+def test_f_survival_function_equals_scipy():
+    rng = np.random.default_rng(11)
+    d = rng.integers(1, 20_000, 3000).astype(float)
+    f = np.exp(rng.uniform(-14.0, 9.0, 3000))
+    got = f_sf_dfn1(f, d)
+    want = fdtrc(1.0, d, f)
+    assert np.allclose(got, want, rtol=1e-9, atol=1e-14)
+    tiny = (want < 1e-6) & (want > 1e-290)   # small p to relative precision (printed in flags)
+    assert tiny.any() and np.allclose(got[tiny], want[tiny], rtol=1e-9, atol=0)
+    # scalar path (few values) and the edge values
+    for fi, di in [(3.3, 250.0), (0.01, 12.0), (40.0, 5000.0)]:
+        assert f_sf_dfn1(fi, di) == pytest.approx(f_dist.sf(fi, 1, di), rel=1e-9)
+    assert f_sf_dfn1(0.0, 10.0) == 1.0 and f_sf_dfn1(np.inf, 10.0) == 0.0
+    assert np.isnan(f_sf_dfn1(np.nan, 10.0)) and np.isnan(f_sf_dfn1(1.0, 0.0))
