@@ -504,11 +504,12 @@ def fit_curie_weiss(
     with np.errstate(all="ignore"), warnings.catch_warnings():
         # ill-conditioned windows (scan, garbage input) must not spray numpy/asteval warnings
         warnings.simplefilter("ignore", RuntimeWarning)
-        return systematics.attach(_fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights,
-                                                   diamagnetic_emu_mol, scan))
+        fit, cols = _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan)
+        return systematics.attach(fit, cols)
 
 
-def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan) -> CurieWeissFit:
+def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan):
+    """The fit and the scan as arrays (None when the scan table was not built from them)."""
     if not isinstance(chi, ChiT):
         raise FitError(f"fit_curie_weiss needs a magfit.ChiT, got {type(chi).__name__}; "
                        "build one with magfit.ChiT(temperature_K, chi_emu_mol) or "
@@ -572,17 +573,19 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
         if tmin is not None:
             cands = np.unique(np.append(cands, _first_at_or_above(t_all, tmin)))
         cols = W.scan_windows(t_all, y_all, w_all, cands, fit_chi0=fit_chi0, n_ions=n_ions_f)
-        scan_df = _scan_frame(cols)
+        if tmin is not None:
+            scan_df = _scan_frame(cols)
 
     trend = None
     wf = None
     if tmin is None:
-        if len(scan_df) == 0:
+        if cols["tmin_K"].size == 0:
             raise FitError(f"{chi.name or 'data'}: {t_all.size} points -- too few for a Curie-Weiss fit "
                            f"with {npar} parameters")
-        k, why, fl, wf = _choose_and_fit(scan_df, cols, t_order_min, fit_chi0, t_all, y_all, w_all, n_ions_f)
+        k, why, fl, wf = _choose_and_fit(cols, t_order_min, fit_chi0, t_all, y_all, w_all, n_ions_f)
+        scan_df = _scan_frame(cols)
         flags += fl
-        tmin_used = float(scan_df["tmin_K"].iloc[k])
+        tmin_used = float(cols["tmin_K"][k])
         trend = _trend_of_row(cols, k)
         reason_parts.append(why)
         reason = "automatic: " + "; ".join(reason_parts)
@@ -611,8 +614,9 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     win_mask = t_all >= tmin_used
     window_chi = data.take(win_mask, f"Curie-Weiss window {tmin_used:.6g}-{t_all.max():.6g} K")
     lazy = _LazyResult(t_all[m], y_all[m], w_win, n_ions_f, fit_chi0, res=wf.res)
-    return _assemble(chi, window_chi, wf, lazy, reason, flags, scan_df, n_ions_f, fit_chi0, weighting,
-                     diamagnetic_emu_mol, features, wt_all is not None, trend)
+    fit = _assemble(chi, window_chi, wf, lazy, reason, flags, scan_df, n_ions_f, fit_chi0, weighting,
+                    diamagnetic_emu_mol, features, wt_all is not None, trend)
+    return fit, (cols if tmin is None else None)
 
 
 _SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
@@ -638,10 +642,13 @@ def _row_from_fit(tm: float, t, y, wf: _WindowFit, fit_chi0: bool, n_ions: float
 
 
 def _scan_frame(cols: dict) -> pd.DataFrame:
-    """The scan DataFrame (one row per candidate window), built once from the scan arrays."""
-    df = pd.DataFrame({c: cols[c] for c in _SCAN_COLUMNS if c != "accepted"})
-    df["accepted"] = np.zeros(len(df), dtype=bool)
-    return df
+    """The scan DataFrame (one row per candidate window), built once from the scan arrays (with the
+    rule's ``stable`` and ``above_order`` columns when the window was chosen automatically)."""
+    names = _SCAN_COLUMNS + [c for c in ("stable", "above_order") if c in cols]
+    data = {c: cols[c] for c in names if c in cols}
+    if "accepted" not in cols:
+        data["accepted"] = np.zeros(len(cols["tmin_K"]), dtype=bool)
+    return pd.DataFrame({c: data[c] for c in names})
 
 
 def _trend_of_row(cols: dict, k: int) -> dict:
@@ -650,8 +657,9 @@ def _trend_of_row(cols: dict, k: int) -> dict:
             for key in ("runs_z", "lowend_z", "curvature_F", "curvature_p", "exact", "trend")}
 
 
-def _choose_and_fit(scan_df, cols, t_order_min, fit_chi0, t, y, w, n_ions):
-    """Apply the window rule; the chosen window's numbers come from its scan row.
+def _choose_and_fit(cols, t_order_min, fit_chi0, t, y, w, n_ions):
+    """Apply the window rule (adds the ``stable``, ``above_order``, ``accepted`` columns to ``cols``);
+    the chosen window's numbers come from its scan row.
 
     lmfit is fitted eagerly only where the scan cannot stand in for it (see :class:`CurieWeissFit`):
     a row that did not converge, or residuals at round-off (noise-free data). There a window counts
@@ -660,15 +668,15 @@ def _choose_and_fit(scan_df, cols, t_order_min, fit_chi0, t, y, w, n_ions):
     marked as lmfit would have (errors NaN, not converged) and the rule applied again.
     """
     while True:
-        k, why, fl = W.choose_window(scan_df, t_order_min, fit_chi0, t.size)
-        m = t >= float(scan_df["tmin_K"].iloc[k])
+        k, why, fl, extra = W.choose_window_arrays(cols, t_order_min, fit_chi0, t.size)
+        cols.update(extra)
+        m = t >= float(cols["tmin_K"][k])
         wm = None if w is None else w[m]
-        converged = bool(scan_df["converged"].iloc[k])
+        converged = bool(cols["converged"][k])
         if converged and not cols["exact"][k]:
-            cov = cols["covariance"][k]
             return k, why, fl, _wf_numbers(t[m], wm, float(cols["theta_K"][k]), float(cols["C_emu_K_mol"][k]),
-                                           float(cols["chi0_emu_mol"][k]) if fit_chi0 else 0.0, cov,
-                                           float(cols["rss"][k]), fit_chi0)
+                                           float(cols["chi0_emu_mol"][k]) if fit_chi0 else 0.0,
+                                           cols["covariance"][k], float(cols["rss"][k]), fit_chi0)
         try:
             res = _fit_window(t[m], y[m], wm, n_ions=n_ions, fit_chi0=fit_chi0)
         except FitError:
@@ -677,10 +685,10 @@ def _choose_and_fit(scan_df, cols, t_order_min, fit_chi0, t, y, w, n_ions):
             res = None
         if res is not None and (res.covar is not None or not converged):
             return k, why, fl, _wf_from_lmfit(res, fit_chi0, float(t[m][0]))
-        for c in ("theta_K_err", "C_emu_K_mol_err", "chi0_emu_mol_err", "mu_eff_err"):
+        for c in ("theta_K_err", "C_emu_K_mol_err", "chi0_emu_mol_err", "mu_eff_err", "converged"):
             if c != "chi0_emu_mol_err" or fit_chi0:
-                scan_df.loc[k, c] = np.nan
-        scan_df.loc[k, "converged"] = False
+                cols[c] = cols[c].copy()
+                cols[c][k] = False if c == "converged" else np.nan
 
 
 def _first_at_or_above(t: np.ndarray, tmin: float) -> float:

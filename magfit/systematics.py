@@ -59,23 +59,38 @@ _PARAMS = {"mu_eff": "mu_eff_sys", "theta_K": "theta_K_sys", "chi0_emu_mol": "ch
 _UNITS = {"mu_eff": "mu_B", "theta_K": "K", "chi0_emu_mol": "emu/mol", "C_emu_K_mol": "emu K/mol"}
 
 
-def _admissible(scan: pd.DataFrame, tmin_K: float) -> pd.DataFrame:
-    """Scan rows that count as admissible neighbours of the window starting at ``tmin_K``."""
-    t = scan["tmin_K"].to_numpy(dtype=float)
+def _columns(scan) -> dict[str, np.ndarray]:
+    """The scan as a dict of numpy arrays (from a DataFrame or a mapping of arrays), read once."""
+    names = ("tmin_K", "n_points", "converged", "trend", "above_order",
+             *(p for name in _PARAMS for p in (name, f"{name}_err")))
+    return {c: np.asarray(scan[c]) for c in names if c in scan}
+
+
+def _admissible(cols: dict[str, np.ndarray], tmin_K: float) -> np.ndarray:
+    """Indices (sorted by T_min) of the scan rows that are admissible neighbours of ``tmin_K``."""
+    t = cols["tmin_K"].astype(float)
     ok = (t >= tmin_K / NEIGHBOUR_RATIO) & (t <= tmin_K * NEIGHBOUR_RATIO)
     for col, want in (("converged", True), ("trend", False), ("above_order", True)):
-        if col in scan.columns:
-            ok &= scan[col].fillna(not want).to_numpy(dtype=bool) == want
-    if "n_points" in scan.columns:
-        ok &= scan["n_points"].to_numpy(dtype=float) >= MIN_WINDOW_POINTS
-    ok |= np.isclose(t, tmin_K)
-    return scan.loc[ok].sort_values("tmin_K")
+        if col in cols:
+            ok &= _as_bool(cols[col], fill=not want) == want
+    if "n_points" in cols:
+        ok &= cols["n_points"].astype(float) >= MIN_WINDOW_POINTS
+    ok |= np.abs(t - tmin_K) <= 1e-8 + 1e-5 * abs(tmin_K)            # np.isclose(t, tmin_K)
+    idx = np.flatnonzero(ok)
+    return idx[np.argsort(t[idx], kind="stable")]
 
 
-def _one_parameter(rows: pd.DataFrame, tmin_K: float, name: str) -> dict[str, Any]:
-    v = rows[name].to_numpy(dtype=float)
-    e = rows[f"{name}_err"].to_numpy(dtype=float) if f"{name}_err" in rows else np.full(v.size, np.nan)
-    t = rows["tmin_K"].to_numpy(dtype=float)
+def _as_bool(x: np.ndarray, fill: bool) -> np.ndarray:
+    """A flag column as bool, missing values (NaN/None) read as ``fill`` (pandas ``fillna``)."""
+    if x.dtype.kind == "b":
+        return x
+    return np.where(pd.isna(x), fill, x).astype(bool)
+
+
+def _one_parameter(cols: dict[str, np.ndarray], rows: np.ndarray, tmin_K: float, name: str) -> dict[str, Any]:
+    v = cols[name][rows].astype(float)
+    e = cols[f"{name}_err"][rows].astype(float) if f"{name}_err" in cols else np.full(v.size, np.nan)
+    t = cols["tmin_K"][rows].astype(float)
     k = int(np.argmin(np.abs(t - tmin_K)))
     good = np.isfinite(v) & np.isfinite(e)
     good[k] = False
@@ -89,8 +104,9 @@ def _one_parameter(rows: pd.DataFrame, tmin_K: float, name: str) -> dict[str, An
     floor = (DRIFT_REL_FLOOR * scale) ** 2
     z = (v[above] - v[k]) / np.sqrt(np.abs(e[above] ** 2 - e[k] ** 2) + floor)
     z_med = float(np.median(z)) if z.size else float("nan")
-    return {"sys": sys, "range": [float(np.nanmin(v[good | (np.arange(v.size) == k)])),
-                                  float(np.nanmax(v[good | (np.arange(v.size) == k)]))],
+    inc = good.copy()
+    inc[k] = True
+    return {"sys": sys, "range": [float(np.nanmin(v[inc])), float(np.nanmax(v[inc]))],
             "value": float(v[k]), "stat": float(e[k]), "z_above": z_med, "n_above": int(above.sum()),
             "value_top": float(v[above][-1]) if above.any() else float("nan"),
             "tmin_top_K": float(t[above][-1]) if above.any() else float("nan")}
@@ -104,7 +120,8 @@ def window_systematics(scan: pd.DataFrame | None, tmin_K: float) -> dict[str, An
     scan : pandas.DataFrame or None
         The T_min scan of :func:`magfit.fit_curie_weiss` (``fit.scan``): columns ``tmin_K``,
         ``n_points``, ``mu_eff``, ``theta_K``, ``chi0_emu_mol``, ``C_emu_K_mol`` and their
-        ``*_err``, optionally ``converged``, ``trend``, ``above_order``.
+        ``*_err``, optionally ``converged``, ``trend``, ``above_order`` (a mapping of column name to
+        array works too).
     tmin_K : float
         Lower limit of the chosen window (K).
 
@@ -118,15 +135,18 @@ def window_systematics(scan: pd.DataFrame | None, tmin_K: float) -> dict[str, An
     out: dict[str, Any] = {key: float("nan") for key in _PARAMS.values()}
     out.update(n_windows=0, tmin_range_K=[float("nan"), float("nan")], parameters={}, flag=None)
     needed = {"tmin_K", *(p for p in _PARAMS)}
-    if scan is None or len(scan) < 2 or not needed <= set(scan.columns) or not math.isfinite(tmin_K):
+    if scan is None or not all(c in scan for c in needed) or len(scan["tmin_K"]) < 2 \
+            or not math.isfinite(tmin_K):
         return out
-    rows = _admissible(scan, float(tmin_K))
-    out["n_windows"] = int(len(rows))
-    if len(rows) < 2:
+    cols = _columns(scan)
+    rows = _admissible(cols, float(tmin_K))
+    out["n_windows"] = int(rows.size)
+    if rows.size < 2:
         return out
-    out["tmin_range_K"] = [float(rows["tmin_K"].min()), float(rows["tmin_K"].max())]
+    t = cols["tmin_K"][rows].astype(float)
+    out["tmin_range_K"] = [float(t.min()), float(t.max())]
     for name, key in _PARAMS.items():
-        info = _one_parameter(rows, float(tmin_K), name)
+        info = _one_parameter(cols, rows, float(tmin_K), name)
         out["parameters"][name] = info
         out[key] = info["sys"]
     out["flag"] = _drift_flag(out["parameters"], float(tmin_K))
@@ -148,7 +168,7 @@ def _drift_flag(params: dict[str, dict], tmin_K: float) -> str | None:
             "reached here. Fit a window above the excitation gap (higher T_min) or a crystal-field model")
 
 
-def attach(fit):
+def attach(fit, scan=None):
     """Return ``fit`` with its window systematics (``mu_eff_sys``, ... and ``systematics``) filled in.
 
     Called once at the end of :func:`magfit.fit_curie_weiss`; a drift with T_min is added to
@@ -158,6 +178,8 @@ def attach(fit):
     ----------
     fit : CurieWeissFit
         A fit with a ``scan`` table.
+    scan : mapping or None
+        The same scan as columns of arrays (saves reading the DataFrame); default ``fit.scan``.
 
     Returns
     -------
@@ -165,7 +187,7 @@ def attach(fit):
         A copy with ``mu_eff_sys``, ``theta_K_sys``, ``chi0_emu_mol_sys`` and ``systematics`` set.
     """
     try:
-        info = window_systematics(fit.scan, float(fit.tmin_K))
+        info = window_systematics(fit.scan if scan is None else scan, float(fit.tmin_K))
     except (KeyError, ValueError, TypeError) as exc:      # a malformed scan must not lose the fit
         info = window_systematics(None, float("nan"))
         info["error"] = f"{type(exc).__name__}: {exc}"

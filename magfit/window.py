@@ -61,7 +61,7 @@ __all__ = [
     "THETA_FACTOR",
     "FM_RISE_FACTOR", "PEAK_NOISE_SIGMAS", "PEAK_REL", "MERGE_REL_T", "REL_FLOOR", "EXACT_RESIDUAL_REL",
     "ordering_features", "candidate_tmins", "runs_test_z", "curvature_test", "trend_tests", "stability",
-    "choose_window", "scan_windows",
+    "choose_window", "choose_window_arrays", "scan_windows",
 ]
 
 #: minimum number of points in a window
@@ -422,23 +422,42 @@ def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit
 
 
 def stability(scan: pd.DataFrame, fit_chi0: bool) -> np.ndarray:
-    """Stable[k]: theta, C (and chi0) of window k agree with its upper half (rule, step 3)."""
+    """Stable[k]: theta, C (and chi0) of window k agree with its upper half (rule, step 3).
+
+    Parameters
+    ----------
+    scan : pandas.DataFrame or mapping of arrays
+        Scan columns ``tmin_K``, ``n_points``, ``chi_scale``, theta/C/chi0 and their ``*_err``.
+    fit_chi0 : bool
+        Whether chi0 was fitted (compared too).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One entry per row.
+    """
     names = ["theta_K", "C_emu_K_mol"] + (["chi0_emu_mol"] if fit_chi0 else [])
-    n = len(scan)
-    npts = scan["n_points"].to_numpy(dtype=float)
-    val = scan[names].to_numpy(dtype=float)
-    err = scan[[f"{p}_err" for p in names]].to_numpy(dtype=float)
-    ok = np.isfinite(val).all(axis=1) & np.isfinite(err).all(axis=1)
-    tmins = scan["tmin_K"].to_numpy(dtype=float)
-    chi_scale = scan["chi_scale"].to_numpy(dtype=float)
+    cols = {c: np.asarray(scan[c], dtype=float) for c in ("n_points", "tmin_K", "chi_scale", *names,
+                                                           *(f"{p}_err" for p in names))}
+    return _stability(cols, names, fit_chi0)
+
+
+def _stability(cols: dict, names: list[str], fit_chi0: bool) -> np.ndarray:
+    npts = np.asarray(cols["n_points"], dtype=float)
+    n = npts.size
     if n == 0:
         return np.zeros(0, dtype=bool)
-    idx = np.arange(n)
     if np.any(np.diff(npts) > 0):          # rows not ordered by T_min: the reference search below needs it
         order = np.argsort(-npts, kind="stable")
         out = np.empty(n, dtype=bool)
-        out[order] = stability(scan.iloc[order].reset_index(drop=True), fit_chi0)
+        out[order] = _stability({c: np.asarray(v)[order] for c, v in cols.items()}, names, fit_chi0)
         return out
+    val = np.stack([np.asarray(cols[p], dtype=float) for p in names], 1)
+    err = np.stack([np.asarray(cols[f"{p}_err"], dtype=float) for p in names], 1)
+    ok = np.isfinite(val).all(axis=1) & np.isfinite(err).all(axis=1)
+    tmins = np.asarray(cols["tmin_K"], dtype=float)
+    chi_scale = np.asarray(cols["chi_scale"], dtype=float)
+    idx = np.arange(n)
     # reference of window k: the last fitted window j > k still holding >= STABLE_FRACTION of its points
     last_ok = np.maximum.accumulate(np.where(ok, idx, -1))
     jmax = np.searchsorted(-npts, -STABLE_FRACTION * npts, side="right") - 1
@@ -522,7 +541,7 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
     runs_z, lowend_z, exact = _trend_arrays(t, y, w, starts, n, r, rss)
     curv_f, curv_p = _curvature_arrays(t, y, w, starts, n, rss, exact | failed, fit_chi0)
     trend = (runs_z < -Z_RUNS) | (np.abs(lowend_z) > Z_LOWEND) | (curv_p < ALPHA_CURVATURE)
-    chi_scale = np.array([np.median(np.abs(y[i:])) for i in starts])
+    chi_scale = _suffix_medians(np.abs(y), starts)
     cols = {
         "tmin_K": tmins, "n_points": n, "theta_K": theta, "theta_K_err": err[:, 0], "mu_eff": mu,
         "mu_eff_err": mu_err, "chi0_emu_mol": chi0, "chi0_emu_mol_err": err[:, 2] if fit_chi0 else 0.0 * c,
@@ -539,6 +558,15 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
     cols["converged"] = cols["converged"] & ~failed
     cols["covariance"] = cov
     return cols
+
+
+def _suffix_medians(a: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """np.median(a[i:]) for every i in ``starts``: one sort of the (windows, points) array."""
+    m = a.size - starts
+    srt = np.sort(np.where(np.arange(a.size)[None, :] >= starts[:, None], a[None, :], np.inf), axis=1)
+    rows = np.arange(starts.size)
+    lo, hi = srt[rows, (m - 1) // 2], srt[rows, m // 2]
+    return np.where(m % 2 == 1, hi, (lo + hi) / 2.0)
 
 
 def _trend_arrays(t, y, w, starts, n, r, rss):
@@ -577,23 +605,66 @@ def _trend_arrays(t, y, w, starts, n, r, rss):
 
 def choose_window(scan: pd.DataFrame, t_order_min: float | None, fit_chi0: bool,
                   n_total: int) -> tuple[int, str, list[str]]:
-    """Apply rule steps 3-5 to a filled scan table (adds ``stable``, ``accepted`` columns in place).
+    """Apply rule steps 3-5 to a filled scan table (adds ``stable``, ``above_order``, ``accepted``
+    columns in place).
+
+    Parameters
+    ----------
+    scan : pandas.DataFrame
+        The scan columns (as :func:`scan_windows` returns them).
+    t_order_min : float or None
+        Lowest admissible T_min above the ordering features (None: no feature).
+    fit_chi0 : bool
+        Whether chi0 was fitted.
+    n_total : int
+        Number of data points.
 
     Returns
     -------
     (row index, reason text, flags)
     """
-    stable = stability(scan, fit_chi0)
-    scan["stable"] = stable
-    above = np.ones(len(scan), dtype=bool) if t_order_min is None else \
-        scan["tmin_K"].to_numpy() >= t_order_min
-    scan["above_order"] = above
-    conv = scan["converged"].to_numpy(dtype=bool)
-    accepted = stable & ~scan["trend"].to_numpy(dtype=bool) & above & conv
-    scan["accepted"] = accepted
+    cols = {c: scan[c].to_numpy() for c in scan.columns}
+    k, why, flags, extra = choose_window_arrays(cols, t_order_min, fit_chi0, n_total)
+    for c, v in extra.items():
+        scan[c] = v
+    return k, why, flags
+
+
+def choose_window_arrays(cols: dict, t_order_min: float | None, fit_chi0: bool,
+                         n_total: int) -> tuple[int, str, list[str], dict[str, np.ndarray]]:
+    """:func:`choose_window` on scan columns given as arrays (no DataFrame).
+
+    Parameters
+    ----------
+    cols : dict of arrays
+        The scan columns (as :func:`scan_windows` returns them).
+    t_order_min : float or None
+        Lowest admissible T_min above the ordering features (None: no feature).
+    fit_chi0 : bool
+        Whether chi0 was fitted.
+    n_total : int
+        Number of data points.
+
+    Returns
+    -------
+    (row index, reason text, flags, columns)
+        ``columns``: the ``stable``, ``above_order`` and ``accepted`` arrays.
+    """
+    names = ["theta_K", "C_emu_K_mol"] + (["chi0_emu_mol"] if fit_chi0 else [])
+    stable = _stability(cols, names, fit_chi0)
+    tmins = np.asarray(cols["tmin_K"], dtype=float)
+    above = np.ones(tmins.size, dtype=bool) if t_order_min is None else tmins >= t_order_min
+    conv = np.asarray(cols["converged"], dtype=bool)
+    accepted = stable & ~np.asarray(cols["trend"], dtype=bool) & above & conv
+    extra = {"stable": stable, "above_order": above, "accepted": accepted}
+    k, why, flags = _choose(tmins, np.asarray(cols["theta_K"], dtype=float), np.asarray(cols["n_points"]),
+                            stable, above, conv, accepted, n_total)
+    return k, why, flags, extra
+
+
+def _choose(tmins, thetas, npts, stable, above, conv, accepted, n_total) -> tuple[int, str, list[str]]:
+    """Rule step 5 on the decision arrays."""
     flags: list[str] = []
-    tmins = scan["tmin_K"].to_numpy(dtype=float)
-    thetas = scan["theta_K"].to_numpy(dtype=float)
     acc = np.flatnonzero(accepted)
     k_pref = None
     if acc.size:
@@ -631,12 +702,11 @@ def choose_window(scan: pd.DataFrame, t_order_min: float | None, fit_chi0: bool,
         flags.append("no trend-free window: residuals show a systematic trend in every stable window")
         return k, why, flags
     target = max(n_total // 3, 1)
-    cand = np.flatnonzero(above & conv & (scan["n_points"].to_numpy() >= min(target, MIN_POINTS)))
+    cand = np.flatnonzero(above & conv & (npts >= min(target, MIN_POINTS)))
     if cand.size:
-        npts = scan["n_points"].to_numpy()
         k = int(cand[np.argmin(np.abs(npts[cand] - max(target, MIN_POINTS)))])
     else:
-        k = len(scan) - 1
+        k = len(tmins) - 1
     why = "no window passed the stability test; using the window holding about the upper third of the points"
     flags.append("no stable window: theta, C, chi0 drift with T_min over the whole scan")
     return k, why, flags
