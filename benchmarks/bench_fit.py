@@ -8,18 +8,21 @@ inflate it; wall time printed too):
 * ``curve_fit``          scipy.optimize.curve_fit with sigma and the covariance (the floor);
 * ``lmfit Model.fit``    one plain lmfit fit of the same model;
 * ``varpro_fit``         magfit.varpro.varpro_fit, the given-window fitting core (with errors);
-* ``fit given window``   magfit.fit_curie_weiss(chi, tmin=...) (whole result: lmfit ModelResult,
-                         residual tests, cross-checks);
+* ``fit given window``   magfit.fit_curie_weiss(chi, tmin=...) (the whole call: fit, errors,
+                         residual tests, cross-checks; the lmfit ModelResult is built lazily);
 * ``fit auto window``    magfit.fit_curie_weiss(chi) (scan of ~37 windows + rule + result);
 * ``old auto window``    the frozen pre-issue-12 implementation (tests/_reference_fitting.py).
 
-Targets: automatic window <= 15 ms median (on an idle core; the ratio to curve_fit is printed so
-that a loaded machine can be judged: 15 ms was 50x curve_fit when the issue was filed), given
-window <= 2x curve_fit. Then fits/s per core, a scaling table 30 ... 10,000 points (time per
-point must not grow), and the coverage of the 1-sigma intervals of mu_eff, theta, chi0 over
---coverage seeded automatic-window fits (target 0.60-0.76; 0.683 ideal).
+Targets: (a) automatic window <= 15 ms median CPU (PASS only then; the ratio to curve_fit is
+printed too, so that a loaded machine can be judged: 15 ms was 50x curve_fit when the issue was
+filed); (b) the whole given-window call ``fit_curie_weiss(chi, tmin=...)`` <= 2x curve_fit
+(varpro_fit, its fitting core, is printed for reference). ``--rounds N`` repeats the table and
+keeps each row's best median (a shared machine disturbs some rounds). Then fits/s per core, a
+scaling table 30 ... 10,000 points (time per point must not grow), and the coverage of the
+1-sigma intervals of mu_eff, theta, chi0 over --coverage seeded automatic-window fits
+(target 0.60-0.76; 0.683 ideal).
 
-Run:  python benchmarks/bench_fit.py [--repeats 30] [--coverage 400]
+Run:  python benchmarks/bench_fit.py [--repeats 30] [--rounds 3] [--coverage 400]
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ def data(n: int, seed: int = 1, rel_noise: float = 0.01):
     return t, y + err * rng.standard_normal(n), err
 
 
-def timed(func, repeats: int) -> tuple[float, float]:
-    """Median CPU and wall seconds per call (one warm-up call first)."""
+def timed(func, repeats: int) -> dict[str, float]:
+    """Median CPU and wall seconds per call with the CPU quartiles (one warm-up call first)."""
     func()
     cpu, wall = [], []
     for _ in range(repeats):
@@ -56,10 +59,12 @@ def timed(func, repeats: int) -> tuple[float, float]:
         func()
         cpu.append(time.thread_time() - c0)
         wall.append(time.perf_counter() - w0)
-    return float(np.median(cpu)), float(np.median(wall))
+    q25, med, q75 = np.percentile(cpu, [25, 50, 75])
+    return {"cpu": float(med), "q25": float(q25), "q75": float(q75), "wall": float(np.median(wall))}
 
 
-def speed(repeats: int) -> None:
+def speed(repeats: int, rounds: int) -> dict[str, float]:
+    """The timing table; with ``rounds`` > 1 each row keeps its best round (least disturbed by load)."""
     from lmfit import Model
     from scipy.optimize import curve_fit
 
@@ -82,22 +87,32 @@ def speed(repeats: int) -> None:
         ("fit auto window", lambda: magfit.fit_curie_weiss(chi)),
         ("old auto window", lambda: ref.fit_curie_weiss(chi)),
     ]
-    res = {}
-    print(f"300 points, median of {repeats} calls (old: of {max(3, repeats // 10)})")
-    print(f"{'':22s}{'CPU ms':>10s}{'wall ms':>10s}{'x curve_fit':>13s}")
-    for name, f in rows:
-        cpu, wall = timed(f, max(3, repeats // 10) if name.startswith("old") else repeats)
-        res[name] = cpu
-        print(f"{name:22s}{cpu * 1e3:10.2f}{wall * 1e3:10.2f}{cpu / res['curve_fit']:13.1f}")
-    auto, given, floor = res["fit auto window"], res["varpro_fit"], res["curve_fit"]
-    print(f"automatic window: {auto * 1e3:.2f} ms CPU (target <= 15 ms; {auto / floor:.0f}x curve_fit, "
-          f"target <= 50x) -> {'PASS' if auto <= 0.015 or auto / floor <= 50 else 'FAIL'}")
-    print(f"given window core (varpro_fit, with errors): {given / floor:.2f}x curve_fit (target <= 2x) -> "
-          f"{'PASS' if given / floor <= 2 else 'FAIL'}")
+    res: dict[str, dict[str, float]] = {}
+    for _ in range(rounds):
+        for name, f in rows:
+            r = timed(f, max(3, repeats // 10) if name.startswith("old") else repeats)
+            if name not in res or r["cpu"] < res[name]["cpu"]:
+                res[name] = r
+    print(f"300 points, median of {repeats} calls (old: of {max(3, repeats // 10)}), best of {rounds} "
+          "round(s); CPU of this thread")
+    print(f"{'':20s}{'CPU ms':>9s}{'(quartiles)':>17s}{'wall ms':>9s}{'x curve_fit':>13s}")
+    floor = res["curve_fit"]["cpu"]
+    for name, _ in rows:
+        r = res[name]
+        quart = f"({r['q25'] * 1e3:6.2f}-{r['q75'] * 1e3:6.2f})"
+        print(f"{name:20s}{r['cpu'] * 1e3:9.2f}   {quart}{r['wall'] * 1e3:9.2f}{r['cpu'] / floor:13.1f}")
+    auto, given = res["fit auto window"]["cpu"], res["fit given window"]["cpu"]
+    print(f"(a) automatic window fit_curie_weiss(chi): {auto * 1e3:.2f} ms CPU median "
+          f"({auto / floor:.0f}x curve_fit; target <= 15 ms) -> {'PASS' if auto <= 0.015 else 'FAIL'}")
+    print(f"(b) given window fit_curie_weiss(chi, tmin=10): {given * 1e3:.2f} ms = {given / floor:.1f}x "
+          f"curve_fit (target <= 2x) -> {'PASS' if given / floor <= 2 else 'FAIL'}")
+    core = res["varpro_fit"]["cpu"] / floor
+    print(f"    (its fitting core, varpro_fit with errors: {core:.2f}x curve_fit)")
     print(f"speed-up of the automatic window over the old implementation: "
-          f"{res['old auto window'] / auto:.0f}x")
-    print(f"fits per second per core: automatic {1 / auto:.0f}, "
-          f"given window {1 / res['fit given window']:.0f}, varpro_fit {1 / given:.0f}")
+          f"{res['old auto window']['cpu'] / auto:.0f}x")
+    print(f"fits per second per core: automatic {1 / auto:.0f}, given window {1 / given:.0f}, "
+          f"varpro_fit {1 / res['varpro_fit']['cpu']:.0f}, curve_fit {1 / floor:.0f}")
+    return {name: r["cpu"] for name, r in res.items()}
 
 
 def scaling(repeats: int) -> None:
@@ -107,7 +122,7 @@ def scaling(repeats: int) -> None:
     for n in (30, 100, 300, 1000, 3000, 10000):
         t, y, err = data(n)
         chi = magfit.ChiT(t, y, err)
-        cpu, _ = timed(lambda chi=chi: magfit.fit_curie_weiss(chi), max(3, repeats // (1 + n // 1000)))
+        cpu = timed(lambda chi=chi: magfit.fit_curie_weiss(chi), max(3, repeats // (1 + n // 1000)))["cpu"]
         per_point.append(cpu / n)
         print(f"{n:8d}{cpu * 1e3:10.2f}{cpu / n * 1e6:10.2f}")
     grow = per_point[-1] / per_point[2]
@@ -136,9 +151,10 @@ def coverage(n_fits: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=30)
+    ap.add_argument("--rounds", type=int, default=1, help="repeat the timing table, keep each row's best")
     ap.add_argument("--coverage", type=int, default=400, help="seeded fits for the coverage check (0: skip)")
     args = ap.parse_args()
-    speed(args.repeats)
+    speed(args.repeats, args.rounds)
     scaling(args.repeats)
     if args.coverage:
         coverage(args.coverage)
