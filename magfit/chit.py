@@ -11,13 +11,15 @@ available as :attr:`ChiT.chi_m3_mol` (chi_SI = 4 pi 1e-6 chi_cgs).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .errors import UnitsError
 from .units import chi_cgs_to_si
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ChiT"]
 
@@ -123,6 +125,8 @@ class ChiT:
 
     def to_frame(self, si: bool = False) -> pd.DataFrame:
         """A DataFrame with temperature_K, chi_emu_mol (or chi_m3_mol), errors and field."""
+        import pandas as pd  # only here: a ChiT (e.g. a simulation) must not cost the pandas import
+
         data: dict[str, np.ndarray] = {"temperature_K": self.temperature_K}
         factor = chi_cgs_to_si(1.0) if si else 1.0
         key = "chi_m3_mol" if si else "chi_emu_mol"

@@ -482,8 +482,10 @@ EICOSANE_FORMULA = "C20H42"
 #: C-C and C-H bonds need no constitutive correction).
 EICOSANE_CHI_EMU_MOL: float = (20 * _ATOMS["C"] + 42 * _ATOMS["H"]) * _MICRO
 #: Mass susceptibility of eicosane, emu g^-1 Oe^-1 (cm^3/g): EICOSANE_CHI_EMU_MOL / M(C20H42)
-#: = -8.60e-7.
-EICOSANE_CHI_EMU_G: float = EICOSANE_CHI_EMU_MOL / float(periodictable.formula(EICOSANE_FORMULA).mass)
+#: = -8.60e-7. (Molar mass from the element masses: periodictable's formula parser pulls pyparsing,
+#: 50 ms of start-up, for a formula known in advance.)
+EICOSANE_CHI_EMU_G: float = EICOSANE_CHI_EMU_MOL / float(20 * periodictable.elements.C.mass
+                                                         + 42 * periodictable.elements.H.mass)
 
 
 def eicosane_moment_emu(eicosane_mg: float, field_Oe) -> np.ndarray | float:

@@ -1,7 +1,10 @@
 """Physical constants and unit conversions (cgs-emu molar by default, SI on request).
 
-All constants come from :mod:`scipy.constants` (CODATA). cgs values are derived here, so
-there is one source of truth:
+The constants are literals (importing :mod:`scipy.constants` costs 0.2-0.3 s of start-up, more
+than the rest of reading a file): the SI defining constants (exact since 2019: N_A, k_B, h, e, c)
+and the CODATA 2022 recommended values of the measured ones (mu_B, m_e, mu_0, a_0), the set
+scipy >= 1.15 ships as :mod:`scipy.constants`. ``tests/test_units.py`` compares every literal with
+scipy.constants. cgs values are derived here, so there is one source of truth:
 
 * k_B  [erg/K]  = k_B[J/K] * 1e7
 * mu_B [erg/G] = mu_B[J/T] * 1e3          (1 J/T = 1e3 erg/G = 1e3 emu)
@@ -23,20 +26,29 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import constants as _sc
 
 __all__ = [
     "N_A", "K_B_ERG", "MU_B_ERG_G", "K_B_J", "MU_B_J_T", "MU_0",
+    "H_J_S", "HBAR_J_S", "E_C", "C_M_S", "M_E_KG", "BOHR_RADIUS_M",
     "CURIE_CGS_PER_MUB2", "CURIE_SI_PER_MUB2",
     "curie_from_mu_eff", "mu_eff_from_curie",
     "chi_cgs_to_si", "chi_si_to_cgs", "chi_mass_cgs_to_si",
     "tesla_to_oe", "oe_to_tesla", "MUB_PER_EMU",
 ]
 
-N_A: float = _sc.N_A
-K_B_J: float = _sc.k                                   # J/K
-MU_B_J_T: float = _sc.physical_constants["Bohr magneton"][0]  # J/T
-MU_0: float = _sc.mu_0                                 # T m / A
+# SI defining constants, exact (BIPM SI brochure, 9th ed., 2019; CODATA 2018 = 2022 for these)
+N_A: float = 6.02214076e23                             # 1/mol, Avogadro constant
+K_B_J: float = 1.380649e-23                            # J/K, Boltzmann constant
+H_J_S: float = 6.62607015e-34                          # J s, Planck constant
+E_C: float = 1.602176634e-19                           # C, elementary charge (also J per eV)
+C_M_S: float = 299792458.0                             # m/s, speed of light in vacuum
+HBAR_J_S: float = H_J_S / (2.0 * math.pi)              # J s, reduced Planck constant
+# measured constants, CODATA 2022 (Mohr et al., Rev. Mod. Phys. 97, 025002 (2025);
+# physics.nist.gov/constants); 2018 values differ by < 1.4e-9 relative
+MU_B_J_T: float = 9.2740100657e-24                     # J/T, Bohr magneton
+M_E_KG: float = 9.1093837139e-31                       # kg, electron mass
+MU_0: float = 1.25663706127e-6                         # T m / A (N/A^2), vacuum permeability
+BOHR_RADIUS_M: float = 5.29177210544e-11               # m, Bohr radius
 K_B_ERG: float = K_B_J * 1e7                           # erg/K
 MU_B_ERG_G: float = MU_B_J_T * 1e3                     # erg/G = emu
 

@@ -41,3 +41,30 @@ def test_field_and_moment_units():
     assert units.oe_to_tesla(1e4) == pytest.approx(1.0)
     assert units.MUB_PER_EMU == pytest.approx(1.0782e20, rel=1e-4)
     assert units.chi_mass_cgs_to_si(1.0) == pytest.approx(4 * math.pi * 1e-3)
+
+
+def test_constant_literals_match_scipy_constants():
+    # units.py writes the constants as literals (scipy.constants costs 0.2-0.3 s to import);
+    # compare each with scipy.constants here. The SI defining constants are exact; the measured ones
+    # may differ between CODATA 2018 (scipy < 1.15) and 2022 by < 1.4e-9 relative.
+    from scipy import constants as sc
+
+    exact = {"N_A": sc.N_A, "K_B_J": sc.k, "H_J_S": sc.h, "E_C": sc.e, "C_M_S": sc.c}
+    for name, value in exact.items():
+        assert getattr(units, name) == value, name
+    assert units.HBAR_J_S == pytest.approx(sc.hbar, rel=1e-15)
+    measured = {"MU_B_J_T": sc.physical_constants["Bohr magneton"][0], "M_E_KG": sc.m_e,
+                "MU_0": sc.mu_0, "BOHR_RADIUS_M": sc.physical_constants["Bohr radius"][0]}
+    for name, value in measured.items():
+        assert getattr(units, name) == pytest.approx(value, rel=2e-9), name
+    assert units.K_B_ERG == pytest.approx(sc.k * 1e7, rel=1e-15)
+    assert units.MU_B_ERG_G == pytest.approx(sc.physical_constants["Bohr magneton"][0] * 1e3, rel=2e-9)
+
+
+def test_units_module_does_not_import_scipy():
+    import subprocess
+    import sys
+
+    code = "import sys, magfit.units; print('scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

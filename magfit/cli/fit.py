@@ -22,7 +22,6 @@ An enricher that fails does not lose the fit, but it is not hidden either: its e
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from collections.abc import Callable
@@ -115,6 +114,8 @@ def _honda_owen_step(chi):
     A significant dependence (saturated impurity, chi = chi + M_s/H) is never merged: the Honda-Owen
     chi(T) is fitted instead, with a flag. The numbers go to ``chi.provenance["field_dependence"]``.
     """
+    import dataclasses
+
     from ..field_dependence import honda_owen
 
     fd = honda_owen(chi)
