@@ -1,0 +1,56 @@
+"""The evidence table (one row per piece of evidence) and small text helpers."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from .result import Classification
+from .thresholds import (
+    F_ITINERANT,
+    F_LOCALIZED,
+)
+
+_EV_COLUMNS = ["quantity", "value", "threshold", "supports", "note"]
+
+
+class _Evidence:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, quantity: str, value, threshold, supports: str, note: str = "") -> None:
+        self.rows.append({"quantity": quantity, "value": value, "threshold": threshold,
+                          "supports": supports, "note": note})
+
+    def frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.rows, columns=_EV_COLUMNS)
+        # mixed numbers/text in one column: keep them as objects
+        return df.astype({"value": object, "threshold": object})
+
+
+def _undetermined(reasons: list[str], ev: _Evidence, **numbers) -> Classification:
+    text = "Undetermined: " + " ".join(r if r.endswith(".") else r + "." for r in reasons)
+    return Classification(label="undetermined", confidence=0.0, evidence=ev.frame(), explanation=text,
+                          reasons=list(reasons), **numbers)
+
+
+def _sd(u) -> float:
+    s = float(getattr(u, "std_dev", 0.0))
+    return s if math.isfinite(s) else float("nan")
+
+
+def _model_supports(name: str) -> str:
+    return {"chi0 (Pauli/TIP)": "itinerant", "C/(T-theta)": "localized"}.get(name, "mixed")
+
+
+def _f_supports(f: float) -> str:
+    if not math.isfinite(f):
+        return "neither"
+    return "localized" if f >= F_LOCALIZED else "itinerant" if f <= F_ITINERANT else "mixed"
+
+
+def _half(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{int(round(2 * x))}/2"
+

@@ -1,0 +1,66 @@
+"""Ion rules: Van Vleck ions (Eu3+, Sm3+) and the crystal-field annotation of 4f ions."""
+
+from __future__ import annotations
+
+import math
+
+from .context import _Ctx, _Verdict
+from .thresholds import (
+    CF_SYS_RATIO,
+    CF_TMIN_K,
+    F_LOCALIZED,
+    VAN_VLECK_CONFIDENCE,
+)
+
+
+def _van_vleck_ions(c: _Ctx) -> list:
+    return [i for i in c.formula_ions if i.name in ("Eu3+", "Sm3+")]
+
+
+def _r_van_vleck(c: _Ctx) -> _Verdict | None:
+    vv = _van_vleck_ions(c)
+    if not vv or (c.curie_law and math.isfinite(c.f) and c.f >= F_LOCALIZED and not _matches_only(c, vv)):
+        return None
+    names = ", ".join(i.name for i in vv)
+    shape = ("nearly temperature independent" if c.p_curie > c.alpha else
+             "no Curie law over the window" if not c.curie_law
+             else f"a Curie share of only {100 * c.f:.3g} %")
+    text = (f"Localized (Van Vleck): the formula holds {names}, whose excited J multiplets lie a few "
+            f"hundred K "
+            f"above the ground one; chi is {shape}, as a Van Vleck ion gives -- not a Pauli metal. "
+            "Fit instead: the Van Vleck multiplet formula (Eu3+: spin-orbit lambda ~ 300-500 K; Sm3+: Curie "
+            "term of the J = 5/2 ground multiplet, 0.85 mu_B, plus chi_VV below ~100 K); mu_eff of a "
+            "Curie-Weiss fit means nothing here.")
+    return _Verdict("localized", VAN_VLECK_CONFIDENCE, text, f"Van Vleck ion {names}: not a Curie law; "
+                    "fit the multiplet formula")
+
+
+def _matches_only(c: _Ctx, vv: list) -> bool:
+    """The best candidate for mu_eff is a Van Vleck ion (e.g. Sm3+ 1.5 or 0.85 mu_B)."""
+    if c.cands is None or c.cands.empty:
+        return False
+    return str(c.cands.iloc[0]["ion"]).split(" (")[0] in {i.name for i in vv}
+
+
+def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
+    """4f ion with an orbital moment and a window that moves: crystal-field depopulation (flag)."""
+    fit = c.numbers.get("fit")
+    drift = any(fl.startswith("window systematic") for fl in c.flags)
+    ions4f = [i for i in c.formula_ions if i.shell == "4f" and i.L > 0 and i.mu_eff_expected > 0]
+    if not ions4f or fit is None or v.label != "localized":
+        return "window systematic: parameters drift with T_min" if drift else None
+    ion4f = ions4f[0]
+    sys_mu = float(getattr(fit, "mu_eff_sys", float("nan")))
+    moves = math.isfinite(sys_mu) and sys_mu > CF_SYS_RATIO * fit.mu_eff.std_dev
+    if not drift and not (moves and fit.tmin_K < CF_TMIN_K):
+        return None
+    if not drift:
+        c.flags.append(
+            f"crystal field: {ion4f.name} with a window from {fit.tmin_K:.4g} K, and mu_eff moves by "
+            f"{sys_mu:.2g} mu_B over the neighbouring windows (> {CF_SYS_RATIO:g} x the statistical "
+            f"{fit.mu_eff.std_dev:.2g}): 4f crystal-field levels span ~50-500 K, so the free-ion "
+            f"{ion4f.mu_eff_J:.3g} mu_B may not be reached -- fit above the gap (higher T_min) or a "
+            "crystal-field model")
+    return (f"{ion4f.name}: crystal-field depopulation below/inside the window; free-ion moment not "
+            "reached -- fit above the gap or a CF model")
+

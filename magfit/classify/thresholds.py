@@ -1,0 +1,73 @@
+"""Thresholds and base confidences of the verdict rules, each with the reason for its value."""
+
+from __future__ import annotations
+
+LABELS = ("localized", "itinerant", "mixed", "undetermined")
+
+#: significance level of the F-tests: a term is "needed" when p < ALPHA (1 % false alarms; with
+#: tens of points, a real Curie term of a few % is far below this)
+ALPHA = 0.01
+#: f >= F_LOCALIZED -> localized: a Van Vleck/TIP term of ~1e-4 emu/mol next to an S = 1/2 Curie
+#: term at 300 K (1.25e-3 emu/mol) gives f ~ 0.93; 0.8 leaves room for that and for noise
+F_LOCALIZED = 0.8
+#: f <= F_ITINERANT -> itinerant: impurity Curie tails of metals are typically a few % of chi at
+#: room temperature; 0.2 keeps a factor-of-4 margin from the localized side
+F_ITINERANT = 0.2
+#: the Curie fraction is "not determined" when its standard error exceeds this
+SIGMA_F_MAX = 0.2
+#: flat data: the Curie-tail bound is f + Z_BOUND sigma_f (one-sided ~2.3 %)
+Z_BOUND = 2.0
+#: theta < -THETA_DEGENERATE * T_max: C/(T - theta) varies by < 2x over the window, so it cannot be
+#: told from a slowly varying background (a Curie-Weiss law needs T >~ 2|theta|, Blundell ch. 5)
+THETA_DEGENERATE = 1.0
+#: no Hund's-rules ion exceeds 10.65 mu_B (Dy3+); a larger "moment" from a degenerate fit is no ion
+MU_EFF_MAX = 12.0
+#: degenerate Curie-Weiss term: chi counts as "weakly T dependent" when the fitted curve changes by
+#: less than this fraction of its mean over the window (Pd: ~10 % between 2 K and 300 K)
+FLAT_VARIATION = 0.3
+#: no Pauli paramagnet has chi above this (emu/mol): Pd, the textbook exchange-enhanced metal, has
+#: 5.4e-4 (CRC) and metals on the verge of ferromagnetism reach ~1e-2 [from memory]; a larger, nearly
+#: T-independent chi is a saturated (ordered) ferro/ferrimagnet in a small field, or a wrong mass or
+#: molar mass, so an "itinerant" verdict is refused
+PAULI_CHI_MAX_EMU_MOL = 0.05
+#: confidence of an itinerant verdict that rests on excluding a Curie law, not on a fit of one
+DEGENERATE_CONFIDENCE = 0.5
+#: sanity limits: |chi| beyond 1e8 emu/mol (a saturated ferromagnet in 1 Oe is ~1e4) or T beyond
+#: 1e5 K is not a measurement; such points are dropped and counted
+CHI_ABS_MAX = 1e8
+T_MAX_K = 1e5
+#: residual sum of squares below this fraction of sum(chi^2) (rms ~1e-9 relative) is round-off:
+#: noise-free data, whose parameter covariance is 0/0
+EXACT_REL = 1e-18
+#: minimum finite points and distinct temperatures for any verdict (3 parameters + F-test dof)
+MIN_POINTS = 8
+MIN_DISTINCT_T = 5
+#: chi falling below this fraction of its maximum on cooling: a singlet (gapped) ground state, not order
+#: (a powder Neel antiferromagnet keeps 2/3 of chi(T_N), an S = 1/2 chain ~0.7, a dimer goes to 0)
+GAP_DROP = 0.5
+#: chi rising with T by more than this (relative, over the window) is no Pauli metal's: a gapped spectrum
+RISE_GAPPED = 0.3
+#: ... and by more than this when the formula holds a local-moment ion
+RISE_GAPPED_ION = 0.05
+#: base confidence of the shape rules (calibrated in benchmarks/bench_calibration.py)
+GAPPED_CONFIDENCE = 0.9
+GAPPED_CONFIDENCE_NO_ION = 0.75
+VAN_VLECK_CONFIDENCE = 0.9
+#: a Curie term below this share of the bulk ions' Curie constant is an impurity tail, not the bulk
+BULK_SHARE_MAX = 0.1
+#: itinerant is refused when chi exceeds this share of the formula ions' free Curie chi at T_max
+BULK_CHI_MAX = 0.3
+#: each physics flag caps the confidence at FLAG_CAP ** n_flags (one flag: 0.9 < 0.95)
+FLAG_CAP = 0.9
+#: base confidence of an enhanced-Pauli (T^2) verdict
+T2_CONFIDENCE = 0.85
+#: flags of the internal whole-range fit that say nothing about the label (see _label_flags)
+LABEL_NEUTRAL_FLAGS = ("T_min < 2|theta|", "C not significantly positive", "uncertainties not estimated")
+#: 4f ions with L > 0: a window starting below this may sit inside the crystal-field multiplet
+CF_TMIN_K = 150.0
+#: ... and is flagged when mu_eff moves over the neighbouring windows by more than this x its error
+CF_SYS_RATIO = 2.0
+#: T^2 evidence: points where CW(T) is below this share of chi count as chi0-dominated
+CHI0_DOMINATED = 0.5
+#: T^2 evidence: b T_max^2 below this is "weak" (enhanced Pauli; Pd changes by ~10 % up to 80 K)
+T2_WEAK = 0.3
