@@ -272,8 +272,9 @@ def _place_measured(out: FerroResult, tk) -> None:
         f"({place['regime']} side: T_C/T_0 ≪ 1 itinerant, ≈ 1 localized)")
     out.reasons.append(
         f"Deguchi-Takahashi plot: p_eff/p_s = {out.rw_ratio:.3g} vs 1.4 (T_C/T_0)^(-2/3) = "
-        f"{place['predicted']:.3g} (ratio {place['ratio']:.2f}): {place['verdict']} of the generalized "
-        f"Rhodes-Wohlfarth curve (tolerance ×{DT_ON_CURVE_FACTOR})")
+        f"{place['predicted']:.3g} (ratio {place['ratio']:.2f}): "
+        + ("on" if place["verdict"] == "on the curve" else place["verdict"])
+        + f" the generalized Rhodes-Wohlfarth curve (tolerance ×{DT_ON_CURVE_FACTOR})")
     out.reasons.extend(f"Takahashi: {n}" for n in tk.notes)
 
 
