@@ -41,34 +41,55 @@ RW_ITINERANT_MIN = 2.0
 DT_ON_CURVE_FACTOR = 1.5
 
 #: Reference ferromagnets for the RW and Deguchi-Takahashi plots. p_s, p_c per magnetic atom (μB).
-#: ``verified`` False marks numbers recalled from the literature but not checked against the source
-#: in this project: they are for orientation on the plots, never used as test tolerances.
+#: ``verified`` True only where every number of the row was read in the cited source during this
+#: project (the abstracts named in ``source``); False rows are recalled literature values, kept for
+#: orientation on the plots (drawn open) and never used as test tolerances -- ``note`` says what is
+#: doubtful. Conventions differ between papers: some quote the "generalized RW ratio" as μ_eff/p_s;
+#: here every ratio is p_c/p_s with μ_eff² = p_c (p_c + 2).
 REFERENCE_FERROMAGNETS: list[dict[str, Any]] = [
     {"name": "Fe", "p_s": 2.22, "p_c": 2.29, "Tc_K": 1043, "Tc_over_T0": None,
-     "source": "p_s: Kittel, Introduction to Solid State Physics, Table 'ferromagnetic crystals'; "
-               "p_c: Wohlfarth, JMMM 7, 113 (1978)", "verified": False},
+     "source": "p_s: Kittel, Introduction to Solid State Physics, table of ferromagnetic crystals; "
+               "p_c: Wohlfarth, JMMM 7, 113 (1978)", "verified": False,
+     "note": "recalled; not checked against either source here"},
     {"name": "Co", "p_s": 1.72, "p_c": 2.29, "Tc_K": 1388, "Tc_over_T0": None,
-     "source": "p_s: Kittel (as Fe); p_c: Wohlfarth, JMMM 7, 113 (1978)", "verified": False},
+     "source": "p_s: Kittel (as Fe); p_c: Wohlfarth, JMMM 7, 113 (1978)", "verified": False,
+     "note": "recalled; not checked"},
     {"name": "Ni", "p_s": 0.606, "p_c": 0.90, "Tc_K": 627, "Tc_over_T0": None,
-     "source": "p_s: Kittel (as Fe); p_c: Wohlfarth, JMMM 7, 113 (1978)", "verified": False},
+     "source": "p_s: Kittel (as Fe); p_c: Wohlfarth, JMMM 7, 113 (1978)", "verified": False,
+     "note": "recalled; not checked"},
     {"name": "Gd", "p_s": 7.63, "p_c": 7.04, "Tc_K": 292, "Tc_over_T0": None,
      "source": "p_s: Kittel (as Fe); p_c from mu_eff = 7.98 (Nigh, Legvold, Spedding, Phys. Rev. 132, "
-               "1092 (1963))", "verified": False},
+               "1092 (1963))", "verified": False, "note": "recalled; not checked"},
     {"name": "EuO", "p_s": 6.8, "p_c": 7.0, "Tc_K": 69, "Tc_over_T0": None,
-     "source": "p_s: Kittel (as Fe); p_c from mu_eff = 7.94 (Eu2+, S = 7/2)", "verified": False},
+     "source": "p_s: Kittel (as Fe); p_c from mu_eff = 7.94 (free Eu2+, S = 7/2)", "verified": False,
+     "note": "p_s recalled; p_c is the free-ion value, not a measurement"},
     {"name": "MnSi", "p_s": 0.4, "p_c": 1.42, "Tc_K": 30, "Tc_over_T0": 0.13,
      "source": "p_s, mu_eff = 2.2: Moriya, Spin Fluctuations in Itinerant Electron Magnetism (1985); "
-               "T_C/T_0: Takahashi, JPSJ 55, 3553 (1986)", "verified": False},
+               "T_C/T_0: Takahashi, JPSJ 55, 3553 (1986)", "verified": False,
+     "note": "recalled; T_C/T_0 not checked against Takahashi's table"},
     {"name": "ZrZn2", "p_s": 0.17, "p_c": 1.15, "Tc_K": 27.5, "Tc_over_T0": 0.067,
      "source": "p_s = M0 = 0.17 muB/f.u.: Yelland et al., PRB 72, 184436 (2005); p_c from "
-               "mu_eff ~1.9 muB/f.u. (recalled); T_C/T_0: Takahashi (1986)", "verified": False},
+               "mu_eff ~1.9 muB/f.u.; T_C/T_0: Takahashi (1986)", "verified": False,
+     "note": "p_s per formula unit (Zr is the magnetic atom: one per f.u.); mu_eff = 1.9 recalled, not "
+             "found in a checkable source here -- the ratio 6.8 rests on it"},
     {"name": "Ni3Al", "p_s": 0.075, "p_c": 0.64, "Tc_K": 41.5, "Tc_over_T0": 0.012,
-     "source": "Wohlfarth, JMMM 7, 113 (1978); T_C/T_0: Takahashi (1986)", "verified": False},
+     "source": "p_s, p_c: Wohlfarth, JMMM 7, 113 (1978); T_C/T_0: Takahashi (1986); T_C = 41 +- 1 K "
+               "stated in the abstract of 'Small angle neutron scattering in Ni3Al' "
+               "(scilit.com/publications/c6f1d07d99e9280561e3639ec184df8b)", "verified": False,
+     "note": "ratio 8.5 from p_c = 0.64 (mu_eff ~1.3 muB/Ni) and p_s = 0.075, both recalled; PHYSICS.md's "
+             "'15-20' [M] could not be confirmed either -- the conflict is unresolved; at T_C/T_0 = 0.012 "
+             "the Deguchi-Takahashi curve predicts ~27, so at least one of these numbers is off"},
     {"name": "Sc3In", "p_s": 0.045, "p_c": 0.39, "Tc_K": 5.5, "Tc_over_T0": None,
-     "source": "Wohlfarth, JMMM 7, 113 (1978)", "verified": False},
+     "source": "Wohlfarth, JMMM 7, 113 (1978)", "verified": False, "note": "recalled; not checked"},
+    {"name": "KCo2Se2", "p_s": 0.72, "p_c": 1.4257, "mu_eff": 2.21, "Tc_K": 74, "Tc_over_T0": None,
+     "source": "Yang et al., 'Magnetic properties in layered (K, Rb and Cs)Co2Se2', arXiv:1305.0123, "
+               "abstract: T_C = 74 K, mu_eff = 2.21 muB/Co, p_s = 0.72 muB/Co (p_c computed here)",
+     "verified": True, "note": "the paper's 'generalized RW ratio' 3.07 is mu_eff/p_s; p_c/p_s = 1.98"},
+    {"name": "RbCo2Se2", "p_s": 0.59, "p_c": 1.2719, "mu_eff": 2.04, "Tc_K": 76, "Tc_over_T0": None,
+     "source": "Yang et al., arXiv:1305.0123, abstract: T_C = 76 K, mu_eff = 2.04 muB/Co, p_s = 0.59 "
+               "muB/Co (p_c computed here)", "verified": True,
+     "note": "the paper's ratio 3.42 is ~mu_eff/p_s (2.04/0.59 = 3.46: rounding); p_c/p_s = 2.16"},
 ]
-
-
 def p_c_from_mu_eff(mu_eff_B: float) -> float:
     """p_c from μ_eff² = p_c (p_c + 2): p_c = √(1 + μ_eff²) - 1.
 
