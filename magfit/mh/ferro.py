@@ -302,6 +302,8 @@ def _place_measured(out: FerroResult, tk) -> None:
 def takahashi_slope(field_Oe, M) -> dict[str, float]:
     """Slope ζ of M⁴ vs H/M (the Takahashi form of the isotherm at T_C) and its linearity.
 
+    :func:`magfit.mh.takahashi.takahashi_parameters` turns the slope into T_A, T_0 and F_1.
+
     Parameters
     ----------
     field_Oe, M : array_like
@@ -318,22 +320,16 @@ def takahashi_slope(field_Oe, M) -> dict[str, float]:
     FitError
         Fewer than 4 points.
     """
+    from .takahashi import _through_origin
+
     h = np.asarray(field_Oe, float)
     m = np.asarray(M, float)
     ok = np.isfinite(h) & np.isfinite(m) & (h > 0) & (m > 0)
     if ok.sum() < 4:
         raise FitError("Takahashi M⁴ vs H/M slope needs 4 or more H > 0 points")
     x = h[ok] / m[ok]
-
-    def through_origin(y):
-        k = float(np.sum(x * y) / np.sum(x * x))
-        res = y - k * x
-        r2 = 1.0 - float(np.sum(res**2) / np.sum((y - y.mean()) ** 2))
-        err = math.sqrt(float(np.sum(res**2)) / (x.size - 1) / float(np.sum(x * x)))
-        return k, err, r2
-
-    z, ze, r4 = through_origin(m[ok] ** 4)
-    _, _, r2 = through_origin(m[ok] ** 2)
+    z, ze, r4 = _through_origin(x, m[ok] ** 4)
+    _, _, r2 = _through_origin(x, m[ok] ** 2)
     return {"zeta": z, "zeta_err": ze, "r2_m4": r4, "r2_m2": r2}
 
 
