@@ -1309,19 +1309,41 @@ NB07 = [
     fig = mh.plot.rw_plot(rw)
     """),
     md("""
-    CrBr3 sits at p_c/p_s ≈ 1 with Gd and EuO: **localized**. The same numbers for a weak itinerant
-    ferromagnet (ZrZn2: μ_eff ≈ 1.9 μB, p_s = 0.17 μB per formula unit) give a large ratio and a
-    small T_C/T_0:
+    CrBr3 sits at p_c/p_s ≈ 1 with Gd and EuO: **localized**. Without an isotherm at T_C, T_0 is
+    only estimated by inverting p_eff/p_s ≈ 1.4 (T_C/T_0)^(-2/3) (the summary says so).
+
+    ## 5. A weak itinerant ferromagnet: Takahashi's T_A and T_0 from the isotherm at T_C
+
+    In Takahashi's spin-fluctuation theory the isotherm at T_C is not an Arrott line but
+    M⁴ = K (T_C²/T_A³)(H/M) (M in μB per magnetic atom, H in Oe; K is derived in
+    `magfit/mh/takahashi.py`, whose docstring says which constants were checked). The slope gives
+    T_A; with p_s, Takahashi's T_C relation gives T_0, F_1 and T_C/T_0, which places the sample on
+    the Deguchi-Takahashi plot independently of p_eff/p_s. Here a ZrZn2-like isotherm (T_C = 28 K,
+    p_s = 0.17 μB, T_A = 8000 K, 0.3 % noise) is written from that law, and μ_eff = 1.9 μB is taken
+    as the Curie-Weiss moment:
     """),
     code("""
-    print(mh.rhodes_wohlfarth(1.9, 0.17, Tc_K=27.5).summary())
+    from magfit.mh.takahashi import takahashi_m4_coefficient, takahashi_parameters
+
+    TC_W, TA_W, PS_W = 28.0, 8000.0, 0.17
+    h_w = np.linspace(1000.0, 50000.0, 40)
+    m_w = (takahashi_m4_coefficient() * TC_W**2 / TA_W**3 * h_w) ** 0.2
+    m_w *= 1 + 0.003 * np.random.default_rng(1).normal(size=h_w.size)
+    tk = takahashi_parameters(h_w, m_w, TC_W, PS_W, p_s_err=0.005)
+    weak = mh.rhodes_wohlfarth(1.9, PS_W, p_s_err=0.005, Tc_K=TC_W, takahashi=tk)
+    print(weak.summary())
+    fig = mh.plot.dt_plot(weak)
     """),
     md("""
+    The measured T_C/T_0 ≪ 1 and p_eff/p_s lies on Takahashi's curve: a weak itinerant
+    ferromagnet. T_0 ∝ p_s⁻⁶, so its error is dominated by p_s (3 % in p_s is 18 % in T_0).
+
     From a shell, the same chain is `magfit ferro --chi FILE --mh FILE --formula CrBr3 --per-ion Cr
-    --mass-mg 15 --json`; `magfit mh` and `magfit arrott` give the loop and Arrott numbers.
-    Caveats: the literature points on the plot are marked as not verified in this project (open
-    symbols), T_0 is estimated from p_eff/p_s ≈ 1.4 (T_C/T_0)^(-2/3), and strong itinerant
-    ferromagnets such as Fe also have p_c/p_s ≈ 1.
+    --mass-mg 15 --json` (add `--tc-isotherm FILE` for Takahashi's T_0); `magfit mh` and
+    `magfit arrott` give the loop and Arrott numbers (`arrott` reports statistical and fit-window
+    errors separately). Caveats: the literature points on the plots are mostly recalled values marked
+    as not verified in this project (open symbols), and strong itinerant ferromagnets such as Fe also
+    have p_c/p_s ≈ 1.
     """),
 ]
 

@@ -42,6 +42,52 @@ def test_mean_field_family_tc_beta_gamma():
     assert res.converged
 
 
+def _total(res, name):
+    return res.total_err(name)
+
+
+def test_mean_field_family_within_stated_errors():
+    """Weiss family over ±5 %: effective exponents drift from 1/2, 1 (corrections to scaling); the
+    window systematic (field cuts, temperature subsets, range drift) must cover the drift."""
+    res = arrott(_family(span=0.05, n_t=21))
+    assert res.Tc_K == pytest.approx(TC, rel=0.01)
+    assert abs(res.Tc_K - TC) <= 2 * _total(res, "Tc_K")
+    assert abs(res.beta - 0.5) <= 2 * _total(res, "beta")
+    assert abs(res.gamma - 1.0) <= 2 * _total(res, "gamma")
+    assert res.beta_sys > res.beta_err > 0 and res.Tc_K_sys > 0 and res.gamma_sys > 0
+    assert {v["variant"] for v in res.window_variants} >= {"low-field cut x2", "lowest isotherm dropped"}
+    d = res.to_dict()
+    assert {"Tc_K_sys", "beta_err", "beta_sys", "gamma_err", "gamma_sys"} <= set(d)
+    assert "(window)" in res.summary()
+
+
+AN_TC, AN_BETA, AN_GAMMA = 50.0, 0.365, 1.386   # 3D Heisenberg (Le Guillou & Zinn-Justin 1980)
+
+
+def arrott_noakes_m(h, t, a=1e4, b=1e4 ** (1 / AN_GAMMA)):
+    """M from (H/M)^(1/γ) = a (T - T_C)/T + b M^(1/β) (Arrott & Noakes 1967), by bracketing ln M."""
+    f = lambda lm: (h / np.exp(lm)) ** (1 / AN_GAMMA) - a * (t - AN_TC) / t - b * np.exp(lm) ** (1 / AN_BETA)  # noqa: E731
+    return float(np.exp(brentq(f, -40.0, 10.0)))
+
+
+def test_heisenberg_arrott_noakes_family_within_stated_errors():
+    rng = np.random.default_rng(7)
+    curves = []
+    for t in np.linspace(AN_TC * 0.95, AN_TC * 1.05, 11):
+        h = np.linspace(1000.0, 20000.0, 20)
+        m = np.array([arrott_noakes_m(x, t) for x in h]) * (1 + 1e-3 * rng.standard_normal(h.size))
+        curves.append(MagnetizationCurve(float(t), h, m, np.full(h.size, np.nan), np.full(h.size, "virgin"),
+                                         "emu"))
+    res = arrott(curves)
+    assert res.Tc_K == pytest.approx(AN_TC, rel=0.01)
+    assert abs(res.Tc_K - AN_TC) <= 2 * _total(res, "Tc_K")
+    assert abs(res.beta - AN_BETA) <= 2 * _total(res, "beta")
+    assert abs(res.gamma - AN_GAMMA) <= 2 * _total(res, "gamma")
+    assert res.nearest_class == "3D Heisenberg" and res.mean_field is False
+    # the mean-field Arrott plot of a 3D-Heisenberg magnet puts T_C too high
+    assert res.Tc_meanfield_K > AN_TC + 1.0
+
+
 def test_too_few_isotherms_give_tc_without_exponents():
     res = arrott(_family(n_t=4))
     assert res.Tc_K == pytest.approx(TC, rel=0.01)

@@ -94,7 +94,9 @@ def test_arrott_json_contract(tmp_path, capsys):
                      loop=False)
     assert main(["arrott", path, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert {"Tc_K", "Tc_K_err", "beta", "gamma"} <= set(out)
+    assert {"Tc_K", "Tc_K_err", "beta", "gamma", "Tc_K_sys", "beta_err", "beta_sys", "gamma_err",
+            "gamma_sys"} <= set(out)
+    assert out["Tc_K_sys"] is not None and out["Tc_K_sys"] >= 0
     assert out["Tc_K"] == pytest.approx(tc, rel=0.01)
 
 

@@ -49,7 +49,11 @@ def test_errors_propagate_and_bad_input_raises():
 
 def test_reference_table_entries_are_complete():
     for ref in REFERENCE_FERROMAGNETS:
-        assert ref["p_c"] > 0 and ref["p_s"] > 0 and ref["source"] and "verified" in ref
+        assert ref["p_c"] > 0 and ref["p_s"] > 0 and ref["source"] and "verified" in ref and ref["note"]
+    verified = [r for r in REFERENCE_FERROMAGNETS if r["verified"]]
+    assert verified, "at least the rows read in their source are marked verified"
+    for ref in verified:   # p_c was computed from the source's μ_eff: μ_eff² = p_c (p_c + 2)
+        assert ref["p_c"] * (ref["p_c"] + 2) == pytest.approx(ref["mu_eff"] ** 2, rel=1e-4)
 
 
 def test_takahashi_slope_prefers_m4_for_m5_isotherm():

@@ -47,3 +47,20 @@ def test_report_section_on_real_loop():
     assert len(figs) == 1
     for f in figs:
         plt.close(f)
+
+
+def test_deguchi_takahashi_plot_with_measured_t0():
+    from magfit.mh.takahashi import takahashi_m4_coefficient, takahashi_parameters
+
+    tc, t_a = 20.0, 3000.0
+    h = np.linspace(500, 20000, 20)
+    m = (takahashi_m4_coefficient() * tc**2 / t_a**3 * h) ** 0.2
+    tk = takahashi_parameters(h, m, tc, 0.2)
+    res = rhodes_wohlfarth(2.5, 0.2, Tc_K=tc, takahashi=tk)
+    fig = mhplot.dt_plot(res)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert "T_C / T_0" in ax.get_xlabel() and "p_eff" in ax.get_ylabel()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("M⁴" in t for t in labels) and any("Takahashi" in t for t in labels)
+    plt.close(fig)

@@ -16,6 +16,7 @@ from ..errors import MagfitError
 #: subcommand modules, in the order shown by ``magfit --help``
 SUBCOMMANDS: list[str] = ["ion", "info", "fit", "report", "simulate"]
 SUBCOMMANDS += ["fit_cluster", "mh", "arrott", "ferro"]  # clusters (issue 15), M(H) (issue 16)
+SUBCOMMANDS += ["zfcfc"]  # ZFC/FC irreversibility (issue 16)
 
 
 class _VersionAction(argparse.Action):

@@ -16,8 +16,10 @@ def register(subparsers) -> None:
         "arrott", help="Arrott / modified Arrott plots: T_C, β, γ, magnetocaloric ΔS_M",
         description="Collect the isotherms of all FILEs, fit straight lines to M^(1/β) vs (H/M)^(1/γ), "
                     "find T_C where the intercept changes sign, iterate β and γ (modified Arrott "
-                    "method) when there are 4 isotherms on each side of T_C, and compute ΔS_M(T) at the "
-                    "highest common field from the Maxwell relation when M is molar or per gram.")
+                    "method) when there are 4 isotherms on each side of T_C -- errors as statistical "
+                    "(_err) and fit-window systematic (_sys: field cuts, temperature subsets, range "
+                    "drift) -- and compute ΔS_M(T) at the highest common field from the Maxwell "
+                    "relation when M is molar or per gram.")
     p.add_argument("files", nargs="+", metavar="FILE", help="M(H) file(s) with isotherms across T_C")
     add_sample_options(p)
     p.add_argument("--plot", metavar="PNG", help="write the Arrott plots to this file")
@@ -39,10 +41,12 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         curves += read_isotherms(read(path, **column_unit_kwargs(args)), **sample_kwargs(args))
     res = arrott(curves)
-    out = {"files": args.files, "Tc_K": res.Tc_K, "Tc_K_err": res.Tc_K_err, "beta": res.beta,
-           "beta_err": res.beta_err, "gamma": res.gamma, "gamma_err": res.gamma_err,
+    out = {"files": args.files, "Tc_K": res.Tc_K, "Tc_K_err": res.Tc_K_err, "Tc_K_sys": res.Tc_K_sys,
+           "beta": res.beta, "beta_err": res.beta_err, "beta_sys": res.beta_sys, "gamma": res.gamma,
+           "gamma_err": res.gamma_err, "gamma_sys": res.gamma_sys,
            "Tc_meanfield_K": res.Tc_meanfield_K, "nearest_class": res.nearest_class,
-           "mean_field": res.mean_field, "notes": res.notes, "delta_S_M": None}
+           "mean_field": res.mean_field, "notes": res.notes, "window_variants": res.window_variants,
+           "delta_S_M": None}
     try:
         ds = magnetic_entropy_change(curves)
         row = ds.delta_S[:, -1]

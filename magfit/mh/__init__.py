@@ -23,6 +23,8 @@ _NAMES = {
     "EntropyChange": "critical", "magnetic_entropy_change": "critical", "UNIVERSALITY": "critical",
     "p_c_from_mu_eff": "ferro", "rhodes_wohlfarth": "ferro", "FerroResult": "ferro",
     "REFERENCE_FERROMAGNETS": "ferro", "takahashi_slope": "ferro", "ferro_from_files": "ferro",
+    "TakahashiResult": "takahashi", "takahashi_parameters": "takahashi",
+    "takahashi_m4_coefficient": "takahashi", "deguchi_takahashi_placement": "ferro",
     "ZfcFcResult": "zfcfc", "zfc_fc": "zfcfc", "zfc_fc_from_measurement": "zfcfc",
     "read_isotherms": "api", "report_section": "api",
 }
@@ -30,7 +32,8 @@ _NAMES = {
 __all__ = sorted(_NAMES)
 
 #: submodules reachable as attributes (``magfit.mh.plot``) without an explicit import
-_SUBMODULES = ("isotherms", "convert", "paramagnet", "loops", "critical", "ferro", "zfcfc", "api", "plot")
+_SUBMODULES = ("isotherms", "convert", "paramagnet", "loops", "critical", "ferro", "zfcfc", "api", "plot",
+               "takahashi")
 
 
 def __getattr__(name: str) -> Any:

@@ -29,7 +29,7 @@ from .convert import MagnetizationCurve
 from .loops import _root, average_repeats
 
 __all__ = ["ArrottResult", "arrott", "positive_branch", "EntropyChange", "magnetic_entropy_change",
-           "UNIVERSALITY"]
+           "UNIVERSALITY", "WINDOW_VARIANTS"]
 
 #: (β, γ) of the universality classes, Le Guillou & Zinn-Justin PRB 21, 3976 (1980)
 UNIVERSALITY: dict[str, tuple[float, float]] = {
@@ -40,6 +40,9 @@ UNIVERSALITY: dict[str, tuple[float, float]] = {
 LOW_FIELD_FRACTION = 0.2
 #: isotherms needed on each side of T_C for the power-law fits (3 parameters + 1 for an uncertainty)
 MIN_SIDE = 4
+#: starting exponents of the iteration, tried in turn until one gives exponents (the mean-field
+#: T_C of a 3D-Heisenberg magnet lies above the true one and can leave too few isotherms above it)
+ITERATION_STARTS = ("mean field", "3D Heisenberg", "3D Ising")
 
 
 def positive_branch(curve: MagnetizationCurve, *, tol_Oe: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
@@ -74,13 +77,13 @@ class ArrottResult:
 
     Attributes
     ----------
-    Tc_K, Tc_K_err : float or None
+    Tc_K, Tc_K_err, Tc_K_sys : float or None
         Curie temperature from the intercept crossing zero (modified Arrott lines at the final
-        β, γ), and its uncertainty: interpolation / intercept errors combined with the change of
-        T_C when the low-field cut of the line fits is doubled (curved lines move it).
-    beta, beta_err, gamma, gamma_err : float or None
-        Exponents from the iteration (None when the data do not allow it: fewer than 4 isotherms on
-        one side of T_C).
+        β, γ); statistical error (interpolation / intercept errors) and window systematic (largest
+        movement over :data:`WINDOW_VARIANTS`: field cuts and temperature subsets).
+    beta, beta_err, beta_sys, gamma, gamma_err, gamma_sys : float or None
+        Exponents from the iteration, their power-law fit errors and window systematics (None when
+        the data do not allow it: fewer than 4 isotherms on one side of T_C).
     converged : bool
     lines : pandas.DataFrame
         Per isotherm: temperature_K, intercept, intercept_err, slope, n_points (modified Arrott at
@@ -94,6 +97,8 @@ class ArrottResult:
     notes : list of str
     iterations : int
         Modified-Arrott iterations done.
+    window_variants : list of dict
+        T_C, β, γ of each window variant (``variant`` names it).
     """
 
     Tc_K: float | None
@@ -110,24 +115,47 @@ class ArrottResult:
     mean_field: bool | None = None
     notes: list = field(default_factory=list)
     iterations: int = 0
+    Tc_K_sys: float | None = None
+    beta_sys: float | None = None
+    gamma_sys: float | None = None
+    window_variants: list = field(default_factory=list)
+
+    def total_err(self, name: str) -> float:
+        """Statistical and window-systematic errors of ``"Tc_K"``, ``"beta"`` or ``"gamma"`` in quadrature.
+
+        Parameters
+        ----------
+        name : str
+
+        Returns
+        -------
+        float
+            0 when neither is known.
+        """
+        return math.hypot(getattr(self, f"{name}_err") or 0.0, getattr(self, f"{name}_sys") or 0.0)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe values (lines as a list of records)."""
         from .._json import json_safe
 
-        keys = ("Tc_K", "Tc_K_err", "beta", "beta_err", "gamma", "gamma_err", "converged", "Tc_meanfield_K",
-                "Tc_meanfield_K_err", "nearest_class", "mean_field", "notes", "iterations")
+        keys = ("Tc_K", "Tc_K_err", "Tc_K_sys", "beta", "beta_err", "beta_sys", "gamma", "gamma_err",
+                "gamma_sys", "converged", "Tc_meanfield_K", "Tc_meanfield_K_err", "nearest_class",
+                "mean_field", "notes", "iterations", "window_variants")
         out = {k: getattr(self, k) for k in keys}
         out["lines"] = self.lines.to_dict(orient="records")
         return json_safe(out)
 
     def summary(self) -> str:
         """A few lines: T_C, exponents, mean-field verdict."""
-        def f(v, e, fmt=".4g"):
-            return "n/a" if v is None else f"{v:{fmt}} ± {e:.2g}" if e is not None else f"{v:{fmt}}"
-        lines = [f"Arrott: T_C = {f(self.Tc_K, self.Tc_K_err)} K (mean-field Arrott plot: "
+        def f(v, e, sys=None, fmt=".4g"):
+            if v is None:
+                return "n/a"
+            text = f"{v:{fmt}} ± {e:.2g}" if e is not None else f"{v:{fmt}}"
+            return text + (f" (stat) ± {sys:.2g} (window)" if sys is not None else "")
+        lines = [f"Arrott: T_C = {f(self.Tc_K, self.Tc_K_err, self.Tc_K_sys)} K (mean-field Arrott plot: "
                  f"{f(self.Tc_meanfield_K, self.Tc_meanfield_K_err)} K)",
-                 f"  β = {f(self.beta, self.beta_err, '.3f')}, γ = {f(self.gamma, self.gamma_err, '.3f')}"
+                 f"  β = {f(self.beta, self.beta_err, self.beta_sys, '.3f')}, "
+                 f"γ = {f(self.gamma, self.gamma_err, self.gamma_sys, '.3f')}"
                  + (f" -> nearest class: {self.nearest_class}" if self.nearest_class else "")]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -189,7 +217,199 @@ def _nearest(beta: float, gamma: float) -> str:
                + (UNIVERSALITY[k][1] - gamma) ** 2 / 0.15**2)
 
 
-def arrott(curves: list[MagnetizationCurve], *, max_iter: int = 30, tol: float = 1e-4) -> ArrottResult:
+def _iterate(data, start: tuple[float, float], *, low: float = LOW_FIELD_FRACTION, high: float = 1.0,
+             max_iter: int = 30, tol: float = 1e-4) -> dict[str, Any]:
+    """Modified-Arrott iteration from the exponents ``start``: β, γ, T_C and their fit errors.
+
+    ``low``/``high`` are the fractions of each isotherm's maximum field kept for the line fits.
+    Returns a dict (beta/gamma None with a note when the data do not allow the power-law fits).
+    """
+    data = [(t, h[h <= high * h.max()], m[h <= high * h.max()]) for t, h, m in data]
+    beta, gamma = start
+    root = _tc_from_intercepts(_line_fits(data, beta, gamma, low))
+    tc = root[0] if root is not None else float(np.median([t for t, _, _ in data]))
+    out: dict[str, Any] = {"beta": None, "beta_err": None, "gamma": None, "gamma_err": None,
+                           "converged": False, "iterations": 0, "notes": []}
+
+    def fail(note: str) -> dict[str, Any]:
+        out.update(beta=None, beta_err=None, gamma=None, gamma_err=None)
+        out["notes"].append(note)
+        return out
+
+    for it in range(1, max_iter + 1):
+        out["iterations"] = it
+        rows = _line_fits(data, beta, gamma, low)
+        below = [(r["temperature_K"], r["intercept"] ** beta) for r in rows if r["intercept"] > 0
+                 and r["temperature_K"] < tc]
+        above = [(r["temperature_K"], (-r["intercept"] / r["slope"]) ** gamma) for r in rows
+                 if r["intercept"] < 0 and r["slope"] > 0 and r["temperature_K"] > tc]
+        if len(below) < MIN_SIDE or len(above) < MIN_SIDE:
+            return fail(f"critical exponents not determined: {len(below)} isotherm(s) below and "
+                        f"{len(above)} above T_C with a usable intercept ({MIN_SIDE} each needed: the power "
+                        "laws have 3 parameters)")
+        try:
+            pb, eb = _fit_power(*map(np.array, zip(*below, strict=True)), tc, beta, True)
+            pg, eg = _fit_power(*map(np.array, zip(*above, strict=True)), tc, gamma, False)
+        except (RuntimeError, ValueError) as exc:
+            return fail(f"critical exponents not determined: power-law fit failed ({exc})")
+        new_b, new_g = float(pb[2]), float(pg[2])
+        if not (0.05 < new_b < 1.5 and 0.3 < new_g < 3.0):
+            return fail(f"iteration left the physical range (β = {new_b:.3g}, γ = {new_g:.3g}); exponents "
+                        "not determined -- isotherms too far from T_C or too few")
+        change = max(abs(new_b - beta), abs(new_g - gamma))
+        beta, gamma, tc = new_b, new_g, 0.5 * (pb[1] + pg[1])
+        out.update(beta=beta, gamma=gamma, beta_err=float(eb[2]), gamma_err=float(eg[2]))
+        if change < tol:
+            out["converged"] = True
+            break
+    if not out["converged"]:
+        out["notes"].append(f"modified-Arrott iteration did not settle in {max_iter} steps")
+    return out
+
+
+def _straightness(p, data, low: float) -> float:
+    """Mean relative non-linearity of the modified-Arrott lines plus the variance of their log slopes."""
+    b, g = p
+    if not (0.1 < b < 1.5 and 0.3 < g < 3.0):
+        return 1e9
+    cost, logs = 0.0, []
+    for _, h, m in data:
+        keep = h >= low * h.max()
+        x, y = (h[keep] / m[keep]) ** (1.0 / g), m[keep] ** (1.0 / b)
+        coef = np.polyfit(x, y, 1)
+        cost += float(np.sum((y - np.polyval(coef, x)) ** 2) / np.sum((y - y.mean()) ** 2))
+        logs.append(math.log(coef[0]) if coef[0] > 0 else 10.0)
+    return cost / len(data) + float(np.var(logs))
+
+
+def _straightest(data, start: tuple[float, float], *, low: float, high: float) -> dict[str, Any]:
+    """β, γ that make the modified-Arrott isotherms straightest and most parallel (as the
+    Arrott-Noakes equation of state demands), with fit errors from one pass of the power laws."""
+    from scipy.optimize import minimize
+
+    data = [(t, h[h <= high * h.max()], m[h <= high * h.max()]) for t, h, m in data]
+    res = minimize(_straightness, list(start), args=(data, low), method="Nelder-Mead",
+                   options={"xatol": 1e-4, "fatol": 1e-12, "maxiter": 300})
+    beta, gamma = (float(v) for v in res.x)
+    out: dict[str, Any] = {"beta": None, "beta_err": None, "gamma": None, "gamma_err": None,
+                           "converged": bool(res.success), "iterations": int(res.nit), "notes": []}
+    rows = _line_fits(data, beta, gamma, low)
+    root = _tc_from_intercepts(rows)
+    if root is None:
+        return out
+    below = [(r["temperature_K"], r["intercept"] ** beta) for r in rows if r["intercept"] > 0]
+    above = [(r["temperature_K"], (-r["intercept"] / r["slope"]) ** gamma) for r in rows
+             if r["intercept"] < 0 and r["slope"] > 0]
+    if len(below) < MIN_SIDE or len(above) < MIN_SIDE:
+        return out
+    try:
+        _, eb = _fit_power(*map(np.array, zip(*below, strict=True)), root[0], beta, True)
+        _, eg = _fit_power(*map(np.array, zip(*above, strict=True)), root[0], gamma, False)
+    except (RuntimeError, ValueError):
+        eb = eg = [None, None, None]
+    out.update(beta=beta, gamma=gamma, beta_err=eb[2], gamma_err=eg[2])
+    out["notes"].append("the modified-Arrott iteration did not settle; β, γ are those that make the "
+                        "isotherms straightest and most parallel (errors from the power laws at them)")
+    return out
+
+
+def _analyse(data, *, low: float = LOW_FIELD_FRACTION, high: float = 1.0) -> dict[str, Any] | None:
+    """One full analysis: mean-field T_C; the iteration from the first of :data:`ITERATION_STARTS`
+    whose lines bracket T_C and that converges, else the straightest-lines exponents; T_C from the
+    final lines. None when no starting plot has an intercept changing sign."""
+    mf_rows = _line_fits(data, 0.5, 1.0, low)
+    mf = _tc_from_intercepts(mf_rows) if len(mf_rows) >= 2 else None
+    sub = [(t, h[h <= high * h.max()], m[h <= high * h.max()]) for t, h, m in data]
+
+    def finish(out, rows0, root0):
+        if out["beta"] is not None:
+            rows = _line_fits(sub, out["beta"], out["gamma"], low)
+            rows0, root0 = rows, _tc_from_intercepts(rows) or root0
+        out.update(Tc_K=root0[0], Tc_K_err=root0[1], mf=mf, mf_rows=mf_rows, rows=rows0)
+        return out
+
+    first = None
+    for name in ITERATION_STARTS:
+        rows0 = mf_rows if name == "mean field" else _line_fits(data, *UNIVERSALITY[name], low)
+        root0 = mf if name == "mean field" else _tc_from_intercepts(rows0) if len(rows0) >= 2 else None
+        if root0 is None:
+            continue
+        out = _iterate(data, UNIVERSALITY[name], low=low, high=high)
+        first = first or (out, rows0, root0, name)
+        if out["beta"] is not None and out["converged"]:
+            if name != "mean field":
+                out["notes"].append(f"the iteration from mean-field exponents failed; started from {name}")
+            return finish(out, rows0, root0)
+    if first is None:
+        return None
+    out, rows0, root0, name = first
+    alt = _straightest(data, UNIVERSALITY[name], low=low, high=high)
+    return finish(alt if alt["beta"] is not None else out, rows0, root0)
+
+
+#: the window variants whose spread is the systematic error: (name, low-field cut, high-field cut,
+#: isotherms dropped at the low-T end, at the high-T end)
+WINDOW_VARIANTS: tuple[tuple[str, float, float, int, int], ...] = (
+    ("low-field cut x0.5", 0.5 * LOW_FIELD_FRACTION, 1.0, 0, 0),
+    ("low-field cut x2", 2.0 * LOW_FIELD_FRACTION, 1.0, 0, 0),
+    ("top 20 % of fields dropped", LOW_FIELD_FRACTION, 0.8, 0, 0),
+    ("lowest isotherm dropped", LOW_FIELD_FRACTION, 1.0, 1, 0),
+    ("highest isotherm dropped", LOW_FIELD_FRACTION, 1.0, 0, 1),
+    ("both outermost isotherms dropped", LOW_FIELD_FRACTION, 1.0, 1, 1),
+)
+
+
+def _range_drift(data, nominal: dict[str, Any]) -> tuple[dict[str, float], dict | None]:
+    """Drift of T_C, β, γ with the temperature range, extrapolated linearly to zero range.
+
+    The innermost subset keeps :data:`MIN_SIDE` isotherms on each side of T_C; effective exponents
+    approach the asymptotic ones linearly in the range when corrections to scaling go as |t|
+    (mean field), so |x(r1) - x(r2)| r1 / (r1 - r2) estimates the distance to the r -> 0 limit.
+    """
+    tc = nominal["Tc_K"]
+    temps = np.array([t for t, _, _ in data])
+    k = min(int(np.sum(temps < tc)), int(np.sum(temps > tc))) - MIN_SIDE
+    zero = {"Tc_K": 0.0, "beta": 0.0, "gamma": 0.0}
+    if k < 1 or nominal["beta"] is None:
+        return zero, None
+    sub = data[k:len(data) - k]
+    res = _analyse(sub)
+    if res is None or res["beta"] is None:
+        return zero, None
+    r1 = float(np.max(np.abs(temps - tc)))
+    r2 = float(np.max(np.abs(np.array([t for t, _, _ in sub]) - tc)))
+    scale = r1 / (r1 - r2) if r1 > r2 else 1.0
+    row = {"variant": f"innermost isotherms ({k} dropped each side), range {r2:.3g} K of {r1:.3g} K",
+           "Tc_K": res["Tc_K"], "beta": res["beta"], "gamma": res["gamma"]}
+    return {key: abs(row[key] - nominal[key]) * scale for key in zero}, row
+
+
+def _window_systematics(data, nominal: dict[str, Any]) -> tuple[dict[str, float | None], list[dict]]:
+    """Window systematic of T_C, β, γ: the larger of the largest movement over
+    :data:`WINDOW_VARIANTS` and the range drift extrapolated to zero range (:func:`_range_drift`)."""
+    variants = []
+    for name, low, high, drop_lo, drop_hi in WINDOW_VARIANTS:
+        sub = data[drop_lo:len(data) - drop_hi]
+        res = _analyse(sub, low=low, high=high) if len(sub) >= 3 else None
+        row = {"variant": name, "Tc_K": None, "beta": None, "gamma": None}
+        if res is not None:
+            row.update(Tc_K=res["Tc_K"], beta=res["beta"], gamma=res["gamma"])
+        variants.append(row)
+    drift, inner = _range_drift(data, nominal)
+    if inner is not None:
+        variants.append(inner)
+    sys: dict[str, float | None] = {}
+    for key in ("Tc_K", "beta", "gamma"):
+        if nominal[key] is None:
+            sys[key] = None
+            continue
+        moves = [abs(v[key] - nominal[key]) for v in variants if v[key] is not None]
+        sys[key] = max(moves + [drift[key]])
+    return sys, variants
+
+
+def arrott(curves: list[MagnetizationCurve], *, max_iter: int = 30, tol: float = 1e-4,
+           systematics: bool = True) -> ArrottResult:
     """T_C and critical exponents from a family of isotherms (Arrott, then modified Arrott).
 
     Parameters
@@ -200,6 +420,10 @@ def arrott(curves: list[MagnetizationCurve], *, max_iter: int = 30, tol: float =
         Iterations of the modified-Arrott loop.
     tol : float
         Stop when β and γ change by less than this.
+    systematics : bool
+        Repeat the analysis over :data:`WINDOW_VARIANTS` (neighbouring field windows, temperature
+        subsets) and report the largest movement of T_C, β, γ as ``Tc_K_sys``, ``beta_sys``,
+        ``gamma_sys`` (effective exponents drift with the window).
 
     Returns
     -------
@@ -220,69 +444,28 @@ def arrott(curves: list[MagnetizationCurve], *, max_iter: int = 30, tol: float =
     if len(data) < 3:
         raise FitError("Arrott analysis needs at least 3 isotherms with 4 or more H > 0 points, "
                        f"got {len(data)}")
-    mf_rows = _line_fits(data, 0.5, 1.0)
-    mf = _tc_from_intercepts(mf_rows)
-    if mf is None:
-        temps = ", ".join(f"{r['temperature_K']:.4g}" for r in mf_rows)
+    nominal = _analyse(data)
+    if nominal is None:
+        temps = ", ".join(f"{t:.4g}" for t, _, _ in data)
         raise FitError(f"no Arrott intercept changes sign across the isotherms (T = {temps} K): T_C lies "
                        "outside the measured range; add isotherms on both sides of T_C")
-    notes: list[str] = []
-    beta, gamma, tc = 0.5, 1.0, mf[0]
-    beta_err = gamma_err = None
-    converged, it = False, 0
-    while it < max_iter:
-        it += 1
-        rows = _line_fits(data, beta, gamma)
-        below = [(r["temperature_K"], r["intercept"] ** beta) for r in rows if r["intercept"] > 0
-                 and r["temperature_K"] < tc]
-        above = [(r["temperature_K"], (-r["intercept"] / r["slope"]) ** gamma) for r in rows
-                 if r["intercept"] < 0 and r["slope"] > 0 and r["temperature_K"] > tc]
-        if len(below) < MIN_SIDE or len(above) < MIN_SIDE:
-            notes.append(f"critical exponents not determined: {len(below)} isotherm(s) below and "
-                         f"{len(above)} above T_C with a usable intercept ({MIN_SIDE} each needed: the power "
-                         "laws have 3 parameters)")
-            beta = gamma = None
-            break
-        try:
-            pb, eb = _fit_power(*map(np.array, zip(*below, strict=True)), tc, beta, True)
-            pg, eg = _fit_power(*map(np.array, zip(*above, strict=True)), tc, gamma, False)
-        except (RuntimeError, ValueError) as exc:
-            notes.append(f"critical exponents not determined: power-law fit failed ({exc})")
-            beta = gamma = None
-            break
-        new_b, new_g = float(pb[2]), float(pg[2])
-        if not (0.05 < new_b < 1.5 and 0.3 < new_g < 3.0):
-            notes.append(f"iteration left the physical range (β = {new_b:.3g}, γ = {new_g:.3g}); exponents "
-                         "not determined -- isotherms too far from T_C or too few")
-            beta = gamma = None
-            break
-        change = max(abs(new_b - beta), abs(new_g - gamma))
-        beta, gamma = new_b, new_g
-        beta_err, gamma_err = float(eb[2]), float(eg[2])
-        tc = 0.5 * (pb[1] + pg[1])
-        if change < tol:
-            converged = True
-            break
-    if beta is None:
-        rows, root = mf_rows, mf
-    else:
-        rows = _line_fits(data, beta, gamma)
-        root = _tc_from_intercepts(rows) or mf
-        if not converged:
-            notes.append(f"modified-Arrott iteration did not settle in {max_iter} steps")
-    lines = pd.DataFrame(rows)
-    lines["intercept_mf"] = [r["intercept"] for r in mf_rows]
-    # systematic part: T_C again with twice the low-field cut (curvature of the lines shows up here)
-    b_, g_ = (beta, gamma) if beta is not None else (0.5, 1.0)
-    alt = _tc_from_intercepts(_line_fits(data, b_, g_, low=2 * LOW_FIELD_FRACTION))
-    tc_err = math.hypot(root[1], abs(alt[0] - root[0])) if alt is not None else root[1]
-    out = ArrottResult(Tc_K=root[0], Tc_K_err=tc_err, beta=beta, beta_err=beta_err if beta else None,
-                       gamma=gamma, gamma_err=gamma_err if gamma else None, converged=converged, lines=lines,
-                       Tc_meanfield_K=mf[0], Tc_meanfield_K_err=mf[1], notes=notes, iterations=it)
+    nominal["notes"] = list(nominal["notes"])
+    sys, variants = (_window_systematics(data, nominal) if systematics
+                     else ({"Tc_K": None, "beta": None, "gamma": None}, []))
+    lines = pd.DataFrame(nominal["rows"])
+    lines["intercept_mf"] = [r["intercept"] for r in nominal["mf_rows"]]
+    beta, gamma = nominal["beta"], nominal["gamma"]
+    out = ArrottResult(Tc_K=nominal["Tc_K"], Tc_K_err=nominal["Tc_K_err"], beta=beta,
+                       beta_err=nominal["beta_err"], gamma=gamma, gamma_err=nominal["gamma_err"],
+                       converged=nominal["converged"], lines=lines,
+                       Tc_meanfield_K=nominal["mf"][0] if nominal["mf"] else None,
+                       Tc_meanfield_K_err=nominal["mf"][1] if nominal["mf"] else None, notes=nominal["notes"],
+                       iterations=nominal["iterations"], Tc_K_sys=sys["Tc_K"], beta_sys=sys["beta"],
+                       gamma_sys=sys["gamma"], window_variants=variants)
     if beta is not None:
         out.nearest_class = _nearest(beta, gamma)
-        out.mean_field = bool(abs(beta - 0.5) <= max(2 * (beta_err or 0), 0.05)
-                              and abs(gamma - 1.0) <= max(2 * (gamma_err or 0), 0.1))
+        eb, eg = out.total_err("beta"), out.total_err("gamma")
+        out.mean_field = bool(abs(beta - 0.5) <= max(2 * eb, 0.05) and abs(gamma - 1.0) <= max(2 * eg, 0.1))
     return out
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._style import COLORS, style
 
-__all__ = ["loops", "isotherms", "reduced", "arrott_plot", "rw_plot"]
+__all__ = ["loops", "isotherms", "reduced", "arrott_plot", "rw_plot", "dt_plot"]
 
 
 def _fig(ncols: int = 1, width: float = 4.6):
@@ -183,7 +183,7 @@ def rw_plot(result=None, *, references: list | None = None) -> Any:
     -------
     matplotlib.figure.Figure
     """
-    from .ferro import DT_PREFACTOR, REFERENCE_FERROMAGNETS
+    from .ferro import REFERENCE_FERROMAGNETS
 
     refs = REFERENCE_FERROMAGNETS if references is None else references
     with style():
@@ -194,29 +194,71 @@ def rw_plot(result=None, *, references: list | None = None) -> Any:
             face = COLORS["data"] if r.get("verified") else "none"
             rw.plot(r["Tc_K"], ratio, "o", mec=COLORS["data"], mfc=face)
             rw.annotate(r["name"], (r["Tc_K"], ratio), fontsize=7, xytext=(3, 3), textcoords="offset points")
-            if r.get("Tc_over_T0"):
-                dt.plot(r["Tc_over_T0"], ratio, "o", mec=COLORS["data"], mfc=face)
-                dt.annotate(r["name"], (r["Tc_over_T0"], ratio), fontsize=7, xytext=(3, 3),
-                            textcoords="offset points")
-        x = np.logspace(-3, 0, 50)
-        dt.plot(x, DT_PREFACTOR * x ** (-2 / 3), "-", color=COLORS["fit"], lw=0.8,
-                label="1.4 (T_C/T_0)^(-2/3)")
-        if result is not None:
-            if result.Tc_K:
-                rw.plot(result.Tc_K, result.rw_ratio, "*", color=COLORS["fit"], ms=12, label="this sample")
-            if result.Tc_over_T0:
-                dt.plot(result.Tc_over_T0, result.rw_ratio, "*", color=COLORS["fit"], ms=12,
-                        label="this sample")
+        _dt_axes(dt, result, refs)
+        if result is not None and result.Tc_K:
+            rw.plot(result.Tc_K, result.rw_ratio, "*", color=COLORS["fit"], ms=12, label="this sample")
         rw.axhline(1.0, color="0.6", lw=0.5)
-        for a in (rw, dt):
-            a.set_xscale("log")
-            a.set_yscale("log")
-            a.set_ylabel("p_c / p_s")
+        rw.set_xscale("log")
+        rw.set_yscale("log")
+        rw.set_ylabel("p_c / p_s")
         rw.set_xlabel("T_C (K)")
-        dt.set_xlabel("T_C / T_0")
-        rw.set_title("Rhodes-Wohlfarth (open: literature values not verified here)", fontsize=8)
-        dt.set_title("Deguchi-Takahashi", fontsize=9)
-        dt.legend(frameon=False, fontsize=7)
+        rw.set_title("Rhodes-Wohlfarth (open: recalled, not verified; filled: read in source)", fontsize=8)
         if result is not None and result.Tc_K:
             rw.legend(frameon=False, fontsize=7)
+    return fig
+
+
+def _dt_axes(ax, result, refs) -> None:
+    """Deguchi-Takahashi panel: references, 1.4 (T_C/T_0)^(-2/3) with the ×1.5 band, the sample."""
+    from .ferro import DT_ON_CURVE_FACTOR, DT_PREFACTOR
+
+    for r in refs:
+        if r.get("Tc_over_T0"):
+            ratio = r["p_c"] / r["p_s"]
+            ax.plot(r["Tc_over_T0"], ratio, "o", mec=COLORS["data"], mfc=COLORS["data"] if r.get("verified")
+                    else "none")
+            ax.annotate(r["name"], (r["Tc_over_T0"], ratio), fontsize=7, xytext=(3, 3),
+                        textcoords="offset points")
+    x = np.logspace(-3, 0, 60)
+    curve = DT_PREFACTOR * x ** (-2 / 3)
+    ax.plot(x, curve, "-", color=COLORS["fit"], lw=0.8, label="1.4 (T_C/T_0)^(-2/3) (Takahashi)")
+    ax.fill_between(x, curve / DT_ON_CURVE_FACTOR, curve * DT_ON_CURVE_FACTOR, color=COLORS["fit"], alpha=0.1,
+                    lw=0, label=f"×{DT_ON_CURVE_FACTOR} (our 'on the curve' tolerance)")
+    if result is not None and result.Tc_over_T0:
+        measured = getattr(result, "T0_source", None) == "takahashi_slope"
+        xerr = result.takahashi.Tc_over_T0_err if measured else None
+        ax.errorbar(result.Tc_over_T0, result.rw_ratio, xerr=xerr, yerr=result.rw_ratio_err or None, fmt="*",
+                    color=COLORS["fit"], ms=12,
+                    label="this sample (T_0 from M⁴ vs H/M)" if measured
+                    else "this sample (T_0 estimated: on the curve by construction)")
+    ax.axvline(1.0, color="0.6", lw=0.5)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("T_C / T_0")
+    ax.set_ylabel("p_eff / p_s  (p_eff = p_c)")
+    ax.set_title("Deguchi-Takahashi (generalized Rhodes-Wohlfarth)", fontsize=9)
+    ax.legend(frameon=False, fontsize=6)
+
+
+def dt_plot(result=None, *, references: list | None = None) -> Any:
+    """Deguchi-Takahashi plot: p_eff/p_s vs T_C/T_0 (log-log) with Takahashi's curve.
+
+    Parameters
+    ----------
+    result : magfit.mh.FerroResult, optional
+        The sample (a star, with error bars when T_0 came from the M⁴ slope).
+    references : list of dict, optional
+        Default :data:`magfit.mh.ferro.REFERENCE_FERROMAGNETS` (rows with ``Tc_over_T0``; open
+        symbols: not verified here).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from .ferro import REFERENCE_FERROMAGNETS
+
+    refs = REFERENCE_FERROMAGNETS if references is None else references
+    with style():
+        fig, ax = _fig(1, 5.0)
+        _dt_axes(ax[0][0], result, refs)
     return fig

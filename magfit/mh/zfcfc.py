@@ -7,6 +7,11 @@
   ZFC temperatures. Uncertainty: half the ZFC point spacing at T_irr.
 * ZFC maximum: parabola through the highest point and its two neighbours (vertex), uncertainty
   half the local point spacing combined with the vertex shift from the highest point.
+* Label: ``"reversible"`` (no separation), ``"blocking_or_freezing"`` (separation with the ZFC
+  maximum at or below T_irr: superparamagnetic blocking or spin-glass freezing -- the two need
+  AC χ or memory experiments to tell apart), ``"maximum_above_irreversibility"`` (the maximum lies
+  above T_irr, e.g. an antiferromagnetic transition with irreversibility below it) or
+  ``"irreversible_no_maximum"`` (the ZFC maximum is at the edge of the range).
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ class ZfcFcResult:
         ZFC moment at the maximum (unit of the input).
     at_edge : bool
         True when the ZFC maximum is the first or last point (no true maximum inside the range).
+    label : str
+        See the module docstring.
     """
 
     T_irr_K: float | None
@@ -44,6 +51,7 @@ class ZfcFcResult:
     T_max_K_err: float
     M_max: float
     at_edge: bool
+    label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe values."""
@@ -56,7 +64,7 @@ class ZfcFcResult:
         irr = ("ZFC and FC do not separate" if self.T_irr_K is None
                else f"T_irr = {self.T_irr_K:.4g} ± {self.T_irr_K_err:.2g} K")
         edge = " (at the edge of the range: not a true maximum)" if self.at_edge else ""
-        return f"{irr}; ZFC maximum at {self.T_max_K:.4g} ± {self.T_max_K_err:.2g} K{edge}"
+        return f"{irr}; ZFC maximum at {self.T_max_K:.4g} ± {self.T_max_K_err:.2g} K{edge} -> {self.label}"
 
 
 def _sorted(t, m, e):
@@ -128,7 +136,18 @@ def zfc_fc(zfc_temperature_K, zfc_moment, fc_temperature_K, fc_moment, *, zfc_er
         spacing = float(x[-1] - x[0]) / 4.0
         t_max, t_err = vertex, math.hypot(spacing, vertex - tz[i])
     return ZfcFcResult(T_irr_K=t_irr, T_irr_K_err=t_irr_err, T_max_K=t_max, T_max_K_err=t_err,
-                       M_max=float(mz[i]), at_edge=bool(at_edge))
+                       M_max=float(mz[i]), at_edge=bool(at_edge),
+                       label=_label(t_irr, t_irr_err, t_max, t_err, bool(at_edge)))
+
+
+def _label(t_irr, t_irr_err, t_max, t_max_err, at_edge: bool) -> str:
+    if t_irr is None:
+        return "reversible"
+    if at_edge:
+        return "irreversible_no_maximum"
+    if t_max <= t_irr + math.hypot(t_irr_err, t_max_err):
+        return "blocking_or_freezing"
+    return "maximum_above_irreversibility"
 
 
 def zfc_fc_from_measurement(measurement, **kwargs) -> ZfcFcResult:
