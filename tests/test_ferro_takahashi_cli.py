@@ -82,3 +82,17 @@ def test_ferro_text_output_shows_takahashi(files, capsys):
                  "--per-ion", "Ni", "--mass-mg", str(MASS_MG)]) == 0
     text = capsys.readouterr().out
     assert "T_A =" in text and "T_C/T_0" in text and "on the generalized Rhodes-Wohlfarth curve" in text
+
+
+def test_family_isotherm_used_only_near_tc():
+    from types import SimpleNamespace
+
+    from magfit.mh.ferro import _tc_isotherm
+
+    fam = [SimpleNamespace(temperature_K=t) for t in (36.0, 39.5, 44.0)]
+    iso, src = _tc_isotherm(40.0, fam, None, None, "mh.csv")
+    assert iso.temperature_K == 39.5 and "mh.csv" in src          # within max(1 K, 2 %)
+    assert _tc_isotherm(42.0, fam, None, None, "mh.csv") == (None, None)   # 2 K from the nearest
+    # a file given as the T_C isotherm is used whatever its distance (the user said so)
+    iso, src = _tc_isotherm(42.0, fam, [SimpleNamespace(temperature_K=45.0)], "tc.csv", "mh.csv")
+    assert iso.temperature_K == 45.0 and "tc.csv" in src

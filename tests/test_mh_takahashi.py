@@ -61,12 +61,12 @@ def test_m4_coefficient_from_constants():
     assert takahashi_m4_coefficient() == pytest.approx(0.2983, rel=1e-3)
 
 
-@pytest.mark.parametrize("T_A, T_0, t_c", [(4000.0, 6000.0, 0.005), (9000.0, 3000.0, 0.01)])
+@pytest.mark.parametrize("T_A, T_0, t_c", [(4000.0, 6000.0, 0.005), (9000.0, 3000.0, 0.006)])
 def test_equation_of_state_at_tc_recovers_TA_T0(T_A, T_0, t_c):
-    H, M, p_s = tc_isotherm(T_A, T_0, t_c)
+    H, M, p_s = tc_isotherm(T_A, T_0, t_c, y_max=3e-10)
     res = takahashi_parameters(H, M, t_c * T_0, p_s)
     # T_A within 2 %; T_0 within 2 % (T_0 carries the t^(4/3) approximation of Takahashi's T_C
-    # relation: 1.1 % at T_C/T_0 = 0.005, 1.7 % at 0.01)
+    # relation: 1.1 % at T_C/T_0 = 0.005, 1.7 % at 0.01, 2.8 % at 0.02 -- found 1.2-1.5 % here)
     assert res.T_A_K == pytest.approx(T_A, rel=0.02)
     assert res.T0_K == pytest.approx(T_0, rel=0.02)
     assert res.Tc_over_T0 == pytest.approx(t_c, rel=0.02)
