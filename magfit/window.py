@@ -388,7 +388,8 @@ def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0):
     return stat, pval
 
 
-def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool = True) -> dict:
+def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool = True,
+                   rss_cw: float | None = None) -> dict:
     """Lack-of-fit F-test of Curie-Weiss against the next term of the high-temperature series.
 
     chi - chi_CW ~ D/(T - theta)^3 is the leading deviation of a local-moment magnet from the
@@ -396,6 +397,18 @@ def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool =
     order makes D significant. F = (RSS_CW - RSS_ext) / (RSS_ext / (n - p_ext)) with one extra
     parameter; p from the F(1, n - p_ext) distribution. Scale-free (independent of how the error
     bars are scaled).
+
+    Parameters
+    ----------
+    temperature_K, chi_emu_mol : array
+        Window data.
+    weights : array or None
+        Residual weights (1/sigma); None for equal weights.
+    fit_chi0 : bool
+        Whether chi0 is a parameter of both models.
+    rss_cw : float or None
+        The Curie-Weiss weighted RSS when already known (a fit whose theta lies at or below
+        T_min - 1e-6 (T_max - T_min + |T_min|), the search range of the test); None: fitted here.
 
     Returns
     -------
@@ -415,14 +428,17 @@ def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool =
     starts = np.array([0])
     from .varpro import _u_range
 
-    u_lo, _ = _u_range(t[:1], t[-1:])
-    cw = fit_windows(t, y, w, starts, constant=fit_chi0, theta_max=t[:1] - u_lo)
-    stat, pval = _curvature_arrays(t, y, w, starts, np.array([t.size]), cw["rss"], np.array([False]),
-                                   fit_chi0)
+    if rss_cw is None:
+        u_lo, _ = _u_range(t[:1], t[-1:])
+        rss = fit_windows(t, y, w, starts, constant=fit_chi0, theta_max=t[:1] - u_lo)["rss"]
+    else:
+        rss = np.array([float(rss_cw)])
+    stat, pval = _curvature_arrays(t, y, w, starts, np.array([t.size]), rss, np.array([False]), fit_chi0)
     return {"curvature_F": float(stat[0]), "curvature_p": float(pval[0])}
 
 
-def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit_chi0: bool = True) -> dict:
+def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit_chi0: bool = True,
+                rss_cw: float | None = None) -> dict:
     """Residual-trend tests of one window (module rule, step 4).
 
     Parameters
@@ -435,6 +451,8 @@ def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit
         Residual weights (1/sigma); None for equal weights.
     fit_chi0 : bool
         Whether chi0 was fitted (for the curvature test).
+    rss_cw : float or None
+        Passed to :func:`curvature_test` (the Curie-Weiss RSS when already known).
 
     Returns
     -------
@@ -458,7 +476,7 @@ def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit
     low = rs[:k]
     sd = float(np.std(r, ddof=1)) if r.size > 1 else 0.0
     z_low = float(np.mean(low) / (sd / np.sqrt(k))) if sd > 0 else 0.0
-    curv = curvature_test(t, y, w, fit_chi0=fit_chi0)
+    curv = curvature_test(t, y, w, fit_chi0=fit_chi0, rss_cw=rss_cw)
     trend = bool(z_runs < -Z_RUNS or abs(z_low) > Z_LOWEND or curv["curvature_p"] < ALPHA_CURVATURE)
     return {"runs_z": z_runs, "lowend_z": z_low, **curv, "exact": False, "trend": trend}
 

@@ -75,9 +75,42 @@ def assert_equivalent(chi) -> None:
         assert np.allclose(ea[ok], eb[ok], rtol=1e-3, atol=0, equal_nan=True), p
 
 
+def assert_given_equivalent(chi, tmin) -> None:
+    """A user window: the same numbers, flags, residual tests and one-row scan as the reference."""
+    new = fit_curie_weiss(chi, tmin=tmin)
+    old = R.fit_curie_weiss(chi, tmin=tmin)
+    assert new.tmin_K == old.tmin_K and new.n_points == old.n_points
+    assert new.flags == old.flags
+    for name in ("theta_K", "C", "chi0", "mu_eff"):
+        a, b = getattr(new, name), getattr(old, name)
+        assert abs(a.nominal_value - b.nominal_value) <= 1e-6 * abs(b.nominal_value) + 1e-3 * np.nan_to_num(
+            b.std_dev), name
+        assert a.std_dev == pytest.approx(b.std_dev, rel=1e-3, abs=1e-300, nan_ok=True), name
+    ta, tb = new.cross_checks["residual_tests"], old.cross_checks["residual_tests"]
+    assert ta["trend"] == tb["trend"] and ta["exact"] == tb["exact"]
+    for key in ("runs_z", "lowend_z", "curvature_F", "curvature_p"):
+        assert ta[key] == pytest.approx(tb[key], rel=1e-5, abs=1e-9), key
+    assert list(new.scan.columns) == list(old.scan.columns)
+    for c in DECISIONS[:2]:
+        assert list(new.scan[c]) == list(old.scan[c])
+
+
 @pytest.mark.parametrize("chi", _sample_chis())
 def test_sample_data_equivalent(chi):
     assert_equivalent(chi)
+
+
+@pytest.mark.parametrize("chi", _sample_chis())
+def test_sample_data_given_window_equivalent(chi):
+    t = np.sort(chi.temperature_K[np.isfinite(chi.temperature_K)])
+    for tmin in (float(t[len(t) // 4]), float(t[len(t) // 2])):
+        assert_given_equivalent(chi, tmin)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_synthetic_given_window_equivalent(seed):
+    chi = synthetic_case(seed)
+    assert_given_equivalent(chi, float(np.quantile(chi.temperature_K, 0.3)))
 
 
 @pytest.mark.parametrize("seed", range(8))
