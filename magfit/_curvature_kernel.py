@@ -4,8 +4,15 @@ Minimum over theta < T_min of the weighted RSS of chi = a/(T - theta) + d/(T - t
 for every suffix window [t[i], t[-1]] of T-sorted data: for fixed theta the amplitudes come from
 column-scaled normal equations (Cramer's rule) and the RSS from explicit residuals (a second pass:
 the normal equations alone lose the RSS to cancellation, the two columns being nearly collinear);
-theta is searched on a log grid in u = T_min - theta, then by golden-section search between the
-best grid point's neighbours (the search of :func:`magfit.window.curvature_test`).
+theta is searched on a log grid in u = T_min - theta, then by Brent's bounded minimisation
+(golden section + parabolic interpolation, as scipy's ``fminbound`` used by the frozen reference)
+between the best grid point's neighbours (the search of :func:`magfit.window.curvature_test`).
+The sums are compiled with reassociation allowed (``fastmath`` without the no-NaN/no-inf
+assumptions), so they vectorise; results differ from a sequential sum at round-off.
+
+Reference: R. P. Brent, *Algorithms for Minimization without Derivatives* (1973), ch. 5;
+G. E. Forsythe, M. A. Malcolm and C. B. Moler, *Computer Methods for Mathematical Computations*
+(1977), procedure ``fmin``.
 """
 
 from __future__ import annotations
@@ -15,8 +22,13 @@ import math
 import numpy as np
 from numba import njit
 
+_FAST = {"reassoc", "contract", "nsz", "arcp"}
+#: (3 - sqrt(5)) / 2, the golden-section fraction of Brent's method
+_GOLD = 0.3819660112501051
+_SQRT_EPS = 1.4901161193847656e-08
 
-@njit(cache=True)
+
+@njit(cache=True, fastmath=_FAST)
 def _rss(t, y, w, i0, theta, constant):
     n = t.size
     s11 = s13 = s33 = s1c = s3c = scc = b1 = b3 = bc = 0.0
@@ -71,10 +83,66 @@ def _rss(t, y, w, i0, theta, constant):
 
 
 @njit(cache=True)
+def _brent(t, y, w, i0, tmin, a, b, constant, xatol):
+    """Minimum of the RSS over log u in [a, b] by Brent's bounded method (FMM ``fmin``)."""
+    x = a + _GOLD * (b - a)
+    v = x
+    wp = x
+    fx = _rss(t, y, w, i0, tmin - math.exp(x), constant)
+    fv = fx
+    fw = fx
+    d = 0.0
+    e = 0.0
+    for _ in range(500):
+        xm = 0.5 * (a + b)
+        tol1 = _SQRT_EPS * abs(x) + xatol / 3.0
+        tol2 = 2.0 * tol1
+        if abs(x - xm) <= tol2 - 0.5 * (b - a):
+            break
+        golden = True
+        if abs(e) > tol1:
+            r = (x - wp) * (fx - fv)
+            q = (x - v) * (fx - fw)
+            p = (x - v) * q - (x - wp) * r
+            q = 2.0 * (q - r)
+            if q > 0.0:
+                p = -p
+            q = abs(q)
+            r = e
+            e = d
+            if abs(p) < abs(0.5 * q * r) and p > q * (a - x) and p < q * (b - x):
+                d = p / q
+                u = x + d
+                if u - a < tol2 or b - u < tol2:
+                    d = tol1 if xm >= x else -tol1
+                golden = False
+        if golden:
+            e = (a - x) if x >= xm else (b - x)
+            d = _GOLD * e
+        u = x + (d if abs(d) >= tol1 else (tol1 if d >= 0.0 else -tol1))
+        fu = _rss(t, y, w, i0, tmin - math.exp(u), constant)
+        if fu <= fx:
+            if u >= x:
+                a = x
+            else:
+                b = x
+            v, fv, wp, fw, x, fx = wp, fw, x, fx, u, fu
+        else:
+            if u < x:
+                a = u
+            else:
+                b = u
+            if fu <= fw or wp == x:
+                v, fv, wp, fw = wp, fw, u, fu
+            elif fu <= fv or v == x or v == wp:
+                v, fv = u, fu
+    return fx
+
+
+@njit(cache=True)
 def ext_rss_windows(t, y, w, starts, constant, n_grid, xatol):
     """Minimum extended-model RSS per suffix window (see the module docstring)."""
     out = np.empty(starts.size)
-    g = 0.5 * (math.sqrt(5.0) - 1.0)
     for k in range(starts.size):
         i0 = starts[k]
         tmin = t[i0]
@@ -92,22 +160,5 @@ def ext_rss_windows(t, y, w, starts, constant, n_grid, xatol):
                 ib = j
         a = l_lo + max(ib - 1, 0) * step
         b = l_lo + min(ib + 1, n_grid - 1) * step
-        x1 = b - g * (b - a)
-        x2 = a + g * (b - a)
-        f1 = _rss(t, y, w, i0, tmin - math.exp(x1), constant)
-        f2 = _rss(t, y, w, i0, tmin - math.exp(x2), constant)
-        while b - a > xatol:
-            if f1 < f2:
-                b = x2
-                x2 = x1
-                f2 = f1
-                x1 = b - g * (b - a)
-                f1 = _rss(t, y, w, i0, tmin - math.exp(x1), constant)
-            else:
-                a = x1
-                x1 = x2
-                f1 = f2
-                x2 = a + g * (b - a)
-                f2 = _rss(t, y, w, i0, tmin - math.exp(x2), constant)
-        out[k] = min(best, f1, f2)
+        out[k] = min(best, _brent(t, y, w, i0, tmin, a, b, constant, xatol))
     return out

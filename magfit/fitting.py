@@ -599,7 +599,8 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     if wf is None:
         wf = _window_fit(t_all[m], y_all[m], w_win, n_ions=n_ions_f, fit_chi0=fit_chi0)
     if trend is None:       # given window: the residual-trend tests, once
-        trend = W.trend_tests(t_all[m], y_all[m], wf.best_fit, w_win, fit_chi0=fit_chi0)
+        trend = W.trend_tests(t_all[m], y_all[m], wf.best_fit, w_win, fit_chi0=fit_chi0,
+                              rss_cw=_rss_for_curvature(t_all[m], wf))
     if tmin is not None:
         if len(scan_df) == 0:
             row = _row_from_fit(tmin_used, t_all[m], y_all[m], wf, fit_chi0, n_ions_f, trend)
@@ -622,6 +623,15 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
 _SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
                  "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "redchi", "aic", "runs_z",
                  "lowend_z", "curvature_p", "trend", "converged", "chi_scale", "accepted"]
+
+
+def _rss_for_curvature(t: np.ndarray, wf: _WindowFit) -> float | None:
+    """The window fit's RSS when its theta lies in the curvature test's search range (else None:
+    the test fits Curie-Weiss again within its range)."""
+    from .varpro import _u_range
+
+    u_lo, _ = _u_range(np.array(t[0]), np.array(t[-1]))
+    return wf.rss if wf.res is None and wf.theta <= t[0] - float(u_lo) else None
 
 
 def _row_from_fit(tm: float, t, y, wf: _WindowFit, fit_chi0: bool, n_ions: float, tr: dict) -> dict:

@@ -249,9 +249,10 @@ def _use_numba() -> bool:
 def _ext_rss(t: np.ndarray, y: np.ndarray, w: np.ndarray, starts: np.ndarray, fit_chi0: bool) -> np.ndarray:
     """min over theta of the weighted RSS of chi = C/(T - theta) + D/(T - theta)^3 [+ chi0] per
     suffix window: grid of ``CURVATURE_GRID`` points in log(T_min - theta) from
-    1e-6 (T_max - T_min + |T_min|) to 1e3 max(T_max, |T_min|, 1), then golden-section search
-    between the best point's neighbours (compiled: :mod:`magfit._curvature_kernel`; or the same
-    search in numpy, :func:`_ext_rss_numpy`)."""
+    1e-6 (T_max - T_min + |T_min|) to 1e3 max(T_max, |T_min|, 1), then Brent's bounded search
+    (as the frozen reference's scipy ``fminbound``) between the best point's neighbours
+    (compiled: :mod:`magfit._curvature_kernel`; or the same search in numpy,
+    :func:`_ext_rss_numpy`)."""
     t = np.ascontiguousarray(t, dtype=float)
     y = np.ascontiguousarray(y, dtype=float)
     w = np.ascontiguousarray(w, dtype=float)
@@ -301,23 +302,64 @@ def _ext_rss_numpy(t, y, w, starts, fit_chi0):
         best[sl] = cost[np.arange(cost.shape[0]), ib[sl]]
     a = l_lo + np.maximum(ib - 1, 0) * step
     b = l_lo + np.minimum(ib + 1, CURVATURE_GRID - 1) * step
-    g = 0.5 * (np.sqrt(5.0) - 1.0)
-    x1, x2 = b - g * (b - a), a + g * (b - a)
-    f1 = _ext_cost(t, y, w, starts, tmin - np.exp(x1), fit_chi0)
-    f2 = _ext_cost(t, y, w, starts, tmin - np.exp(x2), fit_chi0)
-    while np.any(b - a > _CURVATURE_XATOL):
-        go = b - a > _CURVATURE_XATOL
-        left = go & (f1 < f2)
-        right = go & ~(f1 < f2)
-        b = np.where(left, x2, b)
-        a = np.where(right, x1, a)
-        x_eval = np.where(left, b - g * (b - a), a + g * (b - a))
-        f_eval = _ext_cost(t, y, w, starts, tmin - np.exp(x_eval), fit_chi0)
-        x1, x2, f1, f2 = (np.where(left, x_eval, np.where(right, x2, x1)),
-                          np.where(left, x1, np.where(right, x_eval, x2)),
-                          np.where(left, f_eval, np.where(right, f2, f1)),
-                          np.where(left, f1, np.where(right, f_eval, f2)))
-    return np.minimum(best, np.minimum(f1, f2))
+    f_min = _brent_numpy(lambda lu: _ext_cost(t, y, w, starts, tmin - np.exp(lu), fit_chi0), a, b,
+                         _CURVATURE_XATOL)
+    return np.minimum(best, f_min)
+
+
+_GOLD = 0.5 * (3.0 - np.sqrt(5.0))
+_SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
+
+
+def _brent_numpy(cost, a: np.ndarray, b: np.ndarray, xatol: float) -> np.ndarray:
+    """Brent's bounded minimisation (FMM ``fmin``; scipy's ``fminbound``) of ``cost`` on [a, b],
+    vectorised: one ``cost`` call per iteration for every interval at once (the compiled twin is
+    :func:`magfit._curvature_kernel._brent`). Returns the minimum cost per interval."""
+    a, b = a.astype(float), b.astype(float)
+    x = a + _GOLD * (b - a)
+    v, wp = x.copy(), x.copy()
+    fx = cost(x)
+    fv, fw = fx.copy(), fx.copy()
+    d, e = np.zeros_like(x), np.zeros_like(x)
+    active = np.ones(x.shape, dtype=bool)
+    for _ in range(500):
+        xm = 0.5 * (a + b)
+        tol1 = _SQRT_EPS * np.abs(x) + xatol / 3.0
+        tol2 = 2.0 * tol1
+        active &= ~(np.abs(x - xm) <= tol2 - 0.5 * (b - a))
+        if not active.any():
+            break
+        with np.errstate(all="ignore"):
+            try_par = np.abs(e) > tol1
+            r = (x - wp) * (fx - fv)
+            q = (x - v) * (fx - fw)
+            p = (x - v) * q - (x - wp) * r
+            q = 2.0 * (q - r)
+            p = np.where(q > 0.0, -p, p)
+            q = np.abs(q)
+            e_old = e
+            e = np.where(try_par, d, e)
+            par = try_par & (np.abs(p) < np.abs(0.5 * q * e_old)) & (p > q * (a - x)) & (p < q * (b - x))
+            d_par = p / q
+            u_par = x + d_par
+            d_par = np.where((u_par - a < tol2) | (b - u_par < tol2), np.where(xm >= x, tol1, -tol1), d_par)
+        e = np.where(par, e, np.where(x >= xm, a - x, b - x))
+        d_new = np.where(par, d_par, _GOLD * e)
+        d = np.where(active, d_new, d)
+        e = np.where(active, e, e_old)
+        u = x + np.where(np.abs(d) >= tol1, d, np.where(d >= 0.0, tol1, -tol1))
+        fu = cost(np.where(active, u, x))
+        lower = active & (fu <= fx)
+        higher = active & ~(fu <= fx)
+        a = np.where(lower & (u >= x), x, np.where(higher & (u < x), u, a))
+        b = np.where(lower & (u < x), x, np.where(higher & (u >= x), u, b))
+        to_w = higher & ((fu <= fw) | (wp == x))
+        to_v = higher & ~to_w & ((fu <= fv) | (v == x) | (v == wp))
+        v, fv = (np.where(lower | to_w, wp, np.where(to_v, u, v)),
+                 np.where(lower | to_w, fw, np.where(to_v, fu, fv)))
+        wp, fw = np.where(lower, x, np.where(to_w, u, wp)), np.where(lower, fx, np.where(to_w, fu, fw))
+        x, fx = np.where(lower, u, x), np.where(lower, fu, fx)
+    return fx
 
 
 def _f_sf(stat: np.ndarray, dfd: np.ndarray) -> np.ndarray:
@@ -346,7 +388,8 @@ def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0):
     return stat, pval
 
 
-def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool = True) -> dict:
+def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool = True,
+                   rss_cw: float | None = None) -> dict:
     """Lack-of-fit F-test of Curie-Weiss against the next term of the high-temperature series.
 
     chi - chi_CW ~ D/(T - theta)^3 is the leading deviation of a local-moment magnet from the
@@ -354,6 +397,18 @@ def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool =
     order makes D significant. F = (RSS_CW - RSS_ext) / (RSS_ext / (n - p_ext)) with one extra
     parameter; p from the F(1, n - p_ext) distribution. Scale-free (independent of how the error
     bars are scaled).
+
+    Parameters
+    ----------
+    temperature_K, chi_emu_mol : array
+        Window data.
+    weights : array or None
+        Residual weights (1/sigma); None for equal weights.
+    fit_chi0 : bool
+        Whether chi0 is a parameter of both models.
+    rss_cw : float or None
+        The Curie-Weiss weighted RSS when already known (a fit whose theta lies at or below
+        T_min - 1e-6 (T_max - T_min + |T_min|), the search range of the test); None: fitted here.
 
     Returns
     -------
@@ -373,14 +428,17 @@ def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool =
     starts = np.array([0])
     from .varpro import _u_range
 
-    u_lo, _ = _u_range(t[:1], t[-1:])
-    cw = fit_windows(t, y, w, starts, constant=fit_chi0, theta_max=t[:1] - u_lo)
-    stat, pval = _curvature_arrays(t, y, w, starts, np.array([t.size]), cw["rss"], np.array([False]),
-                                   fit_chi0)
+    if rss_cw is None:
+        u_lo, _ = _u_range(t[:1], t[-1:])
+        rss = fit_windows(t, y, w, starts, constant=fit_chi0, theta_max=t[:1] - u_lo)["rss"]
+    else:
+        rss = np.array([float(rss_cw)])
+    stat, pval = _curvature_arrays(t, y, w, starts, np.array([t.size]), rss, np.array([False]), fit_chi0)
     return {"curvature_F": float(stat[0]), "curvature_p": float(pval[0])}
 
 
-def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit_chi0: bool = True) -> dict:
+def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit_chi0: bool = True,
+                rss_cw: float | None = None) -> dict:
     """Residual-trend tests of one window (module rule, step 4).
 
     Parameters
@@ -393,6 +451,8 @@ def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit
         Residual weights (1/sigma); None for equal weights.
     fit_chi0 : bool
         Whether chi0 was fitted (for the curvature test).
+    rss_cw : float or None
+        Passed to :func:`curvature_test` (the Curie-Weiss RSS when already known).
 
     Returns
     -------
@@ -416,7 +476,7 @@ def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit
     low = rs[:k]
     sd = float(np.std(r, ddof=1)) if r.size > 1 else 0.0
     z_low = float(np.mean(low) / (sd / np.sqrt(k))) if sd > 0 else 0.0
-    curv = curvature_test(t, y, w, fit_chi0=fit_chi0)
+    curv = curvature_test(t, y, w, fit_chi0=fit_chi0, rss_cw=rss_cw)
     trend = bool(z_runs < -Z_RUNS or abs(z_low) > Z_LOWEND or curv["curvature_p"] < ALPHA_CURVATURE)
     return {"runs_z": z_runs, "lowend_z": z_low, **curv, "exact": False, "trend": trend}
 
