@@ -30,7 +30,7 @@ from .chit import ChiT
 from .corrections import EICOSANE_CHI_EMU_G, holder_background
 from .errors import FormatError, SampleError, UnitsError
 from .sample import resolve_sample
-from .table_chi import require_quantity, table_rows
+from .table_chi import record_dropped_lines, require_quantity, table_rows, temperature_checks
 from .units import MU_B_ERG_G, N_A, chi_mass_cgs_to_si
 
 if TYPE_CHECKING:
@@ -159,8 +159,10 @@ def _moment_rows(m: Measurement, *, segment, field_Oe, holder, mass_mg, sample_k
         if new.any():
             dropped[reason] = dropped.get(reason, 0) + int(new.sum())
             keep[new] = False
+            record_dropped_lines(prov, sub, reason, new)
 
-    drop(~np.isfinite(temp), "temperature missing (NaN)")
+    for mask, reason in temperature_checks(temp):
+        drop(mask, reason)
     return sub, temp, h, sample, prov, dropped, keep, drop
 
 

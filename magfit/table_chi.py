@@ -31,7 +31,16 @@ import numpy as np
 from .errors import FormatError, SampleError, UnitsError
 from .units import CURIE_CGS_PER_MUB2
 
-__all__ = ["CHI_CANONICAL", "table_quantity", "table_rows", "require_quantity"]
+__all__ = ["CHI_CANONICAL", "table_quantity", "table_rows", "require_quantity", "temperature_checks",
+           "record_dropped_lines", "T_MAX_PHYSICAL_K"]
+
+#: no magnetometer measures above ~1300 K (furnace options); a larger temperature (a 1e308 filler
+#: cell, a wrong column) or one at or below 0 K is not a measured temperature: the row is dropped
+T_MAX_PHYSICAL_K = 1.0e4
+TEMPERATURE_NAN = "temperature missing (NaN)"
+TEMPERATURE_UNPHYSICAL = "temperature not physical (<= 0 K, > 1e4 K or infinite)"
+#: at most this many file lines are listed per drop reason
+_MAX_LINES = 20
 
 #: canonical columns that hold a susceptibility-like quantity, in order of preference
 CHI_CANONICAL: tuple[str, ...] = ("chi_emu_mol", "chiT_emu_K_mol", "inverse_chi_mol_emu", "mu_eff_muB",
@@ -90,6 +99,57 @@ def require_quantity(m) -> None:
              "'mu_eff (muB)', 'chi_g (emu/g)' or 'M (emu)' with 'H (Oe)', or map it: "
              "read(path, columns={'chi_emu_mol': 2}, units={'chi_emu_mol': 'cm3/mol'}) "
              "(CLI: --column chi_emu_mol=2 --unit chi_emu_mol=cm3/mol)")
+
+
+def temperature_checks(temp: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """(mask, reason) of the rows whose temperature cannot be used: missing, or not physical.
+
+    Parameters
+    ----------
+    temp : numpy.ndarray
+        Temperatures in K.
+
+    Returns
+    -------
+    list of (numpy.ndarray, str)
+        Boolean masks with the reasons :data:`TEMPERATURE_NAN` and :data:`TEMPERATURE_UNPHYSICAL`.
+    """
+    with np.errstate(invalid="ignore"):
+        unphysical = ~np.isnan(temp) & ~((temp > 0) & (temp <= T_MAX_PHYSICAL_K))
+    return [(np.isnan(temp), TEMPERATURE_NAN), (unphysical, TEMPERATURE_UNPHYSICAL)]
+
+
+def record_dropped_lines(prov: dict[str, Any], m, reason: str, mask: np.ndarray) -> None:
+    """Name the file lines of dropped rows: ``prov["dropped_lines"][reason]`` (first 20 lines), and a
+    warning for rows whose temperature is not physical (a value no instrument writes).
+
+    Parameters
+    ----------
+    prov : dict
+        Provenance being built (updated in place).
+    m : Measurement
+        The rows the mask refers to (its ``data.index`` is the row number in the data section).
+    reason : str
+        Why the rows were dropped.
+    mask : numpy.ndarray
+        Boolean mask of the newly dropped rows.
+    """
+    first = (m.provenance or {}).get("first_data_line")
+    if first is None or not mask.any():
+        return
+    try:
+        rows = np.asarray(m.data.index)[mask][:_MAX_LINES]
+        lines = [int(first) + int(r) for r in rows]
+    except (TypeError, ValueError):
+        return
+    listed = prov.setdefault("dropped_lines", {}).setdefault(reason, [])
+    listed.extend(lines[:_MAX_LINES - len(listed)])
+    if reason == TEMPERATURE_UNPHYSICAL:
+        temp = m.temperature_K
+        example = float(temp[mask][0]) if temp is not None else float("nan")
+        prov.setdefault("warnings", []).append(
+            f"{int(mask.sum())} row(s) dropped: temperature not physical (e.g. {example:g} K at line "
+            f"{lines[0]}; lines {lines})")
 
 
 def _molar(kind: str, x: np.ndarray, e: np.ndarray | None, temp: np.ndarray, sample, density, where: str
@@ -207,7 +267,9 @@ def table_rows(m, *, segment=None, mass_mg=None, field_Oe=None, holder=None, den
             chi, err = x / h, None
     else:
         chi, err = _molar(kind, x, sub.column(_ERROR_OF[kind]), temp, sample, density_g_cm3, where)
-    keep, dropped = _rows(temp, x, chi, kind, h)
+    keep, dropped, masks = _rows(temp, x, chi, kind, h)
+    for reason, mask in masks.items():
+        record_dropped_lines(prov, sub, reason, mask)
     if not keep.any():
         raise FormatError(f"no usable rows left (dropped: {dropped})", path=m.source,
                           hint=f"check the {kind} and temperature columns")
@@ -216,11 +278,12 @@ def table_rows(m, *, segment=None, mass_mg=None, field_Oe=None, holder=None, den
 
 
 def _rows(temp: np.ndarray, x: np.ndarray, chi: np.ndarray, kind: str, h=None
-          ) -> tuple[np.ndarray, dict[str, int]]:
-    """Rows to keep, and how many were dropped for which reason."""
+          ) -> tuple[np.ndarray, dict[str, int], dict[str, np.ndarray]]:
+    """Rows to keep, how many were dropped for which reason, and the mask of each reason's rows."""
     dropped: dict[str, int] = {}
+    masks: dict[str, np.ndarray] = {}
     keep = np.ones(temp.size, dtype=bool)
-    checks = [(~np.isfinite(temp), "temperature missing (NaN)"), (~np.isfinite(x), f"{kind} missing (NaN)")]
+    checks = [*temperature_checks(temp), (~np.isfinite(x), f"{kind} missing (NaN)")]
     if kind == "magnetization_emu_mol":
         h = np.asarray(h, dtype=float)
         checks += [(~np.isfinite(h), "field missing (NaN)"), (np.isfinite(h) & (h == 0), "zero field")]
@@ -233,5 +296,6 @@ def _rows(temp: np.ndarray, x: np.ndarray, chi: np.ndarray, kind: str, h=None
         new = mask & keep
         if new.any():
             dropped[reason] = int(new.sum())
+            masks[reason] = new
             keep &= ~new
-    return keep, dropped
+    return keep, dropped, masks

@@ -118,6 +118,7 @@ def normalise(text: str) -> str:
 
     ``cm³·mol⁻¹`` -> ``cm**3*mol**-1``; ``emu mol-1 Oe-1`` -> ``emu*mol**-1*Oe**-1``;
     ``emu/mol Oe`` -> ``emu/(mol*Oe)`` (one slash: everything after it is the denominator);
+    ``emu/mol-Oe`` -> ``emu/(mol*Oe)`` (a hyphen between unit names multiplies);
     ``A m2`` -> ``A*m**2``; ``10^-3 emu`` -> ``10**-3*emu``.
 
     Parameters
@@ -141,6 +142,7 @@ def normalise(text: str) -> str:
     for a in ("·", "⋅", "×", "•", "∙"):
         u = u.replace(a, " ")
     u = re.sub(r"(?<=[A-Za-z])\.(?=[A-Za-z])", " ", u)          # mol.Oe
+    u = re.sub(r"(?<=[A-Za-zµμ])-(?=[A-Za-zµμ])", " ", u)        # mol-Oe: a hyphen between unit names
     u = re.sub(r"\bper\b", "/", u, flags=re.IGNORECASE)
     u = re.sub(r"\bAm\b", "A m", u)                              # Am2 = A m^2, not attometre
     u = re.sub(r"\bAm(?=\s*\^?\s*2\b)", "A m", u)

@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
 def _ignored_warnings(chi) -> list[str]:
     """Data warnings worth telling the user (options ignored by this file, ...)."""
     found = (getattr(chi, "provenance", None) or {}).get("warnings", [])
-    return [str(w) for w in found if "ignored" in str(w)]
+    return [str(w) for w in found if "ignored" in str(w) or "not physical" in str(w)]
 
 
 def _report_error(path: str, message: str, as_json: bool) -> None:

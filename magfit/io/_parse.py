@@ -327,6 +327,35 @@ def numeric_report(series: pd.Series) -> tuple[np.ndarray, int, int | None, str 
     return values, n_bad, first, str(series.iloc[first])
 
 
+_FORTRAN_NUMBER = r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)[dD][-+]?\d+\s*$"
+
+
+def fortran_exponents(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Text columns whose numbers carry Fortran ``D`` exponents (``1.234D-03``), as float columns.
+
+    A column is converted only when every non-empty cell is a number once ``D`` reads as ``E``
+    (a text column that merely contains such a token stays text). Returns the frame (a copy when
+    a column changed) and the names of the columns converted.
+    """
+    converted: list[str] = []
+    for name in frame.columns:
+        series = frame[name]
+        if pd.api.types.is_numeric_dtype(series.dtype):   # text columns: object or pandas' str dtype
+            continue
+        text = series.dropna().astype(str)
+        if text.empty or not text.str.match(_FORTRAN_NUMBER).any():
+            continue
+        values = pd.to_numeric(text.str.replace(r"(?<=\d|\.)[dD](?=[-+]?\d)", "e", regex=True),
+                               errors="coerce")
+        if values.isna().any():
+            continue
+        if not converted:
+            frame = frame.copy()
+        frame[name] = values.reindex(frame.index).astype(float)
+        converted.append(str(name))
+    return frame, converted
+
+
 # ---------------------------------------------------------------- units of columns
 #: the quantity family (magfit.unit_parse) each canonical name belongs to, for ``units=`` overrides
 CANONICAL_QUANTITY: dict[str, str] = {
@@ -448,6 +477,11 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
         )
     from ..measurement import _NUMERIC_CANONICAL
 
+    frame, fortran = fortran_exponents(frame)
+    if fortran:
+        provenance["fortran_exponents"] = fortran
+        provenance.setdefault("notes", []).append(
+            f"Fortran D exponents (1.234D-03) read as numbers in {len(fortran)} column(s): {fortran}")
     non_numeric: dict[str, dict[str, Any]] = {}
     for canon in dict.fromkeys([*_NUMERIC_CANONICAL, *CANONICAL_QUANTITY]):
         orig = columns.get(canon)

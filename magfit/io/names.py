@@ -17,7 +17,7 @@ chi_mass      chi_g, χg, mass susceptibility
 chi_volume    chi_v, χv, volume susceptibility
 chiT          chiT, χT, χMT, XT, chi*T, chi·T
 inverse_chi   1/chi, 1/χM, chi^-1, χ⁻¹, inverse chi, chi_inv
-mu_eff        mu_eff, μeff, mueff, effective moment
+mu_eff        mu_eff, μeff, mueff, Meff, p_eff, effective moment
 time          Time, Time Stamp
 ============  ===========================================================================
 
@@ -51,7 +51,8 @@ _VOCAB: dict[str, tuple[str, ...]] = {
     "chi_mass": ("chig", "chimass", "masssusceptibility", "xg", "chigram", "chiperg"),
     "chi_volume": ("chiv", "chivol", "chivolume", "volumesusceptibility", "xv", "kappa"),
     "chiT": ("chit", "chimt", "xt", "xmt", "chimolt", "chitproduct", "chim*t", "chit(t)"),
-    "mu_eff": ("mueff", "mueffective", "effectivemoment", "ueff", "mueff(t)", "effectivemagneticmoment"),
+    "mu_eff": ("mueff", "mueffective", "effectivemoment", "ueff", "mueff(t)", "effectivemagneticmoment",
+               "meff", "peff", "mueffbm", "effmoment"),
     "time": ("time", "timestamp", "elapsedtime"),
 }
 _FAMILY_OF_KEY = {k: fam for fam, keys in _VOCAB.items() for k in keys}
@@ -191,11 +192,26 @@ def split_name(name: str) -> tuple[str, str | None, str]:
             if not fam or not unit.strip():
                 continue
             first = first or (base.strip(), unit.strip(), fam)
-            if _understood(fam, unit.strip()):
-                return base.strip(), unit.strip(), fam
+            for reading in _unit_readings(base, unit.strip(), fam):
+                if _understood(fam, reading):
+                    return base.strip(), reading, fam
         if first:
             return first
     return text, None, family_of(text)
+
+
+def _unit_readings(base: str, unit: str, family: str) -> list[str]:
+    """The unit as written, then, for a snake-case molar or mass name (``chi_mol_emu``, ``chi_g_emu``),
+    the unit per mole / gram: the ``mol`` belongs to the quantity's name, so ``emu`` is ``emu/mol``."""
+    readings = [unit]
+    per = _PER_OF_KEY.get(_key(base)) if family in ("chi", "chi_mass") and "_" in base else None
+    if per and not re.search(r"(?i)mol|\bk?g\b|\b(cgs|si)\b", unit):
+        readings.append(f"{unit}/{per}")
+    return readings
+
+
+#: name keys of a susceptibility written with what it is per (chi_mol, χ_mol, X_mol; chi_g, X_g)
+_PER_OF_KEY = {"chimol": "mol", "xmol": "mol", "chimolar": "mol", "chig": "g", "xg": "g"}
 
 
 def _splits(text: str):
@@ -237,9 +253,16 @@ def unit_candidates(unit: str) -> list[str]:
     if "per" in low:
         i = low.index("per")
         return [" ".join(parts[:i]) + "/(" + " ".join(parts[i + 1:]) + ")"]
+    if low[0] in _SNAKE_SYSTEMS:   # chi_cgs_mol, chi_SI_kg: the unit system, then per what
+        parts = [_SNAKE_SYSTEMS[low[0]], *parts[1:]]
     out = [parts[0] + "/(" + " ".join(parts[1:]) + ")", " ".join(parts[:-1]) + "/" + parts[-1],
            " ".join(parts)]
     return list(dict.fromkeys(out))
+
+
+#: a snake-case susceptibility unit that starts with its unit system: cgs-emu (emu, read as emu/Oe
+#: for a susceptibility) or SI (m^3, rationalised)
+_SNAKE_SYSTEMS = {"cgs": "emu", "si": "m3"}
 
 
 @dataclass
@@ -272,11 +295,18 @@ def _convert(family: str, unit: str | None, column: str | None):
     if family == "err" or family not in _CONVERTIBLE:
         raise UnitsError(f"no unit conversion for {family!r}")
     error: UnitsError | None = None
+    snake = bool(unit) and unit != unit_candidates(unit)[0] and "per" not in unit.lower().split("_")
     for candidate in unit_candidates(unit) if unit else [unit]:
         try:
-            return convert(family, candidate, column=column)
+            conv = convert(family, candidate, column=column)
         except UnitsError as exc:
             error = error or exc
+            continue
+        if snake and family == "chi" and conv.canonical == "inverse_chi_mol_emu":
+            # 'chi_mol_emu' names chi, molar, in emu: a snake-case word order is no '1/chi'
+            error = error or UnitsError(f"column {column!r}: unit {unit!r} would make chi a 1/chi")
+            continue
+        return conv
     raise error  # type: ignore[misc]
 
 

@@ -217,6 +217,7 @@ def column_names(lines: list[str], layout: Layout) -> tuple[list[str], dict[str,
     units_row = next(((j, cells) for j, cells in rows[k + 1:] if _looks_like_units(cells)), None)
     if units_row is not None:
         uj, units = units_row
+        units = [_unbracket(u) for u in units]
         names = [f"{n} ({u})" if u and n and split_name(n)[1] is None else n
                  for n, u in zip(names, units + [""] * (len(names) - len(units)), strict=False)]
         info["units_row_line"] = uj + 1
@@ -225,6 +226,14 @@ def column_names(lines: list[str], layout: Layout) -> tuple[list[str], dict[str,
         info["header_rows_ignored"] = ignored
     info["column_names_line"] = names_j + 1
     return names, info
+
+
+def _unbracket(unit: str) -> str:
+    """A units-row cell without its brackets: ``[K]``, ``(emu/mol)`` -> ``K``, ``emu/mol``."""
+    u = unit.strip()
+    if len(u) > 2 and u[0] + u[-1] in ("[]", "()") and u[1:-1].count(u[0]) == 0:
+        return u[1:-1].strip()
+    return u
 
 
 def _count_rows_under_names(info: dict, names_line: int | None, first_data_line: int) -> None:
@@ -382,6 +391,16 @@ def _byte_offset(raw: bytes, line_index: int) -> int:
     return pos
 
 
+def _skip_blank_lines(raw: bytes, pos: int) -> int:
+    """Start of the first line at or after ``pos`` that holds more than whitespace and commas."""
+    blank = re.compile(rb"[ \t\r,]*\n")
+    while True:
+        m = blank.match(raw, pos)
+        if m is None:
+            return pos
+        pos = m.end()
+
+
 @register
 class LakeShoreReader:
     """Lake Shore VSM (8600 series) CSV exports with ``#SECTION`` headers (registered as ``"lakeshore"``)."""
@@ -406,7 +425,7 @@ class LakeShoreReader:
         if m is None:
             raise FormatError("no '##DATA TABLE' line", path=source.name, line=count_lines(raw) + 1,
                               hint="the export looks truncated; re-export from the Lake Shore software")
-        names_start = m.end()
+        names_start = _skip_blank_lines(raw, m.end())  # an empty line may follow '##DATA TABLE'
         names_end = raw.find(b"\n", names_start)
         if names_end < 0:
             raise FormatError("truncated after the data-table line: no column names", path=source.name,
