@@ -21,11 +21,18 @@ CASES = all_cases()
 STRIDE = 16
 
 
+def _same(got: dict, want: dict) -> bool:
+    return (got["label"] == want["label"] and got["rule"] == want["rule"] and got["flags"] == want["flags"]
+            and abs(got["confidence"] - want["confidence"]) <= 1e-3)
+
+
 def _check(name: str, mode: str, build) -> None:
-    want = FROZEN[(name, mode)]
+    frozen = FROZEN[(name, mode)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = record(run_case(mode, build))
+    # a case whose fit is not bit-reproducible across process state has a recorded alternative
+    want = next((alt for alt in frozen.get("alternatives", []) if _same(got, alt)), frozen)
     assert got["label"] == want["label"], (got, want)
     assert got["rule"] == want["rule"], (got, want)
     assert got["flags"] == want["flags"], (got, want)
