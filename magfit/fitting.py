@@ -448,7 +448,11 @@ def fit_curie_weiss(
     diamagnetic_emu_mol: float | None = None,
     scan: bool | None = None,
 ) -> CurieWeissFit:
-    """Fit chi(T) = C/(T - theta) + chi0 with lmfit; choose the window automatically if asked.
+    """Fit chi(T) = C/(T - theta) + chi0; choose the window automatically if asked.
+
+    The fit is a weighted least-squares fit by variable projection (:mod:`magfit.varpro`; lmfit's
+    ``scale_covar=True`` covariance, from the analytic Jacobian); the lmfit ``ModelResult`` of the
+    window is available as ``fit.result`` (fitted on first access, see :class:`CurieWeissFit`).
 
     Parameters
     ----------
@@ -581,7 +585,7 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
             else:
                 reason_parts.append(f"ordered regime ({kinds}) excluded: T_min >= {W.ORDER_MARGIN:g} x "
                                     f"{t_order:.4g} K")
-    # ---- scan (all candidate windows by variable projection; lmfit only for the chosen one)
+    # ---- scan (all candidate windows by variable projection; lmfit only on demand, fit.result)
     w_all = None if wt_all is None else wt_all
     scan_cols: dict = {}
     cols: dict = {}
