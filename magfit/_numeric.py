@@ -34,6 +34,8 @@ _EPS = 1e-14
 _MAX_TERMS = 500
 _BLOCK = 8
 _SCALAR_MAX = 4
+#: the prominence search first looks this many samples to each side of every peak at once
+_NEAR = 8
 
 
 def smooth_median5_binomial(y: np.ndarray) -> np.ndarray:
@@ -82,15 +84,44 @@ def peak_prominences(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     v = x[start]
     top = np.flatnonzero((v[1:-1] > v[:-2]) & (v[1:-1] > v[2:])) + 1
     peaks = (start[top] + end[top]) // 2
+    lo, hi = _bases(x, peaks, -1), _bases(x, peaks, 1)
     prom = np.empty(peaks.size)
-    for k, p in enumerate(peaks):
-        h = x[p]
-        higher = np.flatnonzero(x[:p] > h)
-        lo = higher[-1] + 1 if higher.size else 0
-        higher = np.flatnonzero(x[p + 1:] > h)
-        hi = p + 1 + higher[0] if higher.size else x.size
-        prom[k] = h - max(x[lo:p + 1].min(), x[p:hi].min())
+    near = (peaks - lo <= _NEAR) & (hi - peaks <= _NEAR)
+    if near.any():                     # most peaks of noisy data: bases within _NEAR samples
+        p = peaks[near]
+        off = np.arange(-_NEAR, _NEAR + 1)
+        j = p[:, None] + off[None, :]
+        xs = x[np.clip(j, 0, x.size - 1)]
+        left = np.where((j >= lo[near, None]) & (off <= 0), xs, np.inf).min(axis=1)
+        right = np.where((j < hi[near, None]) & (off >= 0), xs, np.inf).min(axis=1)
+        prom[near] = x[p] - np.maximum(left, right)
+    for k in np.flatnonzero(~near):
+        p = peaks[k]
+        prom[k] = x[p] - max(x[lo[k]:p + 1].min(), x[p:hi[k]].min())
     return peaks, prom
+
+
+def _bases(x: np.ndarray, peaks: np.ndarray, side: int) -> np.ndarray:
+    """Per peak: one past the nearest strictly higher sample on the left (``side`` -1; 0 if none),
+    or the nearest strictly higher sample on the right (``side`` 1; len(x) if none). Looks
+    ``_NEAR`` samples out for all peaks at once, then searches the rest one by one."""
+    n = x.size
+    off = np.arange(1, _NEAR + 1) * side
+    j = peaks[:, None] + off[None, :]
+    inside = (j >= 0) & (j < n)
+    hit = inside & (x[np.clip(j, 0, n - 1)] > x[peaks][:, None])
+    found = hit.any(axis=1)
+    first = j[np.arange(peaks.size), np.argmax(hit, axis=1)]
+    out = np.where(found, first + (1 if side < 0 else 0), 0 if side < 0 else n)
+    for k in np.flatnonzero(~found & inside.all(axis=1)):      # not within _NEAR: search on
+        p = peaks[k]
+        if side < 0:
+            higher = np.flatnonzero(x[:p - _NEAR] > x[p])
+            out[k] = higher[-1] + 1 if higher.size else 0
+        else:
+            higher = np.flatnonzero(x[p + _NEAR + 1:] > x[p])
+            out[k] = p + _NEAR + 1 + higher[0] if higher.size else n
+    return out
 
 
 def f_sf_dfn1(stat, dfd) -> np.ndarray:

@@ -130,9 +130,9 @@ class CurieWeissFit:
     redchi: float
     aic: float
     bic: float
-    correlation: pd.DataFrame
+    _corr: np.ndarray = field(repr=False)         # 3 x 3 over theta, C, chi0 (``correlation``)
     flags: list[str]
-    scan: pd.DataFrame
+    _scan: dict = field(repr=False)               # scan columns as arrays (``scan``)
     n_ions: float
     per: str
     weighting: str
@@ -143,6 +143,23 @@ class CurieWeissFit:
     chi0_emu_mol_sys: float = float("nan")
     systematics: dict = field(default_factory=dict)
     _lmfit: Any = field(default=None, repr=False, compare=False)
+    _frames: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ tables (built on first access)
+    @property
+    def correlation(self) -> pd.DataFrame:
+        """Correlation matrix over theta, C, chi0 (NaN for chi0 when not fitted)."""
+        if "correlation" not in self._frames:
+            self._frames["correlation"] = pd.DataFrame(self._corr.copy(), index=list(_PARAMS),
+                                                       columns=list(_PARAMS))
+        return self._frames["correlation"]
+
+    @property
+    def scan(self) -> pd.DataFrame:
+        """The T_min scan: one row per trial T_min (one row when the window was given)."""
+        if "scan" not in self._frames:
+            self._frames["scan"] = pd.DataFrame(self._scan)
+        return self._frames["scan"]
 
     # ------------------------------------------------------------------ lmfit result, weights
     @property
@@ -219,8 +236,8 @@ class CurieWeissFit:
             f"  weights  : {self.weighting}",
         ]
         if self.fit_chi0:
-            lines.append(f"  corr(theta, chi0) = {self.correlation.loc['theta', 'chi0']:+.3f}   "
-                         f"corr(theta, C) = {self.correlation.loc['theta', 'C']:+.3f}")
+            lines.append(f"  corr(theta, chi0) = {self._corr[0, 2]:+.3f}   "
+                         f"corr(theta, C) = {self._corr[0, 1]:+.3f}")
         inv = self.cross_checks.get("inverse_chi_linear") or {}
         if inv.get("theta_K") is not None:
             lines.append(f"  check 1/(chi - chi0) linear: theta = {inv['theta_K']:.4g} K, "
@@ -254,8 +271,8 @@ class CurieWeissFit:
             "per": self.per, "n_ions": self.n_ions, "fit_chi0": self.fit_chi0,
             "weighting": self.weighting,
             "name": self.chi.name,
-            "correlation": {r: {c: self.correlation.loc[r, c] for c in self.correlation.columns}
-                            for r in self.correlation.index},
+            "correlation": {r: {c: float(self._corr[i, j]) for j, c in enumerate(_PARAMS)}
+                            for i, r in enumerate(_PARAMS)},
             "cross_checks": self.cross_checks,
             "mu_eff_sys": self.mu_eff_sys, "theta_K_sys": self.theta_K_sys,
             "chi0_emu_mol_sys": self.chi0_emu_mol_sys,
@@ -431,7 +448,11 @@ def fit_curie_weiss(
     diamagnetic_emu_mol: float | None = None,
     scan: bool | None = None,
 ) -> CurieWeissFit:
-    """Fit chi(T) = C/(T - theta) + chi0 with lmfit; choose the window automatically if asked.
+    """Fit chi(T) = C/(T - theta) + chi0; choose the window automatically if asked.
+
+    The fit is a weighted least-squares fit by variable projection (:mod:`magfit.varpro`; lmfit's
+    ``scale_covar=True`` covariance, from the analytic Jacobian); the lmfit ``ModelResult`` of the
+    window is available as ``fit.result`` (fitted on first access, see :class:`CurieWeissFit`).
 
     Parameters
     ----------
@@ -564,9 +585,9 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
             else:
                 reason_parts.append(f"ordered regime ({kinds}) excluded: T_min >= {W.ORDER_MARGIN:g} x "
                                     f"{t_order:.4g} K")
-    # ---- scan (all candidate windows by variable projection; lmfit only for the chosen one)
+    # ---- scan (all candidate windows by variable projection; lmfit only on demand, fit.result)
     w_all = None if wt_all is None else wt_all
-    scan_df = pd.DataFrame(columns=_SCAN_COLUMNS)
+    scan_cols: dict = {}
     cols: dict = {}
     if do_scan:
         cands = W.candidate_tmins(t_all) if t_all.size >= W.MIN_POINTS else np.array([t_all.min()])
@@ -574,7 +595,7 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
             cands = np.unique(np.append(cands, _first_at_or_above(t_all, tmin)))
         cols = W.scan_windows(t_all, y_all, w_all, cands, fit_chi0=fit_chi0, n_ions=n_ions_f)
         if tmin is not None:
-            scan_df = _scan_frame(cols)
+            scan_cols = _scan_columns(cols)
 
     trend = None
     wf = None
@@ -583,7 +604,7 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
             raise FitError(f"{chi.name or 'data'}: {t_all.size} points -- too few for a Curie-Weiss fit "
                            f"with {npar} parameters")
         k, why, fl, wf = _choose_and_fit(cols, t_order_min, fit_chi0, t_all, y_all, w_all, n_ions_f)
-        scan_df = _scan_frame(cols)
+        scan_cols = _scan_columns(cols)
         flags += fl
         tmin_used = float(cols["tmin_K"][k])
         trend = _trend_of_row(cols, k)
@@ -602,10 +623,10 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
         trend = W.trend_tests(t_all[m], y_all[m], wf.best_fit, w_win, fit_chi0=fit_chi0,
                               rss_cw=_rss_for_curvature(t_all[m], wf))
     if tmin is not None:
-        if len(scan_df) == 0:
+        if len(scan_cols.get("tmin_K", ())) == 0:
             row = _row_from_fit(tmin_used, t_all[m], y_all[m], wf, fit_chi0, n_ions_f, trend)
-            scan_df = pd.DataFrame({c: [row[c]] for c in _SCAN_COLUMNS})
-        scan_df["accepted"] = scan_df["tmin_K"] == tmin_used
+            scan_cols = {c: np.array([row[c]]) for c in _SCAN_COLUMNS}
+        scan_cols["accepted"] = scan_cols["tmin_K"] == tmin_used
     if tmin is None and tmax is not None:
         reason += f"; user tmax={tmax:g} K"
     if notes:
@@ -615,9 +636,9 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     win_mask = t_all >= tmin_used
     window_chi = data.take(win_mask, f"Curie-Weiss window {tmin_used:.6g}-{t_all.max():.6g} K")
     lazy = _LazyResult(t_all[m], y_all[m], w_win, n_ions_f, fit_chi0, res=wf.res)
-    fit = _assemble(chi, window_chi, wf, lazy, reason, flags, scan_df, n_ions_f, fit_chi0, weighting,
+    fit = _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions_f, fit_chi0, weighting,
                     diamagnetic_emu_mol, features, wt_all is not None, trend)
-    return fit, (cols if tmin is None else None)
+    return fit, scan_cols
 
 
 _SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
@@ -651,14 +672,14 @@ def _row_from_fit(tm: float, t, y, wf: _WindowFit, fit_chi0: bool, n_ions: float
     }
 
 
-def _scan_frame(cols: dict) -> pd.DataFrame:
-    """The scan DataFrame (one row per candidate window), built once from the scan arrays (with the
-    rule's ``stable`` and ``above_order`` columns when the window was chosen automatically)."""
+def _scan_columns(cols: dict) -> dict:
+    """The columns of ``CurieWeissFit.scan`` (one row per candidate window) from the scan arrays,
+    with the rule's ``stable`` and ``above_order`` when the window was chosen automatically."""
     names = _SCAN_COLUMNS + [c for c in ("stable", "above_order") if c in cols]
     data = {c: cols[c] for c in names if c in cols}
     if "accepted" not in cols:
         data["accepted"] = np.zeros(len(cols["tmin_K"]), dtype=bool)
-    return pd.DataFrame({c: data[c] for c in names})
+    return {c: data[c] for c in names}
 
 
 def _trend_of_row(cols: dict, k: int) -> dict:
@@ -763,9 +784,8 @@ def _cut(data: ChiT, w, tmin, tmax):
 
 
 # ============================================================================ assembly, checks
-def _correlation(wf: _WindowFit, fit_chi0: bool) -> pd.DataFrame:
+def _correlation(wf: _WindowFit, fit_chi0: bool) -> np.ndarray:
     """Correlation matrix over theta, C, chi0 from the covariance (NaN where not fitted)."""
-    names = list(_PARAMS)
     npar = 3 if fit_chi0 else 2
     out = np.full((3, 3), np.nan)
     out[np.arange(npar), np.arange(npar)] = 1.0
@@ -776,7 +796,7 @@ def _correlation(wf: _WindowFit, fit_chi0: bool) -> pd.DataFrame:
             c = cov / np.outer(sd, sd)
         ok = np.outer(sd > 0, sd > 0)
         out[:npar, :npar] = np.where(ok, c, out[:npar, :npar])
-    return pd.DataFrame(out, index=names, columns=names)
+    return out
 
 
 def _ufloats(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, Any]:
@@ -814,7 +834,7 @@ def _ufloats_lmfit(res, fit_chi0: bool) -> dict[str, Any]:
     return out
 
 
-def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_df, n_ions, fit_chi0, weighting,
+def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_chi0, weighting,
               diamagnetic_emu_mol, features, weighted, trend) -> CurieWeissFit:
     u = _ufloats(wf, fit_chi0, n_ions)
     corr = _correlation(wf, fit_chi0)
@@ -843,7 +863,7 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_df, n_ions, fit_chi
         flags.append(f"theta at the T_min bound ({theta:.4g} K): the data do not follow Curie-Weiss "
                      "above theta in this window (ordering inside the window?)")
     if fit_chi0:
-        rho = corr.loc["theta", "chi0"]
+        rho = corr[0, 2]
         if np.isfinite(rho) and abs(rho) > RHO_FLAG:
             flags.append(f"|rho(theta, chi0)| = {abs(rho):.3f} > {RHO_FLAG}: theta and chi0 are nearly "
                          "degenerate (extend the T range or fix chi0)")
@@ -872,8 +892,8 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_df, n_ions, fit_chi
     return CurieWeissFit(
         chi=chi, window_chi=window_chi, tmin_K=tmin_used, tmax_K=float(t.max()), window_reason=reason,
         n_points=n, mu_eff=u["mu_eff"], theta_K=u["theta"], chi0=u["chi0"], C=u["C"],
-        redchi=float(wf.redchi), aic=float(wf.aic), bic=float(wf.bic), correlation=corr,
-        flags=flags, scan=scan_df, n_ions=n_ions, per=chi.per, weighting=weighting, fit_chi0=fit_chi0,
+        redchi=float(wf.redchi), aic=float(wf.aic), bic=float(wf.bic), _corr=corr,
+        flags=flags, _scan=scan_cols, n_ions=n_ions, per=chi.per, weighting=weighting, fit_chi0=fit_chi0,
         cross_checks=checks, _lmfit=lazy,
     )
 

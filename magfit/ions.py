@@ -850,7 +850,7 @@ def candidate_ions(
     """
     cols = ["ion", "configuration", "term", "mu_eff_expected", "range_lo", "range_hi", "tolerance",
             "n_sigma", "n_sigma_expected", "consistent", "basis", "approximate", "notes"]
-    rows = _ranked(mu_eff, sigma, formula, max_sigma, extended)
+    rows = [_full_row(c, r) for c, r in _ranked(mu_eff, sigma, formula, max_sigma, extended)]
     if not rows:
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame(rows)
@@ -864,13 +864,20 @@ def candidate_ions(
 def _candidate_records(mu_eff, sigma, formula=None, *, top=5, max_sigma=CONSISTENT_SIGMA,
                        extended=False) -> list[dict[str, Any]]:
     """The rows of :func:`candidate_ions` as dicts, best first (no pandas: cheap enough for every fit)."""
-    rows = [r for r in _ranked(mu_eff, sigma, formula, max_sigma, extended)
-            if max_sigma is None or r["consistent"]]
-    return rows if top is None else rows[: int(top)]
+    ranked = [(c, r) for c, r in _ranked(mu_eff, sigma, formula, max_sigma, extended)
+              if max_sigma is None or r["consistent"]]
+    return [_full_row(c, r) for c, r in (ranked if top is None else ranked[: int(top)])]
 
 
-def _ranked(mu_eff, sigma, formula, max_sigma, extended) -> list[dict[str, Any]]:
-    """Every candidate ion's row (with ``consistent``), in the ranking order of :func:`candidate_ions`."""
+def _full_row(cand: Ion, scores: dict[str, Any]) -> dict[str, Any]:
+    r = _row(cand)
+    r.update(scores)
+    return r
+
+
+def _ranked(mu_eff, sigma, formula, max_sigma, extended) -> list[tuple[Ion, dict[str, Any]]]:
+    """Every candidate ion with its scores (``n_sigma``, ``n_sigma_expected``, ``consistent``), in the
+    ranking order of :func:`candidate_ions`."""
     try:
         mu = float(mu_eff)
         sig = float(sigma) if sigma is not None else 0.0
@@ -898,9 +905,8 @@ def _ranked(mu_eff, sigma, formula, max_sigma, extended) -> list[dict[str, Any]]
         centre, spread = _typical(cand)
         combined = math.hypot(sig, spread)
         width = max(sig, cand.tolerance)
-        r = _row(cand)
-        r["n_sigma"] = abs(mu - centre) / combined
-        r["n_sigma_expected"] = abs(mu - cand.mu_eff_expected) / width
+        r: dict[str, Any] = {"n_sigma": abs(mu - centre) / combined,
+                             "n_sigma_expected": abs(mu - cand.mu_eff_expected) / width}
         r["consistent"] = bool(r["n_sigma"] <= limit)
         base = cand.name.split(" (")[0]
         # consistent first; standard-table ions first; consistent by Gaussian NLL, misses by the
@@ -908,6 +914,6 @@ def _ranked(mu_eff, sigma, formula, max_sigma, extended) -> list[dict[str, Any]]
         nll = 0.5 * r["n_sigma"] ** 2 + math.log(combined)
         rank = nll if r["consistent"] else max(_outside(cand, mu), 0.0)
         keyed.append(((not r["consistent"], 0 if base in priority else 1, rank,
-                       priority.get(base, len(priority) + k)), r))
+                       priority.get(base, len(priority) + k)), cand, r))
     keyed.sort(key=lambda kr: kr[0])
-    return [r for _, r in keyed]
+    return [(c, r) for _, c, r in keyed]

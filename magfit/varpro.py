@@ -20,6 +20,8 @@ G. H. Golub and V. Pereyra, SIAM J. Numer. Anal. 10, 413 (1973); L. Kaufman, BIT
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .errors import FitError
@@ -297,6 +299,96 @@ def _polish(t, y, w, mask, theta, theta_max, theta_min, powers, constant, cost_t
     return theta, coef, r, cost
 
 
+def _lin2(a: np.ndarray, b: np.ndarray | None, v: np.ndarray) -> tuple[float, float]:
+    """Least-squares coefficients of v on the columns a[, b] (column-scaled normal equations)."""
+    na = math.sqrt(float(a @ a)) or 1.0
+    if b is None:
+        return float(a @ v) / na / na, 0.0
+    nb = math.sqrt(float(b @ b)) or 1.0
+    rho = float(a @ b) / (na * nb)
+    ra, rb = float(a @ v) / na, float(b @ v) / nb
+    det = 1.0 - rho * rho
+    return (ra - rho * rb) / det / na, (rb - rho * ra) / det / nb
+
+
+def _state_one(t, wy, w, theta, constant):
+    """Amplitudes, weighted residuals, cost and the theta column of the Jacobian of one window."""
+    f = 1.0 / (t - theta)
+    a = w * f
+    b = w if constant else None
+    c, c0 = _lin2(a, b, wy)
+    r = wy - c * a - (c0 * w if constant else 0.0)
+    cost = float(r @ r)
+    return (c, c0), r, cost if math.isfinite(cost) else math.inf, c * a * f, a, b
+
+
+def _grid_one(t, wy, w, tmin, u_lo, u_hi, theta_max, constant, n_grid) -> float:
+    """Best theta of one window on its log-u grid (profile cost from the normal equations)."""
+    grid = tmin - np.exp(np.linspace(math.log(u_lo), math.log(u_hi), n_grid))
+    grid = grid[grid <= theta_max]
+    if grid.size == 0:
+        return theta_max
+    a = w / (t[None, :] - grid[:, None])
+    s11 = np.einsum("ij,ij->i", a, a)
+    b1 = a @ wy
+    n1 = np.sqrt(s11)
+    if constant:
+        nc = math.sqrt(float(w @ w))
+        rho = (a @ w) / (n1 * nc)
+        r1, rc = b1 / n1, float(w @ wy) / nc
+        det = 1.0 - rho * rho
+        gain = ((r1 - rho * rc) * r1 + (rc - rho * r1) * rc) / det
+    else:
+        gain = (b1 / n1) ** 2
+    cost = float(wy @ wy) - gain
+    cost = np.where(np.isfinite(cost), cost, np.inf)
+    i = int(np.argmin(cost))
+    return float(grid[i]) if np.isfinite(cost[i]) else theta_max
+
+
+def _fit_one(t, y, w, constant: bool, n_grid: int, cost_tol: float = _COST_TOL):
+    """One window [t[0], t[-1]]: :func:`fit_windows` for a single window with scalar bookkeeping
+    (the same grid and the same secant / Gauss-Newton polish; numpy only for the dot products)."""
+    tmin = float(t[0])
+    theta_max = tmin - 1e-9 * max(abs(tmin), 1.0)
+    u_lo, u_hi = _u_range(np.array(tmin), np.array(t[-1]))
+    theta_min = tmin - float(u_hi)
+    wy = w * y
+    with np.errstate(all="ignore"):
+        theta = _grid_one(t, wy, w, tmin, float(u_lo), float(u_hi), theta_max, constant, n_grid)
+        coef, r, cost, g, a, b = _state_one(t, wy, w, theta, constant)
+        scale = max(abs(theta), abs(theta_max), 1.0)
+        shrink, prev_theta, prev_d = 1.0, math.nan, math.nan
+        active = math.isfinite(cost)
+        for _ in range(_MAX_ITER):
+            if not active:
+                break
+            p1, p2 = _lin2(a, b, g)
+            gp = g - p1 * a - (p2 * b if constant else 0.0)
+            den, d = float(gp @ gp), float(gp @ r)
+            gn = d / den if den > 0 else 0.0
+            if d * gn <= cost_tol * cost:        # a Gauss-Newton step would gain < round-off
+                break
+            slope = (d - prev_d) / (theta - prev_theta) if theta != prev_theta else math.nan
+            sec = -d / slope if slope < 0 else math.nan
+            delta = (sec if math.isfinite(sec) and shrink == 1.0 else gn) * shrink
+            delta = delta if math.isfinite(delta) else 0.0
+            u = theta_max - theta
+            trial = min(max(theta + delta, theta_max - 10.0 * u), theta_max - 0.1 * u)
+            trial = max(trial, min(theta_min, theta))
+            coef2, r2, cost2, g2, a2, b2 = _state_one(t, wy, w, trial, constant)
+            moved = abs(trial - theta)
+            if cost2 <= cost:
+                prev_theta, prev_d = theta, d
+                theta, coef, r, cost, g, a, b = trial, coef2, r2, cost2, g2, a2, b2
+                shrink = 1.0
+            else:
+                shrink *= 0.25
+            if moved <= _STEP_TOL * scale or shrink < 1e-6:
+                break
+    return theta, coef, cost, theta_min, theta_max
+
+
 def fit_windows(temperature_K, chi_emu_mol, weights, starts, *, powers: tuple[int, ...] = (1,),
                 constant: bool = True, theta_margin_rel: float = 1e-9, theta_max=None, theta_start=None,
                 n_grid: int = N_GRID) -> dict:
@@ -450,9 +542,8 @@ def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float |
     ts, ys, ws = t[order], y[order] - (0.0 if fit_chi0 else float(chi0_fixed)), w[order]
     bounds = (-np.inf, np.inf)
     if fit_theta:
-        out = fit_windows(ts, ys, ws, [0], constant=fit_chi0)
-        theta = float(out["theta"][0])
-        bounds = (float(out["theta_min"][0]), float(out["theta_max"][0]))
+        theta, _, _, theta_min, theta_max = _fit_one(ts, ys, ws, fit_chi0, N_GRID)
+        bounds = (theta_min, theta_max)
     else:
         theta = float(theta_fixed)
         if theta >= ts[0]:
