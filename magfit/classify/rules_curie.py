@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from .context import _Ctx, _undetermined_v, _Verdict
+from .evidence import _head_records
 from .stats import _phi
 from .thresholds import (
     F_ITINERANT,
@@ -55,8 +56,8 @@ def _r_localized(c: _Ctx) -> _Verdict | None:
     if not c.cands.empty:
         cand_txt = " Consistent with " + ", ".join(
             f"{r['ion']} ({r['mu_eff_expected']:.2f}, {r['n_sigma']:.1f} sigma)"
-            for _, r in c.cands.head(3).iterrows()) + "."
-        top = c.cands.iloc[0]
+            for r in _head_records(c.cands, 3)) + "."
+        top = _head_records(c.cands, 1)[0]
         if bool(top["approximate"]) and top["notes"]:
             cand_txt += f" Caveat for {top['ion']}: {top['notes']}."
     elif "formula unit (n_ions unknown)" not in c.per_text:

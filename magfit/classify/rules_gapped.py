@@ -33,7 +33,7 @@ def _broad_maximum(c: _Ctx) -> dict | None:
 
 def _rise(c: _Ctx) -> float:
     """Relative rise of the fitted chi from the bottom to the top of the window (> 0: chi grows with T)."""
-    model = c.numbers["fit"].eval(np.array([float(np.min(c.t)), c.t_hi]))
+    model = c.model_chi(np.array([float(np.min(c.t)), c.t_hi]))
     return float((model[1] - model[0]) / abs(np.mean(model))) if np.mean(model) != 0 else 0.0
 
 
