@@ -7,11 +7,12 @@ from __future__ import annotations
 import math
 
 from .context import _Ctx, _undetermined_v, _Verdict
-from .evidence import _head_records
+from .evidence import _half, _head_records
 from .stats import _phi
 from .thresholds import (
     F_ITINERANT,
     F_LOCALIZED,
+    IMPURITY_LEVEL_MAX,
     SIGMA_F_MAX,
     Z_BOUND,
 )
@@ -84,3 +85,18 @@ def _r_mixed(c: _Ctx) -> _Verdict | None:
             f"valence-fluctuating metal). {_mu_text(c)}, chi0 = {c.numbers['chi0_emu_mol']:.3g} emu/mol.")
     return _Verdict("mixed", conf, text, f"Curie-Weiss share {100 * c.f:.3g} %, between the thresholds")
 
+
+def _a_impurity_level(c: _Ctx, v: _Verdict) -> str | None:
+    """A localized Curie term of impurity size (< IMPURITY_LEVEL_MAX S = 1/2 per mole): say so, flag it."""
+    n = c.numbers
+    x, dx = n.get("impurity_fraction", float("nan")), n.get("impurity_fraction_err", float("nan"))
+    if v.label != "localized" or not v.short.startswith("Curie-Weiss term") or not x < IMPURITY_LEVEL_MAX:
+        return None
+    s = n["impurity_spin"]
+    host = ("a diamagnetic host" if n.get("chi0_emu_mol", 0.0) < 0 else "the host")
+    c.ev.add(f"impurity concentration (S = {_half(s)} per mole)", x, f"< {IMPURITY_LEVEL_MAX} impurity level",
+             "neither", f"+/- {dx:.2g}; C / C(S)")
+    c.flags.append(f"impurity-level Curie term: {100 * x:.3g} % (+/- {100 * dx:.2g}) S = {_half(s)} moments "
+                   f"per mole of {n['per']} in {host} -- dilute local moments (impurities or defects), not a "
+                   "magnetic lattice; the label describes them, not the host")
+    return f"impurity level: {100 * x:.3g} % S = {_half(s)} per mole of {n['per']}"
