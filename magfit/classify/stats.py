@@ -117,25 +117,33 @@ def _curie_weiss_rss(t, y, w, theta: np.ndarray) -> np.ndarray:
     return float(np.sum(ww2 * y * y)) - sgy**2 / sgg
 
 
-def _bounded_theta_rss(t, y, w, lo: float, hi: float) -> float:
-    """min over lo <= theta <= hi of the RSS of C/(T - theta): a log grid in T_min - theta, then a
-    golden-section polish of the best bracket (the global minimum on the grid's resolution)."""
+def _bounded_theta(t, y, w, lo: float, hi: float) -> tuple[float, float]:
+    """(theta, RSS) minimising the RSS of C/(T - theta) over lo <= theta <= hi: a log grid in
+    T_min - theta, then a golden-section polish of the best bracket (the global minimum to the grid's
+    resolution)."""
     t_lo = float(np.min(t))
     d = np.geomspace(t_lo - hi, t_lo - lo, THETA_GRID)           # distance below T_min, > 0
     rss = _curie_weiss_rss(t, y, w, t_lo - d)
     k = int(np.nanargmin(rss))
     a, b = math.log(d[max(k - 1, 0)]), math.log(d[min(k + 1, d.size - 1)])
-    best = float(rss[k])
+    best, best_theta = float(rss[k]), float(t_lo - d[k])
     inv_phi = (math.sqrt(5.0) - 1.0) / 2.0
     for _ in range(GOLDEN_STEPS):
         x1, x2 = b - inv_phi * (b - a), a + inv_phi * (b - a)
         r1, r2 = _curie_weiss_rss(t, y, w, t_lo - np.exp(np.array([x1, x2])))
-        best = min(best, float(r1), float(r2))
+        for r, x in ((r1, x1), (r2, x2)):
+            if r < best:
+                best, best_theta = float(r), float(t_lo - math.exp(x))
         if r1 < r2:
             b = x2
         else:
             a = x1
-    return best
+    return best_theta, best
+
+
+def _bounded_theta_rss(t, y, w, lo: float, hi: float) -> float:
+    """min over lo <= theta <= hi of the weighted RSS of C/(T - theta) (:func:`_bounded_theta`)."""
+    return _bounded_theta(t, y, w, lo, hi)[1]
 
 
 def _local_moment_adequacy(t, y, w, rss_full: float) -> float:
@@ -153,11 +161,18 @@ def _local_moment_adequacy(t, y, w, rss_full: float) -> float:
 
 
 def _curie_weiss_no_chi0(t, y, w) -> dict:
-    """M1: C/(T - theta) with chi0 = 0 by variable projection (magfit.varpro; theta below T_min)."""
-    from ..varpro import varpro_fit
+    """M1: C/(T - theta) with chi0 = 0; theta below T_min over the search range of magfit.varpro
+    (T_min - theta from 1e-6 to 1e3 x the temperature scale), C in closed form for each theta."""
+    from ..varpro import _u_range
 
+    t_lo, t_hi = float(np.min(t)), float(np.max(t))
+    u_lo, u_hi = (float(u) for u in _u_range(np.array(t_lo), np.array(t_hi)))
     with np.errstate(all="ignore"):
-        return varpro_fit(t, y, w, chi0_fixed=0.0)
+        theta, rss = _bounded_theta(t, y, w, t_lo - u_hi, t_lo - u_lo)
+        ww2 = _weights(w, y.size) ** 2
+        g = 1.0 / (t - theta)
+        c = float(np.sum(ww2 * y * g) / np.sum(ww2 * g * g))
+    return {"theta_K": theta, "C_emu_K_mol": c, "rss": max(float(rss), 0.0)}
 
 
 def _t2_evidence(t, y, w, cw_part, chi0):
