@@ -51,6 +51,12 @@ class _Ctx:
         return (self.p_curie < self.alpha and self.numbers["C_emu_K_mol"] > 0
                 and self.theta >= -THETA_DEGENERATE * self.t_hi)
 
+    def model_chi(self, t) -> np.ndarray:
+        """The judged fit's C/(T - theta) + chi0 at ``t`` (nominal values; no lmfit result needed)."""
+        n = self.numbers
+        with np.errstate(all="ignore"):
+            return n["C_emu_K_mol"] / (np.asarray(t, dtype=float) - n["theta_K"]) + n["chi0_emu_mol"]
+
     @property
     def local_ions(self) -> list:
         """Ions of the formula that carry a Curie moment (expected mu_eff > 0)."""

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from ..errors import FitError
 from .context import Rule, _Ctx, _Verdict
 from .result import Classification
-from .rules_curie import _r_f_undetermined, _r_ftest, _r_localized, _r_mixed, _r_unresolved
-from .rules_gapped import _a_broad_maximum, _r_gapped
+from .rules_curie import _a_impurity_level, _r_f_undetermined, _r_ftest, _r_localized, _r_mixed, _r_unresolved
+from .rules_gapped import _a_broad_maximum, _a_cw_meaningless, _r_gapped
 from .rules_ions import _a_crystal_field, _r_van_vleck
 from .rules_pauli import _a_single_field, _r_degenerate, _r_enhanced_pauli, _r_flat, _r_tail
 from .thresholds import (
@@ -35,7 +35,7 @@ RULES: tuple[Rule, ...] = (
 
 
 ANNOTATIONS: tuple[Callable[[_Ctx, _Verdict], str | None], ...] = (
-    _a_single_field, _a_crystal_field, _a_broad_maximum)
+    _a_single_field, _a_crystal_field, _a_broad_maximum, _a_impurity_level, _a_cw_meaningless)
 
 
 def _decide(c: _Ctx) -> Classification:

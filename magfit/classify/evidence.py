@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .result import Classification
+from .result import Classification, _head_records  # noqa: F401 - used by the rules
 from .thresholds import (
     F_ITINERANT,
     F_LOCALIZED,
@@ -25,9 +25,8 @@ class _Evidence:
                           "supports": supports, "note": note})
 
     def frame(self) -> pd.DataFrame:
-        df = pd.DataFrame(self.rows, columns=_EV_COLUMNS)
-        # mixed numbers/text in one column: keep them as objects
-        return df.astype({"value": object, "threshold": object})
+        # mixed numbers/text in one column: keep them as objects (built as objects: no astype copy)
+        return pd.DataFrame(self.rows, columns=_EV_COLUMNS, dtype=object)
 
 
 def _undetermined(reasons: list[str], ev: _Evidence, **numbers) -> Classification:

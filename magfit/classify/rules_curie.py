@@ -7,10 +7,12 @@ from __future__ import annotations
 import math
 
 from .context import _Ctx, _undetermined_v, _Verdict
+from .evidence import _half, _head_records
 from .stats import _phi
 from .thresholds import (
     F_ITINERANT,
     F_LOCALIZED,
+    IMPURITY_LEVEL_MAX,
     SIGMA_F_MAX,
     Z_BOUND,
 )
@@ -55,8 +57,8 @@ def _r_localized(c: _Ctx) -> _Verdict | None:
     if not c.cands.empty:
         cand_txt = " Consistent with " + ", ".join(
             f"{r['ion']} ({r['mu_eff_expected']:.2f}, {r['n_sigma']:.1f} sigma)"
-            for _, r in c.cands.head(3).iterrows()) + "."
-        top = c.cands.iloc[0]
+            for r in _head_records(c.cands, 3)) + "."
+        top = _head_records(c.cands, 1)[0]
         if bool(top["approximate"]) and top["notes"]:
             cand_txt += f" Caveat for {top['ion']}: {top['notes']}."
     elif "formula unit (n_ions unknown)" not in c.per_text:
@@ -83,3 +85,18 @@ def _r_mixed(c: _Ctx) -> _Verdict | None:
             f"valence-fluctuating metal). {_mu_text(c)}, chi0 = {c.numbers['chi0_emu_mol']:.3g} emu/mol.")
     return _Verdict("mixed", conf, text, f"Curie-Weiss share {100 * c.f:.3g} %, between the thresholds")
 
+
+def _a_impurity_level(c: _Ctx, v: _Verdict) -> str | None:
+    """A localized Curie term of impurity size (< IMPURITY_LEVEL_MAX S = 1/2 per mole): say so, flag it."""
+    n = c.numbers
+    x, dx = n.get("impurity_fraction", float("nan")), n.get("impurity_fraction_err", float("nan"))
+    if v.label != "localized" or not v.short.startswith("Curie-Weiss term") or not x < IMPURITY_LEVEL_MAX:
+        return None
+    s = n["impurity_spin"]
+    host = ("a diamagnetic host" if n.get("chi0_emu_mol", 0.0) < 0 else "the host")
+    c.ev.add(f"impurity concentration (S = {_half(s)} per mole)", x, f"< {IMPURITY_LEVEL_MAX} impurity level",
+             "neither", f"+/- {dx:.2g}; C / C(S)")
+    c.flags.append(f"impurity-level Curie term: {100 * x:.3g} % (+/- {100 * dx:.2g}) S = {_half(s)} moments "
+                   f"per mole of {n['per']} in {host} -- dilute local moments (impurities or defects), not a "
+                   "magnetic lattice; the label describes them, not the host")
+    return f"impurity level: {100 * x:.3g} % S = {_half(s)} per mole of {n['per']}"

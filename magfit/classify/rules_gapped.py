@@ -8,6 +8,7 @@ import numpy as np
 
 from .context import _Ctx, _Verdict
 from .thresholds import (
+    CW_NOT_MEANINGFUL,
     GAP_DROP,
     GAPPED_CONFIDENCE,
     GAPPED_CONFIDENCE_NO_ION,
@@ -33,7 +34,7 @@ def _broad_maximum(c: _Ctx) -> dict | None:
 
 def _rise(c: _Ctx) -> float:
     """Relative rise of the fitted chi from the bottom to the top of the window (> 0: chi grows with T)."""
-    model = c.numbers["fit"].eval(np.array([float(np.min(c.t)), c.t_hi]))
+    model = c.model_chi(np.array([float(np.min(c.t)), c.t_hi]))
     return float((model[1] - model[0]) / abs(np.mean(model))) if np.mean(model) != 0 else 0.0
 
 
@@ -70,3 +71,15 @@ def _a_broad_maximum(c: _Ctx, v: _Verdict) -> str | None:
                    "broad, fit a chain/cluster model")
     return f"chi maximum at {bm['T_K']:.4g} K"
 
+
+def _a_cw_meaningless(c: _Ctx, v: _Verdict) -> str | None:
+    """Gapped / low-dimensional and Van Vleck verdicts: flag that the Curie-Weiss numbers describe no
+    moment (printed beside mu_eff by ``magfit fit``); like every flag it caps the confidence."""
+    if v.label != "localized" or not v.short.startswith(("gapped", "Van Vleck")):
+        return None
+    instead = ("a cluster (Bleaney-Bowers, magfit.spin) or chain model" if v.short.startswith("gapped")
+               else "the Van Vleck multiplet formula")
+    mu = c.numbers.get("mu_eff", float("nan"))
+    c.flags.append(f"{CW_NOT_MEANINGFUL}: {v.short.split(':')[0]} -- the Curie-Weiss mu_eff = {mu:.4g} mu_B, "
+            f"theta = {c.theta:.4g} K and chi0 of this window describe no free moment; fit {instead}")
+    return None

@@ -39,7 +39,7 @@ def _matches_only(c: _Ctx, vv: list) -> bool:
     """The best candidate for mu_eff is a Van Vleck ion (e.g. Sm3+ 1.5 or 0.85 mu_B)."""
     if c.cands is None or c.cands.empty:
         return False
-    return str(c.cands.iloc[0]["ion"]).split(" (")[0] in {i.name for i in vv}
+    return str(c.cands["ion"].iat[0]).split(" (")[0] in {i.name for i in vv}
 
 
 def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
@@ -61,6 +61,12 @@ def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
             f"{fit.mu_eff.std_dev:.2g}): 4f crystal-field levels span ~50-500 K, so the free-ion "
             f"{ion4f.mu_eff_J:.3g} mu_B may not be reached -- fit above the gap (higher T_min) or a "
             "crystal-field model")
-    return (f"{ion4f.name}: crystal-field depopulation below/inside the window; free-ion moment not "
-            "reached -- fit above the gap or a CF model")
+    mu = c.numbers.get("mu_eff", float("nan"))
+    c.notes.append(
+        f"mu_eff = {mu:.3f} +/- {fit.mu_eff.std_dev:.2g} (stat) +/- {sys_mu:.2g} (window) mu_B is an "
+        f"effective moment of the {fit.tmin_K:.4g}-{c.t_hi:.4g} K window, shaped by the {ion4f.name} "
+        f"crystal-field levels (theta and chi0 absorb their depopulation), not the free-ion "
+        f"{ion4f.mu_eff_J:.3g} mu_B")
+    return (f"{ion4f.name}: crystal-field depopulation below/inside the window; mu_eff {mu:.3f} is a "
+            f"window value, free-ion {ion4f.mu_eff_J:.3g} not reached -- fit above the gap or a CF model")
 

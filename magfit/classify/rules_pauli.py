@@ -162,7 +162,7 @@ def _r_degenerate(c: _Ctx) -> _Verdict | None:
     if c.theta >= -THETA_DEGENERATE * c.t_hi and c_fit > 0:
         return None
     p_local = _local_moment_adequacy(c.t, c.y, c.w, c.rss2)
-    model_chi = c.numbers["fit"].eval(c.t)
+    model_chi = c.model_chi(c.t)
     variation = float((model_chi.max() - model_chi.min()) / abs(np.mean(model_chi)))
     c.ev.add("bounded Curie-Weiss (|theta| <= T_max, no chi0) adequate", p_local, f"p > {c.alpha:g}",
              "localized" if p_local > c.alpha else "itinerant",

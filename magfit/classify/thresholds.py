@@ -71,3 +71,8 @@ CF_SYS_RATIO = 2.0
 CHI0_DOMINATED = 0.5
 #: T^2 evidence: b T_max^2 below this is "weak" (enhanced Pauli; Pd changes by ~10 % up to 80 K)
 T2_WEAK = 0.3
+#: a localized verdict whose Curie term is below this many S = 1/2 moments per mole of ``per`` is an
+#: impurity-level (dilute) moment, flagged and stated with its concentration (0.1: 10 % S = 1/2)
+IMPURITY_LEVEL_MAX = 0.1
+#: the flag that marks Curie-Weiss numbers as meaningless (gapped, Van Vleck)
+CW_NOT_MEANINGFUL = "Curie-Weiss parameters not meaningful"

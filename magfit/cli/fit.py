@@ -203,8 +203,12 @@ def _classification_keys(chi, fit) -> dict:
     from ..classify import classify
 
     verdict = classify(fit)
+    # the verdict's own flags (Curie-Weiss numbers not meaningful for a gapped / Van Vleck chi, crystal
+    # field, impurity level, ...) join the fit's, so a reader of "flags" sees them beside mu_eff
+    flags = list(fit.flags) + [f for f in verdict.flags if f not in fit.flags]
     return {"label": verdict.label, "confidence": round(verdict.confidence, 4),
-            "candidates": verdict.top_candidates(3), "reasons": list(verdict.short_reasons)}
+            "candidates": verdict.top_candidates(3), "reasons": list(verdict.short_reasons),
+            "flags": flags}
 
 
 def _field_dependence_keys(chi, fit) -> dict:
