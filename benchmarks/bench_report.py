@@ -12,10 +12,11 @@ options CSV), plus a README.md that must be skipped. Then, in the same run, time
 
 and prints wall time, files/s, CPU seconds per file (this process + finished workers; the
 machine may be shared, so the CPU figure is the stable one) and the pool/serial speed-up ratio.
-The per-file work (reading, fitting, figures) runs in the workers; the parent writes the HTML and
-merges the workers' PDF pages into report.pdf (pypdf, no second rendering).
+The per-file work (reading, fitting, figures rendered once per format, the details page as PDF)
+runs in the workers; the parent writes the HTML and places the workers' PDF figures and pages on
+the A4 pages of report.pdf (pypdf Form XObjects, no second rendering).
 
-Then (``--split N``, default 24 files, serial, this process only) the CPU split of one report
+Then (``--split N``, default 12 files, serial, this process only) the CPU split of one report
 into exclusive phases -- load, fit, classify, figure build, savefig PNG, savefig PDF, HTML
 thumbnails, PDF report assembly, HTML, other -- for the rendering as it was before the issue-12
 report work (``benchmarks/_report_legacy.py``, a frozen copy swapped in for that run) and as it is
@@ -23,7 +24,7 @@ now, side by side, with the reference the issue was filed against (1.7 CPU s/fil
 and the 3x target. The figures themselves are the same in both runs.
 
 Run:  python benchmarks/bench_report.py [N_FILES] [--workers W] [--skip-serial] [--split N]
-      python benchmarks/bench_report.py --split-only [--split N]      # the split table alone (< 2 min)
+      python benchmarks/bench_report.py --split-only [--split N]      # the split table alone (~2 CPU min)
 """
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def main() -> None:
     parser.add_argument("n_files", nargs="?", type=int, default=200)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--skip-serial", action="store_true", help="only the pool runs (no ratio)")
-    parser.add_argument("--split", type=int, default=24, metavar="N",
+    parser.add_argument("--split", type=int, default=12, metavar="N",
                         help="files for the before/after CPU split (0: none)")
     parser.add_argument("--split-only", action="store_true", help="only the before/after CPU split")
     args = parser.parse_args()
@@ -192,10 +193,11 @@ def main() -> None:
         args.n_files = 0
     if args.split:
         with tempfile.TemporaryDirectory(prefix="magfit_bench_split_") as tmp:
-            data = Path(tmp) / "data"
+            warm, data = Path(tmp) / "warm", Path(tmp) / "data"
+            warm.mkdir()
             data.mkdir()
+            split_run(warm, make_files(warm, 4), Path(tmp) / "out_warm", legacy=False)  # imports, caches
             options = make_files(data, args.split)
-            split_run(data, options, Path(tmp) / "warm", legacy=False)  # imports, font cache, numba
             old = split_run(data, options, Path(tmp) / "old", legacy=True)
             new = split_run(data, options, Path(tmp) / "new", legacy=False)
             print_split(args.split, old, new)
