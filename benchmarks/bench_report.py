@@ -12,20 +12,34 @@ options CSV), plus a README.md that must be skipped. Then, in the same run, time
 
 and prints wall time, files/s, CPU seconds per file (this process + finished workers; the
 machine may be shared, so the CPU figure is the stable one) and the pool/serial speed-up ratio.
-The per-file work (reading, fitting, figures) runs in the workers; the parent writes the HTML and
-merges the workers' PDF pages into report.pdf (pypdf, no second rendering).
+The per-file work (reading, fitting, figures rendered once per format, the details page as PDF)
+runs in the workers; the parent writes the HTML and places the workers' PDF figures and pages on
+the A4 pages of report.pdf (pypdf Form XObjects, no second rendering).
 
-Run:  python benchmarks/bench_report.py [N_FILES] [--workers W] [--skip-serial]
+Then (``--split N``, default 12 files, serial, this process only) the CPU split of one report
+into exclusive phases -- load, fit, classify, figure build, savefig PNG, savefig PDF, HTML
+thumbnails, PDF report assembly, HTML, other -- for the rendering as it was before the issue-12
+report work (``benchmarks/_report_legacy.py``, a frozen copy swapped in for that run) and as it is
+now, side by side, with the reference the issue was filed against (1.7 CPU s/file on 200 files)
+and the 3x target. The figures themselves are the same in both runs.
+
+Run:  python benchmarks/bench_report.py [N_FILES] [--workers W] [--skip-serial] [--split N]
+      python benchmarks/bench_report.py --split-only [--split N]      # the split table alone (~2 CPU min)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import os
 import resource
 import shutil
+import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +50,9 @@ ROOT = Path(__file__).resolve().parents[1]
 GD_FILE = ROOT / "sample_data" / "gd_sulfate_mpms3.dat"
 SEED = 20261124
 NOISE = 0.003
+#: CPU s/file of `magfit report` on 200 files when issue 12 was filed, and the issue's target (3x)
+ISSUE_REFERENCE_CPU_S = 1.7
+TARGET_CPU_S = ISSUE_REFERENCE_CPU_S / 3
 
 
 def make_files(folder: Path, n_files: int) -> Path:
@@ -81,12 +98,115 @@ def timed(label: str, func, n_files: int) -> float:
     return wall
 
 
+PHASES = ("load", "fit", "classify", "figure build", "savefig PNG", "savefig PDF", "HTML thumbnails",
+          "PDF report assembly", "HTML", "other")
+
+
+@contextlib.contextmanager
+def phase_timers(acc: Counter) -> Iterator[None]:
+    """Attribute this process's CPU time to exclusive phases (a nested phase is not counted twice)."""
+    import matplotlib.backends.backend_agg as agg
+    import matplotlib.backends.backend_pdf as pdf
+
+    import magfit.plot
+    import magfit.report
+    from magfit import _report_html, _report_pdf
+    from magfit.mh import plot as mh_plot
+
+    stack: list[list[float]] = []
+    targets = [(magfit, "read", "load"), (magfit, "fit_curie_weiss", "fit"), (magfit, "classify", "classify"),
+               (magfit.plot, "fit_panels", "figure build"), (magfit.plot, "window_scan", "figure build"),
+               (mh_plot, "loops", "figure build"), (_report_pdf, "sample_pages", "figure build"),
+               (_report_pdf, "summary_pages", "figure build"),
+               (agg.FigureCanvasAgg, "print_png", "savefig PNG"),
+               (pdf.FigureCanvasPdf, "print_pdf", "savefig PDF"),
+               (magfit.report, "_compact_png", "HTML thumbnails"),
+               (_report_pdf, "write", "PDF report assembly"),
+               (_report_html, "render", "HTML")]
+
+    def timed_call(func, label):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            stack.append([time.process_time(), 0.0])
+            try:
+                return func(*args, **kwargs)
+            finally:
+                start, inner = stack.pop()
+                spent = time.process_time() - start
+                acc[label] += spent - inner
+                if stack:
+                    stack[-1][1] += spent
+        return wrapper
+
+    saved = [(obj, name, obj.__dict__[name] if isinstance(obj, type) else getattr(obj, name))
+             for obj, name, _ in targets]
+    for (obj, name, label), (_, _, func) in zip(targets, saved, strict=True):
+        setattr(obj, name, timed_call(func, label))
+    try:
+        yield
+    finally:
+        for obj, name, func in saved:
+            setattr(obj, name, func)
+
+
+def split_run(data: Path, options: Path, out: Path, legacy: bool) -> tuple[float, Counter, int]:
+    """One serial report.build with phase timers: (CPU s, phase -> CPU s, rows)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _report_legacy import legacy_render
+
+    acc: Counter = Counter()
+    with legacy_render() if legacy else contextlib.nullcontext(), phase_timers(acc):
+        cpu0 = time.process_time()
+        rep = magfit.report.build(data, out, options=options, executor="serial", progress=False)
+        cpu = time.process_time() - cpu0
+    acc["other"] = cpu - sum(acc.values())
+    return cpu, acc, len(rep.summary)
+
+
+def print_split(n: int, old: tuple[float, Counter, int], new: tuple[float, Counter, int]) -> None:
+    """The before/after table, CPU seconds per file."""
+    print(f"\nCPU split of report.build, serial, {n} files (CPU s per file; exclusive phases)")
+    print(f"  {'phase':<22s} {'before':>8s} {'now':>8s} {'ratio':>7s}")
+    for phase in PHASES:
+        a, b = old[1][phase] / n, new[1][phase] / n
+        print(f"  {phase:<22s} {a:8.3f} {b:8.3f} {a / b if b > 0 else float('nan'):7.2f}")
+    render = {k: v[0] - sum(v[1][p] for p in ("load", "fit", "classify"))
+              for k, v in (("old", old), ("new", new))}
+    print(f"  {'total':<22s} {old[0] / n:8.3f} {new[0] / n:8.3f} {old[0] / new[0]:7.2f}")
+    print(f"  {'rendering + IO':<22s} {render['old'] / n:8.3f} {render['new'] / n:8.3f} "
+          f"{render['old'] / render['new']:7.2f}   (total minus load, fit, classify)")
+    print(f"reference: {ISSUE_REFERENCE_CPU_S} CPU s/file when issue 12 was filed (200 files); target "
+          f"<= {TARGET_CPU_S:.2f} CPU s/file; now {new[0] / n:.2f} CPU s/file on this machine, of which "
+          f"fit + classify {(new[1]['fit'] + new[1]['classify']) / n:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n_files", nargs="?", type=int, default=200)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--skip-serial", action="store_true", help="only the pool runs (no ratio)")
+    parser.add_argument("--split", type=int, default=12, metavar="N",
+                        help="files for the before/after CPU split (0: none)")
+    parser.add_argument("--split-only", action="store_true", help="only the before/after CPU split")
     args = parser.parse_args()
+    if args.split_only:
+        args.n_files = 0
+    if args.split:
+        with tempfile.TemporaryDirectory(prefix="magfit_bench_split_") as tmp:
+            warm, data = Path(tmp) / "warm", Path(tmp) / "data"
+            warm.mkdir()
+            data.mkdir()
+            split_run(warm, make_files(warm, 4), Path(tmp) / "out_warm", legacy=False)  # imports, caches
+            options = make_files(data, args.split)
+            old = split_run(data, options, Path(tmp) / "old", legacy=True)
+            new = split_run(data, options, Path(tmp) / "new", legacy=False)
+            print_split(args.split, old, new)
+    if args.n_files:
+        throughput(args)
+
+
+def throughput(args: argparse.Namespace) -> None:
+    """fit_many and report.build on N files: serial and on a process pool."""
     n = args.n_files
     with tempfile.TemporaryDirectory(prefix="magfit_bench_report_") as tmp:
         data = Path(tmp) / "data"

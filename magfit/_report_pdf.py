@@ -2,9 +2,10 @@
 fit panels and a details page (verdict, numbers, candidates, flags, explanation, evidence,
 provenance, with the window scan on the right) -- everything report.html shows.
 
-Sample pages are made in the workers as PDF bytes: the text page is drawn with matplotlib and
-the figures, rendered once as vector PDF, are placed on the page with pypdf (scaled, not
-re-drawn). Without pypdf the figures travel as pickles and are drawn here at page size.
+The workers render each sample's figures once as vector PDF and its details page with matplotlib
+(PDF bytes); the parent puts them on A4 pages in one pypdf pass, each figure as a Form XObject
+(its content stream carried over unparsed, scaled, not re-drawn). Without pypdf the figures
+travel as pickles and are drawn here at page size.
 """
 
 from __future__ import annotations
@@ -192,41 +193,88 @@ def sample_pages(it: Mapping[str, Any], heading: str, with_scan: bool) -> list[A
 
 
 # ----------------------------------------------------------------------------- page assembly
-def _place(page: Any, figure_page: Any, box: tuple[float, float, float, float]) -> None:
-    """Draw a rendered PDF page into ``box`` (page fractions) of ``page``, scaled, aspect kept."""
-    from pypdf import Transformation
+def _form_xobject(writer: Any, figure_pdf: bytes) -> tuple[Any, float, float, float, float]:
+    """The first page of ``figure_pdf`` as a Form XObject in ``writer``: (reference, x0, y0, w, h).
 
-    w, h = float(figure_page.mediabox.width), float(figure_page.mediabox.height)
+    The page's content stream is carried over as it is (decoded and re-compressed, not parsed
+    into operators) with its resources, so placing a figure costs next to nothing.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
+
+    page = PdfReader(io.BytesIO(figure_pdf)).pages[0]
+    box = page.mediabox
+    contents = page.get_contents()
+    form = DecodedStreamObject()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    form = form.flate_encode()
+    form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                 NameObject("/BBox"): ArrayObject([FloatObject(float(v)) for v in
+                                                   (box.left, box.bottom, box.right, box.top)]),
+                 NameObject("/Resources"): page["/Resources"].get_object().clone(writer)})
+    return (writer._add_object(form), float(box.left), float(box.bottom), float(box.width),
+            float(box.height))
+
+
+def _place(writer: Any, page: Any, figure_pdf: bytes, box: tuple[float, float, float, float],
+           name: str) -> None:
+    """Draw the rendered PDF figure into ``box`` (page fractions) of ``page``, scaled, aspect kept."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    ref, left, bottom, w, h = _form_xobject(writer, figure_pdf)
     x0, y0 = box[0] * PAGE_PT[0], box[1] * PAGE_PT[1]
     bw, bh = (box[2] - box[0]) * PAGE_PT[0], (box[3] - box[1]) * PAGE_PT[1]
     s = min(bw / w, bh / h)
-    tx = x0 + (bw - s * w) / 2 - s * float(figure_page.mediabox.left)
-    ty = y0 + (bh - s * h) / 2 - s * float(figure_page.mediabox.bottom)
-    page.merge_transformed_page(figure_page, Transformation().scale(s, s).translate(tx, ty))
-    page.compress_content_streams()  # merging leaves the page's content uncompressed (2-3x larger)
+    tx = x0 + (bw - s * w) / 2 - s * left
+    ty = y0 + (bh - s * h) / 2 - s * bottom
+    resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+    xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
+    xobjects[NameObject(name)] = ref
+
+    def stream(data: bytes) -> Any:
+        obj = DecodedStreamObject()
+        obj.set_data(data)
+        return writer._add_object(obj)
+
+    draw = stream(f"q {s:.6f} 0 0 {s:.6f} {tx:.4f} {ty:.4f} cm {name} Do Q".encode("ascii"))
+    old = page.get("/Contents")
+    if old is None:
+        page[NameObject("/Contents")] = draw
+    else:  # the page's own drawing keeps its graphics state to itself
+        old = old.get_object()
+        parts = list(old) if isinstance(old, ArrayObject) else [page.raw_get("/Contents")]
+        page[NameObject("/Contents")] = ArrayObject([stream(b"q"), *parts, stream(b"Q"), draw])
 
 
-def assemble(fit_pdf: bytes | None, scan_pdf: bytes | None, detail_figs: Sequence[Any]) -> bytes:
-    """One sample's pages as PDF bytes: its fit panels on a page, then its details with the scan."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    if fit_pdf is not None:
-        blank = writer.add_blank_page(width=PAGE_PT[0], height=PAGE_PT[1])
-        _place(blank, PdfReader(io.BytesIO(fit_pdf)).pages[0], (0.02, 0.02, 0.98, 0.98))
+def render_pages(detail_figs: Sequence[Any]) -> list[bytes]:
+    """The details page Figures as one-page PDFs (in the worker; the parent places them)."""
     from ._style import style
 
-    for k, fig in enumerate(detail_figs):
+    out = []
+    for fig in detail_figs:
         buf = io.BytesIO()
         # the page's size; Type 3 fonts: TrueType subsetting (fontTools) tripled the report's CPU time
         with style(**{"savefig.bbox": "standard", "pdf.fonttype": 3}):
             fig.savefig(buf, format="pdf", bbox_inches=None)
-        page = writer.add_page(PdfReader(buf).pages[0])
+        out.append(buf.getvalue())
+    return out
+
+
+def add_sample_pages(writer: Any, fit_pdf: bytes | None, scan_pdf: bytes | None,
+                     detail_pdfs: Sequence[bytes]) -> None:
+    """Append one sample's pages to ``writer``: its fit panels on a page, then its details with the scan.
+
+    The figures, rendered once as vector PDF, are placed as Form XObjects (scaled, not re-drawn).
+    """
+    from pypdf import PdfReader
+
+    if fit_pdf is not None:
+        blank = writer.add_blank_page(width=PAGE_PT[0], height=PAGE_PT[1])
+        _place(writer, blank, fit_pdf, (0.02, 0.02, 0.98, 0.98), "/MagfitFit")
+    for k, blob in enumerate(detail_pdfs):
+        page = writer.add_page(PdfReader(io.BytesIO(blob)).pages[0])
         if k == 0 and scan_pdf is not None:
-            _place(page, PdfReader(io.BytesIO(scan_pdf)).pages[0], SCAN_BOX)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+            _place(writer, page, scan_pdf, SCAN_BOX, "/MagfitScan")
 
 
 def at_page_size(fig: Any) -> Any:
@@ -266,8 +314,8 @@ def write(path: Path, report: Any, ctx: Mapping[str, Any], have_pypdf: bool) -> 
     writer.append(PdfReader(summary_buf))
     for it in report.samples:
         for kind, blob in it.get("pages", []):
-            if kind == "pdf":
-                writer.append(PdfReader(io.BytesIO(blob)))
+            if kind == "parts":  # figures and details pages rendered in the worker, placed here once
+                add_sample_pages(writer, *blob)
             else:  # pickled figure from a worker without pypdf
                 buf = io.BytesIO()
                 at_page_size(pickle.loads(blob)).savefig(buf, format="pdf", bbox_inches=None)  # noqa: S301

@@ -1,0 +1,87 @@
+"""Frozen copy of the report's rendering/assembly steps as they were before the issue-12 report work
+(commit a40988a), for benchmarks/bench_report.py to measure old and new in the same run.
+
+:func:`legacy_render` swaps them in (serial runs only: process-pool workers do not see the patch):
+
+* PNGs written with PIL's default zlib level 6 (now :data:`magfit.report.PNG_COMPRESS`);
+* HTML thumbnails resized with LANCZOS to 1000 px and saved with ``optimize=True`` (now a whole-factor
+  box reduction);
+* each sample's A4 pages assembled with pypdf ``merge_transformed_page`` (the figure's content stream
+  parsed into operators and re-compressed) into a PDF of its own, which the parent then parsed and
+  appended again (now the figures are placed as Form XObjects, once, by the parent).
+
+Figures, their DPI (200 for PNG), fonts (Type 3) and page layout are the same in both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import magfit.report as report
+from magfit import _report_pdf
+
+
+def _compact_png(png: bytes, width: int = 1000) -> bytes:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        rgb = im.convert("RGB")
+        if rgb.width > width:
+            rgb = rgb.resize((width, round(rgb.height * width / rgb.width)), Image.Resampling.LANCZOS)
+        quantized = rgb.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    quantized.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _place(page: Any, figure_page: Any, box: tuple[float, float, float, float]) -> None:
+    from pypdf import Transformation
+
+    page_pt = _report_pdf.PAGE_PT
+    w, h = float(figure_page.mediabox.width), float(figure_page.mediabox.height)
+    x0, y0 = box[0] * page_pt[0], box[1] * page_pt[1]
+    bw, bh = (box[2] - box[0]) * page_pt[0], (box[3] - box[1]) * page_pt[1]
+    s = min(bw / w, bh / h)
+    tx = x0 + (bw - s * w) / 2 - s * float(figure_page.mediabox.left)
+    ty = y0 + (bh - s * h) / 2 - s * float(figure_page.mediabox.bottom)
+    page.merge_transformed_page(figure_page, Transformation().scale(s, s).translate(tx, ty))
+    page.compress_content_streams()
+
+
+def _assemble(fit_pdf: bytes | None, scan_pdf: bytes | None, detail_pdfs: Sequence[bytes]) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    page_pt = _report_pdf.PAGE_PT
+    writer = PdfWriter()
+    if fit_pdf is not None:
+        blank = writer.add_blank_page(width=page_pt[0], height=page_pt[1])
+        _place(blank, PdfReader(io.BytesIO(fit_pdf)).pages[0], (0.02, 0.02, 0.98, 0.98))
+    for k, blob in enumerate(detail_pdfs):
+        page = writer.add_page(PdfReader(io.BytesIO(blob)).pages[0])
+        if k == 0 and scan_pdf is not None:
+            _place(page, PdfReader(io.BytesIO(scan_pdf)).pages[0], _report_pdf.SCAN_BOX)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _add_sample_pages(writer: Any, fit_pdf: bytes | None, scan_pdf: bytes | None,
+                      detail_pdfs: Sequence[bytes]) -> None:
+    from pypdf import PdfReader
+
+    writer.append(PdfReader(io.BytesIO(_assemble(fit_pdf, scan_pdf, detail_pdfs))))
+
+
+@contextlib.contextmanager
+def legacy_render() -> Iterator[None]:
+    """Inside the block, report.build renders and assembles as before the issue-12 report work."""
+    saved = (report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages)
+    report._compact_png, report.PNG_COMPRESS = _compact_png, 6
+    _report_pdf.add_sample_pages = _add_sample_pages
+    try:
+        yield
+    finally:
+        report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages = saved
