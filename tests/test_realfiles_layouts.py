@@ -196,3 +196,74 @@ def test_dynacool_vsm_comment_on_a_full_data_row_keeps_the_row(tmp_path):
     chi = m.susceptibility(molar_mass_g_mol=500.0)
     np.testing.assert_allclose(np.sort(chi.chi_emu_mol), np.sort(moments * 500.0 / (1.88e-3 * 999.765)),
                                rtol=1e-12)
+
+
+# ---------------------------------------------------------------- DynaCool ACMS II
+
+_ACMS2_NAMES = [
+    "Comment", "Time Stamp (sec)", "Temperature (K)", "Magnetic Field (Oe)", "AC Moment (emu)",
+    "AC Std. Dev. (emu)", "AC Phase (deg)", "AC Phase Std. Dev. (deg)", "AC Suscept. (emu/Oe)",
+    "AC Suscept. Std. Dev. (emu/Oe)", "AC X'  (emu/Oe)", 'AC X" (emu/Oe)', "AC X' Std. Dev. (emu/Oe)",
+    'AC X" Std. Dev. (emu/Oe)', "AC Drive (Oe)", "AC Frequency (Hz)", "DC Moment (emu)", "DC Std. Err. (emu)",
+    "DC Quad. Moment (emu)", "Range (mV)", '"AC=1 DC=2 Locate=3"', "Measure Type", "Measure Count",
+    "Measure Time (sec)", "Measure Number", "Min. Temperature (K)", "Max. Temperature (K)",
+    "Min. Field (Oe)", "Max. Field (Oe)"]
+
+
+def _acms2_file(tmp_path, rows: list[dict]) -> object:
+    header = ["[Header]", "; ACMS II Data File (default extension .dat)",
+              "; Copyright (c) 2014, Quantum Design, Inc. All rights reserved.", "TITLE,",
+              "FILEOPENTIME,3875393061.808,10/20/2022,2:05 am", "BYAPP,ACMS II,1.0,1.2",
+              "INFO,DYNACOOL ACMS II Option Release 1.0.8 Build 33,APPNAME", "INFO,0,MOMENT_UNITS",
+              "INFO,NiCl2-btdm,SAMPLE_MATERIAL", "INFO,4.8mg cling film,SAMPLE_COMMENT",
+              "INFO,22.1,SAMPLE_MASS",
+              "INFO,,SAMPLE_VOLUME", "INFO,,SAMPLE_MOLECULAR_WEIGHT", "DATATYPE,COMMENT,1", "DATATYPE,TIME,2",
+              "STARTUPGROUP, AC", "FIELDGROUP, AC, 2,3,4,5,6,7,8,9,10,11,12,13,14,15,16",
+              "FIELDGROUP, DC, 2,3,4,17,18,19,20,21", "[Data]", ",".join(_ACMS2_NAMES)]
+    lines = [",".join("" if r.get(n) is None else str(r[n]) for n in _ACMS2_NAMES) for r in rows]
+    return _write(tmp_path, "MvH_1p8K_14T.dat", [*header, *lines])
+
+
+def test_acms2_dc_rows_use_dc_moment_and_its_error(tmp_path):
+    """ACMS II DC rows: moment in 'DC Moment (emu)' (± 'DC Std. Err. (emu)'), AC columns empty,
+    measurement code in the quoted column '"AC=1 DC=2 Locate=3"'; the first row carries a comment."""
+    fields = np.array([0.062, 5000.0, 10000.0, 20000.0, 30000.0, 20000.0, 10000.0, 0.5])
+    moments = np.array([-0.0371, 0.021, 0.040, 0.071, 0.095, 0.072, 0.041, -0.001])
+    rows = [{"Comment": "sample offset = 25.15 mm" if k == 0 else None,
+             "Time Stamp (sec)": 3875395381.4 + 2 * k, "Temperature (K)": 1.8002,
+             "Magnetic Field (Oe)": h, "DC Moment (emu)": mom,
+             "DC Std. Err. (emu)": 2.7e-6, "DC Quad. Moment (emu)": 5.2e-5, "Range (mV)": 1,
+             '"AC=1 DC=2 Locate=3"': 2, "Measure Count": 80, "Measure Time (sec)": 2, "Measure Number": k + 1,
+             "Min. Temperature (K)": 1.7997, "Max. Temperature (K)": 1.8014, "Min. Field (Oe)": h,
+             "Max. Field (Oe)": h}
+            for k, (h, mom) in enumerate(zip(fields, moments, strict=True))]
+    m = magfit.read(_acms2_file(tmp_path, rows))
+    assert m.instrument == "PPMS ACMS II" and m.variant == "DC" and len(m.data) == len(fields)
+    assert m.columns["moment_emu"] == "DC Moment (emu)"
+    assert m.columns["moment_err_emu"] == "DC Std. Err. (emu)"
+    np.testing.assert_allclose(m.moment_emu, moments)
+    curves = magfit.mh.read_isotherms(m, unit="emu_g")
+    assert len(curves) == 1
+    np.testing.assert_allclose(np.sort(curves[0].M), np.sort(moments / 22.1e-3), rtol=1e-12)
+
+
+def test_acms2_ac_rows_give_chi_from_ac_x_columns(tmp_path):
+    """ACMS II AC rows (values synthetic, names and layout as written by the instrument): chi' and
+    chi'' from "AC X'  (emu/Oe)" (two spaces) / 'AC X" (emu/Oe)', not from |m| = 'AC Moment (emu)'."""
+    xr = np.array([3.1e-4, 2.9e-4, 2.5e-4])
+    xi = np.array([2.0e-5, 4.1e-5, 6.0e-5])
+    drive = 10.0
+    rows = [{"Time Stamp (sec)": 3875400000.0 + 5 * k, "Temperature (K)": 2.0, "Magnetic Field (Oe)": 0.05,
+             "AC Moment (emu)": np.hypot(a, b) * drive, "AC Std. Dev. (emu)": 1e-8,
+             "AC Suscept. (emu/Oe)": np.hypot(a, b), "AC X'  (emu/Oe)": a, 'AC X" (emu/Oe)': b,
+             "AC X' Std. Dev. (emu/Oe)": 1e-9, 'AC X" Std. Dev. (emu/Oe)': 2e-9, "AC Drive (Oe)": drive,
+             "AC Frequency (Hz)": f, '"AC=1 DC=2 Locate=3"': 1, "Measure Number": k + 1,
+             "Min. Temperature (K)": 1.999, "Max. Temperature (K)": 2.001}
+            for k, (a, b, f) in enumerate(zip(xr, xi, [10.0, 100.0, 1000.0], strict=True))]
+    m = magfit.read(_acms2_file(tmp_path, rows))
+    assert m.variant == "AC"
+    ac = m.ac_susceptibility(molar_mass_g_mol=250.0)
+    scale = 250.0 / 22.1e-3
+    np.testing.assert_allclose(ac["chi_real_emu_mol"], xr * scale, rtol=1e-12)
+    np.testing.assert_allclose(ac["chi_imag_emu_mol"], xi * scale, rtol=1e-12)
+    np.testing.assert_allclose(ac["chi_real_err_emu_mol"], 1e-9 * scale, rtol=1e-12)

@@ -1,4 +1,4 @@
-"""Quantum Design ``.dat`` files: MPMS3 (DC scan, VSM), MPMS-XL (DC, AC), PPMS VSM, PPMS ACMS.
+"""Quantum Design ``.dat`` files: MPMS3 (DC scan, VSM), MPMS-XL (DC, AC), PPMS VSM, PPMS ACMS (and ACMS II).
 
 Layout: ``[Header]``, ``;`` comment lines, header records, a ``[Data]`` line (anywhere), one line
 of column names, then rows. Traps handled here (see ``shared/realdata/MANIFEST.md``):
@@ -150,6 +150,8 @@ def _instrument(header_lines: list[str], header: dict[str, str], names: list[str
     app = header.get("APPNAME", "") + " " + header.get("BYAPP", "")
     if re.search(r";\s*MPMS3", text) or "MPMS3" in app:
         return "MPMS3"
+    if re.search(r";\s*ACMS II", text) or "ACMS II" in app:   # DynaCool/VersaLab ACMS II: own names
+        return "PPMS ACMS II"
     if re.search(r";\s*ACMS", text) or "ACMS" in app or "M-DC (emu)" in names:
         return "PPMS ACMS"
     if re.search(r";\s*VSM Data File", text) or "PPMS VSM" in app:
@@ -187,6 +189,9 @@ def _variant(instrument: str, filled: set[str]) -> str:
         return "DC"
     if instrument == "PPMS ACMS":
         dc, ac = "M-DC (emu)" in filled, "M' (emu)" in filled
+        return "AC+DC" if dc and ac else ("AC" if ac else "DC")
+    if instrument == "PPMS ACMS II":
+        dc, ac = "DC Moment (emu)" in filled, "AC Moment (emu)" in filled
         return "AC+DC" if dc and ac else ("AC" if ac else "DC")
     if instrument == "PPMS VSM":
         return "VSM"
