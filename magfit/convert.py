@@ -47,8 +47,8 @@ _AC_IMAG_ERR_NAMES = ('m" Scan Std Dev', "m'' Scan Std Dev")
 #: AC susceptibility given directly in emu/Oe (MPMS3 "AC X' (emu/Oe)"): used instead of m'/h_ac
 _AC_CHI_EMU_OE_NAMES = {
     "real": ("AC X' (emu/Oe)", "AC X'  (emu/Oe)"), "imag": ("AC X'' (emu/Oe)", 'AC X" (emu/Oe)'),
-    "real_err": ("AC X' Std Err. (emu/Oe)",),
-    "imag_err": ("AC X'' Std Err. (emu/Oe)", 'AC X" Std Err. (emu/Oe)'),
+    "real_err": ("AC X' Std Err. (emu/Oe)", "AC X' Std. Dev. (emu/Oe)"),
+    "imag_err": ("AC X'' Std Err. (emu/Oe)", 'AC X" Std Err. (emu/Oe)', 'AC X" Std. Dev. (emu/Oe)'),
 }
 #: an explicit field_Oe that differs from the file's own field column by more than this (relative)
 #: is recorded as a warning (and flagged by the fit): a silent override makes chi wrong by that factor

@@ -122,6 +122,16 @@ ALIASES: dict[tuple[str, str | None], dict[str, list[str]]] = {
         "ac_amplitude_Oe": ["Amplitude (Oe)"],
         "measure_type": ["Measure Type"],
     },
+    # DynaCool ACMS II: DC rows "DC Moment (emu)"; AC rows "AC Moment (emu)" is |m| (row detection
+    # only: chi', chi'' come from "AC X'  (emu/Oe)" / 'AC X" (emu/Oe)', see convert)
+    ("PPMS ACMS II", None): {
+        "moment_emu": ["DC Moment (emu)"],
+        "moment_err_emu": ["DC Std. Err. (emu)"],
+        "moment_ac_real_emu": ["AC Moment (emu)"],
+        "moment_ac_err_emu": ["AC Std. Dev. (emu)"],
+        "ac_frequency_Hz": ["AC Frequency (Hz)"],
+        "ac_amplitude_Oe": ["AC Drive (Oe)"],
+    },
     ("Lake Shore VSM", None): {
         "moment_emu": ["Moment (m) [emu]"],
     },

@@ -1,4 +1,4 @@
-"""Quantum Design ``.dat`` files: MPMS3 (DC scan, VSM), MPMS-XL (DC, AC), PPMS VSM, PPMS ACMS.
+"""Quantum Design ``.dat`` files: MPMS3 (DC scan, VSM), MPMS-XL (DC, AC), PPMS VSM, PPMS ACMS (and ACMS II).
 
 Layout: ``[Header]``, ``;`` comment lines, header records, a ``[Data]`` line (anywhere), one line
 of column names, then rows. Traps handled here (see ``shared/realdata/MANIFEST.md``):
@@ -150,6 +150,8 @@ def _instrument(header_lines: list[str], header: dict[str, str], names: list[str
     app = header.get("APPNAME", "") + " " + header.get("BYAPP", "")
     if re.search(r";\s*MPMS3", text) or "MPMS3" in app:
         return "MPMS3"
+    if re.search(r";\s*ACMS II", text) or "ACMS II" in app:   # DynaCool/VersaLab ACMS II: own names
+        return "PPMS ACMS II"
     if re.search(r";\s*ACMS", text) or "ACMS" in app or "M-DC (emu)" in names:
         return "PPMS ACMS"
     if re.search(r";\s*VSM Data File", text) or "PPMS VSM" in app:
@@ -188,9 +190,41 @@ def _variant(instrument: str, filled: set[str]) -> str:
     if instrument == "PPMS ACMS":
         dc, ac = "M-DC (emu)" in filled, "M' (emu)" in filled
         return "AC+DC" if dc and ac else ("AC" if ac else "DC")
+    if instrument == "PPMS ACMS II":
+        dc, ac = "DC Moment (emu)" in filled, "AC Moment (emu)" in filled
+        return "AC+DC" if dc and ac else ("AC" if ac else "DC")
     if instrument == "PPMS VSM":
         return "VSM"
     return "unknown"
+
+
+#: column names of a raw SQUID scan (MPMS3 ``.rw.dat`` / ``.raw``; MPMS-XL ``.raw``): voltage vs position
+_RAW_SCAN_NAMES = re.compile(r"^(Raw (Position|Voltage)|Processed Voltage|(Fixed|Free) C Fitted|"
+                             r"(Average |Regression Fit )?Voltage|Position)\b", re.IGNORECASE)
+
+
+def _not_magnetometry(header_lines: list[str], header: dict[str, str], names: list[str]) -> tuple | None:
+    """(what the file is, how to fix) for Quantum Design files that hold no magnetic moment, else None.
+
+    Two kinds are met in practice next to the data files: raw SQUID scans (voltage against sample
+    position, one block per measured point; MPMS3 ``*.rw.dat`` / ``*.raw``, MPMS-XL ``*.raw``) and
+    PPMS log files (system temperature, field, pressure). Without this check they fail later with a
+    misleading "no temperature column" / "no moment column".
+    """
+    if any("(emu" in n for n in names):
+        return None
+    text = "\n".join(header_lines[:8])
+    raw_names = sum(bool(_RAW_SCAN_NAMES.match(n.strip())) for n in names)
+    if re.search(r"^;.*Raw Data File", text, re.MULTILINE | re.IGNORECASE) or raw_names >= 2:
+        return ("a Quantum Design raw scan file (SQUID voltage against sample position, one scan per "
+                "measured point): it holds no magnetic moment",
+                "read the processed data file MultiVu writes next to it (the same name without '.rw' / "
+                "'.raw', e.g. 'sample.dat' for 'sample.rw.dat'); magfit does not refit raw scans")
+    title = header.get("TITLE", "") + " " + header.get("BYAPP", "")
+    if re.search(r"Log ?Data", title, re.IGNORECASE):
+        return ("a PPMS log file (system temperature, field and pressure records): it holds no magnetic "
+                "moment", "read the measurement's own data file (VSM, ACMS or MPMS .dat) instead")
+    return None
 
 
 #: a point was measured while sweeping T when its own T spread (Max - Min during the measurement)
@@ -271,6 +305,9 @@ class QuantumDesignReader:
         header = parse_header(header_lines, delimiter)
         names_raw = split_fields(names_text, delimiter)
         names, renamed = clean_names(names_raw)
+        refused = _not_magnetometry(header_lines, header, names)
+        if refused:
+            raise FormatError(refused[0], path=source.name, line=data_line_no + 1, hint=refused[1])
         first_data_line = data_line_no + 2
         provenance: dict = {"reader": self.name, "encoding": source.encoding,
                             "delimiter": "tab" if delimiter == "\t" else "comma",
