@@ -103,6 +103,9 @@ class CurieWeissFit:
         beyond the statistical error (:mod:`magfit.systematics`); NaN when not computed.
     systematics : dict
         The full :func:`magfit.systematics.window_systematics` result.
+    _corr, _scan, _lmfit, _frames
+        Storage behind ``correlation``, ``scan`` and ``result`` (the correlation matrix and scan
+        columns as arrays, the lazily fitted lmfit result, the DataFrames once built); internal.
 
     Notes
     -----
