@@ -346,6 +346,13 @@ class _LazyResult:
         self._res = res
         self.weights = w
 
+    def __getstate__(self):
+        # lmfit's composite model does not pickle: a copy refits on first use (same numbers)
+        return self._args, None, self.weights
+
+    def __setstate__(self, state):
+        self._args, self._res, self.weights = state
+
     def get(self):
         if self._res is None:
             t, y, w, n_ions, fit_chi0 = self._args
