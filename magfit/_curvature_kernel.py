@@ -29,11 +29,12 @@ _SQRT_EPS = 1.4901161193847656e-08
 
 
 @njit(cache=True, fastmath=_FAST)
-def _rss(t, y, w, i0, theta, constant):
+def _rss(t, y, w, i0, theta, constant, buf):
     n = t.size
     s11 = s13 = s33 = s1c = s3c = scc = b1 = b3 = bc = 0.0
     for i in range(i0, n):
         f = 1.0 / (t[i] - theta)
+        buf[i] = f
         w2 = w[i] * w[i]
         f3 = f * f * f
         s11 += w2 * f * f
@@ -76,19 +77,19 @@ def _rss(t, y, w, i0, theta, constant):
     c3 = x3 / n3
     out = 0.0
     for i in range(i0, n):
-        f = 1.0 / (t[i] - theta)
+        f = buf[i]                      # 1/(T - theta) from the first pass (one division per point)
         r = w[i] * (y[i] - c1 * f - c3 * f * f * f - c0)
         out += r * r
     return out if math.isfinite(out) else np.inf
 
 
 @njit(cache=True)
-def _brent(t, y, w, i0, tmin, a, b, constant, xatol):
+def _brent(t, y, w, i0, tmin, a, b, constant, xatol, buf):
     """Minimum of the RSS over log u in [a, b] by Brent's bounded method (FMM ``fmin``)."""
     x = a + _GOLD * (b - a)
     v = x
     wp = x
-    fx = _rss(t, y, w, i0, tmin - math.exp(x), constant)
+    fx = _rss(t, y, w, i0, tmin - math.exp(x), constant, buf)
     fv = fx
     fw = fx
     d = 0.0
@@ -120,7 +121,7 @@ def _brent(t, y, w, i0, tmin, a, b, constant, xatol):
             e = (a - x) if x >= xm else (b - x)
             d = _GOLD * e
         u = x + (d if abs(d) >= tol1 else (tol1 if d >= 0.0 else -tol1))
-        fu = _rss(t, y, w, i0, tmin - math.exp(u), constant)
+        fu = _rss(t, y, w, i0, tmin - math.exp(u), constant, buf)
         if fu <= fx:
             if u >= x:
                 a = x
@@ -143,6 +144,7 @@ def _brent(t, y, w, i0, tmin, a, b, constant, xatol):
 def ext_rss_windows(t, y, w, starts, constant, n_grid, xatol):
     """Minimum extended-model RSS per suffix window (see the module docstring)."""
     out = np.empty(starts.size)
+    buf = np.empty(t.size)
     for k in range(starts.size):
         i0 = starts[k]
         tmin = t[i0]
@@ -154,11 +156,11 @@ def ext_rss_windows(t, y, w, starts, constant, n_grid, xatol):
         best = np.inf
         ib = 0
         for j in range(n_grid):
-            c = _rss(t, y, w, i0, tmin - math.exp(l_lo + j * step), constant)
+            c = _rss(t, y, w, i0, tmin - math.exp(l_lo + j * step), constant, buf)
             if c < best:
                 best = c
                 ib = j
         a = l_lo + max(ib - 1, 0) * step
         b = l_lo + min(ib + 1, n_grid - 1) * step
-        out[k] = min(best, _brent(t, y, w, i0, tmin, a, b, constant, xatol))
+        out[k] = min(best, _brent(t, y, w, i0, tmin, a, b, constant, xatol, buf))
     return out

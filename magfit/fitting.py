@@ -103,6 +103,9 @@ class CurieWeissFit:
         beyond the statistical error (:mod:`magfit.systematics`); NaN when not computed.
     systematics : dict
         The full :func:`magfit.systematics.window_systematics` result.
+    _corr, _scan, _lmfit, _frames
+        Storage behind ``correlation``, ``scan`` and ``result`` (the correlation matrix and scan
+        columns as arrays, the lazily fitted lmfit result, the DataFrames once built); internal.
 
     Notes
     -----
@@ -342,6 +345,13 @@ class _LazyResult:
         self._args = (t, y, w, n_ions, fit_chi0)
         self._res = res
         self.weights = w
+
+    def __getstate__(self):
+        # lmfit's composite model does not pickle: a copy refits on first use (same numbers)
+        return self._args, None, self.weights
+
+    def __setstate__(self, state):
+        self._args, self._res, self.weights = state
 
     def get(self):
         if self._res is None:

@@ -233,8 +233,9 @@ _CURVATURE_XATOL = 1e-10
 USE_NUMBA: bool | str = "auto"
 _NUMBA_AFTER = 3
 _scans_done = [0]
-#: rows x points per chunk of the numpy grid search (memory bound)
-_CHUNK = 2_000_000
+#: rows x points per chunk of the numpy grid search (bounds memory; ~1 MB temporaries stay in cache:
+#: 1.3-1.6x faster than one 10 MB block for 300 points, identical numbers)
+_CHUNK = 150_000
 
 
 def _use_numba() -> bool:

@@ -101,3 +101,14 @@ def test_theta_at_end_of_search_range_uses_lmfit():
     assert fit.theta_K.nominal_value == res.params["theta"].value
     assert fit.C.nominal_value == res.params["C"].value
     assert any(f.startswith("C not significantly positive") for f in fit.flags)
+
+
+def test_fit_pickles_before_and_after_the_result_is_built():
+    import pickle
+
+    fit = fit_curie_weiss(_data())
+    copy = pickle.loads(pickle.dumps(fit))               # e.g. back from a process pool
+    assert copy.theta_K.nominal_value == fit.theta_K.nominal_value and copy.scan.equals(fit.scan)
+    theta = fit.result.params["theta"].value
+    again = pickle.loads(pickle.dumps(fit))              # the lmfit result is refitted on demand
+    assert again.result.params["theta"].value == theta
