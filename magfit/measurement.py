@@ -29,7 +29,7 @@ _NUMERIC_CANONICAL = (
     "temperature_K", "field_Oe", "moment_emu", "moment_err_emu", "time_s", "moment_ac_real_emu",
     "moment_ac_imag_emu", "moment_ac_err_emu", "ac_frequency_Hz", "ac_amplitude_Oe", "measure_type",
     "chi_emu_mol", "chi_err_emu_mol", "chi_emu_g", "chi_err_emu_g", "moment_muB_fu",
-    "magnetization_emu_g",
+    "magnetization_emu_g", "chi_sample_emu_Oe", "chi_sample_err_emu_Oe",
 )
 #: header keys shown by summary() / `magfit info` when present
 HEADER_FIELDS_OF_INTEREST = (

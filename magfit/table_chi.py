@@ -9,6 +9,7 @@ inverse_chi_mol_emu      1 / (1/chi)                            1/chi != 0
 mu_eff_muB               C_1 mu_eff^2 / T, C_1 = N_A mu_B^2/3k_B  T > 0
 chi_emu_g                chi_g * M_molar                        molar mass
 chi_volume_cgs           chi_v * M_molar / density              molar mass and density (g/cm^3)
+chi_sample_emu_Oe        (M/H of the sample) * M_molar / mass   molar mass and sample mass
 magnetization_emu_mol    M_mol / H                              a field (column or field_Oe)
 =======================  =====================================  ==============================
 
@@ -44,11 +45,12 @@ _MAX_LINES = 20
 
 #: canonical columns that hold a susceptibility-like quantity, in order of preference
 CHI_CANONICAL: tuple[str, ...] = ("chi_emu_mol", "chiT_emu_K_mol", "inverse_chi_mol_emu", "mu_eff_muB",
-                                  "chi_emu_g", "chi_volume_cgs", "magnetization_emu_mol")
+                                  "chi_emu_g", "chi_volume_cgs", "chi_sample_emu_Oe", "magnetization_emu_mol")
 _ERROR_OF = {"chi_emu_mol": "chi_err_emu_mol", "chiT_emu_K_mol": "chiT_err_emu_K_mol",
              "inverse_chi_mol_emu": "inverse_chi_err_mol_emu", "mu_eff_muB": "mu_eff_err_muB",
              "chi_emu_g": "chi_err_emu_g", "chi_volume_cgs": "chi_volume_err_cgs",
-             "magnetization_emu_mol": "magnetization_err_emu_mol"}
+             "magnetization_emu_mol": "magnetization_err_emu_mol",
+             "chi_sample_emu_Oe": "chi_sample_err_emu_Oe"}
 _MOMENT_CANONICAL = ("moment_emu", "moment_muB_fu", "magnetization_emu_g", "magnetization_emu_mol")
 _FORMULA = {
     "chi_emu_mol": "chi_mol read from the table",
@@ -57,6 +59,7 @@ _FORMULA = {
     "mu_eff_muB": "chi_mol = N_A mu_B^2 mu_eff^2 / (3 k_B T) = 0.125049 mu_eff^2 / T",
     "chi_emu_g": "chi_mol = chi_g * M_molar",
     "chi_volume_cgs": "chi_mol = chi_v * M_molar / density",
+    "chi_sample_emu_Oe": "chi_mol = (M/H of the sample) * M_molar / mass_g",
     "magnetization_emu_mol": "chi_mol = M_mol / H",
 }
 
@@ -167,10 +170,16 @@ def _molar(kind: str, x: np.ndarray, e: np.ndarray | None, temp: np.ndarray, sam
             return chi, None if e is None else np.abs(2.0 * CURIE_CGS_PER_MUB2 * x * e / temp)
     molar = sample.molar_mass_g_mol
     if molar is None:
-        what = "mass susceptibility (emu/g)" if kind == "chi_emu_g" else "volume susceptibility"
+        what = {"chi_emu_g": "mass susceptibility (emu/g)", "chi_sample_emu_Oe": "sample susceptibility M/H "
+                "(emu/Oe)"}.get(kind, "volume susceptibility")
         raise SampleError(f"{where}: the table holds a {what}; the molar mass is needed: pass formula=... "
                           "or molar_mass_g_mol=... (CLI: --formula / --molar-mass)")
     scale = molar
+    if kind == "chi_sample_emu_Oe":
+        if sample.mass_mg is None:
+            raise SampleError(f"{where}: the table holds M/H of the whole sample (emu/Oe); chi_mol = (M/H) "
+                              "* M_molar / mass needs the sample mass: pass mass_mg=... (CLI: --mass-mg)")
+        scale = molar / sample.mass_g
     if kind == "chi_volume_cgs":
         if density is None or not np.isfinite(density) or density <= 0:
             raise SampleError(f"{where}: the table holds a dimensionless volume susceptibility; chi_mol = "
@@ -188,7 +197,8 @@ def _ignored(kind: str, *, mass_mg, holder, density, sample_kwargs: dict[str, An
     if field_Oe is not None and kind != "magnetization_emu_mol":
         out.append(f"option field_Oe (--field-oe)={field_Oe!r} ignored for the conversion: {why}, which "
                    "needs no field; it is only recorded as the measuring field")
-    for name, value, use in (("mass_mg (--mass-mg)", mass_mg, "raw moments"),
+    for name, value, use in (("mass_mg (--mass-mg)", None if kind == "chi_sample_emu_Oe" else mass_mg,
+                              "raw moments"),
                              ("holder (--holder)", holder, "raw moments"),
                              ("eicosane_mg", sample_kwargs.get("eicosane_mg"), "raw moments")):
         if value is not None:
@@ -196,7 +206,8 @@ def _ignored(kind: str, *, mass_mg, holder, density, sample_kwargs: dict[str, An
     if density is not None and kind != "chi_volume_cgs":
         out.append(f"option density_g_cm3 (--density)={density!r} ignored: {why}; it is used only for a "
                    "volume susceptibility")
-    if sample_kwargs.get("molar_mass_g_mol") is not None and kind not in ("chi_emu_g", "chi_volume_cgs"):
+    if sample_kwargs.get("molar_mass_g_mol") is not None and kind not in ("chi_emu_g", "chi_volume_cgs",
+                                                                          "chi_sample_emu_Oe"):
         out.append(f"option molar_mass_g_mol (--molar-mass)={sample_kwargs['molar_mass_g_mol']!r} ignored: "
                    f"{why}, already per mole")
     return out

@@ -136,6 +136,7 @@ def normalise(text: str) -> str:
         u = u[1:-1].strip()
     u = u.replace("°C", "degC").replace("°K", "K").replace("℃", "degC")
     u = re.sub(r"^[x×*]\s*(?=10)", "", u)                       # "x10^-3 emu/mol": a scale factor
+    u = re.sub(r"^10\s*([-−])\s*(\d+)(?=\s|$)", r"10^-\2", u)       # "10-3 cm3 mol-1": 10^-3
     u = re.sub(r"\b[A-Z][a-z]{3,}\b", lambda m: m.group(0).lower(), u)   # Kelvin, Tesla, Oersted
     u = u.replace("−", "-").replace("–", "-").replace("**", "^")
     u = _SUP_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPT), u)
@@ -206,8 +207,8 @@ FAMILIES: dict[str, str] = {
     "moment_err": "a moment (emu, memu, A m^2)",
     "time": "a time (s, min, h)",
     "chi": "a susceptibility: molar (emu/mol, emu mol^-1 Oe^-1, cm^3/mol, m^3/mol), mass (emu/g, cm^3/g, "
-           "m^3/kg), volume (dimensionless, cgs or SI), chi*T (emu K/mol, cm^3 K/mol) or 1/chi "
-           "(mol/emu, mol/cm^3)",
+           "m^3/kg), volume (dimensionless, cgs or SI), chi*T (emu K/mol, cm^3 K/mol), 1/chi "
+           "(mol/emu, mol/cm^3) or M/H of the whole sample (emu/Oe, cm^3)",
     "chiT": "chi*T (emu K/mol, cm^3 K mol^-1, m^3 K/mol)",
     "inverse_chi": "1/chi (mol/emu, mol Oe/emu, mol/cm^3, mol/m^3)",
     "mu_eff": "an effective moment in Bohr magnetons (muB, μB, B.M.)",
@@ -221,10 +222,11 @@ _CHI_KINDS: tuple[tuple[str, str, str, float], ...] = (
     ("volume", "dimensionless", "chi_volume_cgs", _FOUR_PI),
     ("chiT", "m**3*K/mol", "chiT_emu_K_mol", _FOUR_PI * 1e-6),
     ("inverse", "mol/m**3", "inverse_chi_mol_emu", 1.0 / (_FOUR_PI * 1e-6)),
+    ("sample", "m**3", "chi_sample_emu_Oe", _FOUR_PI * 1e-6),       # M/H of the whole sample, emu/Oe
 )
 #: which kinds each name family accepts (first = preferred)
 _FAMILY_KINDS = {
-    "chi": ("molar", "mass", "volume", "chiT", "inverse"),
+    "chi": ("molar", "mass", "volume", "chiT", "inverse", "sample"),
     "chi_mass": ("mass",), "chi_volume": ("volume",), "chiT": ("chiT",), "inverse_chi": ("inverse",),
 }
 
@@ -352,6 +354,8 @@ def _susceptibility(family: str, text: str, column: str | None, expected: str, *
         qa = q * adj
         for kind, si_unit, canon, si_per in _CHI_KINDS:
             if kind not in kinds or not qa.check(ureg.Quantity(1.0, si_unit).dimensionality):
+                continue
+            if kind == "sample" and note.startswith("'emu'"):   # emu/Oe, emu/G, cm^3; not a bare emu
                 continue
             value = qa.to(si_unit).magnitude
             if written_cm and _pure_volume(qa):

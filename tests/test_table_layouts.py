@@ -137,10 +137,31 @@ def _chi_t_cm3():
     return "chit.csv", "T / K,χMT / cm3 K mol−1\n" + rows(T, X * T), {}
 
 
+def _sample_m_over_h():
+    # M/H of the whole sample (emu/Oe): chi_mol = (M/H) M_molar / mass
+    return ("sample_mh.csv", "T (K),M/H (emu/Oe)\n" + rows(T, moment_emu(T) / FIELD_OE),
+            {"mass_mg": MASS_MG, "molar_mass_g_mol": MOLAR_MASS})
+
+
+def _chi_of_t_name_and_scale_without_caret():
+    # 'chi(T)' is chi as a function of T (not chi in tesla); '10-3 cm3 mol-1' is 10^-3 cm^3/mol
+    return "chi_of_t.csv", "T (K),chi(T),χm (10-3 cm3 mol-1)\n" + rows(T, X, X * 1e3), {}
+
+
+def _quoted_bom_crlf():
+    return ("excel.csv", "\ufeff" + '"Temperature (K)","Chi (emu/mol)"\r\n'
+            + "".join(f'"{g(t)}","{g(c)}"\r\n' for t, c in zip(T, X, strict=True)), {})
+
+
+def _pandas_index_column():
+    return "index.csv", ",T (K),chi (emu/mol)\n" + rows(np.arange(len(T)), T, X), {}
+
+
 LAYOUTS = [_excel_title_units, _m_over_h, _hyphen_unit_tab, _x_and_xt, _mpms_xl_dat, _ppms_vsm_dat,
            _si_molar, _scaled_unit, _german_tab_decimal_comma, _semicolon_decimal_comma,
            _trailing_empty_columns, _bracket_units_row, _hash_header_whitespace, _mass_susceptibility,
-           _inverse_chi, _chi_t_cm3]
+           _inverse_chi, _chi_t_cm3, _sample_m_over_h, _chi_of_t_name_and_scale_without_caret,
+           _quoted_bom_crlf, _pandas_index_column]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS, ids=[f.__name__.lstrip("_") for f in LAYOUTS])
@@ -150,6 +171,27 @@ def test_layout_reads_back_the_paramagnet(tmp_path, layout):
     path.write_text(text, encoding="utf-8")
     m = magfit.read(path)
     assert_chi(m.susceptibility(**kwargs))
+
+
+def test_sample_m_over_h_needs_the_sample_mass(tmp_path):
+    name, text, _kwargs = _sample_m_over_h()
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MagfitError, match="mass"):
+        magfit.read(path).susceptibility(molar_mass_g_mol=MOLAR_MASS)
+    # a bare 'emu' is not read as emu/Oe of the sample (it may mean emu/mol): the unit is refused
+    path.write_text("T (K),chi (emu)\n" + rows(T, X), encoding="utf-8")
+    with pytest.raises(MagfitError, match="emu"):
+        magfit.read(path).susceptibility(mass_mg=MASS_MG, molar_mass_g_mol=MOLAR_MASS)
+
+
+def test_chi_of_t_scaled_column_agrees(tmp_path):
+    name, text, _kwargs = _chi_of_t_name_and_scale_without_caret()
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    m = magfit.read(path)
+    assert m.columns["chi_emu_mol"] == "chi(T)"
+    np.testing.assert_allclose(m.data["χm (10-3 cm3 mol-1)"] * 1e-3, m.column("chi_emu_mol"), rtol=1e-9)
 
 
 def test_x_times_t_column_is_chi_times_t(tmp_path):

@@ -327,7 +327,8 @@ def numeric_report(series: pd.Series) -> tuple[np.ndarray, int, int | None, str 
     return values, n_bad, first, str(series.iloc[first])
 
 
-_FORTRAN_NUMBER = r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)[dD][-+]?\d+\s*$"
+#: unambiguous (no "\d+\.?\d*"): a 10-MB run of digits must not backtrack quadratically
+_FORTRAN_NUMBER = r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)[dD][-+]?\d+\s*$"
 
 
 def fortran_exponents(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -343,7 +344,7 @@ def fortran_exponents(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         if pd.api.types.is_numeric_dtype(series.dtype):   # text columns: object or pandas' str dtype
             continue
         text = series.dropna().astype(str)
-        if text.empty or not text.str.match(_FORTRAN_NUMBER).any():
+        if text.empty or not text.str.contains("[dD]").any() or not text.str.match(_FORTRAN_NUMBER).any():
             continue
         values = pd.to_numeric(text.str.replace(r"(?<=\d|\.)[dD](?=[-+]?\d)", "e", regex=True),
                                errors="coerce")
@@ -366,6 +367,7 @@ CANONICAL_QUANTITY: dict[str, str] = {
     "inverse_chi_mol_emu": "inverse_chi", "inverse_chi_err_mol_emu": "inverse_chi",
     "mu_eff_muB": "mu_eff", "mu_eff_err_muB": "mu_eff", "chi_volume_cgs": "chi_volume",
     "chi_volume_err_cgs": "chi_volume", "magnetization_emu_mol": "moment",
+    "chi_sample_emu_Oe": "chi", "chi_sample_err_emu_Oe": "chi",
 }
 
 

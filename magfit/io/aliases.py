@@ -51,6 +51,8 @@ CANONICAL: dict[str, str] = {
     "chi_err_emu_mol": "error of chi_emu_mol, emu/mol",
     "chi_emu_g": "mass susceptibility, emu/g",
     "chi_err_emu_g": "error of chi_emu_g, emu/g",
+    "chi_sample_emu_Oe": "M/H of the whole sample, emu/Oe (= cm^3, Gaussian)",
+    "chi_sample_err_emu_Oe": "error of chi_sample_emu_Oe, emu/Oe",
     "moment_muB_fu": "moment per formula unit, Bohr magnetons",
     "magnetization_emu_g": "mass magnetization, emu/g",
     "chiT_emu_K_mol": "molar chi times T, emu K/mol (= cm^3 K/mol)",

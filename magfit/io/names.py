@@ -12,7 +12,8 @@ family        names
 temperature   T, Temp, Temperature, Sample Temp, T_sample
 field         H, B, Field, Magnetic Field, Applied Field, mu0H, μ0H, H_ext
 moment        M, m, Moment, Magnetic Moment, Long Moment, DC Moment, Magnetization
-chi           chi, χ, X, χM, chi_mol, Susceptibility, M/H   (the unit says molar/mass/volume)
+chi           chi, χ, X, χM, chi_mol, chi(T), Susceptibility, M/H   (the unit says molar/mass/
+              volume, or emu/Oe: M/H of the whole sample)
 chi_mass      chi_g, χg, mass susceptibility
 chi_volume    chi_v, χv, volume susceptibility
 chiT          chiT, χT, χMT, XT, chi*T, chi·T
@@ -28,6 +29,11 @@ quantity column before it. An error column without a unit takes its quantity's u
 
 The unit (``magfit.unit_parse``) then decides the canonical column, e.g. a ``chi`` column in
 ``emu K/mol`` is ``chiT_emu_K_mol`` and one in ``m^3/kg`` is ``chi_emu_g``.
+
+Snake case puts the unit after the name: ``chi_emu_mol``, ``chi_cgs_mol`` (cgs-emu per mole),
+``chi_mol_emu`` and ``chi_g_emu`` (the ``mol``/``g`` is part of the name: emu/mol, emu/g). A
+snake-case unit never turns a chi name into 1/chi (``chi_mol_emu`` is not mol/emu); 1/chi is said
+by the name (``inv_chi``, ``chi_inv``, ``1/chi``, ``chi^-1``) or an explicit ``per`` unit.
 """
 
 from __future__ import annotations
@@ -47,7 +53,8 @@ _VOCAB: dict[str, tuple[str, ...]] = {
                "magnetisation", "mdc", "mag", "magnetizationm", "magneticmomentm"),
     "chi": ("chi", "x", "susceptibility", "chimol", "chim", "chimolar", "molarsusceptibility", "m/h",
             "chidc", "dcsusceptibility", "magneticsusceptibility", "xm", "xmol", "chimo",
-            "molarmagneticsusceptibility", "chip", "susc", "chimeas", "chiexp"),
+            "molarmagneticsusceptibility", "chip", "susc", "chimeas", "chiexp",
+            "chi(t)", "x(t)", "chim(t)", "xm(t)"),                # chi(T): chi as a function of T
     "chi_mass": ("chig", "chimass", "masssusceptibility", "xg", "chigram", "chiperg"),
     "chi_volume": ("chiv", "chivol", "chivolume", "volumesusceptibility", "xv", "kappa"),
     "chiT": ("chit", "chimt", "xt", "xmt", "chimolt", "chitproduct", "chim*t", "chit(t)"),
@@ -66,6 +73,7 @@ ERROR_OF: dict[str, str] = {
     "chi_emu_mol": "chi_err_emu_mol", "chi_emu_g": "chi_err_emu_g", "chi_volume_cgs": "chi_volume_err_cgs",
     "chiT_emu_K_mol": "chiT_err_emu_K_mol", "inverse_chi_mol_emu": "inverse_chi_err_mol_emu",
     "mu_eff_muB": "mu_eff_err_muB", "moment_emu": "moment_err_emu",
+    "chi_sample_emu_Oe": "chi_sample_err_emu_Oe",
 }
 _CONVERTIBLE = set(_VOCAB) | {"inverse_chi", "moment_err"}
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")

@@ -28,7 +28,7 @@ from .names import match_names, split_name
 
 __all__ = ["TableReader", "LakeShoreReader", "match_table_columns", "split_name"]
 
-_NUMERIC_TOKEN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eEdD][-+]?\d+)?$|^[-+]?(nan|inf)$", re.IGNORECASE)
+_NUMERIC_TOKEN = re.compile(r"^[-+]?(\d+(?:\.\d*)?|\.\d+)([eEdD][-+]?\d+)?$|^[-+]?(nan|inf)$", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+([eE][-+]?\d+)?$")
 _COMMENT = ("#", "%", "!", "//", ";")
 #: (delimiter, decimal mark) tried in this order
@@ -36,8 +36,9 @@ _LAYOUTS = (("\t", "."), ("\t", ","), (";", "."), (";", ","), (",", "."), (r"\s+
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
 #: families that hold a susceptibility-like quantity (their unit errors are reported first)
 _CHI_FAMILIES = ("chi", "chi_mass", "chi_volume", "chiT", "inverse_chi", "mu_eff")
-_QUANTITY_CANONICAL = ("chi_emu_mol", "chi_emu_g", "chi_volume_cgs", "chiT_emu_K_mol", "inverse_chi_mol_emu",
-                       "mu_eff_muB", "moment_emu", "moment_muB_fu", "magnetization_emu_g",
+_CHI_LIKE = ("chi_emu_mol", "chi_emu_g", "chi_volume_cgs", "chiT_emu_K_mol", "inverse_chi_mol_emu",
+             "mu_eff_muB", "chi_sample_emu_Oe")
+_QUANTITY_CANONICAL = (*_CHI_LIKE, "moment_emu", "moment_muB_fu", "magnetization_emu_g",
                        "magnetization_emu_mol")
 
 
@@ -279,7 +280,7 @@ def _resolve_indices(user_columns: dict | None, names: list[str], path: str) -> 
 
 def _check_chi_units(match, mapping: dict[str, str], path: str) -> None:
     """A column that looks like chi with a unit not understood, and no chi mapped: say so first."""
-    if any(c in mapping for c in _QUANTITY_CANONICAL[:6]):
+    if any(c in mapping for c in _CHI_LIKE):
         return
     for name, _unit, family, message in match.unit_errors:
         if family in _CHI_FAMILIES:
@@ -350,10 +351,11 @@ class TableReader:
         if match.notes:
             provenance["notes"] = list(match.notes)
         header = _header_from_comments(header_lines)
-        chi_like = set(_QUANTITY_CANONICAL[:6])
+        chi_like = set(_CHI_LIKE)
         is_chi = chi_like & set(match.columns) or chi_like & set(columns or {})
         variant = "chi table" if is_chi else "moment table"
-        has_mh = {"field_Oe"} <= set(match.columns) and (set(_QUANTITY_CANONICAL[6:]) & set(match.columns))
+        moments = set(_QUANTITY_CANONICAL[len(_CHI_LIKE):])
+        has_mh = {"field_Oe"} <= set(match.columns) and (moments & set(match.columns))
         return finish(source, frame, header=header, header_lines=header_lines, instrument="table",
                       variant=variant, columns=match.columns, conversions=match.conversions,
                       provenance=provenance, first_data_line=first_data_line, user_columns=columns,
