@@ -44,6 +44,8 @@ class _Ctx:
     y_all: np.ndarray
     flags: list[str]
     notes: list[str] = field(default_factory=list)
+    #: the best three candidate ions as records (read once from ``cands``)
+    top: list = field(default_factory=list)
 
     @property
     def curie_law(self) -> bool:

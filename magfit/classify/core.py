@@ -143,7 +143,7 @@ def classify(
     f, sf = _curie_fraction(fit2, m["rss2"], y, w)
     numbers.update(curie_fraction=f, curie_fraction_err=sf)
     _shape_evidence(ev, fit2, f, sf)
-    cands = _ion_evidence(ev, numbers, formula or per_element, per_text)
+    cands, top = _ion_evidence(ev, numbers, formula or per_element, per_text)
     numbers.update(_impurity(fit2, impurity_spin))
     _t2_row(ev, fit2, t, y, w)
     if fermi_energy_eV is not None or electron_density_cm3 is not None:
@@ -155,7 +155,8 @@ def classify(
                per_text=per_text, mu=numbers["mu_eff"], rss2=m["rss2"], formula=formula,
                formula_ions=_ions_of(formula or per_element), features=_features(chi),
                t_all=chi.temperature_K[finite], y_all=chi.chi_emu_mol[finite],
-               flags=_label_flags(fit2, internal=given_fit is None) + field_flags)
+               flags=_label_flags(fit2, internal=given_fit is None) + field_flags,
+               top=top)
     return _decide(ctx)
 
 
@@ -266,7 +267,14 @@ def _three_models(fit2, t, y, w) -> dict[str, Any]:
         aic, bic = _ic(rss, n, k)
         rows.append({"model": name, "n_params": k, "rss": rss, "aic": aic, "bic": bic, **pars})
     return {"rss0": rss0, "rss1": rss1, "rss2": rss2, "n": n, "chi0_m0": chi0_m0,
-            "chi0_m0_err": chi0_m0_err, "rows": rows, "models": pd.DataFrame(rows)}
+            "chi0_m0_err": chi0_m0_err, "rows": rows, "models": _frame(rows)}
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows of dicts as a DataFrame (columns in first-seen order, NaN where a row lacks one), column-wise:
+    pandas' list-of-dicts constructor costs ~1 ms."""
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    return pd.DataFrame({c: [r.get(c, float("nan")) for r in rows] for c in cols}, columns=cols)
 
 
 def _model_evidence(ev, m: dict, fit2, window_reason: str, alpha: float) -> tuple[float, float]:
@@ -338,24 +346,24 @@ def _shape_evidence(ev, fit2, f: float, sf: float) -> None:
            f"theta = {theta:.4g} K; below -T_max the CW term is nearly constant over the window")
 
 
-def _ion_evidence(ev, numbers: dict, formula: str | None, per_text: str) -> pd.DataFrame:
-    """Hund's-rules candidates for mu_eff (an evidence row); returns the candidate table."""
+def _ion_evidence(ev, numbers: dict, formula: str | None, per_text: str) -> tuple[pd.DataFrame, list]:
+    """Hund's-rules candidates for mu_eff (an evidence row); returns the table and its best 3 records."""
     cands = _candidates(numbers["mu_eff"], numbers["mu_eff_err"], formula)
     numbers["candidates"] = cands
+    top3 = _head_records(cands, 3)
     mu = numbers["mu_eff"]
     if not math.isfinite(mu):
-        return cands
+        return cands, top3
     if cands.empty:
         ev.add(f"mu_eff per {per_text}", mu, "a Hund's-rules ion within 3 sigma", "neither",
                "no ion consistent")
-        return cands
-    top3 = _head_records(cands, 3)
+        return cands, top3
     best = top3[0]
     ev.add(f"mu_eff per {per_text}", mu, "a Hund's-rules ion within 3 sigma", "localized",
            "candidates: " + ", ".join(f"{r['ion']} ({r['n_sigma_expected']:.1f} sigma)"
                                       for r in top3)
            + f"; best {best['ion']} expects {best['mu_eff_expected']:.2f}")
-    return cands
+    return cands, top3
 
 
 def _impurity(fit2, impurity_spin: float) -> dict[str, float]:

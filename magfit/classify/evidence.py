@@ -26,7 +26,8 @@ class _Evidence:
 
     def frame(self) -> pd.DataFrame:
         # mixed numbers/text in one column: keep them as objects (built as objects: no astype copy)
-        return pd.DataFrame(self.rows, columns=_EV_COLUMNS, dtype=object)
+        return pd.DataFrame({c: [r[c] for r in self.rows] for c in _EV_COLUMNS}, columns=_EV_COLUMNS,
+                            dtype=object)
 
 
 def _undetermined(reasons: list[str], ev: _Evidence, **numbers) -> Classification:

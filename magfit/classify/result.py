@@ -132,9 +132,8 @@ class Classification:
 
 
 def _head_records(df: pd.DataFrame, k: int) -> list[dict[str, Any]]:
-    """The first ``k`` rows as dicts of Python values (pandas ``to_dict("records")`` costs ~1 ms)."""
+    """The first ``k`` rows as dicts (pandas ``head(k).to_dict("records")`` costs ~1 ms a call)."""
     if df is None or df.empty:
         return []
-    head = df.head(k)
-    columns = [head[c].tolist() for c in head.columns]
-    return [dict(zip(head.columns, row, strict=True)) for row in zip(*columns, strict=True)]
+    cols = list(df.columns)
+    return [dict(zip(cols, row, strict=True)) for row in df.to_numpy(dtype=object)[:k].tolist()]

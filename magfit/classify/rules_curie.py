@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from .context import _Ctx, _undetermined_v, _Verdict
-from .evidence import _half, _head_records
+from .evidence import _half
 from .stats import _phi
 from .thresholds import (
     F_ITINERANT,
@@ -57,8 +57,8 @@ def _r_localized(c: _Ctx) -> _Verdict | None:
     if not c.cands.empty:
         cand_txt = " Consistent with " + ", ".join(
             f"{r['ion']} ({r['mu_eff_expected']:.2f}, {r['n_sigma']:.1f} sigma)"
-            for r in _head_records(c.cands, 3)) + "."
-        top = _head_records(c.cands, 1)[0]
+            for r in c.top) + "."
+        top = c.top[0]
         if bool(top["approximate"]) and top["notes"]:
             cand_txt += f" Caveat for {top['ion']}: {top['notes']}."
     elif "formula unit (n_ions unknown)" not in c.per_text:

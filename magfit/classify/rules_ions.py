@@ -37,9 +37,9 @@ def _r_van_vleck(c: _Ctx) -> _Verdict | None:
 
 def _matches_only(c: _Ctx, vv: list) -> bool:
     """The best candidate for mu_eff is a Van Vleck ion (e.g. Sm3+ 1.5 or 0.85 mu_B)."""
-    if c.cands is None or c.cands.empty:
+    if not c.top:
         return False
-    return str(c.cands["ion"].iat[0]).split(" (")[0] in {i.name for i in vv}
+    return str(c.top[0]["ion"]).split(" (")[0] in {i.name for i in vv}
 
 
 def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:

@@ -22,8 +22,8 @@ from .thresholds import (
 )
 
 #: theta grid of the bounded Curie-Weiss search (log-spaced distance below T_min) and golden-section steps
-THETA_GRID = 160
-GOLDEN_STEPS = 60
+THETA_GRID = 100
+GOLDEN_STEPS = 45
 
 
 def _phi(z: float) -> float:
