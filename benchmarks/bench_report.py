@@ -24,6 +24,7 @@ now, side by side, with the reference the issue was filed against (1.7 CPU s/fil
 and the 3x target. The figures themselves are the same in both runs.
 
 Run:  python benchmarks/bench_report.py [N_FILES] [--workers W] [--skip-serial] [--split N]
+      python benchmarks/bench_report.py --split-only --folder sample_data    # the project's folder
       python benchmarks/bench_report.py --split-only [--split N]      # the split table alone (~2 CPU min)
 """
 
@@ -149,7 +150,7 @@ def phase_timers(acc: Counter) -> Iterator[None]:
             setattr(obj, name, func)
 
 
-def split_run(data: Path, options: Path, out: Path, legacy: bool) -> tuple[float, Counter, int]:
+def split_run(data: Path, options: Path | None, out: Path, legacy: bool) -> tuple[float, Counter, int]:
     """One serial report.build with phase timers: (CPU s, phase -> CPU s, rows)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _report_legacy import legacy_render
@@ -163,9 +164,11 @@ def split_run(data: Path, options: Path, out: Path, legacy: bool) -> tuple[float
     return cpu, acc, len(rep.summary)
 
 
-def print_split(n: int, old: tuple[float, Counter, int], new: tuple[float, Counter, int]) -> None:
+def print_split(n: int, old: tuple[float, Counter, int], new: tuple[float, Counter, int],
+                what: str = "") -> None:
     """The before/after table, CPU seconds per file."""
-    print(f"\nCPU split of report.build, serial, {n} files (CPU s per file; exclusive phases)")
+    print(f"\nCPU split of report.build, serial, {what or f'{n} synthetic files'} "
+          "(CPU s per file; exclusive phases)")
     print(f"  {'phase':<22s} {'before':>8s} {'now':>8s} {'ratio':>7s}")
     for phase in PHASES:
         a, b = old[1][phase] / n, new[1][phase] / n
@@ -188,10 +191,18 @@ def main() -> None:
     parser.add_argument("--split", type=int, default=12, metavar="N",
                         help="files for the before/after CPU split (0: none)")
     parser.add_argument("--split-only", action="store_true", help="only the before/after CPU split")
+    parser.add_argument("--folder", metavar="DIR", help="split a report of this folder (e.g. sample_data, "
+                        "with its own magfit_options.csv) instead of synthetic files")
     args = parser.parse_args()
     if args.split_only:
         args.n_files = 0
-    if args.split:
+    if args.folder:
+        with tempfile.TemporaryDirectory(prefix="magfit_bench_split_") as tmp:
+            split_run(Path(args.folder), None, Path(tmp) / "warm", legacy=False)
+            old = split_run(Path(args.folder), None, Path(tmp) / "old", legacy=True)
+            new = split_run(Path(args.folder), None, Path(tmp) / "new", legacy=False)
+            print_split(new[2], old, new, what=f"{args.folder} ({new[2]} results)")
+    elif args.split:
         with tempfile.TemporaryDirectory(prefix="magfit_bench_split_") as tmp:
             warm, data = Path(tmp) / "warm", Path(tmp) / "data"
             warm.mkdir()
