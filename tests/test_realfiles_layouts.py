@@ -267,3 +267,43 @@ def test_acms2_ac_rows_give_chi_from_ac_x_columns(tmp_path):
     np.testing.assert_allclose(ac["chi_real_emu_mol"], xr * scale, rtol=1e-12)
     np.testing.assert_allclose(ac["chi_imag_emu_mol"], xi * scale, rtol=1e-12)
     np.testing.assert_allclose(ac["chi_real_err_emu_mol"], 1e-9 * scale, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- Quantum Design columns in plain tables
+
+
+def test_mpms3_columns_copied_without_header_read_the_filled_dc_moment(tmp_path):
+    """An MPMS3 DC-scan file with its [Header] block removed (all columns kept): 'Moment (emu)' is
+    empty in every row and 'AC Susceptibility (emu/Oe)' is the sample's (not molar); the moment is
+    'DC Moment Fixed Ctr (emu)' (± its error) and chi = m M / (mass H)."""
+    temps = np.array([2.003, 5.143, 10.16, 15.18, 20.16, 25.0])
+    moments = np.array([6.8389e-3, 4.8279e-3, 6.9357e-3, 6.3920e-3, 4.8155e-3, 3.9e-3])
+    field = 999.907531738281
+    rows = [_mpms3_row({"Time Stamp (sec)": 3764745666.8 + 30 * k, "Temperature (K)": t,
+                        "Magnetic Field (Oe)": field, "Transport Action": 6,
+                        "DC Moment Fixed Ctr (emu)": mom, "DC Moment Err Fixed Ctr (emu)": 3.0e-4,
+                        "DC Moment Free Ctr (emu)": mom * 1.0002, "DC Moment Err Free Ctr (emu)": 3.4e-4,
+                        "DC Fixed Fit": 0.96, "DC Free Fit": 0.966})
+            for k, (t, mom) in enumerate(zip(temps, moments, strict=True))]
+    path = _write(tmp_path, "MvsT_no_header.csv", [",".join(_MPMS3_NAMES), *rows])
+    m = magfit.read(path)
+    assert m.instrument == "table"
+    assert m.columns["moment_emu"] == "DC Moment Fixed Ctr (emu)"
+    assert m.columns["moment_err_emu"] == "DC Moment Err Fixed Ctr (emu)"
+    assert any("'Moment (emu)' is empty in every row" in n for n in m.provenance["notes"])
+    chi = m.susceptibility(mass_mg=7.2, molar_mass_g_mol=839.24)
+    np.testing.assert_allclose(np.sort(chi.chi_emu_mol), np.sort(moments * 839.24 / (7.2e-3 * field)),
+                               rtol=1e-12)
+    np.testing.assert_allclose(chi.chi_err_emu_mol, 3.0e-4 * 839.24 / (7.2e-3 * field), rtol=1e-12)
+
+
+@pytest.mark.parametrize("moment,error", [("Long Moment (emu)", "Long Scan Std Dev"),
+                                          ("DC Moment Free Ctr (emu)", "DC Moment Err Free Ctr (emu)"),
+                                          ("DC Moment (emu)", "DC Std. Err. (emu)")])
+def test_quantum_design_moment_and_error_names_in_a_bare_table(tmp_path, moment, error):
+    """MPMS-XL / MPMS3 / ACMS II moment and error columns exported without the QD header."""
+    lines = [f"Time,Field (Oe),Temperature (K),{moment},{error}",
+             "1,500,3.0,2.6e-4,1e-7", "2,500,5.0,2.7e-4,2e-7", "3,500,7.0,2.8e-4,3e-7"]
+    m = magfit.read(_write(tmp_path, "bare.dat", lines))
+    assert m.columns["moment_emu"] == moment and m.columns["moment_err_emu"] == error
+    np.testing.assert_allclose(m.moment_err_emu, [1e-7, 2e-7, 3e-7])

@@ -170,6 +170,19 @@ def _matching_open(text: str) -> int:
     return -1
 
 
+#: Quantum Design moment columns whose words between quantity and unit ("DC Moment Free Ctr (emu)")
+#: or missing unit ("Long Scan Std Dev") defeat the generic split; met when columns of a .dat file
+#: are copied into a plain table. Lower-case name -> (base, unit, family).
+_QD_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "dc moment free ctr (emu)": ("DC Moment Free Ctr", "emu", "moment"),
+    "dc moment fixed ctr (emu)": ("DC Moment Fixed Ctr", "emu", "moment"),
+    "dc moment err free ctr (emu)": ("DC Moment Err Free Ctr", "emu", "moment_err"),
+    "dc moment err fixed ctr (emu)": ("DC Moment Err Fixed Ctr", "emu", "moment_err"),
+    "long scan std dev": ("Long Scan Std Dev", "emu", "moment_err"),
+    "dc std. err. (emu)": ("DC Std. Err.", "emu", "moment_err"),
+}
+
+
 def split_name(name: str) -> tuple[str, str | None, str]:
     """Split a column name into (base, unit, family); family "" when not recognised.
 
@@ -190,6 +203,8 @@ def split_name(name: str) -> tuple[str, str | None, str]:
     text = name.strip().lstrip("#").strip().strip('"').strip("'").strip()
     if not text:
         return text, None, ""
+    if text.lower() in _QD_COLUMNS:
+        return _QD_COLUMNS[text.lower()]
     fam = family_of(text, keywords=False)
     if fam:
         return text, None, fam
@@ -287,12 +302,16 @@ class ColumnMatch:
         Conventions applied, and columns left unmapped (with why).
     unit_errors : list of (column, unit, family, message)
         Columns whose name says what they hold but whose unit was not understood.
+    alternates : dict
+        canonical -> [(column, factor, offset, unit)] of later columns read as the same quantity
+        (the first wins; a reader may fall back to one when the first is empty in every row).
     """
 
     columns: dict[str, str] = field(default_factory=dict)
     conversions: dict[str, tuple[float, float, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     unit_errors: list[tuple[str, str, str, str]] = field(default_factory=list)
+    alternates: dict[str, list[tuple[str, float, float, str]]] = field(default_factory=dict)
 
 
 def _convert(family: str, unit: str | None, column: str | None):
@@ -368,6 +387,7 @@ def match_names(names: list[str], units: dict[str, str] | None = None) -> Column
         else:
             prev = (family, unit, canon)
         if canon in out.columns:
+            out.alternates.setdefault(canon, []).append((name, conv.factor, conv.offset, unit or ""))
             continue
         out.columns[canon] = name
         if conv.factor != 1.0 or conv.offset != 0.0:

@@ -278,9 +278,32 @@ def _resolve_indices(user_columns: dict | None, names: list[str], path: str) -> 
     return out
 
 
+def _prefer_filled(match, frame) -> None:
+    """A quantity's first column empty in every row gives way to its next column with data.
+
+    Columns copied from an MPMS3 DC-scan file hold an empty 'Moment (emu)' (VSM mode) before the
+    filled 'DC Moment Fixed/Free Ctr (emu)'; reading the empty one would drop every row.
+    """
+    for canon, name in list(match.columns.items()):
+        if name not in frame.columns or frame[name].notna().any():
+            continue
+        for alt, factor, offset, unit in match.alternates.get(canon, []):
+            if alt in frame.columns and frame[alt].notna().any():
+                match.columns[canon] = alt
+                match.conversions.pop(canon, None)
+                if factor != 1.0 or offset != 0.0:
+                    match.conversions[canon] = (factor, offset, unit)
+                match.notes.append(f"column {name!r} is empty in every row; {canon} read from {alt!r}")
+                break
+
+
 def _check_chi_units(match, mapping: dict[str, str], path: str) -> None:
-    """A column that looks like chi with a unit not understood, and no chi mapped: say so first."""
-    if any(c in mapping for c in _CHI_LIKE):
+    """A column that looks like chi with a unit not understood, and no chi mapped: say so first.
+
+    A table that has a usable moment column (e.g. the columns of an MPMS3 file copied without its
+    header, whose 'AC Susceptibility (emu/Oe)' is the sample's, not molar) is read from that column;
+    the chi-like column stays in the notes ("not used")."""
+    if any(c in mapping for c in _QUANTITY_CANONICAL):
         return
     for name, _unit, family, message in match.unit_errors:
         if family in _CHI_FAMILIES:
@@ -339,6 +362,7 @@ class TableReader:
             raise FormatError("no data rows after the column names", path=source.name, line=first_data_line)
         unit_by_name = {k: v for k, v in (units or {}).items() if k in names}
         match = match_names(names, unit_by_name)
+        _prefer_filled(match, frame)
         _check_chi_units(match, {**match.columns, **(columns or {})}, source.name)
         names_line = header_info.pop("column_names_line", None)
         _count_rows_under_names(info, names_line, first_data_line)
