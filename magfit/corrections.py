@@ -35,7 +35,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import periodictable
 
 from .errors import SampleError
 from .formula import molar_mass_g_mol, parse_formula
@@ -271,6 +270,8 @@ def pascal_diamagnetism(formula: str, oxidation_states: dict[str, int] | None = 
                 label = f"{sym}{'' if q == 1 else q}+" + (f" [{how}]" if how else "")
                 terms.append((n, label, _CATIONS[sym][q]))
             else:
+                import periodictable
+
                 mass = periodictable.elements.symbol(sym).mass
                 terms.append((n, f"{sym} (not tabulated: -M/2 rule)", -0.5 * mass))
                 notes.append(f"{sym}: no tabulated value, -M/2 x 1e-6 rule of thumb used")
@@ -282,6 +283,8 @@ def pascal_diamagnetism(formula: str, oxidation_states: dict[str, int] | None = 
         if sym in _ATOMS:
             terms.append((n, f"{sym} (atom)", _ATOMS[sym]))
         else:
+            import periodictable
+
             mass = periodictable.elements.symbol(sym).mass
             terms.append((n, f"{sym} (not tabulated: -M/2 rule)", -0.5 * mass))
             notes.append(f"{sym}: no tabulated value, -M/2 x 1e-6 rule of thumb used")
@@ -482,10 +485,11 @@ EICOSANE_FORMULA = "C20H42"
 #: C-C and C-H bonds need no constitutive correction).
 EICOSANE_CHI_EMU_MOL: float = (20 * _ATOMS["C"] + 42 * _ATOMS["H"]) * _MICRO
 #: Mass susceptibility of eicosane, emu g^-1 Oe^-1 (cm^3/g): EICOSANE_CHI_EMU_MOL / M(C20H42)
-#: = -8.60e-7. (Molar mass from the element masses: periodictable's formula parser pulls pyparsing,
-#: 50 ms of start-up, for a formula known in advance.)
-EICOSANE_CHI_EMU_G: float = EICOSANE_CHI_EMU_MOL / float(20 * periodictable.elements.C.mass
-                                                         + 42 * periodictable.elements.H.mass)
+#: = -8.60e-7. (Molar mass from periodictable's atomic weights, C 12.011 and H 1.008 (IUPAC
+#: conventional), written out so that importing magfit does not import periodictable, ~0.2 s;
+#: a test compares them.)
+_C_G_MOL, _H_G_MOL = 12.011, 1.008
+EICOSANE_CHI_EMU_G: float = EICOSANE_CHI_EMU_MOL / (20 * _C_G_MOL + 42 * _H_G_MOL)
 
 
 def eicosane_moment_emu(eicosane_mg: float, field_Oe) -> np.ndarray | float:

@@ -7,8 +7,10 @@ A leaf module (only periodictable and magfit.errors): :mod:`magfit.sample` and
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import periodictable
+if TYPE_CHECKING:
+    import periodictable
 
 from .errors import SampleError
 
@@ -70,6 +72,8 @@ def parse_formula(formula: str) -> periodictable.formulas.Formula:
     if not text:
         raise SampleError("formula is empty; pass e.g. formula='Gd2(SO4)3(H2O)8' or molar_mass_g_mol=...")
     try:
+        import periodictable
+
         parsed = periodictable.formula(text)
     except Exception as exc:  # periodictable raises ValueError / pyparsing errors
         raise SampleError(
@@ -116,6 +120,8 @@ def ion_element(ion: str) -> str:
             f"per_ion={ion!r} is not an element or ion label; use e.g. per_ion='Gd' or per_ion='Gd3+'"
         )
     symbol = match.group(1)
+    import periodictable
+
     try:
         periodictable.elements.symbol(symbol)
     except ValueError:

@@ -58,3 +58,30 @@ def test_f_survival_function_equals_scipy():
         assert f_sf_dfn1(fi, di) == pytest.approx(f_dist.sf(fi, 1, di), rel=1e-9)
     assert f_sf_dfn1(0.0, 10.0) == 1.0 and f_sf_dfn1(np.inf, 10.0) == 0.0
     assert np.isnan(f_sf_dfn1(np.nan, 10.0)) and np.isnan(f_sf_dfn1(1.0, 0.0))
+
+
+def test_f_sf_general_matches_scipy():
+    """P(F > f) for F(dfn, dfd): the continued fraction against scipy.special.fdtrc."""
+    from scipy.special import fdtrc
+
+    from magfit._numeric import f_sf
+
+    rng = np.random.default_rng(7)
+    for dfn in (1, 2, 3, 5):
+        for dfd in (1, 3, 10, 57, 400):
+            for f in np.concatenate([rng.uniform(0.01, 20, 6), [1e-6, 0.5, 1.0, 50.0]]):
+                assert f_sf(f, dfn, dfd) == pytest.approx(fdtrc(dfn, dfd, f), rel=1e-9, abs=1e-300)
+    assert f_sf(0.0, 2, 10) == 1.0 and f_sf(np.inf, 2, 10) == 0.0
+    assert np.isnan(f_sf(np.nan, 2, 10)) and np.isnan(f_sf(1.0, 0, 10))
+
+
+def test_eicosane_atomic_weights_are_periodictables():
+    """The C and H weights written out in magfit.corrections are the ones periodictable uses."""
+    import periodictable
+
+    from magfit import corrections
+
+    assert corrections._C_G_MOL == pytest.approx(periodictable.elements.C.mass, rel=1e-12)
+    assert corrections._H_G_MOL == pytest.approx(periodictable.elements.H.mass, rel=1e-12)
+    m = 20 * periodictable.elements.C.mass + 42 * periodictable.elements.H.mass
+    assert corrections.EICOSANE_CHI_EMU_G == pytest.approx(corrections.EICOSANE_CHI_EMU_MOL / m, rel=1e-12)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-from scipy import constants as sc
-
 from ..errors import MagfitError
-from ..units import MU_B_ERG_G, N_A
+from ..units import E_C, HBAR_J_S, M_E_KG, MU_B_ERG_G, N_A
 
 
 def fermi_energy_eV(electron_density_cm3: float) -> float:
@@ -27,8 +25,8 @@ def fermi_energy_eV(electron_density_cm3: float) -> float:
         raise MagfitError(
             f"electron_density_cm3={electron_density_cm3!r} must be a positive density in cm^-3"
         )
-    e_f = sc.hbar**2 * (3.0 * math.pi**2 * n_m3) ** (2.0 / 3.0) / (2.0 * sc.m_e)
-    return e_f / sc.e
+    e_f = HBAR_J_S**2 * (3.0 * math.pi**2 * n_m3) ** (2.0 / 3.0) / (2.0 * M_E_KG)
+    return e_f / E_C
 
 
 _fermi_energy_from_density = fermi_energy_eV
@@ -59,6 +57,6 @@ def pauli_free_electron_emu_mol(fermi_energy_eV: float, electrons_per_formula_un
     ef = float(fermi_energy_eV)
     if not math.isfinite(ef) or ef <= 0:
         raise MagfitError(f"fermi_energy_eV={fermi_energy_eV!r} must be positive (eV)")
-    ef_erg = ef * sc.e * 1e7
+    ef_erg = ef * E_C * 1e7
     return N_A * MU_B_ERG_G**2 * 1.5 * float(electrons_per_formula_unit) / ef_erg
 

@@ -5,7 +5,7 @@ No lmfit, scipy.stats or scipy.optimize (issue 12): the linear models are solved
 least squares, the Curie-Weiss ones by variable projection (for fixed theta, C and chi0 are linear;
 a 1-D search in theta), and every covariance is (J^T W J)^-1 scaled by the reduced chi-square, as
 lmfit's ``scale_covar=True``. Normal and F probabilities come from math.erfc and
-scipy.special.fdtrc.
+the F distribution of magfit._numeric.f_sf (no scipy.special import).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from .._numeric import f_sf
 from .thresholds import (
     CHI0_DOMINATED,
     MIN_DISTINCT_T,
@@ -35,15 +36,13 @@ def _phi(z: float) -> float:
 
 def _ftest(rss_small: float, k_small: int, rss_big: float, k_big: int, n: int) -> tuple[float, float]:
     """F statistic and p-value for nested least-squares models (big contains small)."""
-    from scipy.special import fdtrc
-
     dfn, dfd = k_big - k_small, n - k_big
     if dfd <= 0:
         return float("nan"), float("nan")
     if rss_big <= 0:
         return (float("inf"), 0.0) if rss_small > 0 else (0.0, 1.0)
     fstat = max((rss_small - rss_big) / dfn, 0.0) / (rss_big / dfd)
-    return float(fstat), float(fdtrc(dfn, dfd, fstat))
+    return float(fstat), f_sf(fstat, dfn, dfd)
 
 
 def _ic(rss: float, n: int, k: int) -> tuple[float, float]:
