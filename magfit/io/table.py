@@ -297,6 +297,25 @@ def _prefer_filled(match, frame) -> None:
                 break
 
 
+def _drop_empty_quantities(match, frame, user_columns: dict | None) -> None:
+    """A susceptibility-like or moment column empty in every row is not the table's quantity when
+    another one holds data (an MPMS3 file copied without its header has an empty
+    'AC Susceptibility (emu/Oe)' beside the filled DC moment). Columns the user mapped are kept.
+    """
+    def filled(canon: str) -> bool:
+        name = match.columns.get(canon)
+        return name in frame.columns and bool(frame[name].notna().any())
+
+    present = [c for c in _QUANTITY_CANONICAL if c in match.columns]
+    if not any(filled(c) for c in present):
+        return
+    for canon in present:
+        if not filled(canon) and canon not in (user_columns or {}):
+            name = match.columns.pop(canon)
+            match.conversions.pop(canon, None)
+            match.notes.append(f"column {name!r} ({canon}) is empty in every row: not used")
+
+
 def _check_chi_units(match, mapping: dict[str, str], path: str) -> None:
     """A column that looks like chi with a unit not understood, and no chi mapped: say so first.
 
@@ -363,6 +382,7 @@ class TableReader:
         unit_by_name = {k: v for k, v in (units or {}).items() if k in names}
         match = match_names(names, unit_by_name)
         _prefer_filled(match, frame)
+        _drop_empty_quantities(match, frame, columns)
         _check_chi_units(match, {**match.columns, **(columns or {})}, source.name)
         names_line = header_info.pop("column_names_line", None)
         _count_rows_under_names(info, names_line, first_data_line)
