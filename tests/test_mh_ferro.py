@@ -64,3 +64,29 @@ def test_takahashi_slope_prefers_m4_for_m5_isotherm():
     out = takahashi_slope(h, m)
     assert out["r2_m4"] > 0.999 > out["r2_m2"]
     assert out["zeta"] == pytest.approx(1.0 / 3.0, rel=1e-6)   # M^5 = H/3  ->  M^4 = (H/M)/3
+
+
+def test_ordered_moment_above_paramagnetic_one_gets_no_verdict():
+    """p_c/p_s far below 1 is unphysical (p_s from an isotherm above T_C, or a wrong mass): no label."""
+    import math
+
+    from magfit.mh.ferro import RW_UNPHYSICAL_MAX, rhodes_wohlfarth
+
+    mu_eff = 3.873                               # S = 3/2, g = 2: p_c = 2 S = 3
+    p_c = -1.0 + math.sqrt(1.0 + mu_eff**2)      # mu_eff^2 = p_c (p_c + 2), solved independently
+    bad = rhodes_wohlfarth(mu_eff, 20.5, mu_eff_err=0.01, p_s_err=0.1)
+    assert bad.rw_ratio == pytest.approx(p_c / 20.5, rel=1e-6) and bad.rw_ratio < RW_UNPHYSICAL_MAX
+    assert bad.label == "undetermined" and any("exceeds the paramagnetic" in r for r in bad.reasons)
+    ok = rhodes_wohlfarth(mu_eff, 3.0, mu_eff_err=0.01, p_s_err=0.05)   # p_c/p_s = 1: localized
+    assert ok.label == "localized"
+
+
+def test_isotherm_above_tc_withholds_the_verdict():
+    from magfit.mh.ferro import _check_isotherm_below_tc, rhodes_wohlfarth
+
+    res = rhodes_wohlfarth(3.873, 3.0, Tc_K=45.0)
+    _check_isotherm_below_tc(res, 300.0, 45.0, "Curie-Weiss theta")
+    assert res.label == "undetermined" and "not below T_C" in res.reasons[0]
+    warm = rhodes_wohlfarth(3.873, 3.0, Tc_K=45.0)
+    _check_isotherm_below_tc(warm, 30.0, 45.0, "Arrott")
+    assert warm.label == "localized" and any("underestimated" in r for r in warm.reasons)

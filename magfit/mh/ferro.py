@@ -29,13 +29,16 @@ from ..errors import FitError, SampleError
 from .takahashi import DT_PREFACTOR
 
 __all__ = ["p_c_from_mu_eff", "rhodes_wohlfarth", "FerroResult", "REFERENCE_FERROMAGNETS", "takahashi_slope",
-           "ferro_from_files", "RW_LOCALIZED_MAX", "RW_ITINERANT_MIN", "DT_PREFACTOR",
+           "ferro_from_files", "RW_LOCALIZED_MAX", "RW_ITINERANT_MIN", "RW_UNPHYSICAL_MAX", "DT_PREFACTOR",
            "DT_ON_CURVE_FACTOR", "deguchi_takahashi_placement"]
 
 #: RWR at or below this: localized (the ratio of Gd, EuO, Fe is 0.9-1.1)
 RW_LOCALIZED_MAX = 1.3
 #: RWR at or above this: weak itinerant (MnSi ~3.5 and up)
 RW_ITINERANT_MIN = 2.0
+#: RWR clearly below this (by 2σ): no verdict - the ordered moment exceeds the paramagnetic one, which
+#: no ferromagnet does (the lowest tabulated ratio, Gd's 7.04/7.63, is 0.92): p_s or μ_eff is wrong
+RW_UNPHYSICAL_MAX = 0.7
 #: a sample is "on" the generalized Rhodes-Wohlfarth curve when p_eff/p_s is within this factor of
 #: 1.4 (T_C/T_0)^(-2/3) (our tolerance for the plot's scatter, not a published number)
 DT_ON_CURVE_FACTOR = 1.5
@@ -218,7 +221,12 @@ def rhodes_wohlfarth(mu_eff_B: float, p_s: float, *, mu_eff_err: float = 0.0, p_
                f"(p_c = √(1 + μ_eff²) - 1 with μ_eff = {mu_eff_B:.3g} μB)"]
     if r_err > 0 and (abs(r - RW_LOCALIZED_MAX) < r_err or abs(r - RW_ITINERANT_MIN) < r_err) and r < 3:
         reasons.append(f"the ratio is within 1σ of a class boundary ({RW_LOCALIZED_MAX}, {RW_ITINERANT_MIN})")
-    if r <= RW_LOCALIZED_MAX:
+    if r + 2.0 * r_err < RW_UNPHYSICAL_MAX:
+        label = "undetermined"
+        reasons.append(f"p_c/p_s < {RW_UNPHYSICAL_MAX} by more than 2σ: the ordered moment exceeds the "
+                       "paramagnetic one, which no ferromagnet does - p_s is overestimated (M(H) above T_C, "
+                       "wrong mass, formula or --per-ion?) or μ_eff underestimated")
+    elif r <= RW_LOCALIZED_MAX:
         label = "localized"
         reasons.append(f"p_c/p_s ≤ {RW_LOCALIZED_MAX}: the moment above T_C equals the ordered moment, "
                        "as for Gd and EuO (note: strong itinerant ferromagnets such as Fe also give ≈ 1)")
@@ -395,6 +403,7 @@ def ferro_from_files(chi_path: str, mh_path: str, *, formula: str | None = None,
         tk = takahashi_parameters(h, m, Tc_K, sat.Ms, Tc_K_err=Tc_K_err, p_s_err=sat.Ms_err)
     out = rhodes_wohlfarth(float(mu.n), sat.Ms, mu_eff_err=float(mu.s), p_s_err=sat.Ms_err, Tc_K=Tc_K,
                            takahashi=tk)
+    _check_isotherm_below_tc(out, low.temperature_K, Tc_K, tc_source)
     out.reasons.append(f"μ_eff = {mu.n:.3f} ± {mu.s:.2g} μB from χ(T) of {chi_path} "
                        f"({cw.tmin_K:.4g}-{cw.tmax_K:.4g} K, θ = {cw.theta_K.n:.4g} K); "
                        f"p_s = M_s at {low.temperature_K:.4g} K from {mh_path} ({sat.model})")
@@ -404,6 +413,22 @@ def ferro_from_files(chi_path: str, mh_path: str, *, formula: str | None = None,
         out.reasons.append(f"isotherm for the Takahashi slope: {iso_source}")
     out.extra = extra
     return out
+
+
+def _check_isotherm_below_tc(out: FerroResult, T_ms_K: float, Tc_K: float | None, tc_source: str) -> None:
+    """p_s is the ordered moment only from an isotherm well below T_C: say so, and withhold the verdict
+    when the lowest isotherm is not below T_C at all (its M is a field-induced paramagnetic moment)."""
+    if Tc_K is None or not (math.isfinite(T_ms_K) and math.isfinite(Tc_K) and Tc_K > 0):
+        return
+    if T_ms_K >= Tc_K:
+        out.label = "undetermined"
+        out.reasons.insert(0, f"the lowest M(H) isotherm ({T_ms_K:.4g} K) is not below T_C = {Tc_K:.4g} K "
+                              f"({tc_source}): its M is field-induced, not the ordered moment p_s; "
+                              "no Rhodes-Wohlfarth verdict - measure M(H) at T << T_C")
+    elif T_ms_K > 0.5 * Tc_K:
+        out.reasons.append(f"p_s from an isotherm at {T_ms_K:.4g} K = {T_ms_K / Tc_K:.2f} T_C: "
+                           "M_s(T) < M_s(0), "
+                           "so p_s is underestimated and p_c/p_s overestimated")
 
 
 def _curie_weiss(chi_path, sample, chi_mass_mg, tmin, rk):
