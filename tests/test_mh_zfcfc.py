@@ -42,6 +42,9 @@ def test_no_separation_and_too_few_points():
     t = np.linspace(2, 50, 30)
     res = zfc_fc(t, 1 / t, t, 1 / t)
     assert res.T_irr_K is None and res.at_edge
+    # 1/T peaks at the first point: the data's edge, not a ZFC maximum -> no T_max, the edge stated
+    assert res.T_max_K is None and res.T_max_K_err is None and res.edge_T_K == pytest.approx(t[0])
+    assert "no ZFC maximum inside the range" in res.summary()
     with pytest.raises(FitError, match="at least 3"):
         zfc_fc(t[:2], t[:2], t, t)
 

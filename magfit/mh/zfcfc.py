@@ -35,23 +35,27 @@ class ZfcFcResult:
     ----------
     T_irr_K, T_irr_K_err : float or None
         Irreversibility temperature (None when ZFC and FC never separate).
-    T_max_K, T_max_K_err : float
-        Temperature of the ZFC maximum.
+    T_max_K, T_max_K_err : float or None
+        Temperature of the ZFC maximum; None when the largest ZFC moment is at the first or last point
+        (no maximum inside the range: its temperature is ``edge_T_K``).
     M_max : float
         ZFC moment at the maximum (unit of the input).
     at_edge : bool
         True when the ZFC maximum is the first or last point (no true maximum inside the range).
     label : str
         See the module docstring.
+    edge_T_K : float or None
+        Temperature of the largest ZFC moment when it is at the edge of the range.
     """
 
     T_irr_K: float | None
     T_irr_K_err: float | None
-    T_max_K: float
-    T_max_K_err: float
+    T_max_K: float | None
+    T_max_K_err: float | None
     M_max: float
     at_edge: bool
     label: str = ""
+    edge_T_K: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe values."""
@@ -63,8 +67,10 @@ class ZfcFcResult:
         """One line."""
         irr = ("ZFC and FC do not separate" if self.T_irr_K is None
                else f"T_irr = {self.T_irr_K:.4g} ± {self.T_irr_K_err:.2g} K")
-        edge = " (at the edge of the range: not a true maximum)" if self.at_edge else ""
-        return f"{irr}; ZFC maximum at {self.T_max_K:.4g} ± {self.T_max_K_err:.2g} K{edge} -> {self.label}"
+        if self.at_edge:
+            return (f"{irr}; no ZFC maximum inside the range (largest ZFC moment at the edge, "
+                    f"{self.edge_T_K:.4g} K) -> {self.label}")
+        return f"{irr}; ZFC maximum at {self.T_max_K:.4g} ± {self.T_max_K_err:.2g} K -> {self.label}"
 
 
 def _sorted(t, m, e):
@@ -135,9 +141,12 @@ def zfc_fc(zfc_temperature_K, zfc_moment, fc_temperature_K, fc_moment, *, zfc_er
         vertex = min(max(vertex, x[0]), x[-1])
         spacing = float(x[-1] - x[0]) / 4.0
         t_max, t_err = vertex, math.hypot(spacing, vertex - tz[i])
+    label = _label(t_irr, t_irr_err, t_max, t_err, bool(at_edge))
+    if at_edge:   # the data's edge is not a maximum: no T_max (and no error that pretends one)
+        return ZfcFcResult(T_irr_K=t_irr, T_irr_K_err=t_irr_err, T_max_K=None, T_max_K_err=None,
+                           M_max=float(mz[i]), at_edge=True, label=label, edge_T_K=t_max)
     return ZfcFcResult(T_irr_K=t_irr, T_irr_K_err=t_irr_err, T_max_K=t_max, T_max_K_err=t_err,
-                       M_max=float(mz[i]), at_edge=bool(at_edge),
-                       label=_label(t_irr, t_irr_err, t_max, t_err, bool(at_edge)))
+                       M_max=float(mz[i]), at_edge=False, label=label)
 
 
 def _label(t_irr, t_irr_err, t_max, t_max_err, at_edge: bool) -> str:
