@@ -163,9 +163,10 @@ def _drift_flag(params: dict[str, dict], tmin_K: float) -> str | None:
     if not moved:
         return None
     return ("window systematic: the fit keeps moving as T_min rises above the chosen "
-            f"{tmin_K:.4g} K ({'; '.join(moved)}): chi*T is still changing above T_min -- crystal-field "
-            "depopulation of a 4f ion or short-range order below the window; the free-ion moment is not "
-            "reached here. Fit a window above the excitation gap (higher T_min) or a crystal-field model")
+            f"{tmin_K:.4g} K ({'; '.join(moved)}): chi*T is still changing above T_min -- excited levels "
+            "being depopulated (crystal field or spin-orbit, as for most 4f ions and Co2+), short-range "
+            "correlations (|theta| not small against T_min) or a temperature-dependent chi0; the high-T "
+            "limit is not reached here. Fit a higher T_min, or a model of the levels or the correlations")
 
 
 def attach(fit, scan=None):
