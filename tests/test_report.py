@@ -204,3 +204,11 @@ def test_output_path_that_is_a_file_is_a_magfit_error(tmp_path):
         rep.build(data, taken, progress=False)
     assert main(["report", str(data), "-o", str(taken), "--quiet"]) == 2
     assert taken.read_text() == "not a folder"
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path, capsys):
+    """Without --quiet, a report written to a log file (stderr not a terminal) has no tqdm bar in it."""
+    code = main(["report", str(SAMPLE_DATA / "chi_table.csv"), "-o", str(tmp_path), "--no-pdf"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "file/s" not in err and "s/file" not in err and "%|" not in err

@@ -64,7 +64,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--formats", default="png,pdf", metavar="LIST", help="figure files: any of png,pdf,svg")
     p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
     p.add_argument("--force", action="store_true", help="replace an existing report in OUT")
-    p.add_argument("--quiet", action="store_true", help="no progress bar, only the final lines")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar, only the final lines (the bar is shown only on a terminal)")
     p.set_defaults(func=run)
 
 
@@ -129,7 +130,8 @@ def run(args: argparse.Namespace) -> int:
         defaults = _defaults(args)
         read_options = column_unit_kwargs(args)
         report = build(args.inputs, args.out, options=args.options, executor=args.workers,
-                       progress=not args.quiet, pdf_report=not args.no_pdf, title=args.title,
+                       progress=not args.quiet and sys.stderr.isatty(), pdf_report=not args.no_pdf,
+                       title=args.title,
                        formats=[f for f in args.formats.split(",") if f.strip()], force=args.force,
                        defaults=defaults, read_options=read_options, **fit_options)
     except MagfitError as exc:
