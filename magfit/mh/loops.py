@@ -423,7 +423,7 @@ def analyze_loop(curve: MagnetizationCurve, *, require_closed: bool = True, tol_
     mc = m - sat.chi_hf * h if subtract_slope else m
     if subtract_slope:
         out.notes.append(f"H_c and M_r read after subtracting the high-field slope chi_hf H "
-                         f"(chi_hf = {sat.chi_hf:.3g} per Oe)")
+                         f"(chi_hf = {sat.chi_hf:.3g} {_unit_text(curve.unit, curve.per)} per Oe)")
     for name, idx in (("decreasing", dec), ("increasing", inc)):
         hb, mb, _ = average_repeats(h[idx], mc[idx], tol_Oe=tol_Oe)
         sig = float(np.nanmedian(curve.M_err[idx])) if np.isfinite(curve.M_err[idx]).any() else sat.noise
@@ -479,3 +479,8 @@ def analyze_isotherm(curve: MagnetizationCurve, *, require_closed: bool = True) 
                          "no H_c / M_r")
         return out
     return analyze_loop(curve, require_closed=require_closed)
+
+
+def _unit_text(unit: str, per: str | None) -> str:
+    """The curve's M unit for messages: 'μB/formula unit', 'emu/g', 'emu/mol', 'emu'."""
+    return f"μB/{per}" if unit == "muB" else unit.replace("emu_g", "emu/g").replace("emu_mol", "emu/mol")
