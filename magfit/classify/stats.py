@@ -102,10 +102,11 @@ def _fit_curie_tip(t, y, w, t_ref) -> tuple[float, float]:
     if k <= 0:
         return 1.0, 0.0  # no positive T-independent part: nothing bounds the Curie share
     cw = c / t_ref
-    if not math.isfinite(cw) or cw + k == 0:
-        return float("nan"), float("nan")        # C = -chi0 t_ref: the share is undefined
+    denom = (cw + k) ** 2
+    if not (math.isfinite(cw) and math.isfinite(denom)) or denom == 0.0:
+        return float("nan"), float("nan")        # C/t_ref = -chi0 (or under/overflow): share undefined
     f = cw / (cw + k)
-    grad = np.array([k / t_ref, -cw]) / (cw + k) ** 2          # df/dC, df/dchi0
+    grad = np.array([k / t_ref, -cw]) / denom          # df/dC, df/dchi0
     return float(f), float(math.sqrt(max(float(grad @ cov @ grad), 0.0)))
 
 
