@@ -141,3 +141,47 @@ def test_real_na2iro3_like_acms_file(capsys):
     # the weak T_N anomaly (0.7 % of chi, ZFC and FC sweeps interleaved) is located
     feats = row["cross_checks"]["ordering_features"]
     assert any(f["kind"] == "chi maximum" and 13.0 < f["temperature_K"] < 20.0 for f in feats)
+
+
+def _dimer_csv(tmp_path):
+    path = tmp_path / "dimer.csv"
+    assert main(["simulate", "dimer", "--param", "J_K=-100", "-o", str(path)]) == 0
+    return str(path)
+
+
+def test_flags_printed_once_text_and_json(capsys, tmp_path):
+    """Regression: the verdict's flags were appended to the fit's, and the text output printed the
+    fit's flags twice (summary line and the "flags" key); JSON "flags" must hold each flag once."""
+    path = _dimer_csv(tmp_path)
+    capsys.readouterr()
+    rc, (rec,) = run_json(capsys, path)
+    assert rc == 0
+    flags = rec["flags"]
+    assert len(flags) >= 2                           # fit flags and a classification flag
+    assert len(flags) == len(set(flags))
+    assert main(["fit", path]) == 0
+    out = capsys.readouterr().out
+    for flag in flags:
+        assert out.count(flag) == 1, flag
+
+
+def test_flags_deduplicated_when_verdict_repeats_a_fit_flag(capsys, tmp_path, monkeypatch):
+    """A verdict restating a fit flag (or a fit flag appended twice) still gives each flag once, in order."""
+    import importlib
+
+    classify_pkg = importlib.import_module("magfit.classify")      # the package, not magfit.classify()
+    path = _dimer_csv(tmp_path)
+    real = classify_pkg.classify
+
+    def repeating(fit):
+        v = real(fit)
+        fit.flags.append(fit.flags[0])
+        v.flags[:0] = list(fit.flags)
+        return v
+
+    monkeypatch.setattr(classify_pkg, "classify", repeating)
+    capsys.readouterr()
+    rc, (rec,) = run_json(capsys, path)
+    assert rc == 0
+    assert rec["flags"] == list(dict.fromkeys(rec["flags"]))
+    assert len(rec["flags"]) >= 2
