@@ -381,3 +381,43 @@ def test_unresolved_curie_constant_on_a_diamagnet_is_not_localized():
     assert fit.C.nominal_value < 2 * fit.C.std_dev
     v = classify(fit)
     assert v.label == "undetermined" and "not resolved" in v.explanation
+
+
+_PCT = r"([-+0-9.eE]+) \+/- ([-+0-9.eE]+) %"
+
+
+@pytest.mark.parametrize(("case", "label"), [
+    (lambda: synthetic(0.5, 0.003, theta=-25.0, seed=5), "mixed"),
+    (lambda: synthetic(1.0, 0.003, seed=2), "localized"),
+])
+def test_explanation_percentages_carry_their_error_on_the_same_scale(case, label):
+    """Regression: '44.5 % (+/- 0.0033)' printed a fraction's error beside a percentage. The text now
+    reads 'value +/- error %': both numbers parse back to 100 x (curie_fraction, curie_fraction_err)."""
+    import re
+
+    r = classify(case())
+    assert r.label == label
+    assert "% (+/-" not in r.explanation
+    m = re.search(r"Curie-Weiss (?:term carries|part is) " + _PCT, r.explanation)
+    assert m, r.explanation
+    value, err = float(m.group(1)), float(m.group(2))
+    assert value == pytest.approx(100 * r.curie_fraction, rel=5e-3)          # printed to 3 significant digits
+    assert err == pytest.approx(100 * r.curie_fraction_err, rel=5e-2)        # printed to 2 significant digits
+
+
+def test_tail_impurity_percentage_carries_its_error_on_the_same_scale():
+    import re
+
+    t = np.linspace(2, 300, 73)
+    rng = np.random.default_rng(4)
+    y = 3e-4 + 0.005 * 0.375148 / (t + 1.0)
+    err = 0.002 * y
+    r = classify(magfit.ChiT(t, y + err * rng.standard_normal(t.size), err), fermi_energy_eV=3.24)
+    assert r.label == "itinerant"
+    m = re.search(r"concentration is " + _PCT, r.explanation)
+    assert m, r.explanation
+    assert float(m.group(1)) == pytest.approx(100 * r.impurity_fraction, rel=5e-3)
+    assert float(m.group(2)) == pytest.approx(100 * r.impurity_fraction_err, rel=5e-2)
+    m = re.search(r"Curie-Weiss part is " + _PCT, r.explanation)
+    assert float(m.group(1)) == pytest.approx(100 * r.curie_fraction, rel=5e-3)
+    assert float(m.group(2)) == pytest.approx(100 * r.curie_fraction_err, rel=5e-2)
