@@ -4,6 +4,7 @@ error handling per file, and the real Na1.9IrO3 ACMS file."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import SAMPLE_DATA, realfile
@@ -185,3 +186,44 @@ def test_flags_deduplicated_when_verdict_repeats_a_fit_flag(capsys, tmp_path, mo
     assert rc == 0
     assert rec["flags"] == list(dict.fromkeys(rec["flags"]))
     assert len(rec["flags"]) >= 2
+
+
+def test_undefined_error_is_explained_not_printed_as_nan(capsys, tmp_path):
+    """Regression: a strong Cu dimer (J = -300 K) fitted above its chi maximum has a singular covariance;
+    the fit printed 'C not significantly positive (C = 1.2e+05 +/- nan ...)' for a large positive C and
+    gave mu_eff_err null without a reason."""
+    import re
+
+    path = tmp_path / "dimer300.csv"
+    assert main(["simulate", "dimer", "--param", "J_K=-300", "-o", str(path)]) == 0
+    capsys.readouterr()
+    rc, (rec,) = run_json(capsys, str(path))
+    assert rc == 0
+    assert rec["C_emu_K_mol_err"] is None and rec["mu_eff_err"] is None
+    assert rec["C_emu_K_mol"] > 0
+    assert not any(f.startswith("C not significantly positive") for f in rec["flags"])
+    (why,) = [f for f in rec["flags"] if f.startswith("C error undefined")]
+    assert "mu_eff_err null" in why and "2 sigma_C" in why
+    c_text = float(re.search(r"C = ([-+0-9.e]+) emu K/mol", why).group(1))
+    assert c_text == pytest.approx(rec["C_emu_K_mol"], rel=5e-3)
+    assert main(["fit", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert not re.search(r"\bnan\b", out), out
+    assert "error undefined" in out
+
+
+def test_not_significant_c_states_the_test(capsys):
+    """A finite-error unresolved C names the test (C > 2 sigma_C) beside its numbers."""
+    import numpy as np
+
+    import magfit
+
+    t = np.linspace(2, 300, 60)
+    rng = np.random.default_rng(1)
+    y = 1e-3 + 1e-3 * rng.standard_normal(t.size) * 1e-3
+    fit = magfit.fit_curie_weiss(magfit.ChiT(t, y))
+    flags = [f for f in fit.flags if f.startswith("C not significantly positive")]
+    if flags:
+        m = re.search(r"C = ([-+0-9.e]+) \+/- ([-+0-9.e]+) emu K/mol, not above 2 sigma_C", flags[0])
+        assert m, flags[0]
+        assert not float(m.group(1)) > 2 * float(m.group(2))
