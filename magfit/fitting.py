@@ -818,10 +818,16 @@ def _ufloats(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
     npar = 3 if fit_chi0 else 2
     vals = [wf.theta, wf.C, wf.chi0][:npar]
-    if wf.cov is None:
+    cov = None if wf.cov is None else np.asarray(wf.cov)[:npar, :npar]
+    # a non-finite covariance or a negative variance (round-off at a degenerate optimum) defines no
+    # errors -- and made correlated_values' eigh fail to converge, losing the whole fit
+    if cov is None or not np.all(np.isfinite(cov)) or np.any(np.diag(cov) < 0):
         uv = [ufloat(v, float("nan")) for v in vals]
     else:
-        uv = correlated_values(vals, wf.cov[:npar, :npar])
+        try:
+            uv = correlated_values(vals, cov)
+        except np.linalg.LinAlgError:
+            uv = [ufloat(v, float("nan")) for v in vals]
     out["theta"], out["C"] = uv[0], uv[1]
     with warnings.catch_warnings():       # uncertainties warns about std_dev == 0
         warnings.simplefilter("ignore", UserWarning)
