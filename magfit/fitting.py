@@ -238,9 +238,11 @@ class CurieWeissFit:
             f"  redchi   = {self.redchi:.4g}   AIC = {self.aic:.5g}   BIC = {self.bic:.5g}",
             f"  weights  : {self.weighting}",
         ]
-        if self.fit_chi0:
+        if self.fit_chi0 and np.isfinite(self._corr[0, 2]) and np.isfinite(self._corr[0, 1]):
             lines.append(f"  corr(theta, chi0) = {self._corr[0, 2]:+.3f}   "
                          f"corr(theta, C) = {self._corr[0, 1]:+.3f}")
+        elif self.fit_chi0:
+            lines.append("  corr     : undefined (no covariance, see flags)")
         inv = self.cross_checks.get("inverse_chi_linear") or {}
         if inv.get("theta_K") is not None:
             lines.append(f"  check 1/(chi - chi0) linear: theta = {inv['theta_K']:.4g} K, "
@@ -285,7 +287,7 @@ class CurieWeissFit:
 
 def _fmt(u) -> str:
     if not np.isfinite(u.std_dev) or u.std_dev == 0:
-        return f"{u.nominal_value:.6g}" + ("" if u.std_dev == 0 else " +/- nan")
+        return f"{u.nominal_value:.6g}" + ("" if u.std_dev == 0 else " (error undefined, see flags)")
     return f"{u:.2uS}"
 
 
@@ -816,10 +818,16 @@ def _ufloats(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
     npar = 3 if fit_chi0 else 2
     vals = [wf.theta, wf.C, wf.chi0][:npar]
-    if wf.cov is None:
+    cov = None if wf.cov is None else np.asarray(wf.cov)[:npar, :npar]
+    # a non-finite covariance or a negative variance (round-off at a degenerate optimum) defines no
+    # errors -- and made correlated_values' eigh fail to converge, losing the whole fit
+    if cov is None or not np.all(np.isfinite(cov)) or np.any(np.diag(cov) < 0):
         uv = [ufloat(v, float("nan")) for v in vals]
     else:
-        uv = correlated_values(vals, wf.cov[:npar, :npar])
+        try:
+            uv = correlated_values(vals, cov)
+        except np.linalg.LinAlgError:
+            uv = [ufloat(v, float("nan")) for v in vals]
     out["theta"], out["C"] = uv[0], uv[1]
     with warnings.catch_warnings():       # uncertainties warns about std_dev == 0
         warnings.simplefilter("ignore", UserWarning)
@@ -856,10 +864,23 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
     if wf.cov is None:
         flags.append("uncertainties not estimated (singular covariance): parameters are poorly determined")
     c_u = u["C"]
-    if not (c_u.nominal_value > 2.0 * c_u.std_dev):          # also true for NaN errors
-        flags.append(f"C not significantly positive (C = {c_u.nominal_value:.3g} +/- {c_u.std_dev:.2g} "
-                     "emu K/mol): no Curie-Weiss (local-moment) term resolved; mu_eff is undefined or "
+    c_val, c_sd = c_u.nominal_value, c_u.std_dev
+    if np.isfinite(c_sd) and not c_val > 2.0 * c_sd:          # the test: C > 2 sigma_C
+        flags.append(f"C not significantly positive (C = {c_val:.3g} +/- {c_sd:.2g} emu K/mol, not above "
+                     "2 sigma_C): no Curie-Weiss (local-moment) term resolved; mu_eff is undefined or "
                      "unreliable")
+    elif not np.isfinite(c_sd):     # C > 2 sigma_C cannot be tested: say so instead of "+/- nan"
+        why = ("singular covariance" if wf.cov is None
+               else "the fit gave no finite standard error for C")
+        if c_val > 0:
+            flags.append(f"C error undefined ({why}): C = {c_val:.3g} emu K/mol could not be tested against "
+                         "2 sigma_C, so the Curie-Weiss term is not resolved; mu_eff = "
+                         f"{u['mu_eff'].nominal_value:.4g} mu_B has no error (mu_eff_err null in JSON) "
+                         "and is unreliable")
+        else:
+            flags.append(f"C not significantly positive (C = {c_val:.3g} emu K/mol, not positive; error "
+                         f"undefined: {why}): no Curie-Weiss (local-moment) term resolved; mu_eff is "
+                         "undefined")
     inside = [f for f in features if tmin_used < W.ORDER_MARGIN * f["temperature_K"]]
     if inside:
         flags.append("window reaches into the ordered regime: " + ", ".join(

@@ -308,6 +308,8 @@ def _lin2(a: np.ndarray, b: np.ndarray | None, v: np.ndarray) -> tuple[float, fl
     rho = float(a @ b) / (na * nb)
     ra, rb = float(a @ v) / na, float(b @ v) / nb
     det = 1.0 - rho * rho
+    if det <= 1e-12:    # collinear columns (theta -> -inf makes 1/(t - theta) constant): one-column fit
+        return ra / na, 0.0
     return (ra - rho * rb) / det / na, (rb - rho * ra) / det / nb
 
 

@@ -18,6 +18,7 @@ import pytest
 
 import magfit
 from magfit.classify import (
+    CONFIDENCE_MAX,
     F_ITINERANT,
     F_LOCALIZED,
     LABELS,
@@ -89,7 +90,7 @@ def test_sweep_confusion_matrix_has_no_opposite_regime_errors():
 def test_localized_pure_curie_and_candidates():
     t = np.linspace(2, 300, 60)
     r = classify(magfit.ChiT(t, 7.878 / (t + 0.5), per="Gd"))
-    assert r.label == "localized" and r.confidence > 0.99
+    assert r.label == "localized" and r.confidence == CONFIDENCE_MAX       # certain fit, capped below 1
     assert r.mu_eff == pytest.approx(7.937, abs=0.002)          # C = 7.878 -> Gd3+ (PHYSICS.md a)
     assert r.top_candidates(3)[0]["ion"] == "Gd3+"
     assert r.p_chi0 > 0.01                                         # no chi0 needed
@@ -181,7 +182,7 @@ def test_flat_chi_with_noise_is_pauli_not_localized():
 
 def test_pure_inverse_t_is_localized():
     r = classify(magfit.ChiT(T, 1.0 / T))
-    assert r.label == "localized" and r.confidence > 0.99
+    assert r.label == "localized" and r.confidence == CONFIDENCE_MAX
     assert r.mu_eff == pytest.approx(math.sqrt(1.0 / 0.125049), rel=1e-4)
 
 
@@ -381,3 +382,57 @@ def test_unresolved_curie_constant_on_a_diamagnet_is_not_localized():
     assert fit.C.nominal_value < 2 * fit.C.std_dev
     v = classify(fit)
     assert v.label == "undetermined" and "not resolved" in v.explanation
+
+
+_PCT = r"([-+0-9.eE]+) \+/- ([-+0-9.eE]+) %"
+
+
+@pytest.mark.parametrize(("case", "label"), [
+    (lambda: synthetic(0.5, 0.003, theta=-25.0, seed=5), "mixed"),
+    (lambda: synthetic(1.0, 0.003, seed=2), "localized"),
+])
+def test_explanation_percentages_carry_their_error_on_the_same_scale(case, label):
+    """Regression: '44.5 % (+/- 0.0033)' printed a fraction's error beside a percentage. The text now
+    reads 'value +/- error %': both numbers parse back to 100 x (curie_fraction, curie_fraction_err)."""
+    import re
+
+    r = classify(case())
+    assert r.label == label
+    assert "% (+/-" not in r.explanation
+    m = re.search(r"Curie-Weiss (?:term carries|part is) " + _PCT, r.explanation)
+    assert m, r.explanation
+    value, err = float(m.group(1)), float(m.group(2))
+    assert value == pytest.approx(100 * r.curie_fraction, rel=5e-3)          # printed to 3 significant digits
+    assert err == pytest.approx(100 * r.curie_fraction_err, rel=5e-2)        # printed to 2 significant digits
+
+
+def test_tail_impurity_percentage_carries_its_error_on_the_same_scale():
+    import re
+
+    t = np.linspace(2, 300, 73)
+    rng = np.random.default_rng(4)
+    y = 3e-4 + 0.005 * 0.375148 / (t + 1.0)
+    err = 0.002 * y
+    r = classify(magfit.ChiT(t, y + err * rng.standard_normal(t.size), err), fermi_energy_eV=3.24)
+    assert r.label == "itinerant"
+    m = re.search(r"concentration is " + _PCT, r.explanation)
+    assert m, r.explanation
+    assert float(m.group(1)) == pytest.approx(100 * r.impurity_fraction, rel=5e-3)
+    assert float(m.group(2)) == pytest.approx(100 * r.impurity_fraction_err, rel=5e-2)
+    m = re.search(r"Curie-Weiss part is " + _PCT, r.explanation)
+    assert float(m.group(1)) == pytest.approx(100 * r.curie_fraction, rel=5e-3)
+    assert float(m.group(2)) == pytest.approx(100 * r.curie_fraction_err, rel=5e-2)
+
+
+def test_far_from_threshold_mixed_is_confident_but_not_certain():
+    """Regression: a mixed share many sigma inside (F_ITINERANT, F_LOCALIZED) reported confidence 1.0.
+    The rule's Gaussian probability (computed here from the result's own f and sigma_f) rounds to 1;
+    the reported confidence is min(that, CONFIDENCE_MAX) < 1."""
+    from magfit.classify import _phi
+
+    r = classify(synthetic(0.5, 0.003, theta=-25.0, seed=5))
+    assert r.label == "mixed" and not r.flags
+    f, sf = r.curie_fraction, r.curie_fraction_err
+    raw = min(_phi((f - F_ITINERANT) / sf), _phi((F_LOCALIZED - f) / sf)) * (1.0 - r.p_curie)
+    assert raw > CONFIDENCE_MAX                       # the case the cap is for
+    assert r.confidence == pytest.approx(min(raw, CONFIDENCE_MAX)) and r.confidence < 1.0

@@ -4,6 +4,7 @@ error handling per file, and the real Na1.9IrO3 ACMS file."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import SAMPLE_DATA, realfile
@@ -141,3 +142,88 @@ def test_real_na2iro3_like_acms_file(capsys):
     # the weak T_N anomaly (0.7 % of chi, ZFC and FC sweeps interleaved) is located
     feats = row["cross_checks"]["ordering_features"]
     assert any(f["kind"] == "chi maximum" and 13.0 < f["temperature_K"] < 20.0 for f in feats)
+
+
+def _dimer_csv(tmp_path):
+    path = tmp_path / "dimer.csv"
+    assert main(["simulate", "dimer", "--param", "J_K=-100", "-o", str(path)]) == 0
+    return str(path)
+
+
+def test_flags_printed_once_text_and_json(capsys, tmp_path):
+    """Regression: the verdict's flags were appended to the fit's, and the text output printed the
+    fit's flags twice (summary line and the "flags" key); JSON "flags" must hold each flag once."""
+    path = _dimer_csv(tmp_path)
+    capsys.readouterr()
+    rc, (rec,) = run_json(capsys, path)
+    assert rc == 0
+    flags = rec["flags"]
+    assert len(flags) >= 2                           # fit flags and a classification flag
+    assert len(flags) == len(set(flags))
+    assert main(["fit", path]) == 0
+    out = capsys.readouterr().out
+    for flag in flags:
+        assert out.count(flag) == 1, flag
+
+
+def test_flags_deduplicated_when_verdict_repeats_a_fit_flag(capsys, tmp_path, monkeypatch):
+    """A verdict restating a fit flag (or a fit flag appended twice) still gives each flag once, in order."""
+    import importlib
+
+    classify_pkg = importlib.import_module("magfit.classify")      # the package, not magfit.classify()
+    path = _dimer_csv(tmp_path)
+    real = classify_pkg.classify
+
+    def repeating(fit):
+        v = real(fit)
+        fit.flags.append(fit.flags[0])
+        v.flags[:0] = list(fit.flags)
+        return v
+
+    monkeypatch.setattr(classify_pkg, "classify", repeating)
+    capsys.readouterr()
+    rc, (rec,) = run_json(capsys, path)
+    assert rc == 0
+    assert rec["flags"] == list(dict.fromkeys(rec["flags"]))
+    assert len(rec["flags"]) >= 2
+
+
+def test_undefined_error_is_explained_not_printed_as_nan(capsys, tmp_path):
+    """Regression: a strong Cu dimer (J = -300 K) fitted above its chi maximum has a singular covariance;
+    the fit printed 'C not significantly positive (C = 1.2e+05 +/- nan ...)' for a large positive C and
+    gave mu_eff_err null without a reason."""
+    import re
+
+    path = tmp_path / "dimer300.csv"
+    assert main(["simulate", "dimer", "--param", "J_K=-300", "-o", str(path)]) == 0
+    capsys.readouterr()
+    rc, (rec,) = run_json(capsys, str(path))
+    assert rc == 0
+    assert rec["C_emu_K_mol_err"] is None and rec["mu_eff_err"] is None
+    assert rec["C_emu_K_mol"] > 0
+    assert not any(f.startswith("C not significantly positive") for f in rec["flags"])
+    (why,) = [f for f in rec["flags"] if f.startswith("C error undefined")]
+    assert "mu_eff_err null" in why and "2 sigma_C" in why
+    c_text = float(re.search(r"C = ([-+0-9.e]+) emu K/mol", why).group(1))
+    assert c_text == pytest.approx(rec["C_emu_K_mol"], rel=5e-3)
+    assert main(["fit", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert not re.search(r"\bnan\b", out), out
+    assert "error undefined" in out
+
+
+def test_not_significant_c_states_the_test(capsys):
+    """A finite-error unresolved C names the test (C > 2 sigma_C) beside its numbers."""
+    import numpy as np
+
+    import magfit
+
+    t = np.linspace(2, 300, 60)
+    rng = np.random.default_rng(1)
+    y = 1e-3 + 1e-3 * rng.standard_normal(t.size) * 1e-3
+    fit = magfit.fit_curie_weiss(magfit.ChiT(t, y))
+    flags = [f for f in fit.flags if f.startswith("C not significantly positive")]
+    if flags:
+        m = re.search(r"C = ([-+0-9.e]+) \+/- ([-+0-9.e]+) emu K/mol, not above 2 sigma_C", flags[0])
+        assert m, flags[0]
+        assert not float(m.group(1)) > 2 * float(m.group(2))

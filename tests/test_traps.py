@@ -20,7 +20,7 @@ import pytest
 from scipy import constants as sc
 
 import magfit
-from magfit.classify import FLAG_CAP, calibrated_confidence, classify
+from magfit.classify import CONFIDENCE_MAX, FLAG_CAP, calibrated_confidence, classify
 from magfit.field_dependence import honda_owen
 from magfit.ions import candidate_ions
 
@@ -325,7 +325,8 @@ def test_one_field_impurity_chi0_flagged():
 
 # ------------------------------------------------------------------ confidence, candidates, output
 def test_flagged_confidence_never_reaches_095():
-    assert calibrated_confidence(1.0, 0) == 1.0
+    assert calibrated_confidence(1.0, 0) == CONFIDENCE_MAX < 1.0     # no verdict is certain
+    assert calibrated_confidence(0.5, 0) == 0.5
     assert calibrated_confidence(1.0, 1) == FLAG_CAP < 0.95
     assert calibrated_confidence(0.99, 3) == pytest.approx(FLAG_CAP**3)
 

@@ -64,7 +64,11 @@ What ``confidence`` means: the probability that the label is right given the evi
 gives a Gaussian probability that its statistic lies on the chosen side of its threshold (e.g.
 Phi((f - F_LOCALIZED)/sigma_f) x (1 - p_curie)), or a fixed base value for the shape rules
 (:data:`GAPPED_CONFIDENCE`, :data:`VAN_VLECK_CONFIDENCE`); every physics flag caps it at
-:data:`FLAG_CAP` ** n_flags (:func:`calibrated_confidence`), so a flagged fit never reaches 0.95.
+:data:`FLAG_CAP` ** n_flags (:func:`calibrated_confidence`), so a flagged fit never reaches 0.95;
+and no verdict reaches 1: the confidence is at most :data:`CONFIDENCE_MAX` (0.99), because the
+Gaussian probability holds only the fit's statistical error of one window (not the window choice,
+the model's adequacy or the data reduction) and is exactly 1.0 in double precision for a statistic
+many sigma from its threshold.
 It is 0 for ``"undetermined"``. The calibration (fraction right per confidence bin, on a labelled
 synthetic set across regimes, noise levels and windows) is printed by
 ``benchmarks/bench_calibration.py``.
@@ -118,6 +122,7 @@ from .thresholds import (  # noqa: F401
     CF_TMIN_K,
     CHI0_DOMINATED,
     CHI_ABS_MAX,
+    CONFIDENCE_MAX,
     DEGENERATE_CONFIDENCE,
     EXACT_REL,
     F_ITINERANT,

@@ -12,6 +12,7 @@ from .rules_gapped import _a_broad_maximum, _a_cw_meaningless, _r_gapped
 from .rules_ions import _a_crystal_field, _r_van_vleck
 from .rules_pauli import _a_single_field, _r_degenerate, _r_enhanced_pauli, _r_flat, _r_tail
 from .thresholds import (
+    CONFIDENCE_MAX,
     FLAG_CAP,
 )
 
@@ -69,8 +70,12 @@ def _decide(c: _Ctx) -> Classification:
 def calibrated_confidence(raw: float, n_flags: int) -> float:
     """Confidence reported for a raw rule probability and the number of physics flags.
 
-    ``min(raw, FLAG_CAP ** n_flags)``: a flagged fit never reaches 0.95 (one flag: at most
-    :data:`FLAG_CAP`). The calibration of the result is measured in benchmarks/bench_calibration.py.
+    ``min(raw, FLAG_CAP ** n_flags, CONFIDENCE_MAX)``: a flagged fit never reaches 0.95 (one flag: at
+    most :data:`FLAG_CAP`), and no verdict reaches 1 (:data:`CONFIDENCE_MAX` = 0.99: the rule's
+    Gaussian probability holds only the fit's statistical error, not the window choice, the model's
+    adequacy or the data reduction, and rounds to exactly 1.0 for a share many sigma from a
+    threshold -- e.g. a mixed share 44.5 +/- 0.3 % between 10 and 90 %). The calibration of the
+    result is measured in benchmarks/bench_calibration.py.
 
     Parameters
     ----------
@@ -84,5 +89,5 @@ def calibrated_confidence(raw: float, n_flags: int) -> float:
     float
     """
     cap = FLAG_CAP ** max(int(n_flags), 0)
-    return float(min(max(raw, 0.0), cap, 1.0))
+    return float(min(max(raw, 0.0), cap, CONFIDENCE_MAX))
 

@@ -54,3 +54,13 @@ def _f_supports(f: float) -> str:
 def _half(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{int(round(2 * x))}/2"
 
+
+
+def _pct(x: float, dx: float) -> str:
+    """A fraction and its error as one percentage, '44.5 +/- 0.33 %' (same scale, unit once).
+
+    A non-finite error reads 'error undefined' instead of '+/- nan'.
+    """
+    if math.isfinite(dx):
+        return f"{100 * x:.3g} +/- {100 * dx:.2g} %"
+    return f"{100 * x:.3g} % (error undefined)"

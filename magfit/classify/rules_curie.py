@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from .context import _Ctx, _undetermined_v, _Verdict
-from .evidence import _half
+from .evidence import _half, _pct
 from .stats import _phi
 from .thresholds import (
     F_ITINERANT,
@@ -66,7 +66,7 @@ def _r_localized(c: _Ctx) -> _Verdict | None:
         cand_txt = " No Hund's-rules ion matches this moment (check the mass, n_ions or the window)."
     chi0_txt = ("chi0 is not needed" if c.p_chi0 > c.alpha
                 else f"chi0 = {c.numbers['chi0_emu_mol']:.3g} emu/mol is a small correction")
-    text = (f"Localized moments: a Curie-Weiss term carries {100 * c.f:.3g} % (+/- {100 * c.sf:.2g}) of the "
+    text = (f"Localized moments: a Curie-Weiss term carries {_pct(c.f, c.sf)} of the "
             f"paramagnetic chi at {c.t_hi:.4g} K (threshold {100 * F_LOCALIZED:.0f} %), the Curie term is "
             f"highly "
             f"significant (p = {c.p_curie:.2g}) and {chi0_txt}. {_mu_text(c)}, theta = {c.theta:.3g} K."
@@ -78,8 +78,8 @@ def _r_mixed(c: _Ctx) -> _Verdict | None:
     sig = max(c.sf, 1e-12)
     conf = min(_phi((c.f - F_ITINERANT) / sig), _phi((F_LOCALIZED - c.f) / sig)) * (1.0 - c.p_curie)
     text = (f"Mixed: both a Curie-Weiss term and a temperature-independent term are needed (p_curie = "
-            f"{c.p_curie:.2g}, p_chi0 = {c.p_chi0:.2g}), and the Curie-Weiss part is {100 * c.f:.3g} % (+/- "
-            f"{100 * c.sf:.2g}) of chi at {c.t_hi:.4g} K, between {100 * F_ITINERANT:.0f} and "
+            f"{c.p_curie:.2g}, p_chi0 = {c.p_chi0:.2g}), and the Curie-Weiss part is "
+            f"{_pct(c.f, c.sf)} of chi at {c.t_hi:.4g} K, between {100 * F_ITINERANT:.0f} and "
             f"{100 * F_LOCALIZED:.0f} %: local moments coexist with a sizeable Pauli/Van Vleck term (e.g. a "
             f"Kondo or "
             f"valence-fluctuating metal). {_mu_text(c)}, chi0 = {c.numbers['chi0_emu_mol']:.3g} emu/mol.")
@@ -96,7 +96,7 @@ def _a_impurity_level(c: _Ctx, v: _Verdict) -> str | None:
     host = ("a diamagnetic host" if n.get("chi0_emu_mol", 0.0) < 0 else "the host")
     c.ev.add(f"impurity concentration (S = {_half(s)} per mole)", x, f"< {IMPURITY_LEVEL_MAX} impurity level",
              "neither", f"+/- {dx:.2g}; C / C(S)")
-    c.flags.append(f"impurity-level Curie term: {100 * x:.3g} % (+/- {100 * dx:.2g}) S = {_half(s)} moments "
+    c.flags.append(f"impurity-level Curie term: {_pct(x, dx)} S = {_half(s)} moments "
                    f"per mole of {n['per']} in {host} -- dilute local moments (impurities or defects), not a "
                    "magnetic lattice; the label describes them, not the host")
     return f"impurity level: {100 * x:.3g} % S = {_half(s)} per mole of {n['per']}"

@@ -11,7 +11,7 @@ import numpy as np
 from ..field_dependence import pauli_bound_emu_mol, single_field_flag
 from ..units import curie_from_mu_eff
 from .context import _Ctx, _undetermined_v, _Verdict
-from .evidence import _half
+from .evidence import _half, _pct
 from .stats import _fit_curie_tip, _ic, _local_moment_adequacy, _phi
 from .thresholds import (
     BULK_CHI_MAX,
@@ -201,11 +201,11 @@ def _r_tail(c: _Ctx) -> _Verdict | None:
     n = c.numbers
     s = n["impurity_spin"]
     text = (f"Itinerant with a Curie tail: chi is dominated by a temperature-independent (Pauli-like) term "
-            f"chi0 = {n['chi0_emu_mol']:.3g} emu/mol; the Curie-Weiss part is {100 * c.f:.3g} % (+/- "
-            f"{100 * c.sf:.2g}) of chi at {c.t_hi:.4g} K (threshold {100 * F_ITINERANT:.0f} %). If the tail "
+            f"chi0 = {n['chi0_emu_mol']:.3g} emu/mol; the Curie-Weiss part is "
+            f"{_pct(c.f, c.sf)} of chi at {c.t_hi:.4g} K (threshold {100 * F_ITINERANT:.0f} %). If the tail "
             f"comes "
-            f"from S = {_half(s)} impurities, their concentration is {100 * n['impurity_fraction']:.3g} % "
-            f"(+/- {100 * n['impurity_fraction_err']:.2g}) per mole of {n['per']}.")
+            f"from S = {_half(s)} impurities, their concentration is "
+            f"{_pct(n['impurity_fraction'], n['impurity_fraction_err'])} per mole of {n['per']}.")
     c.ev.add(f"impurity concentration (S = {_half(s)} per mole)", n["impurity_fraction"], "", "itinerant",
              f"+/- {n['impurity_fraction_err']:.2g}; C / C(S), "
              f"C(S) = {curie_from_mu_eff(2 * math.sqrt(s * (s + 1))):.4g}")

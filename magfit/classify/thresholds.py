@@ -59,10 +59,16 @@ BULK_SHARE_MAX = 0.1
 BULK_CHI_MAX = 0.3
 #: each physics flag caps the confidence at FLAG_CAP ** n_flags (one flag: 0.9 < 0.95)
 FLAG_CAP = 0.9
+#: no verdict from noisy data is certain: the rule probabilities Phi(z) x (1 - p_curie) use only the
+#: statistical error of one window's fit, not the model's adequacy, the window choice or the data
+#: reduction (mass, background), so a share 40 sigma from a threshold gives Phi = 1.0 to double
+#: precision; the reported confidence is at most this (a flag-free verdict is at most 1 in 100 wrong)
+CONFIDENCE_MAX = 0.99
 #: base confidence of an enhanced-Pauli (T^2) verdict
 T2_CONFIDENCE = 0.85
 #: flags of the internal whole-range fit that say nothing about the label (see _label_flags)
-LABEL_NEUTRAL_FLAGS = ("T_min < 2|theta|", "C not significantly positive", "uncertainties not estimated")
+LABEL_NEUTRAL_FLAGS = ("T_min < 2|theta|", "C not significantly positive", "C error undefined",
+                       "uncertainties not estimated")
 #: 4f ions with L > 0: a window starting below this may sit inside the crystal-field multiplet
 CF_TMIN_K = 150.0
 #: ... and is flagged when mu_eff moves over the neighbouring windows by more than this x its error

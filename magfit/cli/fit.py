@@ -175,6 +175,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"# {path}")
             print(fit.summary())
             for key, value in extra.items():
+                if key == "flags":      # fit.summary() already printed the fit's flags: add only the rest
+                    value = [f for f in value if f not in fit.flags]
+                    if not value:
+                        continue
+                    key = "classification flags"
                 print(f"  {key}: {_text(value)}")
             for w in warnings:
                 print(f"  warning: {w}")
@@ -205,7 +210,8 @@ def _classification_keys(chi, fit) -> dict:
     verdict = classify(fit)
     # the verdict's own flags (Curie-Weiss numbers not meaningful for a gapped / Van Vleck chi, crystal
     # field, impurity level, ...) join the fit's, so a reader of "flags" sees them beside mu_eff
-    flags = list(fit.flags) + [f for f in verdict.flags if f not in fit.flags]
+    # dict.fromkeys: no flag twice (a fit flag may repeat, a verdict may restate one), first order kept
+    flags = list(dict.fromkeys(list(fit.flags) + list(verdict.flags)))
     return {"label": verdict.label, "confidence": round(verdict.confidence, 4),
             "candidates": verdict.top_candidates(3), "reasons": list(verdict.short_reasons),
             "flags": flags}
