@@ -130,3 +130,10 @@ def test_bounded_curie_weiss_rss_is_the_brute_force_minimum():
     assert got == pytest.approx(rss_min, rel=1e-6)
     p = _local_moment_adequacy(t, y, None, rss_full=0.5 * rss_min)
     assert 0.0 <= p < 1e-3          # halving the RSS with one more parameter on 40 points is significant
+
+
+def test_crystal_field_note_never_prints_plus_minus_nan():
+    from magfit.classify.rules_ions import _pm
+
+    assert _pm(float("nan")) == "(error undefined)" and _pm(float("inf")) == "(error undefined)"
+    assert _pm(0.0123) == "+/- 0.012"

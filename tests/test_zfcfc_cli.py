@@ -83,3 +83,19 @@ def test_zfcfc_real_file(capsys):
     out = json.loads(capsys.readouterr().out)
     assert 5.0 < out["T_irr_K"] < 300.0 and 0 < out["T_irr_K_err"] < 5.0
     assert 5.0 < out["T_max_K"] < 300.0 and out["label"]
+
+
+def test_json_error_is_printed_on_stdout_too(tmp_path):
+    """A --json command that fails prints {"command", "file", "error"} on stdout (as fit --json does)."""
+    import json as _json
+    import subprocess
+    import sys
+
+    bad = tmp_path / "not_a_zfcfc.csv"
+    bad.write_text("Temperature (K),Field (Oe),Moment (emu)\n" + "".join(
+        f"{t},100,{1e-3 / t}\n" for t in range(2, 40)), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "magfit", "zfcfc", str(bad), "--json"], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 1 and "error" in run.stderr
+    out = _json.loads(run.stdout)
+    assert out["command"] == "zfcfc" and out["file"] == str(bad) and out["error"]

@@ -63,10 +63,14 @@ def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
             "crystal-field model")
     mu = c.numbers.get("mu_eff", float("nan"))
     c.notes.append(
-        f"mu_eff = {mu:.3f} +/- {fit.mu_eff.std_dev:.2g} (stat) +/- {sys_mu:.2g} (window) mu_B is an "
+        f"mu_eff = {mu:.3f} {_pm(fit.mu_eff.std_dev)} (stat) {_pm(sys_mu)} (window) mu_B is an "
         f"effective moment of the {fit.tmin_K:.4g}-{c.t_hi:.4g} K window, shaped by the {ion4f.name} "
         f"crystal-field levels (theta and chi0 absorb their depopulation), not the free-ion "
         f"{ion4f.mu_eff_J:.3g} mu_B")
     return (f"{ion4f.name}: crystal-field depopulation below/inside the window; mu_eff {mu:.3f} is a "
             f"window value, free-ion {ion4f.mu_eff_J:.3g} not reached -- fit above the gap or a CF model")
 
+
+def _pm(err: float) -> str:
+    """'+/- 0.012', or 'error undefined' for a NaN/inf error (never '+/- nan')."""
+    return f"+/- {err:.2g}" if math.isfinite(err) else "(error undefined)"

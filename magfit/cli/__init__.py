@@ -56,7 +56,21 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except MagfitError as exc:
         print(f"magfit {args.command}: error: {exc}", file=sys.stderr)
+        if getattr(args, "json", False):   # a script reading stdout gets the error too, as `fit --json` does
+            _print_json_error(args, exc)
         return 1
+
+
+def _print_json_error(args, exc: MagfitError) -> None:
+    """{"command", "file" (the input(s) when the command has them), "error"} on stdout."""
+    import json
+
+    out: dict = {"command": args.command}
+    files = getattr(args, "file", None) or getattr(args, "files", None) or getattr(args, "inputs", None)
+    if files is not None:
+        out["file"] = files if isinstance(files, str) else list(map(str, files))
+    out["error"] = f"{type(exc).__name__}: {exc}"
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":  # pragma: no cover
