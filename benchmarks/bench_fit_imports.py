@@ -14,12 +14,12 @@ Run:  python benchmarks/bench_fit_imports.py [--repeats 5]
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from bench_startup import best_wall, env  # same folder: fresh-interpreter timing helpers
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("lmfit", "scipy.optimize", "scipy.stats", "scipy.signal", "scipy.special", "scipy.ndimage", "numba",
@@ -41,25 +41,10 @@ print(",".join(m for m in {heavy!r} if m in sys.modules))
 """
 
 
-def _env() -> dict[str, str]:
-    e = dict(os.environ)
-    e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
-    return e
-
-
-def best_wall(cmd: list[str], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, check=True)
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def imports_of_fit() -> tuple[str, list[tuple[str, float]]]:
     """(heavy packages loaded, [(top-level module imported during the fit, cumulative s)])."""
     out = subprocess.run([sys.executable, "-X", "importtime", "-c", SCRIPT.format(heavy=HEAVY)], cwd=ROOT,
-                         env=_env(), capture_output=True, text=True, check=True)
+                         env=env(), capture_output=True, text=True, check=True)
     after = out.stderr.split("MARK", 1)[1] if "MARK" in out.stderr else ""
     rows = []
     for line in after.splitlines():
