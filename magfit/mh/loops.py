@@ -338,7 +338,7 @@ class LoopResult:
 
     def summary(self) -> str:
         """A few lines with the numbers and units."""
-        u = self.unit if self.unit != "muB" else f"μB/{self.per}"
+        u = _unit_text(self.unit, self.per)
         s = self.saturation
         lines = [f"T = {self.temperature_K:.4g} K: M_s = {s.Ms:.5g} ± {s.Ms_err:.2g} {u} ({s.model}), "
                  f"chi_hf = {s.chi_hf:.3g} {u}/Oe"]
