@@ -223,10 +223,12 @@ def _isotherm_rows(m: Measurement, temp: np.ndarray, fld: np.ndarray, kind: np.n
     otherwise (e.g. chi(T) sweeps at many fields) the temperature-sweep segmentation is used.
     """
     from .errors import FormatError as _FormatError
-    from .mh.isotherms import branch_runs, group_isotherms
+    from .mh.isotherms import branch_runs, group_isotherms, table_magnetization
 
     dc = valid & (kind == "DC")
     moment = m.moment_emu
+    if moment is None:   # a table already in muB/f.u., emu/g or emu/mol
+        moment = table_magnetization(m)[0]
     if moment is None or dc.sum() < 2 * _FIELD_SWEEP_MIN_CLUSTERS:
         return None
     try:

@@ -110,6 +110,10 @@ def magnetization(iso: Isotherm, *, header: dict | None = None, unit: str = "aut
         ``Measurement.header`` (sample mass, molar weight ...).
     unit : {"auto", "muB", "emu_mol", "emu_g", "emu"}
         ``auto``: μB when mass and molar mass are known, else emu/g with a mass, else raw emu.
+        A table already in μB/f.u., emu/mol or emu/g (also written A m^2/kg or J/T/kg) is taken
+        straight through (``iso.magnetization_unit``): ``auto`` gives μB (emu/g stays emu/g
+        without a molar mass), the conversions are stated in ``provenance["formula"]``, and the
+        holder / eicosane corrections (raw-moment corrections) are refused.
     mass_mg, molar_mass_g_mol, formula, per_ion, n_ions, diamagnetic, eicosane_mg, header_conventions
         As in :meth:`magfit.Measurement.susceptibility` (see :func:`magfit.sample.resolve_sample`).
     holder_emu : float, optional
@@ -133,6 +137,12 @@ def magnetization(iso: Isotherm, *, header: dict | None = None, unit: str = "aut
     sample = resolve_sample(header, mass_mg=mass_mg, molar_mass_g_mol=molar_mass_g_mol, formula=formula,
                             per_ion=per_ion, n_ions=n_ions, diamagnetic=diamagnetic, eicosane_mg=eicosane_mg,
                             header_conventions=header_conventions, path=iso.source)
+    if iso.magnetization_unit is not None:
+        if holder_emu is not None or holder_chi_emu_Oe is not None or sample.eicosane_mg:
+            raise SampleError(f"{iso.source or 'data'}: holder / eicosane corrections act on a raw moment in "
+                              f"emu, but this table holds M in {iso.magnetization_unit} already normalised; "
+                              "subtract them before normalising, or read a raw-moment file")
+        return _from_magnetization(iso, sample, unit)
     h = iso.field_Oe
     m = iso.moment_emu - _holder(holder_emu, holder_chi_emu_Oe, h)
     prov: dict[str, Any] = {"sample": sample.to_dict(), "corrections": {}, "isotherm": iso.provenance}
@@ -174,6 +184,68 @@ def magnetization(iso: Isotherm, *, header: dict | None = None, unit: str = "aut
     prov["formula"] = __doc__.split("\n\n")[2].strip()
     return MagnetizationCurve(temperature_K=iso.temperature_K, field_Oe=h.copy(), M=np.asarray(M, float),
                               M_err=np.asarray(M_err, float), branch=iso.branch.copy(), unit=unit, per=per,
+                              emu_mol_per_unit=factor, source=iso.source, provenance=prov)
+
+
+#: how a table's magnetisation unit becomes emu per mole of formula units (the stated conversions)
+_TO_EMU_MOL = {"muB": "M[emu/mol] = M[muB/f.u.] * N_A mu_B (N_A mu_B = 5584.9 emu/mol)",
+               "emu_mol": "M[emu/mol] as read",
+               "emu_g": "M[emu/mol] = M[emu/g] * M_molar (1 A m^2/kg = 1 J/(T kg) = 1 emu/g)"}
+
+
+def _from_magnetization(iso: Isotherm, sample, unit: str) -> MagnetizationCurve:
+    """A table already in μB/f.u., emu/g (A m^2/kg, J/T/kg) or emu/mol, converted to ``unit``.
+
+    Every step goes through emu per mole of formula units when the molar mass is known (or not
+    needed: a μB or emu/mol table), where the core diamagnetism is subtracted and the per-ion
+    division is made; an emu/g table without a molar mass stays in emu/g (or emu with a mass).
+    """
+    src = iso.magnetization_unit
+    h, M = iso.field_Oe, np.asarray(iso.magnetization, dtype=float)
+    where = iso.source or "data"
+    molar = sample.molar_mass_g_mol
+    if unit == "auto":
+        unit = "muB" if src != "emu_g" or molar else "emu_g"
+    if unit == "emu" and not sample.mass_mg:
+        raise SampleError(f"{where}: M in emu (the whole sample's moment) from a table in {src} needs the "
+                          "sample mass; pass mass_mg=... (CLI: --mass-mg)")
+    needs_molar = (src == "emu_g") != (unit in ("emu_g", "emu"))
+    if needs_molar and not molar:
+        raise SampleError(f"{where}: M in {unit} from a table in {src} needs the molar mass; "
+                          "pass formula=... "
+                          "or molar_mass_g_mol=... (CLI: --formula / --molar-mass)")
+    dia = sample.diamagnetic_emu_mol or 0.0
+    if dia and not molar and src == "emu_g":
+        raise SampleError(f"{where}: the diamagnetic correction (emu/mol) of a table in emu/g needs the "
+                          "molar mass; pass formula=... (CLI: --formula)")
+    prov: dict[str, Any] = {"sample": sample.to_dict(), "corrections": {}, "isotherm": iso.provenance,
+                            "table_unit": src}
+    steps = [] if src == "emu_g" and not molar else [_TO_EMU_MOL[src]]
+    if src == "emu_g" and not molar:
+        M_g = M
+    else:
+        M_mol = M * {"muB": EMU_MOL_PER_MUB, "emu_mol": 1.0, "emu_g": molar or 0.0}[src] - dia * h
+        M_g = M_mol / molar if molar else None
+    if dia:
+        prov["corrections"]["diamagnetic_emu_mol"] = dia
+        steps.append("minus chi_dia * H")
+    per, factor = "formula unit", None
+    divisor = float(sample.n_ions) if sample.n_ions else 1.0
+    if unit == "emu_g":
+        out = M_g
+        steps.append("M[emu/g] = M[emu/mol] / M_molar" if molar else "")
+    elif unit == "emu":
+        out = M_g * sample.mass_g
+        steps.append("m[emu] = M[emu/g] * mass_g")
+    else:
+        per = sample.per
+        factor = EMU_MOL_PER_MUB if unit == "muB" else 1.0
+        out = M_mol / (factor * divisor)
+        steps.append(("M[muB] = M[emu/mol] / (N_A mu_B)" if unit == "muB" else "M[emu/mol]")
+                     + (f" / {divisor:g} {per} per formula unit" if divisor != 1.0 else ""))
+    prov["formula"] = "; ".join(s for s in steps if s) or "M as read"
+    return MagnetizationCurve(temperature_K=iso.temperature_K, field_Oe=h.copy(), M=np.asarray(out, float),
+                              M_err=np.full(h.size, np.nan), branch=iso.branch.copy(), unit=unit, per=per,
                               emu_mol_per_unit=factor, source=iso.source, provenance=prov)
 
 

@@ -56,6 +56,11 @@ class Isotherm:
         Rows of the file not in any isotherm (and why), tolerances used.
     row_temperature_K : numpy.ndarray or None
         Temperature of every row.
+    magnetization : numpy.ndarray or None
+        For a table that already holds a normalised magnetisation (no raw moment; ``moment_emu``
+        is then NaN): its values in ``magnetization_unit``.
+    magnetization_unit : str or None
+        ``"muB"`` (μB per formula unit), ``"emu_g"`` or ``"emu_mol"``; None for a raw moment.
     """
 
     temperature_K: float
@@ -68,6 +73,8 @@ class Isotherm:
     source: str | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
     row_temperature_K: np.ndarray | None = None
+    magnetization: np.ndarray | None = None
+    magnetization_unit: str | None = None
 
     def __len__(self) -> int:
         return int(self.rows.size)
@@ -189,7 +196,8 @@ def field_branches(field_Oe, *, abs_tol_Oe: float = FIELD_ABS_TOL_OE,
 
 def group_isotherms(temperature_K, field_Oe, moment_emu, moment_err_emu=None, *,
                     source: str | None = None, abs_tol_K: float = TEMP_ABS_TOL_K,
-                    rel_tol: float = TEMP_REL_TOL, min_points: int = MIN_FIELD_POINTS) -> list[Isotherm]:
+                    rel_tol: float = TEMP_REL_TOL, min_points: int = MIN_FIELD_POINTS,
+                    magnetization=None, magnetization_unit: str | None = None) -> list[Isotherm]:
     """Split M(H) rows into isotherms (temperature clusters, in file order) and branches.
 
     Parameters
@@ -206,6 +214,11 @@ def group_isotherms(temperature_K, field_Oe, moment_emu, moment_err_emu=None, *,
     min_points : int
         Runs with fewer distinct fields are not isotherms (counted in each isotherm's
         ``provenance["rows_not_in_isotherms"]``).
+    magnetization : array_like, optional
+        Used instead of ``moment_emu`` (pass None there) for a table that already holds a
+        normalised magnetisation, in ``magnetization_unit``.
+    magnetization_unit : {"muB", "emu_g", "emu_mol"}, optional
+        Unit of ``magnetization``.
 
     Returns
     -------
@@ -219,14 +232,19 @@ def group_isotherms(temperature_K, field_Oe, moment_emu, moment_err_emu=None, *,
     """
     h = None if field_Oe is None else np.asarray(field_Oe, dtype=float)
     m = None if moment_emu is None else np.asarray(moment_emu, dtype=float)
-    if h is None or m is None:
+    mag = None if magnetization is None or m is not None else np.asarray(magnetization, dtype=float)
+    if h is None or (m is None and mag is None):
         raise FormatError("M(H) analysis needs a field and a moment column", path=source,
-                          hint="name them 'Magnetic Field (Oe)' / 'Moment (emu)', or pass "
-                               "read(..., columns={'field_Oe': ..., 'moment_emu': ...})")
+                          hint="name them 'Magnetic Field (Oe)' / 'Moment (emu)' (or 'M (muB/f.u.)', "
+                               "'M (emu/g)', 'M (emu/mol)'), or pass read(..., columns={'field_Oe': ..., "
+                               "'moment_emu': ...}) (CLI: --column field_Oe=... --column moment_emu=...)")
     n = h.size
+    if m is None:
+        m = np.full(n, np.nan)
+    values = m if mag is None else mag
     t = np.full(n, np.nan) if temperature_K is None else np.asarray(temperature_K, dtype=float)
     err = np.full(n, np.nan) if moment_err_emu is None else np.asarray(moment_err_emu, dtype=float)
-    usable = np.isfinite(h) & np.isfinite(m)
+    usable = np.isfinite(h) & np.isfinite(values)
     has_t = bool(np.isfinite(t[usable]).any())
     labels = temperature_clusters(np.where(usable, t, np.nan), abs_tol_K=abs_tol_K, rel_tol=rel_tol) \
         if has_t else np.where(usable, 0, -1)
@@ -249,7 +267,9 @@ def group_isotherms(temperature_K, field_Oe, moment_emu, moment_err_emu=None, *,
             temperature_K=float(np.median(tt)) if tt.size else float("nan"),
             temperature_spread_K=float(np.ptp(tt)) if tt.size else float("nan"),
             rows=r, field_Oe=h[r], moment_emu=m[r], moment_err_emu=err[r],
-            branch=field_branches(h[r]), source=source, row_temperature_K=t[r]))
+            branch=field_branches(h[r]), source=source, row_temperature_K=t[r],
+            magnetization=None if mag is None else mag[r],
+            magnetization_unit=None if mag is None else magnetization_unit))
     if not out:
         raise FormatError(f"no isotherm found: no run of rows at one temperature has {min_points} or "
                           "more distinct fields", path=source,
@@ -281,11 +301,41 @@ def isotherms_from_measurement(measurement, **kwargs) -> list[Isotherm]:
     m = measurement.moment_emu
     if m is not None:
         m = np.where(kind == "DC", m, np.nan)
-    return group_isotherms(measurement.temperature_K, h, m, measurement.moment_err_emu,
-                           source=measurement.source, **kwargs)
+        return group_isotherms(measurement.temperature_K, h, m, measurement.moment_err_emu,
+                               source=measurement.source, **kwargs)
+    values, unit = table_magnetization(measurement)
+    return group_isotherms(measurement.temperature_K, h, None, None, source=measurement.source,
+                           magnetization=values, magnetization_unit=unit, **kwargs)
 
 
-__all__.append("isotherms_from_measurement")
+#: canonical magnetisation columns of a table (no raw moment) -> unit name of MagnetizationCurve
+MAGNETIZATION_COLUMNS = {"moment_muB_fu": "muB", "magnetization_emu_g": "emu_g",
+                         "magnetization_emu_mol": "emu_mol"}
+
+
+def table_magnetization(measurement) -> tuple[np.ndarray | None, str | None]:
+    """The magnetisation column of a table without a raw moment, and its unit.
+
+    ``M (muB/f.u.)`` -> (values, "muB"); ``M (emu/g)``, ``M (A m^2/kg)``, ``M (J/T/kg)`` ->
+    "emu_g" (1 A m^2/kg = 1 J T^-1 kg^-1 = 1 emu/g; the loader applied the factor); ``M (emu/mol)``
+    -> "emu_mol". (None, None) when the table has none of them.
+
+    Parameters
+    ----------
+    measurement : magfit.Measurement
+
+    Returns
+    -------
+    (numpy.ndarray or None, str or None)
+    """
+    for canon, unit in MAGNETIZATION_COLUMNS.items():
+        values = measurement.column(canon)
+        if values is not None:
+            return values, unit
+    return None, None
+
+
+__all__ += ["isotherms_from_measurement", "table_magnetization", "MAGNETIZATION_COLUMNS"]
 
 
 def isotherm_segments(isotherms: list[Isotherm], n_rows: int) -> tuple[np.ndarray, Any]:
