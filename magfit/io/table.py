@@ -278,39 +278,35 @@ def _resolve_indices(user_columns: dict | None, names: list[str], path: str) -> 
     return out
 
 
-def _prefer_filled(match, frame) -> None:
-    """A quantity's first column empty in every row gives way to its next column with data.
+def _settle_empty_columns(match, frame, user_columns: dict | None) -> None:
+    """Columns empty in every row, settled in one pass over the data.
 
-    Columns copied from an MPMS3 DC-scan file hold an empty 'Moment (emu)' (VSM mode) before the
-    filled 'DC Moment Fixed/Free Ctr (emu)'; reading the empty one would drop every row.
+    1. A quantity's first column empty in every row gives way to its next column with data: columns
+       copied from an MPMS3 DC-scan file hold an empty 'Moment (emu)' (VSM mode) before the filled
+       'DC Moment Fixed/Free Ctr (emu)'; reading the empty one would drop every row.
+    2. A susceptibility-like or moment column still empty is not the table's quantity when another
+       one holds data (an MPMS3 file copied without its header has an empty 'AC Susceptibility
+       (emu/Oe)' beside the filled DC moment): it is unmapped, with a note. Columns the user mapped
+       are kept.
     """
+    has_data = frame.notna().any().to_dict()      # the one pass over the cells
     for canon, name in list(match.columns.items()):
-        if name not in frame.columns or frame[name].notna().any():
+        if has_data.get(name, True):
             continue
         for alt, factor, offset, unit in match.alternates.get(canon, []):
-            if alt in frame.columns and frame[alt].notna().any():
+            if has_data.get(alt, False):
                 match.columns[canon] = alt
                 match.conversions.pop(canon, None)
                 if factor != 1.0 or offset != 0.0:
                     match.conversions[canon] = (factor, offset, unit)
                 match.notes.append(f"column {name!r} is empty in every row; {canon} read from {alt!r}")
                 break
-
-
-def _drop_empty_quantities(match, frame, user_columns: dict | None) -> None:
-    """A susceptibility-like or moment column empty in every row is not the table's quantity when
-    another one holds data (an MPMS3 file copied without its header has an empty
-    'AC Susceptibility (emu/Oe)' beside the filled DC moment). Columns the user mapped are kept.
-    """
-    def filled(canon: str) -> bool:
-        name = match.columns.get(canon)
-        return name in frame.columns and bool(frame[name].notna().any())
-
     present = [c for c in _QUANTITY_CANONICAL if c in match.columns]
-    if not any(filled(c) for c in present):
+    filled = {c: bool(has_data.get(match.columns[c], False)) for c in present}
+    if not any(filled.values()):
         return
     for canon in present:
-        if not filled(canon) and canon not in (user_columns or {}):
+        if not filled[canon] and canon not in (user_columns or {}):
             name = match.columns.pop(canon)
             match.conversions.pop(canon, None)
             match.notes.append(f"column {name!r} ({canon}) is empty in every row: not used")
@@ -381,8 +377,7 @@ class TableReader:
             raise FormatError("no data rows after the column names", path=source.name, line=first_data_line)
         unit_by_name = {k: v for k, v in (units or {}).items() if k in names}
         match = match_names(names, unit_by_name)
-        _prefer_filled(match, frame)
-        _drop_empty_quantities(match, frame, columns)
+        _settle_empty_columns(match, frame, columns)
         _check_chi_units(match, {**match.columns, **(columns or {})}, source.name)
         names_line = header_info.pop("column_names_line", None)
         _count_rows_under_names(info, names_line, first_data_line)
