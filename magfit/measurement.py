@@ -220,7 +220,7 @@ class Measurement:
             conv = f"  [from {unit[2]}, x{unit[0]:.6g}]" if unit and unit[0] != 1.0 else ""
             lines.append(f"  {canon:<20s} <- {orig!r}{conv}")
         for key in ("non_numeric", "blank_rows", "dropped_rows", "unbalanced_quotes", "renamed_columns",
-                    "unnamed_extra_columns", "truncated_last_row", "notes"):
+                    "unnamed_extra_columns", "truncated_last_row", "notes", "warnings"):
             if self.provenance.get(key):
                 lines.append(f"{key:<12s}: {self.provenance[key]}")
         if self.provenance.get("selections"):

@@ -48,6 +48,8 @@ __all__ = [
     "normalize_formula",
     "ion_element",
     "resolve_sample",
+    "PLACEHOLDER_MASS_NOTE",
+    "placeholder_mass",
 ]
 
 _MG_PER_G = 1000.0
@@ -102,6 +104,11 @@ class Sample:
         if self.mass_mg is None or self.molar_mass_g_mol is None:
             return None
         return self.mass_g / self.molar_mass_g_mol
+
+    @property
+    def mass_note(self) -> str:
+        """`` (...placeholder...)`` when the header's mass was the instrument default, else ""."""
+        return f" ({PLACEHOLDER_MASS_NOTE})" if PLACEHOLDER_MASS_NOTE in self.warnings else ""
 
     @property
     def per(self) -> str:
@@ -194,6 +201,28 @@ def _header_mass_mg(header: dict, path: str | None) -> tuple[float, str] | None:
     return None
 
 
+#: what is said about a header mass that is the instrument's default (Lake Shore writes 'Mass: 1.00000 g'
+#: until someone types the real one)
+PLACEHOLDER_MASS_NOTE = "mass is the instrument default placeholder 1 g — pass --mass-mg"
+_PLACEHOLDER_MASS = re.compile(r"^\s*1(?:\.0*)?\s*g\s*$")
+
+
+def placeholder_mass(header: dict | None) -> bool:
+    """True when the header's ``Mass`` is the Lake Shore default placeholder ``1.00000 g``.
+
+    Parameters
+    ----------
+    header : dict or None
+        ``Measurement.header``.
+
+    Returns
+    -------
+    bool
+    """
+    hit = _header_lookup(dict(header or {}), "Mass")
+    return hit is not None and _PLACEHOLDER_MASS.match(hit[1]) is not None
+
+
 def _check_positive(name: str, value: Any, fix: str) -> float:
     try:
         number = float(value)
@@ -229,7 +258,12 @@ def resolve_sample(header: dict | None, *, mass_mg: float | None = None,
         ``Measurement.header`` (KEY -> string value).
     mass_mg : float, optional
         Sample mass in mg. Otherwise header ``SAMPLE_MASS`` / ``WEIGHT`` (mg), ``mass (g)`` or
-        Lake Shore ``Mass``.
+        Lake Shore ``Mass`` -- except a Lake Shore ``Mass: 1.00000 g``, the software's default
+        placeholder: it is *not* used (the mass stays unknown, a warning says so), so every
+        conversion that needs a mass (molar or per-gram chi, M in μB or emu/g) refuses until
+        ``mass_mg`` is given. Reason: a real VSM sample weighs mg, so a silent 1 g scales chi by
+        100-1000 and μ_eff by 10-30 while the fit still looks fine; a refusal costs one option.
+        (A sample that really weighs 1 g: pass ``mass_mg=1000``.)
     molar_mass_g_mol : float, optional
         Molar mass of one formula unit. Otherwise from ``formula``, then header
         ``SAMPLE_MOLECULAR_WEIGHT``, then (``header_conventions``) MPMS-XL ``LENGTH``.
@@ -268,6 +302,10 @@ def resolve_sample(header: dict | None, *, mass_mg: float | None = None,
     if mass_mg is not None:
         mass = _check_positive("mass_mg", mass_mg, "give the sample mass in milligrams, e.g. mass_mg=10.0")
         sources["mass_mg"] = "argument mass_mg"
+    elif placeholder_mass(header):
+        mass = None
+        sources["mass_mg"] = "none: header Mass = 1 g is the instrument default placeholder, not used"
+        warnings.append(PLACEHOLDER_MASS_NOTE)
     else:
         hit = _header_mass_mg(header, path)
         mass = None

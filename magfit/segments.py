@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from .measurement import Measurement
 
 __all__ = ["FIELD_ABS_TOL_OE", "FIELD_REL_TOL", "TEMP_ABS_TOL_K", "TEMP_REL_TOL", "row_kind", "segment_rows",
-           "segment_table", "rows_matching", "select", "subset", "default_rows"]
+           "segment_table", "rows_matching", "select", "subset", "default_rows", "residual_field_rows",
+           "RESIDUAL_FIELD_OE", "RESIDUAL_OTHER_OE"]
 
 #: fields closer than max(FIELD_ABS_TOL_OE, FIELD_REL_TOL*|H|) belong to one field cluster. 5 Oe is
 #: well above the remanence/readback scatter of a superconducting magnet at a set point, and far
@@ -43,6 +44,12 @@ _FIELD_SWEEP_MIN_CLUSTERS = 10
 #: fraction of the temperature span from the lowest temperature
 _ZFC_START_FRACTION = 0.1
 _MIN_SWEEP_ROWS = 3
+#: a constant-field DC segment at |H| below RESIDUAL_FIELD_OE, in a file that also has DC rows at
+#: RESIDUAL_OTHER_OE or more, is the magnet's residual (remanent / reset) field, not a measuring field:
+#: e.g. rows at 0.07 Oe among 251 Oe rows. It stays a segment of its own (listed, selectable), but
+#: the default chi(T) does not use it (chi = M/H at 0.07 Oe is noise amplified 3600x).
+RESIDUAL_FIELD_OE = 5.0
+RESIDUAL_OTHER_OE = 50.0
 
 _ZFC = re.compile(r"\bZFC\b|zero[- _]?field[- _]?cool", re.IGNORECASE)
 _FC = re.compile(r"\bFC[WC]?\b|(?<!zero )(?<!zero-)field[- _]?cool", re.IGNORECASE)
@@ -209,8 +216,38 @@ def segment_rows(m: Measurement) -> tuple[np.ndarray, list[dict[str, Any]]]:
         s["protocol_source"] = "comment" if s["protocol"] else None
     if not field_mode:
         _zfc_fc_from_order(segs, temp)
+        _mark_residual_field(segs)
     m._seg_cache = (n, seg, segs)
     return seg, segs
+
+
+def _mark_residual_field(segs: list[dict[str, Any]]) -> None:
+    """Flag DC segments at a residual field (|H| < RESIDUAL_FIELD_OE while other DC rows are at
+    RESIDUAL_OTHER_OE or more): ``s["residual_field"] = True``."""
+    fields = [abs(s["field_Oe"]) for s in segs if s["kind"] == "DC" and np.isfinite(s["field_Oe"])]
+    if not fields or max(fields) < RESIDUAL_OTHER_OE:
+        return
+    for s in segs:
+        if s["kind"] == "DC" and np.isfinite(s["field_Oe"]) and abs(s["field_Oe"]) < RESIDUAL_FIELD_OE:
+            s["residual_field"] = True
+
+
+def residual_field_rows(m: Measurement) -> tuple[np.ndarray, list[int]]:
+    """Rows of ``m`` in residual-field segments (see RESIDUAL_FIELD_OE), and those segments' ids.
+
+    Parameters
+    ----------
+    m : Measurement
+        The record.
+
+    Returns
+    -------
+    (numpy.ndarray of bool, list of int)
+        One entry per row of ``m.data``; the segment ids.
+    """
+    seg, segs = segment_rows(m)
+    ids = [s["id"] for s in segs if s.get("residual_field")]
+    return np.isin(seg, ids), ids
 
 
 def _isotherm_rows(m: Measurement, temp: np.ndarray, fld: np.ndarray, kind: np.ndarray,
@@ -292,7 +329,8 @@ def segment_table(m: Measurement) -> pd.DataFrame:
             "H_min_Oe": float(hh.min()) if hh.size else np.nan,
             "H_max_Oe": float(hh.max()) if hh.size else np.nan,
             "first_row": int(index[r[0]]), "last_row": int(index[r[-1]]),
-            "label": _label(s["kind"], h_show, s["direction"], s["protocol"], s.get("temperature_K")),
+            "label": _label(s["kind"], h_show, s["direction"], s["protocol"], s.get("temperature_K"))
+            + (" (residual field)" if s.get("residual_field") else ""),
         })
     cols = ["id", "kind", "field_Oe", "direction", "protocol", "protocol_source", "n_rows",
             "T_min_K", "T_max_K", "H_min_Oe", "H_max_Oe", "first_row", "last_row", "label"]
@@ -416,10 +454,16 @@ def default_rows(m: Measurement, segment) -> tuple[Measurement, str]:
     n_dc = int((kind == "DC").sum())
     segs = segment_table(m)
     merged = ""
-    dc_labels = [str(lab) for kd, lab in zip(segs["kind"], segs["label"], strict=True) if kd != "AC"]
+    residual = segs["id"].isin(residual_field_rows(m)[1]).to_numpy()
+    dc_labels = [str(lab) for kd, lab, res in zip(segs["kind"], segs["label"], residual, strict=True)
+                 if kd != "AC" and not res]
     if len(dc_labels) > 1:
         merged = (f" merged: {'; '.join(dc_labels)} -- pick one with segment= (CLI --segment) "
                   "if they differ (e.g. ZFC/FC below an irreversibility temperature)")
+    if residual.any():
+        ids = ", ".join(str(i) for i in segs["id"][residual])
+        merged += (f"; residual-field segment(s) {ids} not used (magnet reset / remanent field; "
+                   f"select with segment=ID)")
     if n_ac and n_dc:
         sub = subset(m, kind != "AC", "default: DC rows only")
         return sub, f"default: DC rows only ({n_ac} AC rows not used), all sweeps{merged}"

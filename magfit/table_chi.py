@@ -178,7 +178,8 @@ def _molar(kind: str, x: np.ndarray, e: np.ndarray | None, temp: np.ndarray, sam
     if kind == "chi_sample_emu_Oe":
         if sample.mass_mg is None:
             raise SampleError(f"{where}: the table holds M/H of the whole sample (emu/Oe); chi_mol = (M/H) "
-                              "* M_molar / mass needs the sample mass: pass mass_mg=... (CLI: --mass-mg)")
+                              f"* M_molar / mass needs the sample mass{sample.mass_note}: pass mass_mg=... "
+                              "(CLI: --mass-mg)")
         scale = molar / sample.mass_g
     if kind == "chi_volume_cgs":
         if density is None or not np.isfinite(density) or density <= 0:

@@ -139,9 +139,20 @@ def test_mpmsxl_weight_and_placeholders():
 def test_freeform_grams_and_lakeshore_mass():
     assert resolve_sample({"mass (g)": "0.0467"}).mass_mg == pytest.approx(46.7)
     assert resolve_sample({"mass (g) =": "0.0467"}).mass_mg == pytest.approx(46.7)
-    s = resolve_sample({"Mass": "1.00000 g"})
-    assert s.mass_mg == pytest.approx(1000.0) and "Mass" in s.sources["mass_mg"]
+    s = resolve_sample({"Mass": "0.02500 g"})
+    assert s.mass_mg == pytest.approx(25.0) and "Mass" in s.sources["mass_mg"]
     assert resolve_sample({"Mass": "12.5 mg"}).mass_mg == pytest.approx(12.5)
+
+
+@pytest.mark.parametrize("text", ["1.00000 g", "1 g", "1.0g", " 1.000 g "])
+def test_lakeshore_placeholder_mass_is_not_used(text):
+    """Lake Shore writes 'Mass: 1.00000 g' until the user types a mass: flagged, never used."""
+    s = resolve_sample({"Mass": text})
+    assert s.mass_mg is None and "placeholder" in s.sources["mass_mg"]
+    assert any("placeholder 1 g" in w and "--mass-mg" in w for w in s.warnings)
+    assert "placeholder" in s.mass_note
+    explicit = resolve_sample({"Mass": text}, mass_mg=1000.0)      # a sample that really weighs 1 g
+    assert explicit.mass_mg == pytest.approx(1000.0) and not explicit.warnings
 
 
 def test_empty_values_are_absent():

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                 "rows": len(m.data), "n_columns": int(m.data.shape[1]), "columns": m.columns,
                 "header": m.header, "encoding": m.provenance.get("encoding"),
                 "conversions": {k: list(v) for k, v in m.conversions.items()},
-                "notes": m.provenance.get("notes", []),
+                "notes": m.provenance.get("notes", []), "warnings": m.provenance.get("warnings", []),
                 "segments": json.loads(seg.to_json(orient="records")),
             })
             continue

@@ -98,7 +98,13 @@ def _record(path, curve, res, bfit) -> dict:
         "Ms": d["Ms"], "Ms_err": d["Ms_err"], "Mr": d["Mr"], "Mr_err": d["Mr_err"], "H_eb_Oe": d["H_eb_Oe"],
         "squareness": d["squareness"], "drift": d["drift"], "closed": d["closed"],
         "saturated": d["saturated"],
-        "saturation_model": d["saturation_model"], "n_points": int(curve.M.size), "notes": d["notes"]})
+        "saturation_model": d["saturation_model"], "n_points": int(curve.M.size), "notes": d["notes"],
+        "warnings": _sample_warnings(curve)})
+
+
+def _sample_warnings(curve) -> list[str]:
+    """Warnings of the sample description (e.g. the Lake Shore placeholder mass), for the output."""
+    return list(((curve.provenance or {}).get("sample") or {}).get("warnings") or [])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -119,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
             out += [_record(path, c, r, bfit) for c, r in zip(curves, results, strict=True)]
             continue
         print(f"{path}: {len(curves)} isotherm(s)")
+        for w in dict.fromkeys(w for c in curves for w in _sample_warnings(c)):
+            print(f"  warning: {w}")
         for r in results:
             print(r.summary())
         if bfit is not None:

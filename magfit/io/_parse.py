@@ -518,6 +518,10 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
             provenance["truncated_last_row"] = first_data_line + len(frame) - 1
             provenance.setdefault("notes", []).append(
                 "the last line is cut short (no newline, fewer fields); its missing cells are NaN")
+    from ..sample import PLACEHOLDER_MASS_NOTE, placeholder_mass
+
+    if placeholder_mass(header):   # Lake Shore 'Mass: 1.00000 g' nobody changed: flagged, never used
+        provenance.setdefault("warnings", []).append(PLACEHOLDER_MASS_NOTE)
     provenance.setdefault("encoding", source.encoding)
     provenance.update({k: v for k, v in source.notes.items()})
     provenance["first_data_line"] = first_data_line

@@ -157,7 +157,8 @@ def magnetization(iso: Isotherm, *, header: dict | None = None, unit: str = "aut
                 "emu_g" if sample.mass_mg else "emu")
     where = iso.source or "data"
     if unit != "emu" and not sample.mass_mg:
-        raise SampleError(f"{where}: M in {unit} needs the sample mass; pass mass_mg=... (CLI: --mass-mg)")
+        raise SampleError(f"{where}: M in {unit} needs the sample mass{sample.mass_note}; pass mass_mg=... "
+                          "(CLI: --mass-mg)")
     if unit in ("muB", "emu_mol") and not sample.molar_mass_g_mol:
         raise SampleError(f"{where}: M in {unit} needs the molar mass; pass formula=... (CLI: --formula)")
     dia = sample.diamagnetic_emu_mol or 0.0
@@ -208,7 +209,7 @@ def _from_magnetization(iso: Isotherm, sample, unit: str) -> MagnetizationCurve:
         unit = "muB" if src != "emu_g" or molar else "emu_g"
     if unit == "emu" and not sample.mass_mg:
         raise SampleError(f"{where}: M in emu (the whole sample's moment) from a table in {src} needs the "
-                          "sample mass; pass mass_mg=... (CLI: --mass-mg)")
+                          f"sample mass{sample.mass_note}; pass mass_mg=... (CLI: --mass-mg)")
     needs_molar = (src == "emu_g") != (unit in ("emu_g", "emu"))
     if needs_molar and not molar:
         raise SampleError(f"{where}: M in {unit} from a table in {src} needs the molar mass; "
