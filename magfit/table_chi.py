@@ -96,8 +96,11 @@ def require_quantity(m) -> None:
     if m.instrument != "table" or table_quantity(m.columns) or any(c in m.columns for c in _MOMENT_CANONICAL):
         return
     cols = ", ".join(f"{k + 1}={c!r}" for k, c in enumerate(list(m.data.columns)[:20]))
+    unread = [n for n in m.provenance.get("notes", []) if n.endswith("; not used") and "looks like" in n
+              or "volume magnetisation" in n]
     raise FormatError(
-        "no susceptibility or moment column recognised", path=m.source,
+        "no susceptibility or moment column recognised" + (f" ({'; '.join(unread)})" if unread else ""),
+        path=m.source,
         hint=f"columns are {cols}. Name one like 'chi (emu/mol)', 'chiT (emu K/mol)', '1/chi (mol/emu)', "
              "'mu_eff (muB)', 'chi_g (emu/g)' or 'M (emu)' with 'H (Oe)', or map it: "
              "read(path, columns={'chi_emu_mol': 2}, units={'chi_emu_mol': 'cm3/mol'}) "

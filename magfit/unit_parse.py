@@ -275,6 +275,11 @@ def _convert_cached(family: str, text: str, column: str | None) -> Conversion:
     handler = {"temperature": _temperature, "field": _field, "moment": _moment, "moment_err": _moment,
                "time": _time}[family]
     out = handler(q, text)
+    if out is None and family == "moment" and q.check("[current]/[length]"):    # A/m, emu/cm^3
+        raise UnitsError(_where(column) + f"unit {text!r} is a volume magnetisation (moment per volume); "
+                         "magfit reads a moment (emu, A m^2), a mass or molar magnetisation (emu/g, emu/mol) "
+                         "or muB per formula unit: multiply by the sample volume (or divide by the density) "
+                         "first, or give the column's unit with --unit")
     if out is None:
         if family == "moment":   # "M (emu/(mol Oe))" under a moment name: a susceptibility per field
             try:

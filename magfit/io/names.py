@@ -9,11 +9,15 @@ Greek letters do not matter):
 ============  ===========================================================================
 family        names
 ============  ===========================================================================
-temperature   T, Temp, Temperature, Sample Temp, T_sample
-field         H, B, Field, Magnetic Field, Applied Field, mu0H, μ0H, H_ext
-moment        M, m, Moment, Magnetic Moment, Long Moment, DC Moment, Magnetization
-chi           chi, χ, X, χM, chi_mol, chi(T), Susceptibility, M/H   (the unit says molar/mass/
-              volume, or emu/Oe: M/H of the whole sample)
+temperature   T, Temp, Temperature, Sample Temp, T_sample, Temperatur, Température
+set point     Tset, T_set, Set Temp, Temperature Setpoint, T_target (the temperature only when
+              no measured one exists; a "sample" temperature wins over a generic one -- the
+              choice is stated in the notes)
+field         H, B, Field, Magnetic Field, Applied Field, mu0H, μ0H, H_ext, Feld, Magnetfeld, Champ
+moment        M, m, Moment, Magnetic Moment, Long Moment, DC Moment, Magnetization, Magnetisierung,
+              Aimantation
+chi           chi, χ, X, χM, chi_mol, chi(T), Susceptibility, M/H, Suszeptibilität,
+              Susceptibilité   (the unit says molar/mass/volume, or emu/Oe: M/H of the whole sample)
 chi_mass      chi_g, χg, mass susceptibility
 chi_volume    chi_v, χv, volume susceptibility
 chiT          chiT, χT, χMT, XT, chi*T, chi·T
@@ -48,10 +52,13 @@ __all__ = ["split_name", "match_names", "ColumnMatch", "ERROR_OF", "family_of"]
 _VOCAB: dict[str, tuple[str, ...]] = {
     "temperature": ("t", "temp", "temperature", "sampletemp", "sampletemperature", "tsample", "tsamp"),
     "field": ("h", "b", "field", "magneticfield", "appliedfield", "mu0h", "muoh", "happlied", "hfield",
-              "hext", "mu0hext", "bext", "fieldh", "mu0happlied", "appliedmagneticfield"),
+              "hext", "mu0hext", "bext", "fieldh", "mu0happlied", "appliedmagneticfield",
+              "feld", "magnetfeld", "champ", "champmagnetique", "champapplique"),      # German, French
     "moment": ("m", "moment", "moment(m)", "magneticmoment", "longmoment", "dcmoment", "magnetization",
-               "magnetisation", "mdc", "mag", "magnetizationm", "magneticmomentm"),
+               "magnetisation", "mdc", "mag", "magnetizationm", "magneticmomentm",
+               "magnetisierung", "magnetischesmoment", "aimantation", "momentmagnetique"),
     "chi": ("chi", "x", "susceptibility", "chimol", "chim", "chimolar", "molarsusceptibility", "m/h",
+            "suszeptibilitat", "susceptibilite", "susceptibilitemolaire", "molaresuszeptibilitat",
             "chidc", "dcsusceptibility", "magneticsusceptibility", "xm", "xmol", "chimo",
             "molarmagneticsusceptibility", "chip", "susc", "chimeas", "chiexp",
             "chi(t)", "x(t)", "chim(t)", "xm(t)"),                # chi(T): chi as a function of T
@@ -61,6 +68,10 @@ _VOCAB: dict[str, tuple[str, ...]] = {
     "mu_eff": ("mueff", "mueffective", "effectivemoment", "ueff", "mueff(t)", "effectivemagneticmoment",
                "meff", "peff", "mueffbm", "effmoment"),
     "time": ("time", "timestamp", "elapsedtime"),
+    # the controller's set point, not the sample's temperature (used only when nothing else is)
+    "temperature_setpoint": ("tset", "tsetpoint", "setpoint", "settemp", "settemperature", "tempset",
+                             "temperatureset", "temperaturesetpoint", "tempsetpoint", "setpointtemperature",
+                             "ttarget", "targettemperature", "targettemp", "tnominal", "nominaltemperature"),
 }
 _FAMILY_OF_KEY = {k: fam for fam, keys in _VOCAB.items() for k in keys}
 _ERR_PREFIX = ("sigma", "stderr", "error", "err", "std", "delta", "unc", "±", "+/", "d")
@@ -77,12 +88,14 @@ ERROR_OF: dict[str, str] = {
 }
 _CONVERTIBLE = set(_VOCAB) | {"inverse_chi", "moment_err"}
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+#: accented Latin letters of German / French / Spanish headers ("Température", "Suszeptibilität")
+_ACCENTS = str.maketrans("àáâäãåçèéêëìíîïñòóôöõùúûüýÿ", "aaaaaaceeeeiiiinooooouuuuyy")
 
 
 def _key(base: str) -> str:
     # runs of separators collapse first: the end-anchored patterns below are quadratic in a long
     # run (a 25,000-space column name took 18 s in the long fuzz run)
-    s = re.sub(r"([\s_.])[\s_.]+", r"\1", base.strip().lower()).replace("−", "-")
+    s = re.sub(r"([\s_.])[\s_.]+", r"\1", base.strip().lower().translate(_ACCENTS)).replace("−", "-")
     for a, b in (("χ", "chi"), ("µ", "mu"), ("μ", "mu"), ("σ", "sigma"), ("δ", "d"), ("κ", "kappa")):
         s = s.replace(a, b)
     s = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "^" + m.group(0).translate(_SUP), s)
@@ -136,7 +149,8 @@ def _plain_family(k: str) -> str:
 
 
 def _keyword_family(raw: str) -> str:
-    if "susceptib" in raw:
+    raw = raw.translate(_ACCENTS)
+    if "susceptib" in raw or "suszeptib" in raw:
         if "mass" in raw or "gram" in raw:
             return "chi_mass"
         if "volume" in raw:
@@ -305,6 +319,9 @@ class ColumnMatch:
     alternates : dict
         canonical -> [(column, factor, offset, unit)] of later columns read as the same quantity
         (the first wins; a reader may fall back to one when the first is empty in every row).
+    setpoints : list
+        [(column, factor, offset, unit)] of temperature set-point columns (``Tset``); used as
+        the temperature only when no measured temperature column exists.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
@@ -312,10 +329,14 @@ class ColumnMatch:
     notes: list[str] = field(default_factory=list)
     unit_errors: list[tuple[str, str, str, str]] = field(default_factory=list)
     alternates: dict[str, list[tuple[str, float, float, str]]] = field(default_factory=dict)
+    setpoints: list[tuple[str, float, float, str]] = field(default_factory=list)
 
 
 def _convert(family: str, unit: str | None, column: str | None):
     from ..unit_parse import convert
+
+    if family == "temperature_setpoint":
+        return convert("temperature", unit, column=column)
 
     if family == "moment_err":
         return convert("moment_err", unit, column=column)
@@ -376,10 +397,14 @@ def match_names(names: list[str], units: dict[str, str] | None = None) -> Column
             conv = _convert(family, unit, name)
         except UnitsError as exc:
             out.unit_errors.append((name, unit or "", family, str(exc)))
-            out.notes.append(f"column {name!r} looks like {family} but its unit {unit!r} is not understood; "
-                             "not used")
+            why = str(exc).split(": ", 1)[-1] if "volume magnetisation" in str(exc) else "is not understood"
+            out.notes.append(f"column {name!r} looks like {family} but its unit {unit!r} {why}; not used"
+                             if why == "is not understood" else f"column {name!r}: {why}; not used")
             continue
         canon = conv.canonical
+        if family == "temperature_setpoint":
+            out.setpoints.append((name, conv.factor, conv.offset, unit or ""))
+            continue
         if err:
             canon = ERROR_OF.get(canon, "moment_err_emu" if family == "moment_err" else "")
             if not canon:
@@ -394,4 +419,39 @@ def match_names(names: list[str], units: dict[str, str] | None = None) -> Column
             out.conversions[canon] = (conv.factor, conv.offset, unit or "")
         if conv.note and not err:
             out.notes.append(f"column {name!r} ({unit}): {conv.note}")
+    _choose_temperature(out)
     return out
+
+
+def _choose_temperature(out: ColumnMatch) -> None:
+    """Several temperature columns: say which one is used.
+
+    A column named for the sample (``Sample Temperature``, ``Tsample``) wins over a generic one
+    (``Temperature``), which wins over the controller's set point (``Tset``, ``Temperature
+    Setpoint``): chi belongs to the sample's temperature. A set point alone is used, with a note.
+    """
+    temps = [(out.columns["temperature_K"], *out.conversions.get("temperature_K", (1.0, 0.0, "")))] \
+        if "temperature_K" in out.columns else []
+    temps += out.alternates.get("temperature_K", [])
+    if not temps and out.setpoints:
+        name, factor, offset, unit = out.setpoints[0]
+        _use_temperature(out, name, factor, offset, unit)
+        out.notes.append(f"temperature_K read from {name!r}, the set point (no measured temperature column); "
+                         "map another with --column temperature_K=...")
+        return
+    if len(temps) + len(out.setpoints) < 2:
+        return
+    sample = [t for t in temps if "sample" in _key(split_name(t[0])[0])]
+    chosen = sample[0] if sample else temps[0]
+    _use_temperature(out, *chosen)
+    others = [t[0] for t in temps if t[0] != chosen[0]] + [s[0] for s in out.setpoints]
+    why = "the sample's temperature" if sample else "the first measured temperature column"
+    out.notes.append(f"temperature_K read from {chosen[0]!r} ({why}); not used: "
+                     + ", ".join(repr(o) for o in others) + " (choose with --column temperature_K=...)")
+
+
+def _use_temperature(out: ColumnMatch, name: str, factor: float, offset: float, unit: str) -> None:
+    out.columns["temperature_K"] = name
+    out.conversions.pop("temperature_K", None)
+    if factor != 1.0 or offset != 0.0:
+        out.conversions["temperature_K"] = (factor, offset, unit)

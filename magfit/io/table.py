@@ -21,6 +21,9 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
 from ..errors import FormatError, UnitsError
 from . import Source, _open_text, register
 from ._parse import clean_names, count_lines, finish, parse_data, split_fields
@@ -121,9 +124,19 @@ def _data_layout(lines: list[str], i: int) -> tuple[str, str, int] | None:
             continue
         # rows of empty cells (',,') are blank rows of a spreadsheet export: counted later, not data
         nxt = [ln for ln in candidates if sep == r"\s+" or ln.replace(sep, "").strip()][:3]
-        if all(_numeric_fields(ln, sep, decimal) == width for ln in nxt):
+        if all(_numeric_fields(ln, sep, decimal) == width for ln in _until_repeated_names(nxt, lines, i)):
             return sep, decimal, width
     return None
+
+
+def _until_repeated_names(nxt: list[str], lines: list[str], i: int) -> list[str]:
+    """The look-ahead rows up to a repeat of the names line above row ``i`` (files pasted together:
+    a short first block is still data; the repeat is dropped and counted by the reader)."""
+    above = lines[i - 1].strip() if i > 0 else None
+    for k, ln in enumerate(nxt):
+        if above and ln.strip() == above:
+            return nxt[:k]
+    return nxt
 
 
 def _header_block(lines: list[str], i: int, sep: str, width: int) -> list[int]:
@@ -143,6 +156,8 @@ def _header_block(lines: list[str], i: int, sep: str, width: int) -> list[int]:
             if not block and len(cells) >= max(2, width - 1) and (
                     line.lstrip().startswith("#") or any(split_name(c)[2] for c in cells)):
                 block.append(j)                 # '# T (K), chi (emu/mol)' or '% T chi' header line
+                if _comment_names_above(lines, j, sep, cells):
+                    block.append(j - 1)         # '# T chi' over '# K emu/mol': names, then units
             break
         n_cells = len(line.split()) if sep == r"\s+" else len(split_fields(line, sep))
         if n_cells < 2 or _numeric_line(line, sep):
@@ -150,6 +165,15 @@ def _header_block(lines: list[str], i: int, sep: str, width: int) -> list[int]:
         block.append(j)
         j -= 1
     return block[::-1]
+
+
+def _comment_names_above(lines: list[str], j: int, sep: str, cells: list[str]) -> bool:
+    """Line ``j`` is a commented row without quantity names (a units row such as ``# K emu/mol``)
+    and the commented line above it names the same number of columns (``# T chi``)."""
+    if j == 0 or not _is_comment(lines[j - 1]) or any(split_name(c)[2] for c in cells):
+        return False
+    above = _fields(lines[j - 1].lstrip().lstrip("#%!;/").strip(), sep)
+    return len(above) == len(cells) and sum(bool(split_name(c)[2]) for c in above) * 2 >= len(above)
 
 
 def find_layout(lines: list[str]) -> Layout | None:
@@ -166,10 +190,14 @@ def find_layout(lines: list[str]) -> Layout | None:
 
 
 def _split_ws_names(line: str, width: int) -> list[str]:
-    """Whitespace tables: names may contain single spaces ("Temp (K)"); try 2+ spaces first."""
+    """Whitespace tables: names may contain single spaces ("Temp (K)"); try 2+ spaces first, then
+    units in brackets kept with the name before them ("Temp (K) Moment (emu) Field (Oe)")."""
     two = [x for x in re.split(r"\s{2,}|\t", line.strip()) if x]
     if len(two) == width:
         return two
+    bracketed = [x for x in re.split(r"\s+(?![(\[])", line.strip()) if x]
+    if len(bracketed) == width:
+        return bracketed
     return line.split()
 
 
@@ -178,7 +206,13 @@ def _row(line: str, sep: str, width: int) -> list[str]:
     if _is_comment(text):
         text = text.lstrip("#%!;/").strip()
     cells = _split_ws_names(text, width) if sep == r"\s+" else _fields(text, sep)
-    return [c.strip().strip('"').strip() for c in cells]
+    cells = [c.strip().strip('"').strip() for c in cells]
+    if cells:   # 'chi (emu/mol)   # ZFC': a comment after the last name's unit is not part of it
+        cells[-1] = _TRAILING_COMMENT.sub(r"\1", cells[-1])
+    return cells
+
+
+_TRAILING_COMMENT = re.compile(r"^(.*[)\]])\s+#.*$")
 
 
 def _looks_like_units(cells: list[str]) -> bool:
@@ -375,6 +409,10 @@ class TableReader:
                                         text_for_fallback=fallback)
         if len(frame) == 0:
             raise FormatError("no data rows after the column names", path=source.name, line=first_data_line)
+        header_cells = [_row(lines[j], layout.sep, layout.width) for j in layout.header_rows]
+        if layout.decimal == ",":    # the data stream had its decimal commas made points: so must these
+            header_cells = [[c.replace(",", ".") for c in cells] for cells in header_cells]
+        frame = _drop_repeated_headers(frame, header_cells, info, source.name, first_data_line)
         unit_by_name = {k: v for k, v in (units or {}).items() if k in names}
         match = match_names(names, unit_by_name)
         _settle_empty_columns(match, frame, columns)
@@ -399,6 +437,66 @@ class TableReader:
                       variant=variant, columns=match.columns, conversions=match.conversions,
                       provenance=provenance, first_data_line=first_data_line, user_columns=columns,
                       user_units=units, require_temperature=not has_mh)
+
+
+_REPEATED_HEADER = "repeated header line (files pasted together)"
+
+
+def _drop_repeated_headers(frame, header_cells: list[list[str]], info: dict, path: str, first_line: int):
+    """Header rows repeated between data rows (two exports pasted into one file) are dropped and counted.
+
+    A row of text whose cells equal the names row (or a units / comments row of the header) is a
+    repeated header: counted in ``dropped_rows``. A row of column names that *differs* from the
+    header (the second file had other columns, or another order) is an error naming the line: mixing
+    the two silently would pair the wrong columns.
+    """
+    text_cols = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+    if not text_cols or not header_cells:
+        return frame
+    text = frame[text_cols]
+    filled = text.notna()
+    numeric = text.apply(lambda s: s.astype(str).str.strip().str.match(_NUMERIC_CELL)) & filled
+    texty = (filled & ~numeric).sum(axis=1)
+    no_numbers = ~numeric.any(axis=1)
+    if len(text_cols) < frame.shape[1]:     # the numeric columns of a header row are empty
+        no_numbers &= frame.drop(columns=text_cols).isna().all(axis=1)
+    candidates = (texty >= 2) & no_numbers
+    if not candidates.any():
+        return frame
+    repeated = np.zeros(len(frame), dtype=bool)
+    for pos in np.flatnonzero(candidates.to_numpy()):
+        row = ["" if pd.isna(v) else str(v).strip() for v in frame.iloc[pos].tolist()]
+        if any(_same_cells(row, h) for h in header_cells):
+            repeated[pos] = True
+        elif sum(bool(split_name(c)[2]) for c in row if c) * 2 >= sum(bool(c) for c in row):
+            line = first_line + int(frame.index[pos])
+            raise FormatError(
+                f"line {line} names the columns again, differently from the header ({row[:6]} vs "
+                f"{header_cells[0][:6]}): the file looks like two exports with different columns pasted "
+                "together", path=path, line=line,
+                hint="split the file at that line (or make the two header lines the same)")
+    if not repeated.any():
+        return frame
+    dropped = dict(info.get("dropped_rows") or {})
+    dropped[_REPEATED_HEADER] = dropped.get(_REPEATED_HEADER, 0) + int(repeated.sum())
+    info["dropped_rows"] = dropped
+    info["repeated_header_lines"] = [first_line + int(i) for i in frame.index[repeated][:20]]
+    frame = frame.loc[~repeated].copy()
+    for c in text_cols:     # columns that were text only because of the repeated names: numbers again
+        converted = pd.to_numeric(frame[c], errors="coerce")
+        if converted.notna().sum() == frame[c].notna().sum():
+            frame[c] = converted
+    return frame
+
+
+_NUMERIC_CELL = re.compile(r"^[-+]?(\d+(?:\.\d*)?|\.\d+)([eEdD][-+]?\d+)?$|^[-+]?(nan|inf)$", re.IGNORECASE)
+
+
+def _same_cells(row: list[str], header: list[str]) -> bool:
+    """A data row equal to a header row (cells compared as written, empty cells ignored)."""
+    pairs = [(a, b.strip('"').strip()) for a, b in zip(row, header, strict=False)]
+    filled = [(a, b) for a, b in pairs if a or b]
+    return bool(filled) and all(a == b for a, b in filled)
 
 
 def _data_stream(source: Source, start: int, decimal: str):
