@@ -124,8 +124,14 @@ def _data_layout(lines: list[str], i: int) -> tuple[str, str, int] | None:
             continue
         # rows of empty cells (',,') are blank rows of a spreadsheet export: counted later, not data
         nxt = [ln for ln in candidates if sep == r"\s+" or ln.replace(sep, "").strip()][:3]
-        if all(_numeric_fields(ln, sep, decimal) == width for ln in _until_repeated_names(nxt, lines, i)):
+        widths = [_numeric_fields(ln, sep, decimal) for ln in _until_repeated_names(nxt, lines, i)]
+        if all(w == width for w in widths):
             return sep, decimal, width
+        if sep != r"\s+" and all(w is not None for w in widths) and all(
+                len(split_fields(ln, sep)) == len(split_fields(lines[i], sep)) for ln in nxt[:len(widths)]):
+            # same number of delimiters, a text column empty in some rows ('ZFC,2.0,1000,5e-4,'
+            # then ',2.1,1000,4e-4,warm'): the trailing empty cell made the rows look narrower
+            return sep, decimal, max([width, *widths])
     return None
 
 
@@ -205,14 +211,12 @@ def _row(line: str, sep: str, width: int) -> list[str]:
     text = line.lstrip()
     if _is_comment(text):
         text = text.lstrip("#%!;/").strip()
+    text = _TRAILING_COMMENT.sub(r"\1", text)   # 'chi (emu/mol)   # ZFC, 2 kOe': a comment, not names
     cells = _split_ws_names(text, width) if sep == r"\s+" else _fields(text, sep)
-    cells = [c.strip().strip('"').strip() for c in cells]
-    if cells:   # 'chi (emu/mol)   # ZFC': a comment after the last name's unit is not part of it
-        cells[-1] = _TRAILING_COMMENT.sub(r"\1", cells[-1])
-    return cells
+    return [c.strip().strip('"').strip() for c in cells]
 
 
-_TRAILING_COMMENT = re.compile(r"^(.*[)\]])\s+#.*$")
+_TRAILING_COMMENT = re.compile(r"([)\]])\s+#[^)\]]*$")
 
 
 def _looks_like_units(cells: list[str]) -> bool:
