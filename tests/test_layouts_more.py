@@ -404,3 +404,31 @@ def test_xlsx_title_rows_recorded_and_other_sheet_listed(tmp_path):
     m, _kw = _read(tmp_path, xlsx_title_block_two_sheets)
     assert m.provenance["sheet"] == "chi" and m.provenance["sheets"] == ["notes", "chi"]
     assert m.provenance["header_rows_ignored"] == [1, 2]
+
+
+def test_unitless_small_field_is_ambiguous(tmp_path):
+    """'H' without a unit and values <= 16: tesla or Oe? Read as Oe chi would be 1e4 too large."""
+    path = tmp_path / "h_unitless.csv"
+    path.write_text("T,H,M\n" + table([T, np.full(T.size, FIELD_OE * TESLA_PER_OE), moment_emu(T)]),
+                    encoding="utf-8")
+    with pytest.raises(MagfitError, match="'H' .*no unit.*tesla or oersted") as exc:
+        magfit.read(path)
+    assert "--unit field_Oe=T" in str(exc.value)
+    m = magfit.read(path, units={"field_Oe": "T"})
+    chi = m.susceptibility(mass_mg=MASS_MG, molar_mass_g_mol=MOLAR_MASS)
+    np.testing.assert_allclose(chi.chi_emu_mol, chi_cw(T), rtol=1e-9)
+    big = tmp_path / "h_oe.csv"          # the same file in Oe (values > 16) reads without a unit
+    big.write_text("T,H,M\n" + table([T, np.full(T.size, FIELD_OE), moment_emu(T)]), encoding="utf-8")
+    np.testing.assert_allclose(magfit.read(big).susceptibility(mass_mg=MASS_MG, molar_mass_g_mol=MOLAR_MASS)
+                               .chi_emu_mol, chi_cw(T), rtol=1e-9)
+
+
+def test_clock_time_column_is_not_needed(tmp_path):
+    path = tmp_path / "clock.csv"
+    rows = [f"2021-08-11,10:{i // 60:02d}:{i % 60:02d},{g(t)},{g(c)}"
+            for i, (t, c) in enumerate(zip(T, X, strict=True))]
+    path.write_text("Date,Time,T (K),chi (emu/mol)\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    m = magfit.read(path)
+    assert "time_s" not in m.columns
+    assert any("'Time' holds no numbers" in n for n in m.provenance["notes"])
+    np.testing.assert_allclose(m.susceptibility().chi_emu_mol, chi_cw(T), rtol=1e-9)

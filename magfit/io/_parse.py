@@ -492,6 +492,13 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
         values, n_bad, first, example = numeric_report(frame[orig])
         if n_bad:
             line = first_data_line + int(first)
+            optional = canon in _OPTIONAL_CANONICAL and canon not in (user_columns or {})
+            if optional and not np.isfinite(values).any():
+                del columns[canon]      # 'Time' holding '10:22:19': a clock time, not seconds; not needed
+                conversions.pop(canon, None)
+                provenance.setdefault("notes", []).append(
+                    f"column {orig!r} holds no numbers (first cell {example!r}): not used as {canon}")
+                continue
             if not np.isfinite(values).any():
                 raise FormatError(f"column holds no numbers (first non-numeric cell {example!r})",
                                   path=path, line=line, column=orig,
@@ -533,3 +540,5 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
 
 
 SNIFF_CRLF_BYTES = 65536
+#: canonical columns no conversion needs: one holding no numbers is unmapped with a note, not an error
+_OPTIONAL_CANONICAL = ("time_s",)

@@ -364,6 +364,28 @@ def _check_chi_units(match, mapping: dict[str, str], path: str) -> None:
                              f"(CLI: --unit '{name}=<unit>') or map another column with --column")
 
 
+#: a field column without a unit whose values all stay within this is ambiguous: tesla (a magnet's
+#: range, up to 16 T) or a few Oe?  Read as Oe it would make chi = M/H 10^4 times too large.
+UNITLESS_FIELD_MAX = 16.0
+
+
+def _check_unitless_field(frame, match, user_columns: dict, user_units: dict, path: str) -> None:
+    """A field column named without a unit ('H', 'Field') whose |values| are all <= 16: refuse to guess.
+    A column the user mapped or gave a unit is theirs."""
+    name = match.columns.get("field_Oe")
+    if name is None or split_name(name)[1] is not None:
+        return
+    if {name, "field_Oe"} & set(user_units) or "field_Oe" in user_columns or name in user_columns.values():
+        return
+    values = pd.to_numeric(frame[name], errors="coerce").abs()
+    top = values.max()
+    if not (top > 0) or top > UNITLESS_FIELD_MAX:
+        return
+    raise UnitsError(f"{path}: column {name!r} (the field) has no unit and its values stay within {top:g}: "
+                     f"tesla or oersted? Give the unit: read(..., units={{'field_Oe': 'T'}}) (or 'Oe') "
+                     "(CLI: --unit field_Oe=T)")
+
+
 @register
 class TableReader:
     """Generic delimited tables with a header line (registered as ``"table"``)."""
@@ -421,6 +443,7 @@ class TableReader:
         match = match_names(names, unit_by_name)
         _settle_empty_columns(match, frame, columns)
         _check_chi_units(match, {**match.columns, **(columns or {})}, source.name)
+        _check_unitless_field(frame, match, columns or {}, units or {}, source.name)
         names_line = header_info.pop("column_names_line", None)
         _count_rows_under_names(info, names_line, first_data_line)
         provenance = {"reader": self.name, "encoding": source.encoding,
