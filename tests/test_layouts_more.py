@@ -162,6 +162,26 @@ def mpms_xl_rso_long_moment():
     return "rso.dat", header + body, {}, {"molar_mass_g_mol": MOLAR_MASS}
 
 
+def mpms_xl_dc_moment():
+    """An MPMS-XL MultiVu export whose DC moment column is 'DC Moment (emu)', not 'Long Moment'."""
+    header = ("[Header]\n; MPMS Data File\nINFO, MPMS-XL DC Measurement\nINFO, NAME, FeSO4\n"
+              f"INFO, WEIGHT, {g(MASS_MG)}\nBYAPP, MPMS MultiVu, 1.54\n[Data]\n"
+              "Time,Comment,Field (Oe),Temperature (K),DC Moment (emu),DC Std. Err. (emu)\n")
+    body = "".join(f"{100 + i},,{g(FIELD_OE)},{g(t)},{g(m)},1e-9\n"
+                   for i, (t, m) in enumerate(zip(T, moment_emu(T), strict=True)))
+    return "xl_dc.dat", header + body, {}, {"molar_mass_g_mol": MOLAR_MASS}
+
+
+def quantum_design_field_in_tesla():
+    """A MultiVu file whose field column is 'Magnetic Field (T)' (not the usual Oe name)."""
+    header = ("[Header]\n; MPMS3 Data File\nTITLE,\nBYAPP,MPMS3\n"
+              f"INFO,{g(MASS_MG)},SAMPLE_MASS\nINFO,{g(MOLAR_MASS)},SAMPLE_MOLECULAR_WEIGHT\n[Data]\n"
+              "Comment,Time Stamp (sec),Temperature (K),Magnetic Field (T),Moment (emu),M. Std. Err. (emu)\n")
+    body = "".join(f",{100 + i},{g(t)},{g(FIELD_OE * TESLA_PER_OE)},{g(m)},1e-9\n"
+                   for i, (t, m) in enumerate(zip(T, moment_emu(T), strict=True)))
+    return "mpms3_tesla.dat", header + body, {}, {}
+
+
 def dc_moment_bare_table():
     text = "Temperature (K),Field (Oe),DC Moment (emu),DC Std. Err. (emu)\n" + table(
         [T, np.full(T.size, FIELD_OE), moment_emu(T), np.full(T.size, 1e-8)])
@@ -317,7 +337,7 @@ LAYOUTS = [si_molar_bracket, si_mass_chi, si_chi_t, cgs_chi_t_with_oe, si_invers
            french_names_suscept, setpoint_before_sample_temperature, commented_names_and_units_rows,
            comment_after_header, excel_sep_hint_line, single_spaced_names_with_units,
            molar_magnetisation_and_field, short_first_block_concatenated,
-           text_columns_with_empty_trailing_cells]
+           text_columns_with_empty_trailing_cells, mpms_xl_dc_moment, quantum_design_field_in_tesla]
 
 
 def _read(tmp_path, layout):

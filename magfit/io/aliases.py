@@ -10,7 +10,8 @@ instrument / variant    moment_emu                        moment_err_emu
 MPMS3 VSM, PPMS VSM     ``Moment (emu)``                  ``M. Std. Err. (emu)``
 MPMS3 DC scan           ``DC Moment Free Ctr (emu)``,     ``DC Moment Err Free Ctr (emu)``,
                         then ``DC Moment Fixed Ctr (emu)``  ``DC Moment Err Fixed Ctr (emu)``
-MPMS-XL DC              ``Long Moment (emu)``             ``Long Scan Std Dev``
+MPMS-XL DC              ``Long Moment (emu)``, then       ``Long Scan Std Dev``, then
+                        ``DC Moment (emu)``               ``DC Std. Err. (emu)``
 PPMS ACMS (DC rows)     ``M-DC (emu)``                    ``M-Std.Dev. (emu)``
 PPMS ACMS (AC rows)     ``M' (emu)`` / ``M'' (emu)``      (moment_ac_real_emu / _imag_emu)
 MPMS-XL AC              ``m' (emu)`` / ``m" (emu)``       ``m' Scan Std Dev``
@@ -101,8 +102,9 @@ ALIASES: dict[tuple[str, str | None], dict[str, list[str]]] = {
         "moment_err_emu": ["M. Std. Err. (emu)"],
     },
     ("MPMS-XL", "DC"): {
-        "moment_emu": ["Long Moment (emu)", "Long Moment [w/o ABS] (emu)"],
-        "moment_err_emu": ["Long Scan Std Dev", "Long Scan Std Dev [w/o ABS]"],
+        "moment_emu": ["Long Moment (emu)", "Long Moment [w/o ABS] (emu)", "DC Moment (emu)"],
+        "moment_err_emu": ["Long Scan Std Dev", "Long Scan Std Dev [w/o ABS]", "DC Std. Err. (emu)",
+                           "DC Moment Std. Err. (emu)"],
     },
     ("MPMS-XL", "AC"): {
         "moment_ac_real_emu": ["m' (emu)"],
@@ -112,8 +114,8 @@ ALIASES: dict[tuple[str, str | None], dict[str, list[str]]] = {
         "ac_amplitude_Oe": ["Drive Amplitude (Oe)"],
     },
     ("MPMS-XL", None): {
-        "moment_emu": ["Long Moment (emu)"],
-        "moment_err_emu": ["Long Scan Std Dev"],
+        "moment_emu": ["Long Moment (emu)", "DC Moment (emu)"],
+        "moment_err_emu": ["Long Scan Std Dev", "DC Std. Err. (emu)", "DC Moment Std. Err. (emu)"],
     },
     ("PPMS ACMS", None): {
         "moment_emu": ["M-DC (emu)"],

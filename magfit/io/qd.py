@@ -232,6 +232,30 @@ def _not_magnetometry(header_lines: list[str], header: dict[str, str], names: li
 _SWEEP_SPREAD_FRACTION = 0.25
 
 
+def _field_temperature_by_unit(mapping: dict[str, str], names: list[str], filled: set[str],
+                               provenance: dict) -> dict[str, tuple[float, float, str]]:
+    """A QD file whose field or temperature column is not under its usual name (``Magnetic Field
+    (T)``, ``Temperature (C)``): found by name and unit as in a plain table, the conversion noted.
+    Only called for missing columns, so a usual file never loads the unit registry."""
+    missing = [c for c in ("temperature_K", "field_Oe") if c not in mapping]
+    if not missing:
+        return {}
+    from .names import match_names
+
+    by_name = match_names([n for n in names if n in filled])
+    conversions = {}
+    for canon in missing:
+        name = by_name.columns.get(canon)
+        if name is None:
+            continue
+        mapping[canon] = name
+        if canon in by_name.conversions:
+            conversions[canon] = by_name.conversions[canon]
+        provenance.setdefault("notes", []).append(f"{canon} read from {name!r} (not the usual column name; "
+                                                  "unit from the name)")
+    return conversions
+
+
 @np.errstate(over="ignore", invalid="ignore")  # a 1e308 cell must not spray RuntimeWarnings
 def _temperature_mode(frame) -> str | None:
     """"sweep" (T swept through the measurement) or "settle" (T stabilised at each point), from
@@ -335,6 +359,7 @@ class QuantumDesignReader:
         filled = _filled(frame, moment_like, all_na)
         variant = _variant(instrument, filled)
         mapping = match_columns(instrument, variant, names, filled)
+        conversions = _field_temperature_by_unit(mapping, names, filled, provenance)
         mode = _temperature_mode(frame)
         if mode:
             provenance["temperature_mode"] = mode
@@ -345,5 +370,5 @@ class QuantumDesignReader:
         if empty.any():  # astype copies the frame: only when a column needs it
             frame = frame.astype({c: "float64" for c in frame.columns[empty]})
         return finish(source, frame, header=header, header_lines=header_lines, instrument=instrument,
-                      variant=variant, columns=mapping, conversions={}, provenance=provenance,
+                      variant=variant, columns=mapping, conversions=conversions, provenance=provenance,
                       first_data_line=first_data_line, user_columns=columns, user_units=units)
