@@ -452,3 +452,17 @@ def test_clock_time_column_is_not_needed(tmp_path):
     assert "time_s" not in m.columns
     assert any("'Time' holds no numbers" in n for n in m.provenance["notes"])
     np.testing.assert_allclose(m.susceptibility().chi_emu_mol, chi_cw(T), rtol=1e-9)
+
+
+def test_wide_table_says_so_and_one_column_reads(tmp_path):
+    """Published M(H) data often come wide: one M column per temperature."""
+    h = np.linspace(0.0, 50000.0, 40)
+    m2, m5 = 1e-3 * np.tanh(h / 4000.0), 1e-3 * np.tanh(h / 9000.0)
+    path = tmp_path / "wide.csv"
+    path.write_text("H (Oe),M_2K (emu),M_5K (emu)\n" + table([h, m2, m5]), encoding="utf-8")
+    with pytest.raises(MagfitError, match="wide table") as exc:
+        magfit.read(path)
+    assert "--column moment_emu='M_2K (emu)'" in str(exc.value)
+    m = magfit.read(path, columns={"moment_emu": "M_5K (emu)"})
+    np.testing.assert_allclose(m.moment_emu, m5, rtol=1e-9)
+    np.testing.assert_allclose(m.field_Oe, h, rtol=1e-9)

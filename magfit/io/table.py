@@ -364,6 +364,24 @@ def _check_chi_units(match, mapping: dict[str, str], path: str) -> None:
                              f"(CLI: --unit '{name}=<unit>') or map another column with --column")
 
 
+_PER_TEMPERATURE = re.compile(r"(?i)^(m|mag\w*|moment|chi|χ\w*|x|susc\w*)[\s_(@=-]*(t\s*=\s*)?"
+                              r"\d+(\.\d+)?\s*k\b")
+
+
+def _check_wide_table(names: list[str], match, user_columns: dict | None, path: str) -> None:
+    """One M (or chi) column per temperature ('M_2K (emu)', 'M_5K (emu)'): say so, instead of a
+    misleading 'no temperature column'."""
+    if user_columns or any(c in match.columns for c in _QUANTITY_CANONICAL):
+        return
+    wide = [n for n in names if _PER_TEMPERATURE.match(n.strip())]
+    if len(wide) >= 2:
+        raise FormatError(
+            f"a wide table: one column per temperature ({', '.join(repr(w) for w in wide[:4])}); magfit "
+            "reads long tables, one row per point with its temperature", path=path,
+            hint=f"reshape to columns 'T (K)', 'H (Oe)', 'M (emu)', or read one column: "
+                 f"read(path, columns={{'moment_emu': {wide[0]!r}}}) (CLI: --column moment_emu='{wide[0]}')")
+
+
 #: a field column without a unit whose values all stay within this is ambiguous: tesla (a magnet's
 #: range, up to 16 T) or a few Oe?  Read as Oe it would make chi = M/H 10^4 times too large.
 UNITLESS_FIELD_MAX = 16.0
@@ -444,6 +462,7 @@ class TableReader:
         _settle_empty_columns(match, frame, columns)
         _check_chi_units(match, {**match.columns, **(columns or {})}, source.name)
         _check_unitless_field(frame, match, columns or {}, units or {}, source.name)
+        _check_wide_table(names, match, columns, source.name)
         names_line = header_info.pop("column_names_line", None)
         _count_rows_under_names(info, names_line, first_data_line)
         provenance = {"reader": self.name, "encoding": source.encoding,
@@ -459,7 +478,8 @@ class TableReader:
         is_chi = chi_like & set(match.columns) or chi_like & set(columns or {})
         variant = "chi table" if is_chi else "moment table"
         moments = set(_QUANTITY_CANONICAL[len(_CHI_LIKE):])
-        has_mh = {"field_Oe"} <= set(match.columns) and (moments & set(match.columns))
+        mapped = set(match.columns) | set(columns or {})
+        has_mh = {"field_Oe"} <= mapped and (moments & mapped)
         return finish(source, frame, header=header, header_lines=header_lines, instrument="table",
                       variant=variant, columns=match.columns, conversions=match.conversions,
                       provenance=provenance, first_data_line=first_data_line, user_columns=columns,
