@@ -507,7 +507,9 @@ def _drop_repeated_headers(frame, header_cells: list[list[str]], info: dict, pat
     no_numbers = ~numeric.any(axis=1)
     if len(text_cols) < frame.shape[1]:     # the numeric columns of a header row are empty
         no_numbers &= frame.drop(columns=text_cols).isna().all(axis=1)
-    candidates = (texty >= 2) & no_numbers
+    names_row = max(header_cells, key=lambda cells: sum(bool(c) for c in cells))
+    width = max(2, int(0.75 * sum(bool(c) for c in names_row)))   # a names line fills most cells
+    candidates = (texty >= width) & no_numbers
     if not candidates.any():
         return frame
     repeated = np.zeros(len(frame), dtype=bool)
@@ -519,7 +521,7 @@ def _drop_repeated_headers(frame, header_cells: list[list[str]], info: dict, pat
             line = first_line + int(frame.index[pos])
             raise FormatError(
                 f"line {line} names the columns again, differently from the header ({row[:6]} vs "
-                f"{header_cells[0][:6]}): the file looks like two exports with different columns pasted "
+                f"{names_row[:6]}): the file looks like two exports with different columns pasted "
                 "together", path=path, line=line,
                 hint="split the file at that line (or make the two header lines the same)")
     if not repeated.any():
