@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import math
 
+from ..field_dependence import pauli_bound_emu_mol
 from .context import _Ctx, _undetermined_v, _Verdict
 from .evidence import _half, _pct
 from .stats import _phi
 from .thresholds import (
+    CW_NOT_MEANINGFUL,
+    DIA_FACTOR,
+    DIA_FLOOR_NO_FORMULA,
+    DIA_PER_GRAM,
     F_ITINERANT,
     F_LOCALIZED,
     IMPURITY_LEVEL_MAX,
+    MU_EFF_MAX,
     SIGMA_F_MAX,
     Z_BOUND,
 )
@@ -74,6 +80,41 @@ def _r_localized(c: _Ctx) -> _Verdict | None:
     return _Verdict("localized", conf, text, f"Curie-Weiss term carries {100 * c.f:.3g} % of chi")
 
 
+def _r_chi0_not_pauli(c: _Ctx) -> _Verdict | None:
+    """A 'mixed' share whose chi0 cannot be a Pauli / Van Vleck term: undetermined.
+
+    'mixed' claims a temperature-independent (Pauli, Van Vleck) term beside the local moments; it is
+    refused when (a) chi0 exceeds any plausible Pauli value of the formula by 2 sigma
+    (:func:`magfit.field_dependence.pauli_bound_emu_mol`; no Stoner enhancement given) -- a saturated
+    ferromagnetic impurity (M_s/H) or the curvature of 1/chi above an ordering transition -- or (b)
+    theta > 0 and the window starts below 2 theta: near a ferro- or ferrimagnetic T_C, 1/chi is curved
+    (Neel's hyperbola 1/chi = T/C + 1/chi_0 - sigma/(T - theta') of a two-sublattice ferrimagnet, L. Neel,
+    Ann. Phys. (Paris) 3, 137 (1948); critical fluctuations, chi ~ (T - T_C)^-gamma with gamma ~ 1.3-1.4)
+    and a fit of C/(T - theta) + chi0 absorbs that curvature into a positive chi0. A Curie-Weiss law
+    needs T >~ 2|theta| (Blundell, *Magnetism in Condensed Matter*, ch. 5).
+    """
+    if not F_ITINERANT < c.f < F_LOCALIZED:
+        return None
+    n = c.numbers
+    c0, s0 = n["chi0_emu_mol"], n.get("chi0_emu_mol_err", float("nan"))
+    s0 = s0 if math.isfinite(s0) else 0.0
+    bound, how = pauli_bound_emu_mol(c.formula)
+    stoner = n.get("stoner_enhancement", float("nan"))
+    t_min = float(min(c.t))
+    too_big = c0 - Z_BOUND * s0 > bound and not (math.isfinite(stoner) and stoner > 1)
+    curved = c.theta > 0 and t_min < 2.0 * c.theta
+    if not (too_big or curved):
+        return None
+    why = (f"chi0 = {c0:.3g} emu/mol exceeds any plausible Pauli value ({bound:.3g}: {how})" if too_big else
+           f"theta = {c.theta:.4g} K > 0 and the window starts at {t_min:.4g} K < 2 theta")
+    return _undetermined_v("chi0 not a Pauli term (ferro/ferrimagnetic curvature)", (
+        f"the Curie-Weiss share is {_pct(c.f, c.sf)}, but {why}: near a ferro- or ferrimagnetic transition "
+        "1/chi is curved (Neel hyperbola of a ferrimagnet, critical fluctuations) and chi0 absorbs that "
+        "curvature, or a saturated ferromagnetic impurity adds M_s/H -- chi0 is not a Pauli term, so "
+        "'mixed' is not supported. Fit above ~2 theta (measure to higher T), fit the Neel ferrimagnet "
+        "formula, or measure a second field (Honda-Owen)"))
+
+
 def _r_mixed(c: _Ctx) -> _Verdict | None:
     sig = max(c.sf, 1e-12)
     conf = min(_phi((c.f - F_ITINERANT) / sig), _phi((F_LOCALIZED - c.f) / sig)) * (1.0 - c.p_curie)
@@ -100,3 +141,64 @@ def _a_impurity_level(c: _Ctx, v: _Verdict) -> str | None:
                    f"per mole of {n['per']} in {host} -- dilute local moments (impurities or defects), not a "
                    "magnetic lattice; the label describes them, not the host")
     return f"impurity level: {100 * x:.3g} % S = {_half(s)} per mole of {n['per']}"
+
+
+def _core_diamagnetism_floor(formula: str | None) -> tuple[float, str]:
+    """The most negative chi0 core diamagnetism can give (emu/mol per formula unit) and how it was
+    estimated: DIA_FACTOR x -(M / 2) 1e-6 from the formula's molar mass, else DIA_FLOOR_NO_FORMULA."""
+    if formula:
+        try:
+            import periodictable
+
+            mass = float(periodictable.formula(formula).mass)
+        except Exception:  # noqa: BLE001 - an unreadable formula: as if none were given
+            mass = 0.0
+        if mass > 0:
+            return (-DIA_FACTOR * DIA_PER_GRAM * mass,
+                    f"{DIA_FACTOR:g} x -(M/2) 1e-6 emu/mol, M = {mass:.4g} g/mol for {formula}")
+    return DIA_FLOOR_NO_FORMULA, "no formula: -(M/2) 1e-6 emu/mol for M = 2000 g/mol"
+
+
+def _a_chi0_too_negative(c: _Ctx, v: _Verdict) -> str | None:
+    """Flag a chi0 far more negative than any core diamagnetism: it absorbs the curvature of chi*T.
+
+    A moment that changes with temperature -- the spin-orbit coupled 4T1g (Co2+) and 5T2g (Fe2+) ground
+    terms, whose mu_eff falls from ~5 to ~4 mu_B on cooling (Figgis and Lewis, Prog. Inorg. Chem. 6, 37
+    (1964)), crystal-field or zero-field splitting, superparamagnetic saturation -- makes chi*T fall on
+    cooling; C/(T - theta) + chi0 describes that with a large negative chi0 and a too large mu_eff and
+    |theta|. Core diamagnetism is about -(M/2) 1e-6 emu/mol (Bain and Berry 2008), so a chi0 more negative
+    than DIA_FACTOR x that (by Z_BOUND sigma) is not diamagnetism, and the printed mu_eff and theta are
+    biased. Only localized and mixed verdicts, which rest on the Curie-Weiss numbers, are flagged.
+    """
+    n = c.numbers
+    c0, s0 = n.get("chi0_emu_mol", float("nan")), n.get("chi0_emu_mol_err", float("nan"))
+    s0 = s0 if math.isfinite(s0) else 0.0
+    if v.label not in ("localized", "mixed") or not math.isfinite(c0) or any(
+            fl.startswith((CW_NOT_MEANINGFUL, "chi0 more negative than core")) for fl in c.flags):
+        return None
+    floor, how = _core_diamagnetism_floor(c.formula)
+    if not c0 + Z_BOUND * s0 < floor:
+        return None
+    c.flags.append(
+        f"chi0 = {c0:.3g} emu/mol is far below any core diamagnetism (floor {floor:.3g}: {how}): "
+        "chi0 absorbs the curvature of a moment that changes with T (spin-orbit coupled Co2+/Fe2+, "
+        "crystal-field or zero-field splitting, superparamagnetic saturation), so "
+        f"mu_eff = {c.mu:.4g} mu_B and theta = {c.theta:.4g} K are biased -- fix chi0 at the Pascal "
+        "value, fit chi*T at high T, or fit a spin-orbit / crystal-field model")
+    return "chi0 below core diamagnetism: mu_eff and theta biased"
+
+
+def _a_moment_too_large(c: _Ctx, v: _Verdict) -> str | None:
+    """Flag a Curie-law moment above any single ion (MU_EFF_MAX; Hund's rules give at most 10.65 mu_B,
+    Dy3+): superparamagnetic clusters (a giant moment mu_p per particle gives C = N mu_p mu_atom / 3k per
+    mole of atoms, Bean and Livingston, J. Appl. Phys. 30, 120S (1959)), several ions per formula unit, or
+    a wrong mass."""
+    if v.label not in ("localized", "mixed") or not (math.isfinite(c.mu) and c.mu > MU_EFF_MAX) or any(
+            fl.startswith(CW_NOT_MEANINGFUL) for fl in c.flags):
+        return None
+    c.flags.append(
+        f"moment too large for one ion: mu_eff = {c.mu:.4g} mu_B per {c.per_text} exceeds any Hund's-rules "
+        f"ion ({MU_EFF_MAX:g} mu_B): superparamagnetic clusters or particles (check M(H) against a Langevin "
+        "function of H/T and a ZFC/FC blocking peak), several magnetic ions per formula unit (give n_ions "
+        "or the formula), or a wrong mass")
+    return f"mu_eff {c.mu:.3g} mu_B above any single ion"

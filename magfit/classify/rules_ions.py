@@ -1,16 +1,24 @@
-"""Ion rules: Van Vleck ions (Eu3+, Sm3+) and the crystal-field annotation of 4f ions."""
+"""Ion rules: Van Vleck ions (Eu3+, Sm3+), valence-fluctuating Ce/Yb compounds, and the crystal-field
+annotation of 4f ions."""
 
 from __future__ import annotations
 
 import math
 
 from .context import _Ctx, _Verdict
+from .rules_gapped import _gapped_shape
 from .thresholds import (
     CF_SYS_RATIO,
     CF_TMIN_K,
     F_LOCALIZED,
+    IV_CONFIDENCE,
+    IV_TMIN_K,
     VAN_VLECK_CONFIDENCE,
 )
+
+#: elements whose compounds fluctuate between a Kramers 4f ion (Ce3+ 4f1, Yb3+ 4f13) and a non-magnetic
+#: one (Ce4+ 4f0, Yb2+ 4f14): CePd3, CeSn3, YbAl3, YbCu2Si2, ...
+IV_ELEMENTS = ("Ce", "Yb")
 
 
 def _van_vleck_ions(c: _Ctx) -> list:
@@ -33,6 +41,36 @@ def _r_van_vleck(c: _Ctx) -> _Verdict | None:
             "Curie-Weiss fit means nothing here.")
     return _Verdict("localized", VAN_VLECK_CONFIDENCE, text, f"Van Vleck ion {names}: not a Curie law; "
                     "fit the multiplet formula")
+
+
+def _r_valence_fluctuation(c: _Ctx) -> _Verdict | None:
+    """A Ce/Yb compound whose chi has the gapped shape (a maximum with chi falling on cooling, or chi
+    rising through the window) at T* >= IV_TMIN_K: the Kondo / intermediate-valence crossover to a
+    Fermi liquid -- local moments at high T, a Pauli-like chi(0) ~ C / T_sf at low T -- not a singlet
+    cluster. Ce3+ and Yb3+ are Kramers ions (Kramers' theorem: every level at least doubly degenerate, so
+    no single-ion singlet), and their exchange is too weak for a maximum this high (:data:`IV_TMIN_K`).
+    Label 'mixed' (the module's 'Kondo or valence-fluctuating metal') at :data:`IV_CONFIDENCE`.
+
+    References: B. C. Sales and D. K. Wohlleben, Phys. Rev. Lett. 35, 1240 (1975) (interconfiguration
+    fluctuation chi(T) with a maximum); V. T. Rajan, Phys. Rev. Lett. 51, 308 (1983) (Coqblin-Schrieffer
+    chi(T), maximum for J >= 3/2); J. M. Lawrence, P. S. Riseborough and R. D. Parks, Rep. Prog. Phys. 44,
+    1 (1981).
+    """
+    iv = [i.name for i in c.local_ions if i.name.rstrip("0123456789+- ").startswith(IV_ELEMENTS)
+          and i.shell == "4f"]
+    if not iv:
+        return None
+    shape = _gapped_shape(c)
+    if shape is None or shape["T_K"] < IV_TMIN_K:
+        return None
+    text = (f"Mixed (valence fluctuation / Kondo): the formula holds {iv[0]} and {shape['what']}. "
+            f"{iv[0]} is a Kramers ion (no single-ion singlet) and 4f exchange is too weak for a maximum at "
+            f"{shape['T_K']:.4g} K (>= {IV_TMIN_K:g} K), so this is the crossover from local moments at "
+            "high T to a Fermi liquid with a Pauli-like chi(0) -- an intermediate-valence or Kondo-lattice "
+            "metal, not a gapped cluster. Fit instead: the interconfiguration-fluctuation (Sales-Wohlleben) "
+            "or Coqblin-Schrieffer (Rajan) chi(T); check the valence (L3-edge XAS, lattice constant).")
+    return _Verdict("mixed", IV_CONFIDENCE, text, f"valence fluctuation {iv[0]}: chi maximum at "
+                    f"{shape['T_K']:.4g} K; fit an IV/Kondo model")
 
 
 def _matches_only(c: _Ctx, vv: list) -> bool:

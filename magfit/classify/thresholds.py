@@ -82,3 +82,17 @@ T2_WEAK = 0.3
 IMPURITY_LEVEL_MAX = 0.1
 #: the flag that marks Curie-Weiss numbers as meaningless (gapped, Van Vleck)
 CW_NOT_MEANINGFUL = "Curie-Weiss parameters not meaningful"
+#: valence fluctuation: a chi maximum (or chi rising through the window) at or above this temperature in a
+#: Ce/Yb compound is the Kondo / intermediate-valence crossover, not a gapped cluster: Ce3+ (4f1) and Yb3+
+#: (4f13) are Kramers ions (no single-ion singlet), and 4f-4f exchange orders Ce/Yb compounds only at
+#: T <~ 40 K (CeRh2Si2, T_N = 36 K, among the highest [from memory]), so neither explains a maximum at 50 K+
+IV_TMIN_K = 50.0
+#: base confidence of the valence-fluctuation ('mixed') verdict: a shape rule on one maximum
+IV_CONFIDENCE = 0.6
+#: core diamagnetism ~ -(M / 2) x 1e-6 emu/mol for molar mass M in g/mol (G. A. Bain and J. F. Berry, J. Chem.
+#: Educ. 85, 532 (2008)); a fitted chi0 more negative than DIA_FACTOR x that (3 sigma) is no core
+#: diamagnetism: chi0 has absorbed the curvature of a temperature-dependent moment
+DIA_PER_GRAM = 0.5e-6
+DIA_FACTOR = 3.0
+#: ... and without a formula: the rule of thumb for M = 2000 g/mol (a large molecular complex)
+DIA_FLOOR_NO_FORMULA = -1e-3
