@@ -8,6 +8,7 @@ import math
 from .context import _Ctx, _Verdict
 from .rules_gapped import _gapped_shape
 from .thresholds import (
+    CF_FREE_ION_Z,
     CF_SYS_RATIO,
     CF_TMIN_K,
     F_LOCALIZED,
@@ -81,7 +82,15 @@ def _matches_only(c: _Ctx, vv: list) -> bool:
 
 
 def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
-    """4f ion with an orbital moment and a window that moves: crystal-field depopulation (flag)."""
+    """4f ion with an orbital moment, a window from below CF_TMIN_K, and a mu_eff that moves with the
+    window or misses the free-ion value: crystal-field depopulation (flag).
+
+    The 4f shell is shielded, so outside crystal-field effects a 4f ion's moment is the free-ion
+    g_J sqrt(J(J+1)) (Ashcroft and Mermin, Table 31.3): a per-ion mu_eff more than CF_FREE_ION_Z combined
+    sigma (statistical and window) from it, on a window inside the crystal-field range, is the
+    depopulation of the crystal-field levels (Yb3+, Pr3+ with splittings of tens of K bias mu_eff by ~1 %
+    with no drift of the window). Not for the Van Vleck ions Sm3+/Eu3+ (J-mixing, rule 2).
+    """
     fit = c.numbers.get("fit")
     drift = any(fl.startswith("window systematic") for fl in c.flags)
     ions4f = [i for i in c.formula_ions if i.shell == "4f" and i.L > 0 and i.mu_eff_expected > 0]
@@ -90,15 +99,17 @@ def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
     ion4f = ions4f[0]
     sys_mu = float(getattr(fit, "mu_eff_sys", float("nan")))
     moves = math.isfinite(sys_mu) and sys_mu > CF_SYS_RATIO * fit.mu_eff.std_dev
-    if not drift and not (moves and fit.tmin_K < CF_TMIN_K):
+    off = _off_free_ion(c, ion4f, sys_mu)
+    if not drift and not ((moves or off) and fit.tmin_K < CF_TMIN_K):
         return None
     if not drift:
+        why = (f"mu_eff moves by {sys_mu:.2g} mu_B over the neighbouring windows (> {CF_SYS_RATIO:g} x the "
+               f"statistical {fit.mu_eff.std_dev:.2g})" if moves else
+               f"mu_eff = {c.mu:.4g} mu_B is {off:.2g} combined sigma from the free-ion value")
         c.flags.append(
-            f"crystal field: {ion4f.name} with a window from {fit.tmin_K:.4g} K, and mu_eff moves by "
-            f"{sys_mu:.2g} mu_B over the neighbouring windows (> {CF_SYS_RATIO:g} x the statistical "
-            f"{fit.mu_eff.std_dev:.2g}): 4f crystal-field levels span ~50-500 K, so the free-ion "
-            f"{ion4f.mu_eff_J:.3g} mu_B may not be reached -- fit above the gap (higher T_min) or a "
-            "crystal-field model")
+            f"crystal field: {ion4f.name} with a window from {fit.tmin_K:.4g} K, and {why}: 4f crystal-field "
+            f"levels span ~50-500 K, so the free-ion {ion4f.mu_eff_J:.3g} mu_B may not be reached -- fit "
+            "above the gap (higher T_min) or a crystal-field model")
     mu = c.numbers.get("mu_eff", float("nan"))
     c.notes.append(
         f"mu_eff = {mu:.3f} {_pm(fit.mu_eff.std_dev)} (stat) {_pm(sys_mu)} (window) mu_B is an "
@@ -107,6 +118,18 @@ def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
         f"{ion4f.mu_eff_J:.3g} mu_B")
     return (f"{ion4f.name}: crystal-field depopulation below/inside the window; mu_eff {mu:.3f} is a "
             f"window value, free-ion {ion4f.mu_eff_J:.3g} not reached -- fit above the gap or a CF model")
+
+
+def _off_free_ion(c: _Ctx, ion, sys_mu: float) -> float:
+    """How many combined sigma the per-ion mu_eff lies from the free-ion g_J sqrt(J(J+1)) of ``ion``, when
+    that exceeds CF_FREE_ION_Z (else 0): only for mu_eff per ion of that element, not for Sm3+/Eu3+."""
+    if ion.name in ("Sm3+", "Eu3+") or not c.per_text.startswith(f"{ion.element} ion"):
+        return 0.0
+    err = math.hypot(c.numbers.get("mu_eff_err", float("nan")), sys_mu if math.isfinite(sys_mu) else 0.0)
+    if not (math.isfinite(c.mu) and math.isfinite(err) and err > 0):
+        return 0.0
+    z = abs(c.mu - ion.mu_eff_J) / err
+    return z if z > CF_FREE_ION_Z else 0.0
 
 
 def _pm(err: float) -> str:

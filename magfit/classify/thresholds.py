@@ -73,6 +73,9 @@ LABEL_NEUTRAL_FLAGS = ("T_min < 2|theta|", "C not significantly positive", "C er
 CF_TMIN_K = 150.0
 #: ... and is flagged when mu_eff moves over the neighbouring windows by more than this x its error
 CF_SYS_RATIO = 2.0
+#: ... or when the per-ion mu_eff is more than this many combined (stat + window) sigma from the free-ion
+#: g_J sqrt(J(J+1)) (the shielded 4f moment; a 3 sigma test)
+CF_FREE_ION_Z = 3.0
 #: T^2 evidence: points where CW(T) is below this share of chi count as chi0-dominated
 CHI0_DOMINATED = 0.5
 #: T^2 evidence: b T_max^2 below this is "weak" (enhanced Pauli; Pd changes by ~10 % up to 80 K)
