@@ -99,3 +99,7 @@ DIA_PER_GRAM = 0.5e-6
 DIA_FACTOR = 3.0
 #: ... and without a formula: the rule of thumb for M = 2000 g/mol (a large molecular complex)
 DIA_FLOOR_NO_FORMULA = -1e-3
+#: chi below this (emu/mol) is no core or Landau diamagnetism (bismuth, the strongest normal diamagnet, has
+#: -2.8e-4 emu/mol, CRC Handbook [from memory]): superconducting shielding, chi_v = -1/(4 pi) for full
+#: shielding, i.e. chi = -V_m / (4 pi) ~ -0.9 emu/mol for V_m = 11 cm^3/mol (Nb)
+SC_CHI_MAX = -1e-2
