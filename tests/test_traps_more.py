@@ -297,3 +297,18 @@ def test_cli_co2_json_carries_the_biased_moment_flag(tmp_path, capsys):
     assert row["label"] == "localized"
     if row["chi0_emu_mol"] < -1.5e-3:
         assert any("core diamagnetism" in f for f in row["flags"]), row["flags"]
+
+
+def test_undefined_rho_is_said_not_dropped():
+    # a covariance with no finite theta-chi0 correlation (zero/negative variance, not reported as
+    # singular) must not make the |rho| > 0.95 test vanish silently
+    c = NMU2K * 4 * 0.75 / 3
+    fit = magfit.fit_curie_weiss(chit(c / (T + 2.0) + 1e-4, per="Cu"))
+    nan_corr = np.array(fit._corr, dtype=float)
+    nan_corr[0, 2] = nan_corr[2, 0] = np.nan
+    object.__setattr__(fit, "_corr", nan_corr)
+    v = classify(fit)
+    assert v.label == "localized"
+    assert any(f.startswith("rho(theta, chi0) undefined") for f in v.flags), v.flags
+    assert "rho(theta, chi0)" in set(v.evidence["quantity"])
+    assert v.confidence <= 0.9

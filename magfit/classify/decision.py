@@ -11,6 +11,7 @@ from .rules_curie import (
     _a_chi0_too_negative,
     _a_impurity_level,
     _a_moment_too_large,
+    _a_rho_undefined,
     _r_chi0_not_pauli,
     _r_f_undetermined,
     _r_ftest,
@@ -58,7 +59,7 @@ RULES: tuple[Rule, ...] = (
 
 ANNOTATIONS: tuple[Callable[[_Ctx, _Verdict], str | None], ...] = (
     _a_single_field, _a_crystal_field, _a_broad_maximum, _a_impurity_level, _a_cw_meaningless,
-    _a_chi0_too_negative, _a_moment_too_large, _a_superconducting)
+    _a_chi0_too_negative, _a_moment_too_large, _a_superconducting, _a_rho_undefined)
 
 
 def _decide(c: _Ctx) -> Classification:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..field_dependence import pauli_bound_emu_mol
 from .context import _Ctx, _undetermined_v, _Verdict
 from .evidence import _half, _pct
@@ -15,6 +17,7 @@ from .thresholds import (
     DIA_FACTOR,
     DIA_FLOOR_NO_FORMULA,
     DIA_PER_GRAM,
+    EXACT_REL,
     F_ITINERANT,
     F_LOCALIZED,
     IMPURITY_LEVEL_MAX,
@@ -202,3 +205,28 @@ def _a_moment_too_large(c: _Ctx, v: _Verdict) -> str | None:
         "function of H/T and a ZFC/FC blocking peak), several magnetic ions per formula unit (give n_ions "
         "or the formula), or a wrong mass")
     return f"mu_eff {c.mu:.3g} mu_B above any single ion"
+
+
+def _a_rho_undefined(c: _Ctx, v: _Verdict) -> str | None:
+    """The fit's |rho(theta, chi0)| > 0.95 flag cannot fire when the correlation is not finite (a
+    covariance with a zero or negative variance that is not reported as singular): say so, with the
+    correlation as an evidence row, instead of dropping the test silently. Noise-free data (RSS at
+    round-off, whose covariance is 0/0) and fits already flagged 'uncertainties not estimated' are
+    exempt; only localized and mixed verdicts, which print theta and chi0, are flagged."""
+    fit = c.numbers.get("fit")
+    corr = getattr(fit, "_corr", None)
+    if fit is None or not getattr(fit, "fit_chi0", False) or corr is None:
+        return None
+    rho = float(corr[0, 2])
+    c.ev.add("rho(theta, chi0)", rho, "|.| <= 0.95", "neither",
+             "correlation of the judged fit" if math.isfinite(rho) else
+             "undefined: the covariance has no finite theta-chi0 correlation")
+    ww = np.ones_like(c.y) if c.w is None else c.w
+    exact = c.rss2 <= EXACT_REL * float(np.sum((c.y * ww) ** 2))
+    if (math.isfinite(rho) or exact or v.label not in ("localized", "mixed")
+            or any(fl.startswith("uncertainties not estimated") for fl in fit.flags)):
+        return None
+    c.flags.append("rho(theta, chi0) undefined: the covariance of the fit gives no finite theta-chi0 "
+                   "correlation (a zero or negative variance), so their degeneracy (|rho| > 0.95) could not "
+                   "be tested and the parameter errors are unreliable")
+    return "rho(theta, chi0) undefined"
