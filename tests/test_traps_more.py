@@ -312,3 +312,18 @@ def test_undefined_rho_is_said_not_dropped():
     assert any(f.startswith("rho(theta, chi0) undefined") for f in v.flags), v.flags
     assert "rho(theta, chi0)" in set(v.evidence["quantity"])
     assert v.confidence <= 0.9
+
+
+def test_cli_two_ions_per_formula_unit_states_mu_eff_per_ion(tmp_path, capsys):
+    from magfit.cli import main
+
+    c_cu = NMU2K * 4 * 0.75 / 3                                # S = 1/2, g = 2: mu_eff = sqrt(3)
+    y = 2 * c_cu / (T + 3.0)                                   # per mole of Cu2(OH)3Cl: two Cu2+
+    path = tmp_path / "cu2.csv"
+    path.write_text("T (K),chi (emu/mol)\n" + "".join(f"{a},{b}\n" for a, b in zip(T, y, strict=True)))
+    assert main(["fit", "--json", "--formula", "Cu2(OH)3Cl", str(path)]) == 0
+    row = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert row["mu_eff"] == pytest.approx(np.sqrt(2 * 3.0), rel=2e-3)      # the fit: per formula unit
+    assert row["candidates"][0]["ion"] == "Cu2+"
+    per_ion = [r for r in row["reasons"] if "per Cu ion" in r]
+    assert per_ion and f"{np.sqrt(3.0):.4g}" in per_ion[0], row["reasons"]

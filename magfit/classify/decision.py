@@ -20,7 +20,7 @@ from .rules_curie import (
     _r_unresolved,
 )
 from .rules_gapped import _a_broad_maximum, _a_cw_meaningless, _r_gapped
-from .rules_ions import _a_crystal_field, _r_valence_fluctuation, _r_van_vleck
+from .rules_ions import _a_crystal_field, _a_per_ion, _r_valence_fluctuation, _r_van_vleck
 from .rules_pauli import (
     _a_single_field,
     _a_superconducting,
@@ -59,7 +59,7 @@ RULES: tuple[Rule, ...] = (
 
 ANNOTATIONS: tuple[Callable[[_Ctx, _Verdict], str | None], ...] = (
     _a_single_field, _a_crystal_field, _a_broad_maximum, _a_impurity_level, _a_cw_meaningless,
-    _a_chi0_too_negative, _a_moment_too_large, _a_superconducting, _a_rho_undefined)
+    _a_chi0_too_negative, _a_moment_too_large, _a_superconducting, _a_rho_undefined, _a_per_ion)
 
 
 def _decide(c: _Ctx) -> Classification:

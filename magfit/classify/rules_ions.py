@@ -132,6 +132,21 @@ def _off_free_ion(c: _Ctx, ion, sys_mu: float) -> float:
     return z if z > CF_FREE_ION_Z else 0.0
 
 
+def _a_per_ion(c: _Ctx, v: _Verdict) -> str | None:
+    """mu_eff per ion when the judged fit is per formula unit with several ions (Cu2(OH)3Cl: the fit prints
+    2.45 mu_B per formula unit, the candidates are matched per Cu, 1.73): state the per-ion value and the
+    normalisation next to the candidates, so neither number is read as the other."""
+    fit = c.numbers.get("fit")
+    n = float(c.numbers.get("n_ions", 1.0))
+    if fit is None or v.label not in ("localized", "mixed") or not math.isfinite(c.mu) or n == fit.n_ions:
+        return None
+    mu_fit = float(fit.mu_eff.nominal_value)
+    c.notes.append(f"mu_eff = {c.mu:.4g} mu_B per {c.per_text} (n_ions = {n:g}); the fit's {mu_fit:.4g} mu_B "
+                   f"is per {fit.n_ions:g} ion(s) of {fit.per or 'formula unit'}: mu_eff(per ion) = "
+                   f"mu_eff(fit) sqrt({fit.n_ions:g}/{n:g})")
+    return f"mu_eff = {c.mu:.4g} mu_B per {c.per_text}; the fit's {mu_fit:.4g} is per formula unit"
+
+
 def _pm(err: float) -> str:
     """'+/- 0.012', or 'error undefined' for a NaN/inf error (never '+/- nan')."""
     return f"+/- {err:.2g}" if math.isfinite(err) else "(error undefined)"
