@@ -214,7 +214,8 @@ def test_ni2_large_zero_field_splitting_stays_localized():
         assert v.mu_eff == pytest.approx(2.2 * np.sqrt(2.0), rel=0.03)
 
 
-def test_ferrimagnet_near_t_c_is_not_mixed():
+@pytest.mark.parametrize("mode", ["fit", "chi"])
+def test_ferrimagnet_near_t_c_is_not_mixed(mode):
     c_a, c_b, n_aa, n_bb, n_ab = 4.38, 8.75, -5.0, -5.0, -30.0
     tc = max(np.linalg.eigvals(np.array([[c_a * n_aa, c_a * n_ab], [c_b * n_ab, c_b * n_bb]])).real)
     above = T > tc + 2
@@ -222,11 +223,9 @@ def test_ferrimagnet_near_t_c_is_not_mixed():
     # ordered: net moment M_s(T) = (5 - 5 + 4) mu_B per MnFe2O4 ... in 1 kOe, M_s / H dominates
     m_s = 4.0 * sc.N_A * MU_B * np.sqrt(np.clip(1 - (T / tc) ** 2, 0, 1)) / 1000.0
     y = np.where(above, para, m_s + para[above][0])
-    fit, v = verdict(chit(y), formula="MnFe2O4")
+    v = verdict(chit(y), formula="MnFe2O4")[1] if mode == "fit" else classify(chit(y), formula="MnFe2O4")
     right_or_honest(v, ("localized",), ("ferri", "ferromagnet", "ordered"))
     assert not (v.label == "mixed" and v.confidence > 0.6), v.explanation
-    v2 = classify(chit(y), formula="MnFe2O4")
-    right_or_honest(v2, ("localized",), ("ferri", "ferromagnet", "ordered"))
 
 
 @pytest.mark.parametrize("formula, mu, t_sf, ratio, degeneracy", [
@@ -327,3 +326,15 @@ def test_cli_two_ions_per_formula_unit_states_mu_eff_per_ion(tmp_path, capsys):
     assert row["candidates"][0]["ion"] == "Cu2+"
     per_ion = [r for r in row["reasons"] if "per Cu ion" in r]
     assert per_ion and f"{np.sqrt(3.0):.4g}" in per_ion[0], row["reasons"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "one field: a saturated ferromagnetic impurity adds M_s/H = 1e-3 emu/mol to a Cu2+ salt, below the "
+    "Pauli bound (2e-3 per metal atom) and indistinguishable from a Pauli chi0 without a second field or "
+    "an insulator/metal input, so 'mixed' is given at 0.99 (a referee: localized + impurity, or "
+    "undetermined); needs an 'insulating' sample attribute or a field-dependence measurement"))
+def test_paramagnetic_salt_with_a_small_one_field_ferromagnetic_impurity():
+    c_cu = NMU2K * 4 * 0.75 / 3
+    m_s_over_h = 1.0 / 1000.0                     # M_s = 1 emu/mol of impurity phase in 1 kOe
+    fit, v = verdict(chit(c_cu / (T + 1.0) + m_s_over_h, per="formula unit"), formula="CuSO4(H2O)5")
+    right_or_honest(v, ("localized",), ("ferromagnetic impurity", "second field"))
