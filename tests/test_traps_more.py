@@ -139,6 +139,24 @@ def langevin_chi(t, mu_p, field_Oe, mu_atom, sigma_ln):
     return m_per_atom * sc.N_A * MU_B / field_Oe
 
 
+def zfc_superparamagnet_chi(t, mu_p, field_Oe, mu_atom, sigma_ln, tb_mean_K, ln_tau=25.0):
+    """Zero-field-cooled M/H of log-normal particles (as :func:`langevin_chi`): a particle of moment mu is
+    free (Langevin) above its blocking temperature T_B = tb_mean (mu / mu_p) (T_B = K V / (ln_tau k), V ~
+    mu), and blocked below it with the random-axis chi = M_s^2 / 3K = chi_Langevin(T_B) / ln_tau."""
+    z = np.linspace(-3, 3, 41)
+    mus = mu_p * np.exp(sigma_ln * z)
+    share = np.exp(-z**2 / 2) / np.exp(-z**2 / 2).sum()
+    t_b = tb_mean_K * mus / mu_p
+
+    def lang_chi(x_t):
+        x = mus * MU_B * field_Oe / (KB * x_t)
+        return mu_atom * (1 / np.tanh(x) - 1 / x) * sc.N_A * MU_B / field_Oe
+
+    free = np.array([lang_chi(np.full(mus.size, tt)) for tt in t])
+    blocked = lang_chi(t_b) / ln_tau
+    return (share * np.where(t[:, None] > t_b[None, :], free, blocked[None, :])).sum(1)
+
+
 # ------------------------------------------------------------------ the physics is right
 def test_t1_term_spectrum_follows_the_lande_interval_rule():
     # Co2+: a L.S with a = (-3/2 k)(lambda) > 0: J' = 1/2, 3/2, 5/2 at a/2 [J'(J'+1) - 2 - 15/4]
@@ -248,6 +266,18 @@ def test_superparamagnet_flags_a_moment_no_ion_has():
     if v.label == "localized":
         assert v.mu_eff > 12 and any("superparamagnetic" in f for f in v.flags), v.flags
         assert v.confidence <= 0.6
+
+
+def test_zfc_superparamagnet_is_blocking_not_a_gapped_cluster():
+    y = zfc_superparamagnet_chi(T, 1000.0, 100.0, 2.2, 0.4, 40.0)
+    # far above blocking it is the free Langevin curve; the ZFC maximum lies above the mean T_B
+    assert y[-1] == pytest.approx(langevin_chi(T[-1:], 1000.0, 100.0, 2.2, 0.4)[0], rel=1e-9)
+    k = int(np.argmax(y))
+    assert 40 < T[k] < 100 and y[0] < 0.2 * y[k]
+    for v in (verdict(chit(y, per="Fe"), formula="Fe3O4")[1], classify(chit(y, per="Fe"), formula="Fe3O4")):
+        right_or_honest(v, ("localized",), ("superparamagnet", "blocking"))
+        assert "gapped" not in v.rule, v.rule                  # no singlet of exchange-coupled ions
+        assert "superparamagnetic" in v.explanation and v.confidence <= 0.6
 
 
 def test_two_dy_per_formula_unit_without_formula_says_several_ions():

@@ -19,7 +19,7 @@ from .rules_curie import (
     _r_mixed,
     _r_unresolved,
 )
-from .rules_gapped import _a_broad_maximum, _a_cw_meaningless, _r_gapped
+from .rules_gapped import _a_broad_maximum, _a_cw_meaningless, _r_blocking, _r_gapped
 from .rules_ions import _a_crystal_field, _a_per_ion, _r_valence_fluctuation, _r_van_vleck
 from .rules_pauli import (
     _a_single_field,
@@ -40,6 +40,8 @@ RULES: tuple[Rule, ...] = (
     Rule("Van Vleck ion", "formula holds Eu3+/Sm3+; chi not a clean Curie law", _r_van_vleck),
     Rule("valence fluctuation", "formula holds Ce/Yb; chi maximum (or rise) at T >= IV_TMIN_K",
          _r_valence_fluctuation),
+    Rule("giant-moment blocking", "chi maximum with a drop; Curie law above it with mu_eff > MU_EFF_MAX",
+         _r_blocking),
     Rule("gapped or low-dimensional", "chi maximum with chi falling below GAP_DROP of it, or chi rising "
                                       "with T",
          _r_gapped),

@@ -8,12 +8,15 @@ import numpy as np
 
 from .context import _Ctx, _Verdict
 from .thresholds import (
+    BLOCKING_CONFIDENCE,
     CW_NOT_MEANINGFUL,
     GAP_DROP,
     GAPPED_CONFIDENCE,
     GAPPED_CONFIDENCE_NO_ION,
+    MU_EFF_MAX,
     RISE_GAPPED,
     RISE_GAPPED_ION,
+    Z_BOUND,
 )
 
 
@@ -59,6 +62,30 @@ def _gapped_shape(c: _Ctx) -> dict | None:
     return None
 
 
+def _r_blocking(c: _Ctx) -> _Verdict | None:
+    """A chi maximum with chi falling on cooling, above which a clean Curie law gives a moment larger than
+    any single ion (mu_eff > MU_EFF_MAX per ion): giant moments that block, not a singlet of exchange-
+    coupled ions (whose Curie moment per ion above the maximum is an ion's). Superparamagnetic particles
+    (Neel-Brown blocking, the ZFC peak at T_B = K V / (25 k); C. P. Bean and J. D. Livingston, J. Appl.
+    Phys. 30, 120S (1959)) or single-molecule magnets -> ``"localized"`` at :data:`BLOCKING_CONFIDENCE`.
+    """
+    shape = _gapped_shape(c)
+    c_err = c.numbers.get("C_emu_K_mol_err", float("nan"))
+    resolved = math.isfinite(c_err) and c.numbers["C_emu_K_mol"] > Z_BOUND * c_err
+    if (shape is None or not shape["what"].startswith("chi has a maximum") or not c.curie_law
+            or not resolved or not (math.isfinite(c.mu) and c.mu > MU_EFF_MAX)):
+        return None
+    text = (f"Localized giant moments (superparamagnetic or single-molecule-magnet blocking): "
+            f"{shape['what']}, and above it a Curie law gives mu_eff = {c.mu:.4g} mu_B per "
+            f"{c.per_text}, more than any single ion ({MU_EFF_MAX:g} mu_B): clusters or particles whose "
+            "ions share one moment, blocked below the maximum (a ZFC peak) -- not a gapped singlet. "
+            "Check the ZFC/FC splitting below the maximum and the Langevin scaling of M(H) with H/T "
+            "above it; the Curie-Weiss mu_eff is that of a particle shared among its ions, theta is no "
+            "exchange constant.")
+    return _Verdict("localized", BLOCKING_CONFIDENCE, text, f"blocking of giant moments: chi maximum at "
+                    f"{shape['T_K']:.4g} K, mu_eff {c.mu:.3g} mu_B above any ion")
+
+
 def _r_gapped(c: _Ctx) -> _Verdict | None:
     shape = _gapped_shape(c)
     if shape is None:
@@ -73,7 +100,7 @@ def _r_gapped(c: _Ctx) -> _Verdict | None:
 
 def _a_broad_maximum(c: _Ctx, v: _Verdict) -> str | None:
     bm = _broad_maximum(c)
-    if bm is None or v.short.startswith("gapped"):
+    if bm is None or v.short.startswith(("gapped", "blocking", "valence")):
         return None
     c.notes.append(f"chi maximum at {bm['T_K']:.4g} K (chi falls to {100 * bm['drop']:.2g} % below it): "
                    "long-range order, or short-range order of a low-dimensional magnet -- if the maximum is "

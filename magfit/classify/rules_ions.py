@@ -11,6 +11,7 @@ from .thresholds import (
     CF_FREE_ION_Z,
     CF_SYS_RATIO,
     CF_TMIN_K,
+    CW_NOT_MEANINGFUL,
     F_LOCALIZED,
     IV_CONFIDENCE,
     IV_TMIN_K,
@@ -138,7 +139,8 @@ def _a_per_ion(c: _Ctx, v: _Verdict) -> str | None:
     normalisation next to the candidates, so neither number is read as the other."""
     fit = c.numbers.get("fit")
     n = float(c.numbers.get("n_ions", 1.0))
-    if fit is None or v.label not in ("localized", "mixed") or not math.isfinite(c.mu) or n == fit.n_ions:
+    if (fit is None or v.label not in ("localized", "mixed") or not math.isfinite(c.mu) or n == fit.n_ions
+            or any(fl.startswith(CW_NOT_MEANINGFUL) for fl in c.flags)):
         return None
     mu_fit = float(fit.mu_eff.nominal_value)
     c.notes.append(f"mu_eff = {c.mu:.4g} mu_B per {c.per_text} (n_ions = {n:g}); the fit's {mu_fit:.4g} mu_B "

@@ -103,3 +103,6 @@ DIA_FLOOR_NO_FORMULA = -1e-3
 #: -2.8e-4 emu/mol, CRC Handbook [from memory]): superconducting shielding, chi_v = -1/(4 pi) for full
 #: shielding, i.e. chi = -V_m / (4 pi) ~ -0.9 emu/mol for V_m = 11 cm^3/mol (Nb)
 SC_CHI_MAX = -1e-2
+#: base confidence of the giant-moment blocking verdict (superparamagnet / single-molecule magnet): the
+#: label is a shape rule on one maximum plus an implausibly large moment
+BLOCKING_CONFIDENCE = 0.6
