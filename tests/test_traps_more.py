@@ -109,6 +109,23 @@ def zfs_chi(t, spin, d_K, g=2.0):
     return powder_chi(h0, [-g * sx, -g * sy, -g * sz], t)
 
 
+def cubic_cf_ion(j, g_j, b4_K, b6_K=0.0):
+    """A 4f J multiplet in a cubic field B4 (O40 + 5 O44) + B6 (O60 - 21 O64) (Stevens operators,
+    Hutchings, Solid State Phys. 16, 227 (1964)). Returns (H0 in K, [mu_x, mu_y, mu_z] = -g_J J)."""
+    jx, jy, jz = spin_matrices(j)
+    x, eye = j * (j + 1), np.eye(jz.shape[0])
+    jp = jx + 1j * jy
+    p4 = np.linalg.matrix_power(jp, 4) + np.linalg.matrix_power(jp.conj().T, 4)
+    jz2 = jz @ jz
+    o40 = 35 * jz2 @ jz2 - (30 * x - 25) * jz2 + (3 * x * x - 6 * x) * eye
+    o60 = (231 * jz2 @ jz2 @ jz2 - (315 * x - 735) * jz2 @ jz2 + (105 * x * x - 525 * x + 294) * jz2
+           + (-5 * x**3 + 40 * x * x - 60 * x) * eye)
+    a = 11 * jz2 - (x + 38) * eye
+    o64 = 0.25 * (a @ p4 + p4 @ a)
+    h0 = b4_K * (o40 + 2.5 * p4) + b6_K * (o60 - 21 * o64)
+    return h0, [-g_j * jx, -g_j * jy, -g_j * jz]
+
+
 def icf_chi(t, mu_eff, e_ex_K, t_sf_K, degeneracy):
     """Sales-Wohlleben interconfiguration fluctuation: chi = N mu^2 nu(T) / (3 k (T + T_sf)), magnetic
     occupation nu = g e^(-E/(T+T_sf)) / (1 + g e^(-E/(T+T_sf))), g = (2J+1) / 1 (4f13 vs 4f14, 4f1 vs 4f0)."""
@@ -164,6 +181,16 @@ def test_t1_term_spectrum_follows_the_lande_interval_rule():
     a = -1.5 * 0.9 * -180.0 * CM1_K
     want = sorted(a / 2 * (j * (j + 1) - 2 - 3.75) for j in (0.5, 1.5, 2.5) for _ in range(int(2 * j + 1)))
     assert np.linalg.eigvalsh(h0) == pytest.approx(want, abs=1e-9)
+
+
+def test_cubic_crystal_field_levels():
+    # Ce3+ (J = 5/2): Gamma7 doublet and Gamma8 quartet 360 |B4| apart (Hutchings 1964)
+    ev = np.linalg.eigvalsh(cubic_cf_ion(2.5, 6 / 7, 0.5)[0])
+    assert ev - ev[0] == pytest.approx([0, 0, 360 * 0.5, 360 * 0.5, 360 * 0.5, 360 * 0.5], abs=1e-8)
+    # Nd3+, Dy3+ (Kramers ions): every level at least doubly degenerate, total splitting tens to hundreds of K
+    for j, b4, b6 in ((4.5, -0.02, 5e-4), (7.5, -3e-3, 1e-5)):
+        ev = np.linalg.eigvalsh(cubic_cf_ion(j, 1.0, b4, b6)[0])
+        assert np.allclose(ev[0::2], ev[1::2], atol=1e-8) and 30 < ev[-1] - ev[0] < 1000
 
 
 def test_t1_term_and_zfs_high_temperature_limits():
@@ -223,6 +250,30 @@ def test_fe2_octahedral_spin_orbit_flags_the_biased_moment():
     if abs(v.mu_eff - mu_300) > 0.1 * mu_300 or v.chi0_emu_mol < -1e-3:
         assert any("biased" in f for f in v.flags), (v.mu_eff, v.chi0_emu_mol, v.flags)
         assert v.confidence <= 0.9
+
+
+@pytest.mark.parametrize("ion, j, g_j, b4, b6, formula", [
+    ("Nd", 4.5, 8 / 11, -0.02, 5e-4, "NdPd3"),
+    ("Dy", 7.5, 4 / 3, -3e-3, 1e-5, "DyPd3"),
+    ("Ce", 2.5, 6 / 7, 0.5, 0.0, "CeO2"),
+])
+def test_cubic_4f_crystal_field_label_and_flag(ion, j, g_j, b4, b6, formula):
+    h0, mus = cubic_cf_ion(j, g_j, b4, b6)
+    fit, v = verdict(chit(powder_chi(h0, mus, T), per=ion), formula=formula)
+    assert v.label == "localized"
+    free_ion = g_j * np.sqrt(j * (j + 1))
+    if abs(v.mu_eff - free_ion) > 0.01 * free_ion:          # a CF-biased moment is flagged
+        assert any(f.startswith(("crystal field", "window systematic")) for f in v.flags), (v.mu_eff, v.flags)
+        assert v.confidence <= 0.9
+
+
+@pytest.mark.parametrize("spin, d_K, g, formula, ion", [(2.0, -4.0, 1.98, "MnF3", "Mn"),
+                                                        (2.0, -2.5, 1.95, "CrCl2", "Cr")])
+def test_jahn_teller_s2_ions_stay_localized(spin, d_K, g, formula, ion):
+    fit, v = verdict(chit(zfs_chi(T, spin, d_K, g), per=ion), formula=formula)
+    assert v.label == "localized"
+    if not v.flags:
+        assert v.mu_eff == pytest.approx(g * np.sqrt(spin * (spin + 1)), rel=0.02)
 
 
 def test_ni2_large_zero_field_splitting_stays_localized():
@@ -303,6 +354,20 @@ def test_frustrated_antiferromagnet_far_above_t_n_is_localized():
     fit, v = verdict(chit(y, per="Cr"), formula="LiCrO2")
     assert v.label == "localized"
     assert v.theta_K == pytest.approx(theta, rel=0.1)
+
+
+def test_semiconductor_curie_tail_plus_activated_is_not_confidently_labelled():
+    # 0.2 % S = 1/2 impurities, thermally activated carriers (gap 600 K), core diamagnetism
+    y = 0.002 * NMU2K * 0.75 * 4 / 3 / T + 5e-3 * np.exp(-600.0 / T) - 3e-5
+    fit, v = verdict(chit(y), formula="Ge")
+    assert v.label == "undetermined" or v.confidence <= 0.75, (v.label, v.confidence, v.rule)
+
+
+def test_core_diamagnet_alone_is_no_moment():
+    y = np.full(T.size, -5e-5)
+    chi = magfit.ChiT(T, y + 2e-7 * np.random.default_rng(3).standard_normal(T.size), np.full(T.size, 2e-7))
+    fit, v = verdict(chi, formula="SiO2")
+    assert v.label == "undetermined" and "diamagnetic" in said(v)
 
 
 def test_superconductor_is_not_localized():
