@@ -14,6 +14,7 @@ from .rules_curie import (
     _a_rho_undefined,
     _r_chi0_not_pauli,
     _r_f_undetermined,
+    _r_ferrimagnet,
     _r_ftest,
     _r_localized,
     _r_mixed,
@@ -53,6 +54,8 @@ RULES: tuple[Rule, ...] = (
     Rule("Curie fraction determined", "sigma_f <= SIGMA_F_MAX", _r_f_undetermined),
     Rule("localized", "Curie fraction f >= F_LOCALIZED", _r_localized),
     Rule("itinerant with a Curie tail", "f <= F_ITINERANT, chi0 in the Pauli range", _r_tail),
+    Rule("ferrimagnet", "mixed share, theta < 0, ferromagnetic rise of chi*T below the window",
+         _r_ferrimagnet),
     Rule("chi0 not a Pauli term", "mixed share with chi0 above any Pauli value, or theta > 0 and T_min < "
                                   "2 theta", _r_chi0_not_pauli),
     Rule("mixed", "F_ITINERANT < f < F_LOCALIZED", _r_mixed),

@@ -20,6 +20,7 @@ from .thresholds import (
     EXACT_REL,
     F_ITINERANT,
     F_LOCALIZED,
+    FERRI_CONFIDENCE,
     IMPURITY_LEVEL_MAX,
     MU_EFF_MAX,
     SIGMA_F_MAX,
@@ -81,6 +82,36 @@ def _r_localized(c: _Ctx) -> _Verdict | None:
             f"significant (p = {c.p_curie:.2g}) and {chi0_txt}. {_mu_text(c)}, theta = {c.theta:.3g} K."
             + cand_txt)
     return _Verdict("localized", conf, text, f"Curie-Weiss term carries {100 * c.f:.3g} % of chi")
+
+
+def _r_ferrimagnet(c: _Ctx) -> _Verdict | None:
+    """A 'mixed' share with theta < 0 above a ferromagnetic rise of chi*T: a Neel ferrimagnet.
+
+    A paramagnet with net antiferromagnetic exchange (theta < 0) cannot order ferromagnetically, but a
+    two-sublattice ferrimagnet does: its 1/chi is Neel's hyperbola 1/chi = T/C + 1/chi_0 - sigma/(T - theta')
+    (L. Neel, Ann. Phys. (Paris) 3, 137 (1948); Blundell, *Magnetism in Condensed Matter*, ch. 5), whose
+    asymptote has theta_a < 0 while chi*T rises steeply at T_C. Fitted with C/(T - theta) + chi0 above
+    T_C, the hyperbola's curvature becomes a positive chi0 and a share between the thresholds -- not a
+    Pauli term. -> ``"localized"`` at :data:`FERRI_CONFIDENCE`, Curie-Weiss numbers flagged by
+    :func:`magfit.classify.rules_gapped._a_cw_meaningless`.
+    """
+    if not (F_ITINERANT < c.f < F_LOCALIZED and c.theta < 0):
+        return None
+    t_min = float(min(c.t))
+    rises = [ft for ft in c.features if "ferromagnetic" in str(ft.get("kind", ""))
+             and ft["temperature_K"] < t_min]
+    if not rises:
+        return None
+    t_c = max(ft["temperature_K"] for ft in rises)
+    text = (f"Localized (ferrimagnet): chi*T rises steeply below {t_c:.4g} K (a ferromagnetic-like "
+            f"transition), yet the window above it gives theta = {c.theta:.4g} K < 0 -- net "
+            "antiferromagnetic exchange that orders with a net moment: a Neel two-sublattice ferrimagnet. "
+            "The Curie-Weiss + chi0 fit turns the curvature of Neel's hyperbola into chi0 = "
+            f"{c.numbers['chi0_emu_mol']:.3g} emu/mol (a Curie share of {_pct(c.f, c.sf)}), not a Pauli "
+            "term. Fit instead: Neel's 1/chi = T/C + 1/chi_0 - sigma/(T - theta') well above T_C; check "
+            "M(H) below T_C for the net (sublattice-difference) moment.")
+    return _Verdict("localized", FERRI_CONFIDENCE, text, f"ferrimagnet: theta < 0 above a ferromagnetic "
+                    f"rise at {t_c:.4g} K; chi0 is Neel-hyperbola curvature")
 
 
 def _r_chi0_not_pauli(c: _Ctx) -> _Verdict | None:

@@ -109,12 +109,13 @@ def _a_broad_maximum(c: _Ctx, v: _Verdict) -> str | None:
 
 
 def _a_cw_meaningless(c: _Ctx, v: _Verdict) -> str | None:
-    """Gapped / low-dimensional, Van Vleck and valence-fluctuation verdicts: flag that the Curie-Weiss
-    numbers describe no moment (printed beside mu_eff by ``magfit fit``); like every flag it caps the
-    confidence."""
+    """Gapped / low-dimensional, Van Vleck, valence-fluctuation and ferrimagnet verdicts: flag that the
+    Curie-Weiss numbers describe no moment (printed beside mu_eff by ``magfit fit``); like every flag it
+    caps the confidence."""
     kinds = {"gapped": "a cluster (Bleaney-Bowers, magfit.spin) or chain model",
              "Van Vleck": "the Van Vleck multiplet formula",
-             "valence": "an intermediate-valence (Sales-Wohlleben) or Coqblin-Schrieffer model"}
+             "valence": "an intermediate-valence (Sales-Wohlleben) or Coqblin-Schrieffer model",
+             "ferrimagnet": "Neel's ferrimagnet hyperbola well above T_C"}
     kind = next((k for k in kinds if v.short.startswith(k)), None)
     if v.label not in ("localized", "mixed") or kind is None:
         return None

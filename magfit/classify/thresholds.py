@@ -106,3 +106,6 @@ SC_CHI_MAX = -1e-2
 #: base confidence of the giant-moment blocking verdict (superparamagnet / single-molecule magnet): the
 #: label is a shape rule on one maximum plus an implausibly large moment
 BLOCKING_CONFIDENCE = 0.6
+#: base confidence of the ferrimagnet verdict (theta < 0 above a ferromagnetic rise): a shape rule; a
+#: canted (weakly ferromagnetic) antiferromagnet gives the same signature and is localized too
+FERRI_CONFIDENCE = 0.7
