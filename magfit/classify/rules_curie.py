@@ -150,7 +150,9 @@ def _r_chi0_not_pauli(c: _Ctx) -> _Verdict | None:
 
 
 def _r_mixed(c: _Ctx) -> _Verdict | None:
-    sig = max(c.sf, 1e-12)
+    """f between the thresholds -> 'mixed'; the confidence is the probability that f lies between them,
+    with sigma_f widened by the window systematic of chi0 (:func:`_f_window_sigma`)."""
+    sig = max(math.hypot(c.sf, _f_window_sigma(c)), 1e-12)
     conf = min(_phi((c.f - F_ITINERANT) / sig), _phi((F_LOCALIZED - c.f) / sig)) * (1.0 - c.p_curie)
     text = (f"Mixed: both a Curie-Weiss term and a temperature-independent term are needed (p_curie = "
             f"{c.p_curie:.2g}, p_chi0 = {c.p_chi0:.2g}), and the Curie-Weiss part is "
@@ -159,6 +161,19 @@ def _r_mixed(c: _Ctx) -> _Verdict | None:
             f"Kondo or "
             f"valence-fluctuating metal). {_mu_text(c)}, chi0 = {c.numbers['chi0_emu_mol']:.3g} emu/mol.")
     return _Verdict("mixed", conf, text, f"Curie-Weiss share {100 * c.f:.3g} %, between the thresholds")
+
+
+def _f_window_sigma(c: _Ctx) -> float:
+    """The Curie share's spread from the window systematic of chi0 (the fit's ``chi0_emu_mol_sys``, the
+    scatter over neighbouring windows): |df/dchi0| chi0_sys = f (1 - f) / chi0 x chi0_sys (chi0 > 0),
+    0 when not measured. A 'mixed' label rests on chi0 alone, and a chi0 that moves with T_min (chi*T
+    still changing: spin-orbit or crystal-field depopulation) does not fix the share."""
+    fit = c.numbers.get("fit")
+    sys0 = float(getattr(fit, "chi0_emu_mol_sys", float("nan")))
+    chi0 = c.numbers.get("chi0_emu_mol", float("nan"))
+    if not (math.isfinite(sys0) and math.isfinite(chi0) and chi0 > 0 and math.isfinite(c.f)):
+        return 0.0
+    return c.f * (1.0 - c.f) / chi0 * sys0
 
 
 def _a_impurity_level(c: _Ctx, v: _Verdict) -> str | None:
