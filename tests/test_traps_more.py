@@ -437,3 +437,15 @@ def test_paramagnetic_salt_with_a_small_one_field_ferromagnetic_impurity():
     m_s_over_h = 1.0 / 1000.0                     # M_s = 1 emu/mol of impurity phase in 1 kOe
     fit, v = verdict(chit(c_cu / (T + 1.0) + m_s_over_h, per="formula unit"), formula="CuSO4(H2O)5")
     right_or_honest(v, ("localized",), ("ferromagnetic impurity", "second field"))
+
+
+def test_cli_intermediate_valence_json_is_not_a_gapped_cluster(tmp_path, capsys):
+    from magfit.cli import main
+
+    y = icf_chi(T, 2.54, 240.0, 40.0, 6.0) + 0.001 * NMU2K / T
+    path = tmp_path / "cepd3.csv"
+    path.write_text("T (K),chi (emu/mol)\n" + "".join(f"{a},{b}\n" for a, b in zip(T, y, strict=True)))
+    assert main(["fit", "--json", "--formula", "CePd3", str(path)]) == 0
+    row = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert not (row["label"] == "localized" and row["confidence"] > 0.6), row
+    assert any("not meaningful" in f for f in row["flags"]) or row["label"] == "undetermined", row["flags"]
