@@ -225,6 +225,8 @@ def _a_chi0_too_negative(c: _Ctx, v: _Verdict) -> str | None:
     if v.label not in ("localized", "mixed") or not math.isfinite(c0) or any(
             fl.startswith((CW_NOT_MEANINGFUL, "chi0 more negative than core")) for fl in c.flags):
         return None
+    if not c0 + Z_BOUND * s0 < 0.0:          # every floor is negative: no formula parse needed
+        return None
     floor, how = _core_diamagnetism_floor(c.formula)
     if not c0 + Z_BOUND * s0 < floor:
         return None

@@ -69,11 +69,12 @@ def _r_blocking(c: _Ctx) -> _Verdict | None:
     (Neel-Brown blocking, the ZFC peak at T_B = K V / (25 k); C. P. Bean and J. D. Livingston, J. Appl.
     Phys. 30, 120S (1959)) or single-molecule magnets -> ``"localized"`` at :data:`BLOCKING_CONFIDENCE`.
     """
-    shape = _gapped_shape(c)
     c_err = c.numbers.get("C_emu_K_mol_err", float("nan"))
     resolved = math.isfinite(c_err) and c.numbers["C_emu_K_mol"] > Z_BOUND * c_err
-    if (shape is None or not shape["what"].startswith("chi has a maximum") or not c.curie_law
-            or not resolved or not (math.isfinite(c.mu) and c.mu > MU_EFF_MAX)):
+    if not (math.isfinite(c.mu) and c.mu > MU_EFF_MAX and c.curie_law and resolved):
+        return None
+    shape = _gapped_shape(c)
+    if shape is None or not shape["what"].startswith("chi has a maximum"):
         return None
     text = (f"Localized giant moments (superparamagnetic or single-molecule-magnet blocking): "
             f"{shape['what']}, and above it a Curie law gives mu_eff = {c.mu:.4g} mu_B per "
