@@ -93,7 +93,7 @@ def one_line(v) -> str:
     sys_mu = float(getattr(v.fit, "mu_eff_sys", float("nan")))
     sys_txt = f" (stat) +/- {sys_mu:.2g} (window)" if math.isfinite(sys_mu) else ""
     mu = (f"; mu_eff = {v.mu_eff:.3g} +/- {v.mu_eff_err:.2g}{sys_txt}" if v.label in ("localized", "mixed")
-          and math.isfinite(v.mu_eff) and "gapped" not in v.rule and "Van Vleck" not in v.rule else "")
+          and math.isfinite(v.mu_eff) and not any("not meaningful" in f for f in v.flags) else "")
     return f"{v.label} (confidence {v.confidence:.2f}){mu} -- " + "; ".join(v.short_reasons[:3])
 
 
@@ -126,6 +126,26 @@ def traps() -> list[tuple[str, object]]:
         out.append(("Ce3+ cubic CF (Gamma8 100 K up), CeB6",
                     classify(magfit.fit_curie_weiss(ce), formula="CeB6")))
         out.append(("CW salt + saturated impurity, two fields", classify(two_field_salt())))
+    except ImportError:
+        pass
+    try:   # the spin-orbit, valence-fluctuation, ferrimagnet and blocking traps of tests/test_traps_more.py
+        import test_traps_more as tm
+
+        tg = tm.T
+        co = magfit.ChiT(tg, noisy(tm.co2_octahedral(tg)), per="Co")
+        out.append(("Co2+ octahedral (spin-orbit 4T1g), CoSO4(H2O)6",
+                    classify(magfit.fit_curie_weiss(co), formula="CoSO4(H2O)6")))
+        iv = magfit.ChiT(tg, noisy(tm.icf_chi(tg, 2.54, 240.0, 40.0, 6.0) + 0.001 * NMU2K / tg), per="Ce")
+        out.append(("Ce intermediate valence (ICF, max ~85 K), CePd3",
+                    classify(magfit.fit_curie_weiss(iv), formula="CePd3")))
+        para = tm.two_sublattice_chi(np.maximum(tg, 155.2), 4.38, 8.75, -5.0, -5.0, -30.0)   # T_C 153.2 K
+        m_s_over_h = 4.0 * 5585.0 * np.sqrt(np.clip(1 - (tg / 153.2) ** 2, 0, 1)) / 1000.0  # 4 mu_B, 1 kOe
+        ferri = np.where(tg > 155.2, para, m_s_over_h + para[tg > 155.2][0])
+        out.append(("Neel ferrimagnet T_C = 153 K, MnFe2O4",
+                    classify(magfit.fit_curie_weiss(magfit.ChiT(tg, noisy(ferri))), formula="MnFe2O4")))
+        zfc = magfit.ChiT(tg, noisy(tm.zfc_superparamagnet_chi(tg, 1000.0, 100.0, 2.2, 0.4, 40.0)), per="Fe")
+        out.append(("ZFC superparamagnet (1000 mu_B particles, 100 Oe), Fe3O4",
+                    classify(magfit.fit_curie_weiss(zfc), formula="Fe3O4")))
     except ImportError:
         pass
     return out

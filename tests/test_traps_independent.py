@@ -173,12 +173,25 @@ def test_yb3_crystal_field_depopulation():
     fit, v = verdict(chit(cf_powder_chi(T, 3.5, 8 / 7, 8.0), per="Yb"), formula="YbCl3")
     right_or_honest(v, ("localized",), ("crystal", "window"))
     assert v.label != "itinerant"
+    free_ion = 8 / 7 * np.sqrt(3.5 * 4.5)                  # g_J sqrt(J(J+1)) = 4.536
+    if abs(v.mu_eff - free_ion) > 0.005 * free_ion:       # a CF-biased moment is never printed unflagged
+        assert any(f.startswith("crystal field") for f in v.flags), (v.mu_eff, v.flags)
 
 
 def test_pr3_singlet_ground_state_is_not_a_pauli_metal():
     fit, v = verdict(chit(cf_powder_chi(T, 4.0, 0.8, 5.0), per="Pr"), formula="PrCl3")
     right_or_honest(v, ("localized",), ("crystal", "van vleck", "gapped"))
     assert v.label != "itinerant"
+    free_ion = 0.8 * np.sqrt(4 * 5)                         # 3.578
+    if v.label == "localized" and abs(v.mu_eff - free_ion) > 0.005 * free_ion:
+        assert any(f.startswith(("crystal field", "Curie-Weiss parameters not")) for f in v.flags), v.flags
+
+
+def test_free_4f_moment_raises_no_crystal_field_flag():
+    # Dy3+ (J = 15/2, g_J = 4/3) without a crystal field: mu_eff = the free-ion 10.65, no flag
+    c_dy = NMU2K * (4 / 3) ** 2 * 7.5 * 8.5 / 3
+    fit, v = verdict(chit(c_dy / (T + 1.0), per="Dy"), formula="DyCl3")
+    assert v.label == "localized" and not v.flags, v.flags
 
 
 def test_cu_dimer_label_and_meaningless_curie_weiss_numbers():

@@ -33,6 +33,13 @@ evidence table records which (row "deciding rule"). A new rule is one entry of :
 2. **Van Vleck ion**: the formula holds Eu3+ or Sm3+ and chi is not a clean Curie law (flat, no
    Curie law, or a small Curie share) -> ``"localized"`` (Van Vleck multiplets; fit the multiplet
    formula, not Curie-Weiss).
+2b. **Valence fluctuation**: the formula holds Ce or Yb and chi has the gapped shape of rule 3 (a
+   maximum with chi falling on cooling, or chi rising through the window) at T >= :data:`IV_TMIN_K`
+   -> ``"mixed"`` at :data:`IV_CONFIDENCE` (Ce3+/Yb3+ are Kramers ions and 4f exchange is weak: the
+   Kondo / intermediate-valence crossover, not a singlet cluster).
+2c. **Giant-moment blocking**: that maximum with, above it, a resolved Curie law whose mu_eff exceeds
+   :data:`MU_EFF_MAX` per ion -> ``"localized"`` at :data:`BLOCKING_CONFIDENCE` (superparamagnetic or
+   single-molecule-magnet blocking, a ZFC peak -- not a singlet).
 3. **Gapped or low-dimensional**: a chi maximum below which chi falls to < :data:`GAP_DROP` of it
    (singlet ground state: dimer, spin ladder), or chi rising on heating by more than
    :data:`RISE_GAPPED` (:data:`RISE_GAPPED_ION` when the formula holds a local-moment ion)
@@ -54,11 +61,20 @@ evidence table records which (row "deciding rule"). A new rule is one entry of :
    (sigma_f <= :data:`SIGMA_F_MAX`), else undetermined.
 8. f >= :data:`F_LOCALIZED` -> ``"localized"``; 9. f <= :data:`F_ITINERANT` with the positive
    evidence of rule 4 -> ``"itinerant"`` (Curie tail, impurity concentration reported);
-   10. otherwise ``"mixed"``.
+   9a. a share between the thresholds with theta < 0 above a ferromagnetic rise of chi*T -> a Neel
+   ferrimagnet, ``"localized"`` at :data:`FERRI_CONFIDENCE`; 9b. a share between the thresholds whose
+   chi0 exceeds any plausible Pauli value, or with theta > 0 and T_min < 2 theta (ferro/ferrimagnetic
+   curvature of 1/chi) -> undetermined; 10. otherwise ``"mixed"`` (its sigma_f widened by the window
+   systematic of chi0).
 
 Annotations (:data:`ANNOTATIONS`) never change the label: a single-field chi0 above any plausible
 Pauli value (a flag), a window-systematic drift with a 4f ion (crystal-field depopulation, see
-:mod:`magfit.systematics`), a chi maximum (long- or short-range order).
+:mod:`magfit.systematics`), a chi maximum (long- or short-range order), a chi0 of a localized/mixed
+verdict far below any core diamagnetism (flag: mu_eff and theta biased, e.g. spin-orbit coupled
+Co2+/Fe2+), a moment above any single ion (flag: superparamagnetic clusters, several ions per formula
+unit, or a wrong mass), a 4f moment off its free-ion value on a crystal-field window (flag),
+superconducting shielding (flag), an undefined rho(theta, chi0) (flag), mu_eff per ion beside a per
+formula unit fit (reason).
 
 What ``confidence`` means: the probability that the label is right given the evidence. Each rule
 gives a Gaussian probability that its statistic lies on the chosen side of its threshold (e.g.
@@ -116,6 +132,7 @@ from .result import Classification  # noqa: F401
 from .stats import _ftest, _ic, _phi  # noqa: F401
 from .thresholds import (  # noqa: F401
     ALPHA,
+    BLOCKING_CONFIDENCE,
     BULK_CHI_MAX,
     BULK_SHARE_MAX,
     CF_SYS_RATIO,
@@ -127,11 +144,14 @@ from .thresholds import (  # noqa: F401
     EXACT_REL,
     F_ITINERANT,
     F_LOCALIZED,
+    FERRI_CONFIDENCE,
     FLAG_CAP,
     FLAT_VARIATION,
     GAP_DROP,
     GAPPED_CONFIDENCE,
     GAPPED_CONFIDENCE_NO_ION,
+    IV_CONFIDENCE,
+    IV_TMIN_K,
     LABEL_NEUTRAL_FLAGS,
     LABELS,
     MIN_DISTINCT_T,

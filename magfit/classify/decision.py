@@ -7,10 +7,29 @@ from collections.abc import Callable
 from ..errors import FitError
 from .context import Rule, _Ctx, _Verdict
 from .result import Classification
-from .rules_curie import _a_impurity_level, _r_f_undetermined, _r_ftest, _r_localized, _r_mixed, _r_unresolved
-from .rules_gapped import _a_broad_maximum, _a_cw_meaningless, _r_gapped
-from .rules_ions import _a_crystal_field, _r_van_vleck
-from .rules_pauli import _a_single_field, _r_degenerate, _r_enhanced_pauli, _r_flat, _r_tail
+from .rules_curie import (
+    _a_chi0_too_negative,
+    _a_impurity_level,
+    _a_moment_too_large,
+    _a_rho_undefined,
+    _r_chi0_not_pauli,
+    _r_f_undetermined,
+    _r_ferrimagnet,
+    _r_ftest,
+    _r_localized,
+    _r_mixed,
+    _r_unresolved,
+)
+from .rules_gapped import _a_broad_maximum, _a_cw_meaningless, _r_blocking, _r_gapped
+from .rules_ions import _a_crystal_field, _a_per_ion, _r_valence_fluctuation, _r_van_vleck
+from .rules_pauli import (
+    _a_single_field,
+    _a_superconducting,
+    _r_degenerate,
+    _r_enhanced_pauli,
+    _r_flat,
+    _r_tail,
+)
 from .thresholds import (
     CONFIDENCE_MAX,
     FLAG_CAP,
@@ -20,6 +39,10 @@ from .thresholds import (
 RULES: tuple[Rule, ...] = (
     Rule("F-test computable", "p_curie of the M0 -> M2 F-test", _r_ftest),
     Rule("Van Vleck ion", "formula holds Eu3+/Sm3+; chi not a clean Curie law", _r_van_vleck),
+    Rule("valence fluctuation", "formula holds Ce/Yb; chi maximum (or rise) at T >= IV_TMIN_K",
+         _r_valence_fluctuation),
+    Rule("giant-moment blocking", "chi maximum with a drop; Curie law above it with mu_eff > MU_EFF_MAX",
+         _r_blocking),
     Rule("gapped or low-dimensional", "chi maximum with chi falling below GAP_DROP of it, or chi rising "
                                       "with T",
          _r_gapped),
@@ -31,12 +54,17 @@ RULES: tuple[Rule, ...] = (
     Rule("Curie fraction determined", "sigma_f <= SIGMA_F_MAX", _r_f_undetermined),
     Rule("localized", "Curie fraction f >= F_LOCALIZED", _r_localized),
     Rule("itinerant with a Curie tail", "f <= F_ITINERANT, chi0 in the Pauli range", _r_tail),
+    Rule("ferrimagnet", "mixed share, theta < 0, ferromagnetic rise of chi*T below the window",
+         _r_ferrimagnet),
+    Rule("chi0 not a Pauli term", "mixed share with chi0 above any Pauli value, or theta > 0 and T_min < "
+                                  "2 theta", _r_chi0_not_pauli),
     Rule("mixed", "F_ITINERANT < f < F_LOCALIZED", _r_mixed),
 )
 
 
 ANNOTATIONS: tuple[Callable[[_Ctx, _Verdict], str | None], ...] = (
-    _a_single_field, _a_crystal_field, _a_broad_maximum, _a_impurity_level, _a_cw_meaningless)
+    _a_single_field, _a_crystal_field, _a_broad_maximum, _a_impurity_level, _a_cw_meaningless,
+    _a_chi0_too_negative, _a_moment_too_large, _a_superconducting, _a_rho_undefined, _a_per_ion)
 
 
 def _decide(c: _Ctx) -> Classification:

@@ -1,16 +1,26 @@
-"""Ion rules: Van Vleck ions (Eu3+, Sm3+) and the crystal-field annotation of 4f ions."""
+"""Ion rules: Van Vleck ions (Eu3+, Sm3+), valence-fluctuating Ce/Yb compounds, and the crystal-field
+annotation of 4f ions."""
 
 from __future__ import annotations
 
 import math
 
 from .context import _Ctx, _Verdict
+from .rules_gapped import _gapped_shape
 from .thresholds import (
+    CF_FREE_ION_Z,
     CF_SYS_RATIO,
     CF_TMIN_K,
+    CW_NOT_MEANINGFUL,
     F_LOCALIZED,
+    IV_CONFIDENCE,
+    IV_TMIN_K,
     VAN_VLECK_CONFIDENCE,
 )
+
+#: elements whose compounds fluctuate between a Kramers 4f ion (Ce3+ 4f1, Yb3+ 4f13) and a non-magnetic
+#: one (Ce4+ 4f0, Yb2+ 4f14): CePd3, CeSn3, YbAl3, YbCu2Si2, ...
+IV_ELEMENTS = ("Ce", "Yb")
 
 
 def _van_vleck_ions(c: _Ctx) -> list:
@@ -35,6 +45,36 @@ def _r_van_vleck(c: _Ctx) -> _Verdict | None:
                     "fit the multiplet formula")
 
 
+def _r_valence_fluctuation(c: _Ctx) -> _Verdict | None:
+    """A Ce/Yb compound whose chi has the gapped shape (a maximum with chi falling on cooling, or chi
+    rising through the window) at T* >= IV_TMIN_K: the Kondo / intermediate-valence crossover to a
+    Fermi liquid -- local moments at high T, a Pauli-like chi(0) ~ C / T_sf at low T -- not a singlet
+    cluster. Ce3+ and Yb3+ are Kramers ions (Kramers' theorem: every level at least doubly degenerate, so
+    no single-ion singlet), and their exchange is too weak for a maximum this high (:data:`IV_TMIN_K`).
+    Label 'mixed' (the module's 'Kondo or valence-fluctuating metal') at :data:`IV_CONFIDENCE`.
+
+    References: B. C. Sales and D. K. Wohlleben, Phys. Rev. Lett. 35, 1240 (1975) (interconfiguration
+    fluctuation chi(T) with a maximum); V. T. Rajan, Phys. Rev. Lett. 51, 308 (1983) (Coqblin-Schrieffer
+    chi(T), maximum for J >= 3/2); J. M. Lawrence, P. S. Riseborough and R. D. Parks, Rep. Prog. Phys. 44,
+    1 (1981).
+    """
+    iv = [i.name for i in c.local_ions if i.name.rstrip("0123456789+- ").startswith(IV_ELEMENTS)
+          and i.shell == "4f"]
+    if not iv:
+        return None
+    shape = _gapped_shape(c)
+    if shape is None or shape["T_K"] < IV_TMIN_K:
+        return None
+    text = (f"Mixed (valence fluctuation / Kondo): the formula holds {iv[0]} and {shape['what']}. "
+            f"{iv[0]} is a Kramers ion (no single-ion singlet) and 4f exchange is too weak for a maximum at "
+            f"{shape['T_K']:.4g} K (>= {IV_TMIN_K:g} K), so this is the crossover from local moments at "
+            "high T to a Fermi liquid with a Pauli-like chi(0) -- an intermediate-valence or Kondo-lattice "
+            "metal, not a gapped cluster. Fit instead: the interconfiguration-fluctuation (Sales-Wohlleben) "
+            "or Coqblin-Schrieffer (Rajan) chi(T); check the valence (L3-edge XAS, lattice constant).")
+    return _Verdict("mixed", IV_CONFIDENCE, text, f"valence fluctuation {iv[0]}: chi maximum at "
+                    f"{shape['T_K']:.4g} K; fit an IV/Kondo model")
+
+
 def _matches_only(c: _Ctx, vv: list) -> bool:
     """The best candidate for mu_eff is a Van Vleck ion (e.g. Sm3+ 1.5 or 0.85 mu_B)."""
     if not c.top:
@@ -43,7 +83,15 @@ def _matches_only(c: _Ctx, vv: list) -> bool:
 
 
 def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
-    """4f ion with an orbital moment and a window that moves: crystal-field depopulation (flag)."""
+    """4f ion with an orbital moment, a window from below CF_TMIN_K, and a mu_eff that moves with the
+    window or misses the free-ion value: crystal-field depopulation (flag).
+
+    The 4f shell is shielded, so outside crystal-field effects a 4f ion's moment is the free-ion
+    g_J sqrt(J(J+1)) (Ashcroft and Mermin, Table 31.3): a per-ion mu_eff more than CF_FREE_ION_Z combined
+    sigma (statistical and window) from it, on a window inside the crystal-field range, is the
+    depopulation of the crystal-field levels (Yb3+, Pr3+ with splittings of tens of K bias mu_eff by ~1 %
+    with no drift of the window). Not for the Van Vleck ions Sm3+/Eu3+ (J-mixing, rule 2).
+    """
     fit = c.numbers.get("fit")
     drift = any(fl.startswith("window systematic") for fl in c.flags)
     ions4f = [i for i in c.formula_ions if i.shell == "4f" and i.L > 0 and i.mu_eff_expected > 0]
@@ -52,15 +100,17 @@ def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
     ion4f = ions4f[0]
     sys_mu = float(getattr(fit, "mu_eff_sys", float("nan")))
     moves = math.isfinite(sys_mu) and sys_mu > CF_SYS_RATIO * fit.mu_eff.std_dev
-    if not drift and not (moves and fit.tmin_K < CF_TMIN_K):
+    off = _off_free_ion(c, ion4f, sys_mu)
+    if not drift and not ((moves or off) and fit.tmin_K < CF_TMIN_K):
         return None
     if not drift:
+        why = (f"mu_eff moves by {sys_mu:.2g} mu_B over the neighbouring windows (> {CF_SYS_RATIO:g} x the "
+               f"statistical {fit.mu_eff.std_dev:.2g})" if moves else
+               f"mu_eff = {c.mu:.4g} mu_B is {off:.2g} combined sigma from the free-ion value")
         c.flags.append(
-            f"crystal field: {ion4f.name} with a window from {fit.tmin_K:.4g} K, and mu_eff moves by "
-            f"{sys_mu:.2g} mu_B over the neighbouring windows (> {CF_SYS_RATIO:g} x the statistical "
-            f"{fit.mu_eff.std_dev:.2g}): 4f crystal-field levels span ~50-500 K, so the free-ion "
-            f"{ion4f.mu_eff_J:.3g} mu_B may not be reached -- fit above the gap (higher T_min) or a "
-            "crystal-field model")
+            f"crystal field: {ion4f.name} with a window from {fit.tmin_K:.4g} K, and {why}: 4f crystal-field "
+            f"levels span ~50-500 K, so the free-ion {ion4f.mu_eff_J:.3g} mu_B may not be reached -- fit "
+            "above the gap (higher T_min) or a crystal-field model")
     mu = c.numbers.get("mu_eff", float("nan"))
     c.notes.append(
         f"mu_eff = {mu:.3f} {_pm(fit.mu_eff.std_dev)} (stat) {_pm(sys_mu)} (window) mu_B is an "
@@ -69,6 +119,34 @@ def _a_crystal_field(c: _Ctx, v: _Verdict) -> str | None:
         f"{ion4f.mu_eff_J:.3g} mu_B")
     return (f"{ion4f.name}: crystal-field depopulation below/inside the window; mu_eff {mu:.3f} is a "
             f"window value, free-ion {ion4f.mu_eff_J:.3g} not reached -- fit above the gap or a CF model")
+
+
+def _off_free_ion(c: _Ctx, ion, sys_mu: float) -> float:
+    """How many combined sigma the per-ion mu_eff lies from the free-ion g_J sqrt(J(J+1)) of ``ion``, when
+    that exceeds CF_FREE_ION_Z (else 0): only for mu_eff per ion of that element, not for Sm3+/Eu3+."""
+    if ion.name in ("Sm3+", "Eu3+") or not c.per_text.startswith(f"{ion.element} ion"):
+        return 0.0
+    err = math.hypot(c.numbers.get("mu_eff_err", float("nan")), sys_mu if math.isfinite(sys_mu) else 0.0)
+    if not (math.isfinite(c.mu) and math.isfinite(err) and err > 0):
+        return 0.0
+    z = abs(c.mu - ion.mu_eff_J) / err
+    return z if z > CF_FREE_ION_Z else 0.0
+
+
+def _a_per_ion(c: _Ctx, v: _Verdict) -> str | None:
+    """mu_eff per ion when the judged fit is per formula unit with several ions (Cu2(OH)3Cl: the fit prints
+    2.45 mu_B per formula unit, the candidates are matched per Cu, 1.73): state the per-ion value and the
+    normalisation next to the candidates, so neither number is read as the other."""
+    fit = c.numbers.get("fit")
+    n = float(c.numbers.get("n_ions", 1.0))
+    if (fit is None or v.label not in ("localized", "mixed") or not math.isfinite(c.mu) or n == fit.n_ions
+            or any(fl.startswith(CW_NOT_MEANINGFUL) for fl in c.flags)):
+        return None
+    mu_fit = float(fit.mu_eff.nominal_value)
+    c.notes.append(f"mu_eff = {c.mu:.4g} mu_B per {c.per_text} (n_ions = {n:g}); the fit's {mu_fit:.4g} mu_B "
+                   f"is per {fit.n_ions:g} ion(s) of {fit.per or 'formula unit'}: mu_eff(per ion) = "
+                   f"mu_eff(fit) sqrt({fit.n_ions:g}/{n:g})")
+    return f"mu_eff = {c.mu:.4g} mu_B per {c.per_text}; the fit's {mu_fit:.4g} is per formula unit"
 
 
 def _pm(err: float) -> str:

@@ -21,6 +21,7 @@ from .thresholds import (
     FLAT_VARIATION,
     MU_EFF_MAX,
     PAULI_CHI_MAX_EMU_MOL,
+    SC_CHI_MAX,
     T2_CONFIDENCE,
     T2_WEAK,
     THETA_DEGENERATE,
@@ -221,3 +222,19 @@ def _a_single_field(c: _Ctx, v: _Verdict) -> str | None:
         return "chi0 above any plausible Pauli value (one field)"
     return None
 
+
+
+def _a_superconducting(c: _Ctx, v: _Verdict) -> str | None:
+    """chi far below any normal diamagnetism (< SC_CHI_MAX at two or more points): superconducting
+    shielding below T_c (full shielding chi_v = -1/(4 pi), cgs; Tinkham, *Introduction to
+    Superconductivity* ch. 1). Flagged with the onset, so the verdict reads as the normal state's."""
+    dia = c.y_all < SC_CHI_MAX
+    if int(dia.sum()) < 2:
+        return None
+    t_on, chi_min = float(np.max(c.t_all[dia])), float(np.min(c.y_all))
+    c.flags.append(
+        f"superconducting shielding: chi falls to {chi_min:.3g} emu/mol below {t_on:.4g} K, far beyond any "
+        f"core or Landau diamagnetism (> {SC_CHI_MAX:g} emu/mol) -- a superconductor (or a wrong "
+        "background subtraction); the verdict describes the normal state above T_c, and the ordered points "
+        "are no Curie-Weiss data")
+    return f"superconducting shielding below {t_on:.4g} K"

@@ -73,6 +73,9 @@ LABEL_NEUTRAL_FLAGS = ("T_min < 2|theta|", "C not significantly positive", "C er
 CF_TMIN_K = 150.0
 #: ... and is flagged when mu_eff moves over the neighbouring windows by more than this x its error
 CF_SYS_RATIO = 2.0
+#: ... or when the per-ion mu_eff is more than this many combined (stat + window) sigma from the free-ion
+#: g_J sqrt(J(J+1)) (the shielded 4f moment; a 3 sigma test)
+CF_FREE_ION_Z = 3.0
 #: T^2 evidence: points where CW(T) is below this share of chi count as chi0-dominated
 CHI0_DOMINATED = 0.5
 #: T^2 evidence: b T_max^2 below this is "weak" (enhanced Pauli; Pd changes by ~10 % up to 80 K)
@@ -82,3 +85,27 @@ T2_WEAK = 0.3
 IMPURITY_LEVEL_MAX = 0.1
 #: the flag that marks Curie-Weiss numbers as meaningless (gapped, Van Vleck)
 CW_NOT_MEANINGFUL = "Curie-Weiss parameters not meaningful"
+#: valence fluctuation: a chi maximum (or chi rising through the window) at or above this temperature in a
+#: Ce/Yb compound is the Kondo / intermediate-valence crossover, not a gapped cluster: Ce3+ (4f1) and Yb3+
+#: (4f13) are Kramers ions (no single-ion singlet), and 4f-4f exchange orders Ce/Yb compounds only at
+#: T <~ 40 K (CeRh2Si2, T_N = 36 K, among the highest [from memory]), so neither explains a maximum at 50 K+
+IV_TMIN_K = 50.0
+#: base confidence of the valence-fluctuation ('mixed') verdict: a shape rule on one maximum
+IV_CONFIDENCE = 0.6
+#: core diamagnetism ~ -(M / 2) x 1e-6 emu/mol for molar mass M in g/mol (G. A. Bain and J. F. Berry, J. Chem.
+#: Educ. 85, 532 (2008)); a fitted chi0 more negative than DIA_FACTOR x that (3 sigma) is no core
+#: diamagnetism: chi0 has absorbed the curvature of a temperature-dependent moment
+DIA_PER_GRAM = 0.5e-6
+DIA_FACTOR = 3.0
+#: ... and without a formula: the rule of thumb for M = 2000 g/mol (a large molecular complex)
+DIA_FLOOR_NO_FORMULA = -1e-3
+#: chi below this (emu/mol) is no core or Landau diamagnetism (bismuth, the strongest normal diamagnet, has
+#: -2.8e-4 emu/mol, CRC Handbook [from memory]): superconducting shielding, chi_v = -1/(4 pi) for full
+#: shielding, i.e. chi = -V_m / (4 pi) ~ -0.9 emu/mol for V_m = 11 cm^3/mol (Nb)
+SC_CHI_MAX = -1e-2
+#: base confidence of the giant-moment blocking verdict (superparamagnet / single-molecule magnet): the
+#: label is a shape rule on one maximum plus an implausibly large moment
+BLOCKING_CONFIDENCE = 0.6
+#: base confidence of the ferrimagnet verdict (theta < 0 above a ferromagnetic rise): a shape rule; a
+#: canted (weakly ferromagnetic) antiferromagnet gives the same signature and is localized too
+FERRI_CONFIDENCE = 0.7
