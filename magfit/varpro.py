@@ -393,7 +393,7 @@ def _fit_one(t, y, w, constant: bool, n_grid: int, cost_tol: float = _COST_TOL):
 
 def fit_windows(temperature_K, chi_emu_mol, weights, starts, *, powers: tuple[int, ...] = (1,),
                 constant: bool = True, theta_margin_rel: float = 1e-9, theta_max=None, theta_start=None,
-                n_grid: int = N_GRID) -> dict:
+                n_grid: int = N_GRID, compiled: bool = False) -> dict:
     """Fit chi = sum_p a_p/(T - theta)^p [+ chi0] on every window [t[i], t[-1]], i in ``starts``.
 
     Parameters
@@ -418,6 +418,9 @@ def fit_windows(temperature_K, chi_emu_mol, weights, starts, *, powers: tuple[in
         Extra start per window tried with the grid (e.g. the Curie-Weiss theta for a nested model).
     n_grid : int
         Grid points in log(T_min - theta).
+    compiled : bool
+        Use the numba kernel (:mod:`magfit._varpro_kernel`; Curie-Weiss only, ``powers=(1,)``): the
+        same search window by window, the same numbers to round-off.
 
     Returns
     -------
@@ -434,13 +437,22 @@ def fit_windows(temperature_K, chi_emu_mol, weights, starts, *, powers: tuple[in
     if theta_max is None:
         theta_max = tmin - theta_margin_rel * np.maximum(np.abs(tmin), 1.0)
     theta_max = np.asarray(theta_max, dtype=float)
-    grid_start = _grid_start if powers == (1,) else _grid_start_explicit
-    theta0 = grid_start(t, y, w, starts, powers, constant, n_grid, theta_start, theta_max)
     mask = np.arange(t.size)[None, :] >= starts[:, None]
     u_lo, u_hi = _u_range(tmin, np.full_like(tmin, t[-1]))
     theta_min = tmin - u_hi
     cost_tol = _COST_TOL if powers == (1,) else _COST_TOL_EXT
-    theta, coef, r, cost = _polish(t, y, w, mask, theta0, theta_max, theta_min, powers, constant, cost_tol)
+    if compiled and powers == (1,):
+        from ._varpro_kernel import grid_start, polish_windows
+
+        grid = _shared_grid(t, starts, n_grid, theta_start)
+        theta0 = grid_start(t, y, w, starts, grid, theta_max, constant)
+        theta, coef, cost, r = polish_windows(t, y, w, starts, theta0, theta_max, theta_min, constant,
+                                              cost_tol, _MAX_ITER, _STEP_TOL)
+    else:
+        grid_start = _grid_start if powers == (1,) else _grid_start_explicit
+        theta0 = grid_start(t, y, w, starts, powers, constant, n_grid, theta_start, theta_max)
+        theta, coef, r, cost = _polish(t, y, w, mask, theta0, theta_max, theta_min, powers, constant,
+                                       cost_tol)
     return {"theta": theta, "coef": coef, "rss": cost, "resid": r, "mask": mask, "theta_max": theta_max,
             "theta_min": theta_min}
 

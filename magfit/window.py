@@ -247,18 +247,19 @@ def _use_numba() -> bool:
     return bool(USE_NUMBA)
 
 
-def _ext_rss(t: np.ndarray, y: np.ndarray, w: np.ndarray, starts: np.ndarray, fit_chi0: bool) -> np.ndarray:
+def _ext_rss(t: np.ndarray, y: np.ndarray, w: np.ndarray, starts: np.ndarray, fit_chi0: bool,
+             compiled: bool | None = None) -> np.ndarray:
     """min over theta of the weighted RSS of chi = C/(T - theta) + D/(T - theta)^3 [+ chi0] per
     suffix window: grid of ``CURVATURE_GRID`` points in log(T_min - theta) from
     1e-6 (T_max - T_min + |T_min|) to 1e3 max(T_max, |T_min|, 1), then Brent's bounded search
     (as the frozen reference's scipy ``fminbound``) between the best point's neighbours
     (compiled: :mod:`magfit._curvature_kernel`; or the same search in numpy,
-    :func:`_ext_rss_numpy`)."""
+    :func:`_ext_rss_numpy`; ``compiled`` None: the ``USE_NUMBA`` rule)."""
     t = np.ascontiguousarray(t, dtype=float)
     y = np.ascontiguousarray(y, dtype=float)
     w = np.ascontiguousarray(w, dtype=float)
     starts = np.asarray(starts, dtype=np.int64)
-    if _use_numba():
+    if _use_numba() if compiled is None else compiled:
         from ._curvature_kernel import ext_rss_windows
 
         return ext_rss_windows(t, y, w, starts, bool(fit_chi0), CURVATURE_GRID, _CURVATURE_XATOL)
@@ -368,7 +369,7 @@ def _f_sf(stat: np.ndarray, dfd: np.ndarray) -> np.ndarray:
     return f_sf_dfn1(stat, dfd)
 
 
-def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0):
+def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0, compiled=None):
     """Curvature F and p per suffix window given the Curie-Weiss RSS (see :func:`curvature_test`)."""
     p_ext = 4 if fit_chi0 else 3
     stat = np.zeros(len(starts))
@@ -377,7 +378,7 @@ def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0):
     if not todo.any():
         return stat, pval
     idx = np.flatnonzero(todo)
-    rss_ext = _ext_rss(t, y, w, starts[idx], fit_chi0)
+    rss_ext = _ext_rss(t, y, w, starts[idx], fit_chi0, compiled)
     wy2 = np.cumsum(((w * y) ** 2)[::-1])[::-1]
     scale = wy2[starts[idx]]
     nn = n[idx].astype(float)
@@ -429,12 +430,15 @@ def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool =
     starts = np.array([0])
     from .varpro import _u_range
 
+    compiled = _use_numba()
     if rss_cw is None:
         u_lo, _ = _u_range(t[:1], t[-1:])
-        rss = fit_windows(t, y, w, starts, constant=fit_chi0, theta_max=t[:1] - u_lo)["rss"]
+        rss = fit_windows(t, y, w, starts, constant=fit_chi0, theta_max=t[:1] - u_lo,
+                          compiled=compiled)["rss"]
     else:
         rss = np.array([float(rss_cw)])
-    stat, pval = _curvature_arrays(t, y, w, starts, np.array([t.size]), rss, np.array([False]), fit_chi0)
+    stat, pval = _curvature_arrays(t, y, w, starts, np.array([t.size]), rss, np.array([False]), fit_chi0,
+                                   compiled)
     return {"curvature_F": float(stat[0]), "curvature_p": float(pval[0])}
 
 
@@ -581,7 +585,8 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
         out = {c: np.array([], dtype=bool if c in ("trend", "converged", "exact") else float) for c in names}
         out["covariance"] = np.zeros((0, 3, 3))
         return out
-    cw = fit_windows(t, y, w, starts, constant=fit_chi0)
+    compiled = _use_numba()
+    cw = fit_windows(t, y, w, starts, constant=fit_chi0, compiled=compiled)
     theta, rss, r, mask = cw["theta"], cw["rss"], cw["resid"], cw["mask"]
     c = cw["coef"][:, 0]
     chi0 = cw["coef"][:, 1] if fit_chi0 else np.zeros_like(c)
@@ -600,7 +605,7 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
     mu_err[at_edge] = np.nan
     converged = ~failed & np.isfinite(err[:, 0]) & ~at_bound
     runs_z, lowend_z, exact = _trend_arrays(t, y, w, starts, n, r, rss)
-    curv_f, curv_p = _curvature_arrays(t, y, w, starts, n, rss, exact | failed, fit_chi0)
+    curv_f, curv_p = _curvature_arrays(t, y, w, starts, n, rss, exact | failed, fit_chi0, compiled)
     trend = (runs_z < -Z_RUNS) | (np.abs(lowend_z) > Z_LOWEND) | (curv_p < ALPHA_CURVATURE)
     chi_scale = _suffix_medians(np.abs(y), starts)
     cols = {
