@@ -28,7 +28,40 @@ _GOLD = 0.3819660112501051
 _SQRT_EPS = 1.4901161193847656e-08
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, error_model="numpy")
+def _solve(s11, s13, s33, s1c, s3c, scc, b1, b3, bc, constant):
+    """Amplitudes (a, d, chi0) from the column-scaled normal equations (Cramer's rule); NaN when
+    singular."""
+    n1 = math.sqrt(s11)
+    n3 = math.sqrt(s33)
+    nc = math.sqrt(scc) if constant else 1.0
+    if n1 == 0.0 or n3 == 0.0 or nc == 0.0:
+        return np.nan, np.nan, np.nan
+    a13 = s13 / (n1 * n3)
+    r1 = b1 / n1
+    r3 = b3 / n3
+    if constant:
+        a1c = s1c / (n1 * nc)
+        a3c = s3c / (n3 * nc)
+        rc = bc / nc
+        det = 1.0 * (1.0 - a3c * a3c) - a13 * (a13 - a3c * a1c) + a1c * (a13 * a3c - a1c)
+        if det == 0.0 or not math.isfinite(det):
+            return np.nan, np.nan, np.nan
+        x1 = (r1 * (1.0 - a3c * a3c) - a13 * (r3 - a3c * rc) + a1c * (r3 * a3c - rc)) / det
+        x3 = (1.0 * (r3 - a3c * rc) - r1 * (a13 - a3c * a1c) + a1c * (a13 * rc - r3 * a1c)) / det
+        xc = (1.0 * (rc - a3c * r3) - a13 * (a13 * rc - a1c * r3) + r1 * (a13 * a3c - a1c)) / det
+        c0 = xc / nc
+    else:
+        det = 1.0 - a13 * a13
+        if det == 0.0 or not math.isfinite(det):
+            return np.nan, np.nan, np.nan
+        x1 = (r1 - a13 * r3) / det
+        x3 = (r3 - a13 * r1) / det
+        c0 = 0.0
+    return x1 / n1, x3 / n3, c0
+
+
+@njit(cache=True, fastmath=_FAST, error_model="numpy")
 def _rss(t, y, w, i0, theta, constant, buf):
     n = t.size
     s11 = s13 = s33 = s1c = s3c = scc = b1 = b3 = bc = 0.0
@@ -42,39 +75,13 @@ def _rss(t, y, w, i0, theta, constant, buf):
         s33 += w2 * f3 * f3
         b1 += w2 * f * y[i]
         b3 += w2 * f3 * y[i]
-        if constant:
-            s1c += w2 * f
-            s3c += w2 * f3
-            scc += w2
-            bc += w2 * y[i]
-    n1 = math.sqrt(s11)
-    n3 = math.sqrt(s33)
-    nc = math.sqrt(scc) if constant else 1.0
-    if n1 == 0.0 or n3 == 0.0 or nc == 0.0:
+        s1c += w2 * f
+        s3c += w2 * f3
+        scc += w2
+        bc += w2 * y[i]
+    c1, c3, c0 = _solve(s11, s13, s33, s1c, s3c, scc, b1, b3, bc, constant)
+    if not math.isfinite(c1):
         return np.inf
-    a13 = s13 / (n1 * n3)
-    r1 = b1 / n1
-    r3 = b3 / n3
-    if constant:
-        a1c = s1c / (n1 * nc)
-        a3c = s3c / (n3 * nc)
-        rc = bc / nc
-        det = 1.0 * (1.0 - a3c * a3c) - a13 * (a13 - a3c * a1c) + a1c * (a13 * a3c - a1c)
-        if det == 0.0 or not math.isfinite(det):
-            return np.inf
-        x1 = (r1 * (1.0 - a3c * a3c) - a13 * (r3 - a3c * rc) + a1c * (r3 * a3c - rc)) / det
-        x3 = (1.0 * (r3 - a3c * rc) - r1 * (a13 - a3c * a1c) + a1c * (a13 * rc - r3 * a1c)) / det
-        xc = (1.0 * (rc - a3c * r3) - a13 * (a13 * rc - a1c * r3) + r1 * (a13 * a3c - a1c)) / det
-        c0 = xc / nc
-    else:
-        det = 1.0 - a13 * a13
-        if det == 0.0 or not math.isfinite(det):
-            return np.inf
-        x1 = (r1 - a13 * r3) / det
-        x3 = (r3 - a13 * r1) / det
-        c0 = 0.0
-    c1 = x1 / n1
-    c3 = x3 / n3
     out = 0.0
     for i in range(i0, n):
         f = buf[i]                      # 1/(T - theta) from the first pass (one division per point)
@@ -83,7 +90,51 @@ def _rss(t, y, w, i0, theta, constant, buf):
     return out if math.isfinite(out) else np.inf
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
+def _grid_rss(t, y, w, i0, theta, constant, sums, coef, out):
+    """_rss at every theta of a grid at once: the points outer, the grid nodes inner (independent
+    accumulators per node, which the compiler vectorises), two passes over the window."""
+    n = t.size
+    m = theta.size
+    sums[:, :] = 0.0
+    scc = bc = 0.0
+    for i in range(i0, n):
+        ti = t[i]
+        w2 = w[i] * w[i]
+        w2y = w2 * y[i]
+        scc += w2
+        bc += w2y
+        for j in range(m):
+            f = 1.0 / (ti - theta[j])
+            f3 = f * f * f
+            sums[0, j] += w2 * f * f
+            sums[1, j] += w2 * f * f3
+            sums[2, j] += w2 * f3 * f3
+            sums[3, j] += w2y * f
+            sums[4, j] += w2y * f3
+            sums[5, j] += w2 * f
+            sums[6, j] += w2 * f3
+    for j in range(m):
+        c1, c3, c0 = _solve(sums[0, j], sums[1, j], sums[2, j], sums[5, j], sums[6, j], scc, sums[3, j],
+                            sums[4, j], bc, constant)
+        coef[0, j] = c1
+        coef[1, j] = c3
+        coef[2, j] = c0
+        out[j] = 0.0
+    for i in range(i0, n):
+        ti = t[i]
+        wi = w[i]
+        yi = y[i]
+        for j in range(m):
+            f = 1.0 / (ti - theta[j])
+            r = wi * (yi - coef[0, j] * f - coef[1, j] * f * f * f - coef[2, j])
+            out[j] += r * r
+    for j in range(m):
+        if not (math.isfinite(out[j]) and math.isfinite(coef[0, j])):
+            out[j] = np.inf
+
+
+@njit(cache=True, error_model="numpy")
 def _brent(t, y, w, i0, tmin, a, b, constant, xatol, buf):
     """Minimum of the RSS over log u in [a, b] by Brent's bounded method (FMM ``fmin``)."""
     x = a + _GOLD * (b - a)
@@ -140,11 +191,15 @@ def _brent(t, y, w, i0, tmin, a, b, constant, xatol, buf):
     return fx
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def ext_rss_windows(t, y, w, starts, constant, n_grid, xatol):
     """Minimum extended-model RSS per suffix window (see the module docstring)."""
     out = np.empty(starts.size)
     buf = np.empty(t.size)
+    theta = np.empty(n_grid)
+    sums = np.empty((7, n_grid))
+    coef = np.empty((3, n_grid))
+    cost = np.empty(n_grid)
     for k in range(starts.size):
         i0 = starts[k]
         tmin = t[i0]
@@ -153,12 +208,14 @@ def ext_rss_windows(t, y, w, starts, constant, n_grid, xatol):
         u_hi = 1e3 * max(tmax, abs(tmin), 1.0)
         l_lo = math.log(u_lo)
         step = (math.log(u_hi) - l_lo) / (n_grid - 1)
+        for j in range(n_grid):
+            theta[j] = tmin - math.exp(l_lo + j * step)
+        _grid_rss(t, y, w, i0, theta, constant, sums, coef, cost)
         best = np.inf
         ib = 0
         for j in range(n_grid):
-            c = _rss(t, y, w, i0, tmin - math.exp(l_lo + j * step), constant, buf)
-            if c < best:
-                best = c
+            if cost[j] < best:
+                best = cost[j]
                 ib = j
         a = l_lo + max(ib - 1, 0) * step
         b = l_lo + min(ib + 1, n_grid - 1) * step
