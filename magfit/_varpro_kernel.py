@@ -5,8 +5,9 @@ The same search as the numpy path of :mod:`magfit.varpro`, window by window inst
 
 * **grid start** -- the windows are nested (one upper end, different first points), so for one
   grid theta every window's 2 x 2 normal equations are suffix sums over the points: one backward
-  pass per grid node serves all windows (O(n_grid n), not O(windows n_grid n)); the best node of
-  each window (first minimum, theta <= its upper bound) starts its polish;
+  sweep over the points, accumulating the sums of every grid node, serves all windows
+  (O(n_grid n), not O(windows n_grid n)); the best node of each window (first minimum, theta <=
+  its upper bound) starts its polish;
 * **polish** -- secant / Gauss-Newton (Kaufman) steps on the profile of each window with the
   trust region, step shortening and stopping rules of :func:`magfit.varpro._polish`, explicit
   residuals (three passes over the window per step).
@@ -45,33 +46,42 @@ def _cost2(s0, s1, s2, r0, r1, yy, constant):
 
 @njit(cache=True, error_model="numpy")
 def grid_start(t, y, w, starts, grid, theta_max, constant):
-    """Best grid theta per window [t[starts[k]], t[-1]] (theta_max[k] where no node is finite)."""
+    """Best grid theta per window [t[starts[k]], t[-1]] (theta_max[k] where no node is finite).
+
+    One backward sweep over the points with the grid nodes inner (independent accumulators per
+    node, which the compiler vectorises); at each window's first point its cost at every node is
+    read from the running sums."""
     n = t.size
+    m = grid.size
     k_win = starts.size
     order = np.argsort(-starts, kind="mergesort")
     best = np.full(k_win, np.inf)
     out = theta_max.copy()
-    for m in range(grid.size):
-        g = grid[m]
-        s0 = s1 = s2 = r0 = r1 = yy = 0.0
-        p = 0
-        for i in range(n - 1, -1, -1):
-            f = 1.0 / (t[i] - g)
-            w2 = w[i] * w[i]
-            w2y = w2 * y[i]
-            s0 += w2
-            s1 += w2 * f
-            s2 += w2 * (f * f)
-            r0 += w2y
-            r1 += w2y * f
-            yy += w2y * y[i]
-            while p < k_win and starts[order[p]] == i:
-                k = order[p]
-                p += 1
-                c = _cost2(s0, s1, s2, r0, r1, yy, constant)
-                if math.isfinite(c) and g <= theta_max[k] and c < best[k]:
+    s1 = np.zeros(m)
+    s2 = np.zeros(m)
+    r1 = np.zeros(m)
+    s0 = r0 = yy = 0.0
+    p = 0
+    for i in range(n - 1, -1, -1):
+        ti = t[i]
+        w2 = w[i] * w[i]
+        w2y = w2 * y[i]
+        s0 += w2
+        r0 += w2y
+        yy += w2y * y[i]
+        for j in range(m):
+            f = 1.0 / (ti - grid[j])
+            s1[j] += w2 * f
+            s2[j] += w2 * (f * f)
+            r1[j] += w2y * f
+        while p < k_win and starts[order[p]] == i:
+            k = order[p]
+            p += 1
+            for j in range(m):
+                c = _cost2(s0, s1[j], s2[j], r0, r1[j], yy, constant)
+                if math.isfinite(c) and grid[j] <= theta_max[k] and c < best[k]:
                     best[k] = c
-                    out[k] = g
+                    out[k] = grid[j]
     return out
 
 

@@ -364,8 +364,13 @@ def _brent_numpy(cost, a: np.ndarray, b: np.ndarray, xatol: float) -> np.ndarray
     return fx
 
 
-def _f_sf(stat: np.ndarray, dfd: np.ndarray) -> np.ndarray:
-    """Survival function of F(1, dfd) (numpy; scipy.special/scipy.stats cost 0.2-1 s to import)."""
+def _f_sf(stat: np.ndarray, dfd: np.ndarray, compiled: bool = False) -> np.ndarray:
+    """Survival function of F(1, dfd) (numpy, or its compiled twin; scipy.special/scipy.stats cost
+    0.2-1 s to import)."""
+    if compiled:
+        from ._curvature_kernel import f_sf_dfn1 as f_sf_compiled
+
+        return f_sf_compiled(np.ascontiguousarray(stat, dtype=float), np.ascontiguousarray(dfd, dtype=float))
     return f_sf_dfn1(stat, dfd)
 
 
@@ -378,6 +383,7 @@ def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0, compiled=None
     if not todo.any():
         return stat, pval
     idx = np.flatnonzero(todo)
+    compiled = _use_numba() if compiled is None else compiled
     rss_ext = _ext_rss(t, y, w, starts[idx], fit_chi0, compiled)
     wy2 = np.cumsum(((w * y) ** 2)[::-1])[::-1]
     scale = wy2[starts[idx]]
@@ -386,7 +392,7 @@ def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0, compiled=None
         f = np.maximum(rss_cw[idx] - rss_ext, 0.0) / (rss_ext / (nn - p_ext))
     good = np.isfinite(rss_ext) & np.isfinite(f) & (rss_ext > (EXACT_RESIDUAL_REL**2) * scale)
     stat[idx] = np.where(good, f, 0.0)
-    pval[idx] = np.where(good, _f_sf(np.where(good, f, 0.0), nn - p_ext), 1.0)
+    pval[idx] = np.where(good, _f_sf(np.where(good, f, 0.0), nn - p_ext, compiled), 1.0)
     return stat, pval
 
 

@@ -121,3 +121,18 @@ def test_compiled_windows_match_curve_fit_and_numpy(fit_chi0):
         assert not fast["resid"][k, :i].any()
         assert fast["theta"][k] == pytest.approx(slow["theta"][k], abs=1e-6 * sd_theta)
         assert fast["rss"][k] == pytest.approx(slow["rss"][k], rel=1e-10)
+
+
+def test_compiled_f_pvalue_matches_scipy():
+    """The curvature test's compiled F(1, d) p-value against scipy.stats.f.sf (both branches of the
+    continued fraction, d from 1 to 10,000, p from ~1 down to ~1e-200)."""
+    from scipy.stats import f as f_dist
+
+    from magfit._curvature_kernel import f_sf_dfn1
+
+    stat = np.array([1e-8, 0.01, 0.5, 1.0, 3.0, 6.6, 10.0, 50.0, 1e3, 1e5, 0.0, np.inf, 2.0])
+    for d in (1.0, 2.0, 7.0, 30.0, 296.0, 1e4):
+        dfd = np.full(stat.size, d)
+        got = f_sf_dfn1(stat, dfd)
+        assert np.allclose(got, f_dist.sf(stat, 1, d), rtol=1e-9, atol=1e-300), d
+    assert np.isnan(f_sf_dfn1(np.array([1.0, np.nan]), np.array([0.0, 5.0]))).all()
