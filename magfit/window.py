@@ -281,8 +281,47 @@ def _ext_cost(t, y, w, first, theta, fit_chi0):
     return np.where(np.isfinite(cost), cost, np.inf)
 
 
+def _ext_grid_cost(t, y, w, i0, theta, fit_chi0):
+    """Extended-model RSS of the window t[i0:] at every theta of a grid (the kernel's ``_grid_rss``
+    in numpy): normal-equation sums as matrix-vector products over blocks of points (temporaries
+    of at most ``_CHUNK`` values), amplitudes from the column-scaled equations, then explicit
+    residuals in a second pass."""
+    from .varpro import _cramer
+
+    tt, yy, ww = t[i0:], y[i0:], w[i0:]
+    w2 = ww * ww
+    block = max(1, _CHUNK // theta.size)
+    with np.errstate(all="ignore"):
+        sums = np.zeros((7, theta.size))
+        for b0 in range(0, tt.size, block):
+            sl = slice(b0, b0 + block)
+            f = 1.0 / (tt[None, sl] - theta[:, None])
+            f2 = f * f
+            f3 = f2 * f
+            sums += np.stack([f2 @ w2[sl], (f2 * f2) @ w2[sl], (f3 * f3) @ w2[sl], f @ (w2 * yy)[sl],
+                              f3 @ (w2 * yy)[sl], f @ w2[sl], f3 @ w2[sl]])
+        s11, s13, s33, b1, b3, s1c, s3c = sums
+        mats = [[s11, s13, s1c], [s13, s33, s3c], [s1c, s3c, np.sum(w2)]]
+        rhs = [b1, b3, np.sum(w2 * yy)]
+        p = 3 if fit_chi0 else 2
+        nrm = [np.sqrt(mats[i][i]) for i in range(p)]
+        a = [[1.0 if i == j else mats[i][j] / (nrm[i] * nrm[j]) for j in range(p)] for i in range(p)]
+        x = _cramer(a, [rhs[i] / nrm[i] for i in range(p)])
+        c1, c3 = x[0] / nrm[0], x[1] / nrm[1]
+        c0 = x[2] / nrm[2] if fit_chi0 else np.zeros_like(c1)
+        cost = np.zeros(theta.size)
+        for b0 in range(0, tt.size, block):
+            sl = slice(b0, b0 + block)
+            f = 1.0 / (tt[None, sl] - theta[:, None])
+            r = ww[sl] * (yy[sl] - c1[:, None] * f - c3[:, None] * (f * f * f) - c0[:, None])
+            cost += np.einsum("ij,ij->i", r, r)
+    ok = np.isfinite(cost) & np.isfinite(c1) & np.isfinite(c3) & np.isfinite(c0)
+    return np.where(ok, cost, np.inf)
+
+
 def _ext_rss_numpy(t, y, w, starts, fit_chi0):
-    """The search of :mod:`magfit._curvature_kernel` vectorised over windows and grid points."""
+    """The search of :mod:`magfit._curvature_kernel` in numpy: each window's grid at once
+    (:func:`_ext_grid_cost`), then Brent vectorised over the windows."""
     from .varpro import _u_range
 
     k = starts.size
@@ -293,15 +332,11 @@ def _ext_rss_numpy(t, y, w, starts, fit_chi0):
     j = np.arange(CURVATURE_GRID)
     best = np.empty(k)
     ib = np.empty(k, dtype=int)
-    per = max(1, _CHUNK // (CURVATURE_GRID * t.size))
-    for c0 in range(0, k, per):
-        sl = slice(c0, min(c0 + per, k))
-        lu = l_lo[sl, None] + j[None, :] * step[sl, None]
-        theta = (tmin[sl, None] - np.exp(lu)).ravel()
-        first = np.repeat(starts[sl], CURVATURE_GRID)
-        cost = _ext_cost(t, y, w, first, theta, fit_chi0).reshape(-1, CURVATURE_GRID)
-        ib[sl] = np.argmin(cost, axis=1)
-        best[sl] = cost[np.arange(cost.shape[0]), ib[sl]]
+    theta = tmin[:, None] - np.exp(l_lo[:, None] + j[None, :] * step[:, None])
+    for kk in range(k):
+        cost = _ext_grid_cost(t, y, w, starts[kk], theta[kk], fit_chi0)
+        ib[kk] = np.argmin(cost)
+        best[kk] = cost[ib[kk]]
     a = l_lo + np.maximum(ib - 1, 0) * step
     b = l_lo + np.minimum(ib + 1, CURVATURE_GRID - 1) * step
     f_min = _brent_numpy(lambda lu: _ext_cost(t, y, w, starts, tmin - np.exp(lu), fit_chi0), a, b,
