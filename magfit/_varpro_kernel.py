@@ -222,3 +222,72 @@ def polish_windows(t, y, w, starts, theta0, theta_max, theta_min, constant, cost
             coef[k, 1] = c0
         cost[k] = cs
     return theta, coef, cost, resid
+
+
+@njit(cache=True, error_model="numpy")
+def _sign(x):
+    if x > 0.0:
+        return 1.0
+    if x < 0.0:
+        return -1.0
+    return x * 0.0                     # 0 for +-0, NaN for NaN (as np.sign)
+
+
+@njit(cache=True, error_model="numpy")
+def window_stats(t, w, starts, theta, c, resid):
+    """Per window (one pass, two for the variance): J^T J over (theta, C, chi0) with the columns
+    (C f^2 w, f w, w), f = 1/(T - theta), as varpro.cw_covariance builds them; and the sums of the
+    residual trend tests of window._trend_arrays: positive and negative signs, sign changes, the
+    sum of the lowest max(3, n//4) residuals, and the sum of squared deviations from the mean."""
+    n = t.size
+    k_win = starts.size
+    jtj = np.zeros((k_win, 3, 3))
+    counts = np.zeros((k_win, 3), dtype=np.int64)          # n+, n-, sign changes
+    sums = np.zeros((k_win, 2))                             # low-end sum, squared deviations
+    for k in range(k_win):
+        i0 = starts[k]
+        m = n - i0
+        kq = max(3, m // 4)
+        s00 = s01 = s02 = s11 = s12 = s22 = 0.0
+        n_pos = n_neg = changes = 0
+        low = total = 0.0
+        prev = 0.0
+        for i in range(i0, n):
+            f = 1.0 / (t[i] - theta[k])
+            a = c[k] * f * f * w[i]
+            b = f * w[i]
+            s00 += a * a
+            s01 += a * b
+            s02 += a * w[i]
+            s11 += b * b
+            s12 += b * w[i]
+            s22 += w[i] * w[i]
+            r = resid[k, i]
+            sg = _sign(r)
+            if sg > 0:
+                n_pos += 1
+            elif sg < 0:
+                n_neg += 1
+            if i > i0 and sg != prev:
+                changes += 1
+            prev = sg
+            if i < i0 + kq:
+                low += r
+            total += r
+        mean = total / m
+        ss = 0.0
+        for i in range(i0, n):
+            d = resid[k, i] - mean
+            ss += d * d
+        jtj[k, 0, 0] = s00
+        jtj[k, 0, 1] = jtj[k, 1, 0] = s01
+        jtj[k, 0, 2] = jtj[k, 2, 0] = s02
+        jtj[k, 1, 1] = s11
+        jtj[k, 1, 2] = jtj[k, 2, 1] = s12
+        jtj[k, 2, 2] = s22
+        counts[k, 0] = n_pos
+        counts[k, 1] = n_neg
+        counts[k, 2] = changes
+        sums[k, 0] = low
+        sums[k, 1] = ss
+    return jtj, counts, sums

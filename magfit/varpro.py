@@ -457,7 +457,7 @@ def fit_windows(temperature_K, chi_emu_mol, weights, starts, *, powers: tuple[in
             "theta_min": theta_min}
 
 
-def cw_covariance(temperature_K, weights, mask, theta, C, rss, fit_chi0: bool) -> np.ndarray:
+def cw_covariance(temperature_K, weights, mask, theta, C, rss, fit_chi0: bool, jtj=None) -> np.ndarray:
     """Covariance of (theta, C[, chi0]) per window from the Jacobian, scaled by the reduced chi-square.
 
     Parameters
@@ -470,24 +470,22 @@ def cw_covariance(temperature_K, weights, mask, theta, C, rss, fit_chi0: bool) -
         Fitted theta and C, weighted residual sum of squares.
     fit_chi0 : bool
         Whether chi0 was fitted.
+    jtj : array (K, 3, 3) or None
+        J^T J over (theta, C, chi0) when already summed (the compiled scan); None: summed here.
 
     Returns
     -------
     array (K, 3, 3)
         Covariance over (theta, C, chi0) (chi0 row/column zero when not fitted); NaN when singular.
     """
-    t = np.asarray(temperature_K, dtype=float)
-    w = np.asarray(weights, dtype=float)
     npar = 3 if fit_chi0 else 2
     n = mask.sum(axis=1)
+    if jtj is None:
+        t = np.asarray(temperature_K, dtype=float)
+        jtj = _cw_jtj(t, np.asarray(weights, dtype=float), mask, theta, C, npar)
+    else:
+        jtj = np.ascontiguousarray(jtj[:, :npar, :npar])
     with np.errstate(all="ignore"):
-        f = np.where(mask, 1.0 / (t[None, :] - theta[:, None]), 0.0)
-        wm = w[None, :] * mask
-        cols = [C[:, None] * f * f * wm, f * wm] + ([wm] if fit_chi0 else [])
-        jtj = np.empty((len(theta), npar, npar))
-        for i in range(npar):
-            for j in range(i, npar):
-                jtj[:, i, j] = jtj[:, j, i] = _dot(cols[i], cols[j])
         d = np.sqrt(np.einsum("kii->ki", jtj))
         d = np.where(d > 0, d, 1.0)
         ok = np.isfinite(jtj).all(axis=(1, 2))
@@ -503,6 +501,19 @@ def cw_covariance(temperature_K, weights, mask, theta, C, rss, fit_chi0: bool) -
         cov[:, 2, :] = 0.0
         cov[:, :, 2] = 0.0
     return cov
+
+
+def _cw_jtj(t, w, mask, theta, C, npar) -> np.ndarray:
+    """J^T J (K, npar, npar) of the Curie-Weiss windows: columns C f^2 w, f w[, w], f = 1/(T - theta)."""
+    with np.errstate(all="ignore"):
+        f = np.where(mask, 1.0 / (t[None, :] - theta[:, None]), 0.0)
+        wm = w[None, :] * mask
+        cols = [C[:, None] * f * f * wm, f * wm] + ([wm] if npar == 3 else [])
+        jtj = np.empty((len(theta), npar, npar))
+        for i in range(npar):
+            for j in range(i, npar):
+                jtj[:, i, j] = jtj[:, j, i] = _dot(cols[i], cols[j])
+    return jtj
 
 
 def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float | None = None,

@@ -631,7 +631,13 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
     theta, rss, r, mask = cw["theta"], cw["rss"], cw["resid"], cw["mask"]
     c = cw["coef"][:, 0]
     chi0 = cw["coef"][:, 1] if fit_chi0 else np.zeros_like(c)
-    cov = cw_covariance(t, w, mask, theta, c, rss, fit_chi0)
+    jtj = sums = None
+    if compiled:
+        from ._varpro_kernel import window_stats
+
+        jtj, counts, sums2 = window_stats(t, w, starts, theta, c, r)
+        sums = (counts[:, 0], counts[:, 1], counts[:, 2], sums2[:, 0], sums2[:, 1])
+    cov = cw_covariance(t, w, mask, theta, c, rss, fit_chi0, jtj=jtj)
     with np.errstate(all="ignore"):
         err = np.sqrt(np.einsum("kii->ki", cov))
         mu = np.sqrt(c / (n_ions * CURIE_CGS_PER_MUB2))
@@ -645,7 +651,7 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
     err[at_edge] = np.nan
     mu_err[at_edge] = np.nan
     converged = ~failed & np.isfinite(err[:, 0]) & ~at_bound
-    runs_z, lowend_z, exact = _trend_arrays(t, y, w, starts, n, r, rss)
+    runs_z, lowend_z, exact = _trend_arrays(t, y, w, starts, n, r, rss, sums)
     curv_f, curv_p = _curvature_arrays(t, y, w, starts, n, rss, exact | failed, fit_chi0, compiled)
     trend = (runs_z < -Z_RUNS) | (np.abs(lowend_z) > Z_LOWEND) | (curv_p < ALPHA_CURVATURE)
     chi_scale = _suffix_medians(np.abs(y), starts)
@@ -676,18 +682,16 @@ def _suffix_medians(a: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.where(m % 2 == 1, hi, (lo + hi) / 2.0)
 
 
-def _trend_arrays(t, y, w, starts, n, r, rss):
-    """Runs-test z, low-T-end z and the round-off flag per suffix window (residuals r, (K, n))."""
-    k_win = len(starts)
+def _trend_arrays(t, y, w, starts, n, r, rss, sums=None):
+    """Runs-test z, low-T-end z and the round-off flag per suffix window (residuals r, (K, n)).
+
+    ``sums``: (n+, n-, sign changes, low-end sum, squared deviations) per window when already
+    summed (the compiled scan, :func:`magfit._varpro_kernel.window_stats`); None: summed here."""
     wy2 = np.cumsum(((w * y) ** 2)[::-1])[::-1][starts]
     with np.errstate(all="ignore"):
         exact = np.sqrt(rss / n) <= EXACT_RESIDUAL_REL * np.sqrt(wy2 / n)
-    inside = np.arange(t.size)[None, :] >= starts[:, None]
-    s = np.sign(r) * inside
-    n1 = np.sum(s > 0, axis=1)
-    n2 = np.sum(s < 0, axis=1)
+    n1, n2, changes, low_sum, ss = _trend_sums(t, starts, n, r) if sums is None else sums
     nz = n1 + n2
-    changes = np.sum((s[:, 1:] != s[:, :-1]) & inside[:, :-1], axis=1)
     mu = 2.0 * n1 * n2 / np.maximum(nz, 1) + 1.0
     with np.errstate(all="ignore"):
         var = (mu - 1.0) * (mu - 2.0) / (nz - 1.0)
@@ -698,16 +702,28 @@ def _trend_arrays(t, y, w, starts, n, r, rss):
     for k in np.flatnonzero(has_zero):          # exact zeros break runs: the scalar definition
         z[k] = runs_test_z(r[k, starts[k]:])
     kq = np.maximum(3, n // 4)
-    cs = np.cumsum(r, axis=1)
-    low_sum = cs[np.arange(k_win), np.minimum(starts + kq, t.size) - 1]
-    mean = np.sum(r, axis=1) / n
-    ss = np.sum(((r - mean[:, None]) * inside) ** 2, axis=1)
     with np.errstate(all="ignore"):
         sd = np.sqrt(ss / (n - 1))
         low = np.where(sd > 0, (low_sum / kq) / (sd / np.sqrt(kq)), 0.0)
     z = np.where(exact, 0.0, z)
     low = np.where(exact, 0.0, low)
     return z, low, exact
+
+
+def _trend_sums(t, starts, n, r):
+    """Signs (n+, n-), sign changes, sum of the lowest max(3, n//4) residuals and squared deviations
+    from the mean, per window, on the (K, n) residual array (0 outside each window)."""
+    inside = np.arange(t.size)[None, :] >= starts[:, None]
+    s = np.sign(r) * inside
+    n1 = np.sum(s > 0, axis=1)
+    n2 = np.sum(s < 0, axis=1)
+    changes = np.sum((s[:, 1:] != s[:, :-1]) & inside[:, :-1], axis=1)
+    kq = np.maximum(3, n // 4)
+    cs = np.cumsum(r, axis=1)
+    low_sum = cs[np.arange(len(starts)), np.minimum(starts + kq, t.size) - 1]
+    mean = np.sum(r, axis=1) / n
+    ss = np.sum(((r - mean[:, None]) * inside) ** 2, axis=1)
+    return n1, n2, changes, low_sum, ss
 
 
 def choose_window(scan: pd.DataFrame, t_order_min: float | None, fit_chi0: bool,

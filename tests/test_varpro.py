@@ -136,3 +136,31 @@ def test_compiled_f_pvalue_matches_scipy():
         got = f_sf_dfn1(stat, dfd)
         assert np.allclose(got, f_dist.sf(stat, 1, d), rtol=1e-9, atol=1e-300), d
     assert np.isnan(f_sf_dfn1(np.array([1.0, np.nan]), np.array([0.0, 5.0]))).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 5])
+def test_compiled_scan_equals_numpy_scan(seed, monkeypatch):
+    """window.scan_windows with the compiled kernels (fit, J^T J, trend sums, curvature, p-values)
+    and on the numpy path: the same decisions, values to round-off."""
+    from _scan_cases import synthetic_case
+
+    chi = synthetic_case(seed)
+    o = np.argsort(chi.temperature_K, kind="stable")
+    t, y = chi.temperature_K[o], chi.chi_emu_mol[o]
+    w = None if chi.chi_err_emu_mol is None else 1.0 / chi.chi_err_emu_mol[o]
+    out = {}
+    for compiled in (True, False):
+        monkeypatch.setattr(W, "USE_NUMBA", compiled)
+        out[compiled] = W.scan_windows(t, y, w, W.candidate_tmins(t), fit_chi0=True, n_ions=1.0)
+    a, b = out[True], out[False]
+    for c in ("trend", "converged", "exact", "n_points", "tmin_K"):
+        assert np.array_equal(a[c], b[c]), c
+    for c in ("theta_K", "C_emu_K_mol", "chi0_emu_mol", "runs_z", "lowend_z"):
+        err = b.get(c + "_err", np.zeros_like(b[c]))
+        ok = np.isfinite(b[c])
+        assert np.array_equal(ok, np.isfinite(a[c])), c
+        tol = 1e-6 * np.abs(b[c]) + 1e-4 * np.nan_to_num(err)       # theta, C, chi0: 1e-4 of their error
+        assert np.all(np.abs(a[c] - b[c])[ok] <= tol[ok]), c
+        if c + "_err" in b:
+            assert np.allclose(a[c + "_err"], err, rtol=1e-6, atol=0, equal_nan=True), c
+    assert np.allclose(a["curvature_p"], b["curvature_p"], rtol=1e-4, atol=1e-9)
