@@ -11,7 +11,9 @@ chi-square, as lmfit's ``scale_covar=True``.
 :func:`fit_windows` fits the windows [t[i], t[-1]] of T-sorted data for many start indices i with
 arrays of shape (windows, points), so the whole T_min scan of :mod:`magfit.window` costs a few
 numpy passes over the data instead of one lmfit fit per window; it is linear in the number of
-points (no grid x points x windows temporaries).
+points (no grid x points x windows temporaries). ``compiled=True`` runs the same search in numba
+(:mod:`magfit._varpro_kernel`): the grid start from suffix sums (one sweep over the points serves
+every nested window), then each window's polish.
 
 References
 ----------

@@ -227,9 +227,11 @@ def runs_test_z(residuals) -> float:
 #: log-u grid of the extended-model search in the curvature test, and its golden-section tolerance
 CURVATURE_GRID = 120
 _CURVATURE_XATOL = 1e-10
-#: compiled curvature kernel: "auto" (when numba is already imported, or from the
-#: ``_NUMBA_AFTER``-th scan of a process on: a one-off command does not pay numba's ~0.5 s start-up),
-#: True (always) or False (never; pure numpy, same numbers)
+#: compiled scan kernels (:mod:`magfit._varpro_kernel`: window fits, J^T J, trend sums;
+#: :mod:`magfit._curvature_kernel`: curvature search, F p-values), decided once per scan: "auto"
+#: (when numba is already imported, or from the ``_NUMBA_AFTER``-th scan of a process on: a one-off
+#: command does not pay numba's ~0.5 s start-up), True (always) or False (never; pure numpy, the
+#: same numbers to round-off)
 USE_NUMBA: bool | str = "auto"
 _NUMBA_AFTER = 3
 _scans_done = [0]
