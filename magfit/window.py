@@ -292,7 +292,9 @@ def _ext_grid_cost(t, y, w, i0, theta, fit_chi0):
 
     tt, yy, ww = t[i0:], y[i0:], w[i0:]
     w2 = ww * ww
+    rhs2 = np.stack([w2, w2 * yy], 1)
     block = max(1, _CHUNK // theta.size)
+    powers = None
     with np.errstate(all="ignore"):
         sums = np.zeros((7, theta.size))
         for b0 in range(0, tt.size, block):
@@ -300,8 +302,12 @@ def _ext_grid_cost(t, y, w, i0, theta, fit_chi0):
             f = 1.0 / (tt[None, sl] - theta[:, None])
             f2 = f * f
             f3 = f2 * f
-            sums += np.stack([f2 @ w2[sl], (f2 * f2) @ w2[sl], (f3 * f3) @ w2[sl], f @ (w2 * yy)[sl],
-                              f3 @ (w2 * yy)[sl], f @ w2[sl], f3 @ w2[sl]])
+            s_1, b_1 = (f @ rhs2[sl]).T
+            s_3, b_3 = (f3 @ rhs2[sl]).T
+            s_11 = f2 @ w2[sl]
+            f2 *= f2                                                   # f^4
+            sums += np.stack([s_11, f2 @ w2[sl], (f3 * f3) @ w2[sl], b_1, b_3, s_1, s_3])
+            powers = (f, f3) if tt.size <= block else None       # one block: reused by the residuals
         s11, s13, s33, b1, b3, s1c, s3c = sums
         mats = [[s11, s13, s1c], [s13, s33, s3c], [s1c, s3c, np.sum(w2)]]
         rhs = [b1, b3, np.sum(w2 * yy)]
@@ -314,8 +320,15 @@ def _ext_grid_cost(t, y, w, i0, theta, fit_chi0):
         cost = np.zeros(theta.size)
         for b0 in range(0, tt.size, block):
             sl = slice(b0, b0 + block)
-            f = 1.0 / (tt[None, sl] - theta[:, None])
-            r = ww[sl] * (yy[sl] - c1[:, None] * f - c3[:, None] * (f * f * f) - c0[:, None])
+            if powers is None:
+                f = 1.0 / (tt[None, sl] - theta[:, None])
+                f3 = f * f * f
+            else:
+                f, f3 = powers
+            r = yy[None, sl] - c1[:, None] * f
+            r -= c3[:, None] * f3
+            r -= c0[:, None]
+            r *= ww[None, sl]
             cost += np.einsum("ij,ij->i", r, r)
     ok = np.isfinite(cost) & np.isfinite(c1) & np.isfinite(c3) & np.isfinite(c0)
     return np.where(ok, cost, np.inf)

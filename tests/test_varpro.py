@@ -84,13 +84,14 @@ def test_bad_input_raises_fit_error():
         varpro_fit(np.arange(1.0, 9.0), 1.0 / np.arange(1.0, 9.0), theta_fixed=2.0)
 
 
-@pytest.mark.parametrize("fit_chi0", [True, False])
-def test_curvature_search_numpy_equals_compiled(fit_chi0):
+@pytest.mark.parametrize(("fit_chi0", "n"), [(True, 120), (False, 120), (True, 2000)])
+def test_curvature_search_numpy_equals_compiled(fit_chi0, n):
+    """(n = 2000: the numpy grid runs over blocks of points, recomputing 1/(T - theta).)"""
     from magfit._curvature_kernel import ext_rss_windows
 
-    t, y, err = _data(seed=13, n=120)
+    t, y, err = _data(seed=13, n=n)
     y = y * (1.0 - 0.2 * np.exp(-t / 20.0))           # short-range-order droop: a real extremum
-    starts = np.array([0, 30, 60])
+    starts = np.array([0, 30, 60]) * (n // 120)
     a = W._ext_rss_numpy(t, y, 1.0 / err, starts, fit_chi0)
     b = ext_rss_windows(t, y, 1.0 / err, starts, fit_chi0, W.CURVATURE_GRID, 1e-10)
     assert np.allclose(a, b, rtol=1e-10, atol=0)
