@@ -45,8 +45,9 @@ def _cost2(s0, s1, s2, r0, r1, yy, constant):
 
 
 @njit(cache=True, error_model="numpy")
-def grid_start(t, y, w, starts, grid, theta_max, constant):
-    """Best grid theta per window [t[starts[k]], t[-1]] (theta_max[k] where no node is finite).
+def grid_start(t, y, w, starts, order, grid, theta_max, constant):
+    """Best grid theta per window [t[starts[k]], t[-1]] (theta_max[k] where no node is finite);
+    ``order``: the windows by decreasing first index.
 
     One backward sweep over the points with the grid nodes inner (independent accumulators per
     node, which the compiler vectorises); at each window's first point its cost at every node is
@@ -54,8 +55,8 @@ def grid_start(t, y, w, starts, grid, theta_max, constant):
     n = t.size
     m = grid.size
     k_win = starts.size
-    order = np.argsort(-starts, kind="mergesort")
-    best = np.full(k_win, np.inf)
+    best = np.empty(k_win)
+    best[:] = np.inf
     out = theta_max.copy()
     s1 = np.zeros(m)
     s2 = np.zeros(m)

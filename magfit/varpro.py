@@ -447,7 +447,8 @@ def fit_windows(temperature_K, chi_emu_mol, weights, starts, *, powers: tuple[in
         from ._varpro_kernel import grid_start, polish_windows
 
         grid = _shared_grid(t, starts, n_grid, theta_start)
-        theta0 = grid_start(t, y, w, starts, grid, theta_max, constant)
+        order = np.argsort(-starts, kind="stable")
+        theta0 = grid_start(t, y, w, starts, order, grid, theta_max, constant)
         theta, coef, cost, r = polish_windows(t, y, w, starts, theta0, theta_max, theta_min, constant,
                                               cost_tol, _MAX_ITER, _STEP_TOL)
     else:
