@@ -10,7 +10,11 @@ inflate it; wall time printed too):
 * ``varpro_fit``         magfit.varpro.varpro_fit, the given-window fitting core (with errors);
 * ``fit given window``   magfit.fit_curie_weiss(chi, tmin=...) (the whole call: fit, errors,
                          residual tests, cross-checks; the lmfit ModelResult is built lazily);
-* ``fit auto window``    magfit.fit_curie_weiss(chi) (scan of ~37 windows + rule + result);
+* ``fit auto window``    magfit.fit_curie_weiss(chi) (scan of ~37 windows + rule + result), the
+                         steady state of a process: the scan's numba kernels (window.USE_NUMBA
+                         'auto' switches them on from the 4th scan of a process);
+* ``auto, numpy path``   the same call with window.USE_NUMBA = False: what a one-off command (or
+                         the first scans of a process) pays, without numba's start-up;
 * ``old auto window``    the frozen pre-issue-12 implementation (tests/_reference_fitting.py).
 
 Targets: (a) automatic window <= 15 ms median CPU (PASS only then; the ratio to curve_fit is
@@ -50,6 +54,18 @@ def data(n: int, seed: int = 1, rel_noise: float = 0.01):
     return t, y + err * rng.standard_normal(n), err
 
 
+def _numpy_path(func, *args):
+    """``func(*args)`` with the scan's compiled kernels switched off (magfit.window.USE_NUMBA)."""
+    from magfit import window
+
+    saved = window.USE_NUMBA
+    window.USE_NUMBA = False
+    try:
+        return func(*args)
+    finally:
+        window.USE_NUMBA = saved
+
+
 def timed(func, repeats: int) -> dict[str, float]:
     """Median CPU and wall seconds per call with the CPU quartiles (one warm-up call first)."""
     func()
@@ -85,6 +101,7 @@ def speed(repeats: int, rounds: int) -> dict[str, float]:
         ("varpro_fit", lambda: varpro_fit(t, y, 1 / err)),
         ("fit given window", lambda: magfit.fit_curie_weiss(chi, tmin=10.0)),
         ("fit auto window", lambda: magfit.fit_curie_weiss(chi)),
+        ("auto, numpy path", lambda: _numpy_path(magfit.fit_curie_weiss, chi)),
         ("old auto window", lambda: ref.fit_curie_weiss(chi)),
     ]
     res: dict[str, dict[str, float]] = {}

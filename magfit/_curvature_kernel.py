@@ -26,9 +26,46 @@ _FAST = {"reassoc", "contract", "nsz", "arcp"}
 #: (3 - sqrt(5)) / 2, the golden-section fraction of Brent's method
 _GOLD = 0.3819660112501051
 _SQRT_EPS = 1.4901161193847656e-08
+#: continued fraction of the F(1, d) p-value: relative convergence and a safety cap on the terms
+#: (magfit._numeric's values)
+_EPS = 1e-14
+_MAX_TERMS = 500
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, error_model="numpy")
+def _solve(s11, s13, s33, s1c, s3c, scc, b1, b3, bc, constant):
+    """Amplitudes (a, d, chi0) from the column-scaled normal equations (Cramer's rule); NaN when
+    singular."""
+    n1 = math.sqrt(s11)
+    n3 = math.sqrt(s33)
+    nc = math.sqrt(scc) if constant else 1.0
+    if n1 == 0.0 or n3 == 0.0 or nc == 0.0:
+        return np.nan, np.nan, np.nan
+    a13 = s13 / (n1 * n3)
+    r1 = b1 / n1
+    r3 = b3 / n3
+    if constant:
+        a1c = s1c / (n1 * nc)
+        a3c = s3c / (n3 * nc)
+        rc = bc / nc
+        det = 1.0 * (1.0 - a3c * a3c) - a13 * (a13 - a3c * a1c) + a1c * (a13 * a3c - a1c)
+        if det == 0.0 or not math.isfinite(det):
+            return np.nan, np.nan, np.nan
+        x1 = (r1 * (1.0 - a3c * a3c) - a13 * (r3 - a3c * rc) + a1c * (r3 * a3c - rc)) / det
+        x3 = (1.0 * (r3 - a3c * rc) - r1 * (a13 - a3c * a1c) + a1c * (a13 * rc - r3 * a1c)) / det
+        xc = (1.0 * (rc - a3c * r3) - a13 * (a13 * rc - a1c * r3) + r1 * (a13 * a3c - a1c)) / det
+        c0 = xc / nc
+    else:
+        det = 1.0 - a13 * a13
+        if det == 0.0 or not math.isfinite(det):
+            return np.nan, np.nan, np.nan
+        x1 = (r1 - a13 * r3) / det
+        x3 = (r3 - a13 * r1) / det
+        c0 = 0.0
+    return x1 / n1, x3 / n3, c0
+
+
+@njit(cache=True, fastmath=_FAST, error_model="numpy")
 def _rss(t, y, w, i0, theta, constant, buf):
     n = t.size
     s11 = s13 = s33 = s1c = s3c = scc = b1 = b3 = bc = 0.0
@@ -42,39 +79,13 @@ def _rss(t, y, w, i0, theta, constant, buf):
         s33 += w2 * f3 * f3
         b1 += w2 * f * y[i]
         b3 += w2 * f3 * y[i]
-        if constant:
-            s1c += w2 * f
-            s3c += w2 * f3
-            scc += w2
-            bc += w2 * y[i]
-    n1 = math.sqrt(s11)
-    n3 = math.sqrt(s33)
-    nc = math.sqrt(scc) if constant else 1.0
-    if n1 == 0.0 or n3 == 0.0 or nc == 0.0:
+        s1c += w2 * f
+        s3c += w2 * f3
+        scc += w2
+        bc += w2 * y[i]
+    c1, c3, c0 = _solve(s11, s13, s33, s1c, s3c, scc, b1, b3, bc, constant)
+    if not math.isfinite(c1):
         return np.inf
-    a13 = s13 / (n1 * n3)
-    r1 = b1 / n1
-    r3 = b3 / n3
-    if constant:
-        a1c = s1c / (n1 * nc)
-        a3c = s3c / (n3 * nc)
-        rc = bc / nc
-        det = 1.0 * (1.0 - a3c * a3c) - a13 * (a13 - a3c * a1c) + a1c * (a13 * a3c - a1c)
-        if det == 0.0 or not math.isfinite(det):
-            return np.inf
-        x1 = (r1 * (1.0 - a3c * a3c) - a13 * (r3 - a3c * rc) + a1c * (r3 * a3c - rc)) / det
-        x3 = (1.0 * (r3 - a3c * rc) - r1 * (a13 - a3c * a1c) + a1c * (a13 * rc - r3 * a1c)) / det
-        xc = (1.0 * (rc - a3c * r3) - a13 * (a13 * rc - a1c * r3) + r1 * (a13 * a3c - a1c)) / det
-        c0 = xc / nc
-    else:
-        det = 1.0 - a13 * a13
-        if det == 0.0 or not math.isfinite(det):
-            return np.inf
-        x1 = (r1 - a13 * r3) / det
-        x3 = (r3 - a13 * r1) / det
-        c0 = 0.0
-    c1 = x1 / n1
-    c3 = x3 / n3
     out = 0.0
     for i in range(i0, n):
         f = buf[i]                      # 1/(T - theta) from the first pass (one division per point)
@@ -83,7 +94,51 @@ def _rss(t, y, w, i0, theta, constant, buf):
     return out if math.isfinite(out) else np.inf
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
+def _grid_rss(t, y, w, i0, theta, constant, sums, coef, out):
+    """_rss at every theta of a grid at once: the points outer, the grid nodes inner (independent
+    accumulators per node, which the compiler vectorises), two passes over the window."""
+    n = t.size
+    m = theta.size
+    sums[:, :] = 0.0
+    scc = bc = 0.0
+    for i in range(i0, n):
+        ti = t[i]
+        w2 = w[i] * w[i]
+        w2y = w2 * y[i]
+        scc += w2
+        bc += w2y
+        for j in range(m):
+            f = 1.0 / (ti - theta[j])
+            f3 = f * f * f
+            sums[0, j] += w2 * f * f
+            sums[1, j] += w2 * f * f3
+            sums[2, j] += w2 * f3 * f3
+            sums[3, j] += w2y * f
+            sums[4, j] += w2y * f3
+            sums[5, j] += w2 * f
+            sums[6, j] += w2 * f3
+    for j in range(m):
+        c1, c3, c0 = _solve(sums[0, j], sums[1, j], sums[2, j], sums[5, j], sums[6, j], scc, sums[3, j],
+                            sums[4, j], bc, constant)
+        coef[0, j] = c1
+        coef[1, j] = c3
+        coef[2, j] = c0
+        out[j] = 0.0
+    for i in range(i0, n):
+        ti = t[i]
+        wi = w[i]
+        yi = y[i]
+        for j in range(m):
+            f = 1.0 / (ti - theta[j])
+            r = wi * (yi - coef[0, j] * f - coef[1, j] * f * f * f - coef[2, j])
+            out[j] += r * r
+    for j in range(m):
+        if not (math.isfinite(out[j]) and math.isfinite(coef[0, j])):
+            out[j] = np.inf
+
+
+@njit(cache=True, error_model="numpy")
 def _brent(t, y, w, i0, tmin, a, b, constant, xatol, buf):
     """Minimum of the RSS over log u in [a, b] by Brent's bounded method (FMM ``fmin``)."""
     x = a + _GOLD * (b - a)
@@ -140,11 +195,15 @@ def _brent(t, y, w, i0, tmin, a, b, constant, xatol, buf):
     return fx
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def ext_rss_windows(t, y, w, starts, constant, n_grid, xatol):
     """Minimum extended-model RSS per suffix window (see the module docstring)."""
     out = np.empty(starts.size)
     buf = np.empty(t.size)
+    theta = np.empty(n_grid)
+    sums = np.empty((7, n_grid))
+    coef = np.empty((3, n_grid))
+    cost = np.empty(n_grid)
     for k in range(starts.size):
         i0 = starts[k]
         tmin = t[i0]
@@ -153,14 +212,66 @@ def ext_rss_windows(t, y, w, starts, constant, n_grid, xatol):
         u_hi = 1e3 * max(tmax, abs(tmin), 1.0)
         l_lo = math.log(u_lo)
         step = (math.log(u_hi) - l_lo) / (n_grid - 1)
+        for j in range(n_grid):
+            theta[j] = tmin - math.exp(l_lo + j * step)
+        _grid_rss(t, y, w, i0, theta, constant, sums, coef, cost)
         best = np.inf
         ib = 0
         for j in range(n_grid):
-            c = _rss(t, y, w, i0, tmin - math.exp(l_lo + j * step), constant, buf)
-            if c < best:
-                best = c
+            if cost[j] < best:
+                best = cost[j]
                 ib = j
         a = l_lo + max(ib - 1, 0) * step
         b = l_lo + min(ib + 1, n_grid - 1) * step
         out[k] = min(best, _brent(t, y, w, i0, tmin, a, b, constant, xatol, buf))
+    return out
+
+
+@njit(cache=True, error_model="numpy")
+def _ibeta_cf(a, b, x, xc):
+    """I_x(a, b) by its continued fraction (magfit._numeric._ibeta_cf_scalar, the same terms and
+    stopping rule)."""
+    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log(xc)
+    c = 1.0
+    dd = 1.0 / (1.0 - (a + b) * x / (a + 1.0))
+    h = dd
+    for m in range(1, _MAX_TERMS):
+        am2 = a + 2.0 * m
+        step = 1.0
+        for half in range(2):
+            if half == 0:
+                coef = m * (b - m) * x / ((am2 - 1.0) * am2)
+            else:
+                coef = -(a + m) * (a + b + m) * x / (am2 * (am2 + 1.0))
+            dd = 1.0 / (1.0 + coef * dd)
+            c = 1.0 + coef / c
+            step = dd * c
+            h *= step
+        if abs(step - 1.0) < _EPS:
+            break
+    return math.exp(log_front) * h / a
+
+
+@njit(cache=True, error_model="numpy")
+def f_sf_dfn1(stat, dfd):
+    """P(F > stat) for F(1, dfd), element by element (magfit._numeric.f_sf_dfn1 compiled: I_x(dfd/2,
+    1/2), x = dfd/(dfd + stat), by its continued fraction or 1 - I_{1-x}(1/2, dfd/2))."""
+    out = np.empty(stat.size)
+    for k in range(stat.size):
+        f = stat[k]
+        d = dfd[k]
+        if not (math.isfinite(d) and d > 0) or math.isnan(f):
+            out[k] = np.nan
+        elif f <= 0:
+            out[k] = 1.0
+        elif math.isinf(f):
+            out[k] = 0.0
+        else:
+            a = 0.5 * d
+            x = a / (a + 0.5 * f)
+            xc = 0.5 * f / (a + 0.5 * f)
+            if x >= (a + 1.0) / (a + 2.5):
+                out[k] = 1.0 - _ibeta_cf(0.5, a, xc, x)
+            else:
+                out[k] = _ibeta_cf(a, 0.5, x, xc)
     return out

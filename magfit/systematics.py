@@ -88,28 +88,47 @@ def _as_bool(x: np.ndarray, fill: bool) -> np.ndarray:
 
 
 def _one_parameter(cols: dict[str, np.ndarray], rows: np.ndarray, tmin_K: float, name: str) -> dict[str, Any]:
-    v = cols[name][rows].astype(float)
-    e = cols[f"{name}_err"][rows].astype(float) if f"{name}_err" in cols else np.full(v.size, np.nan)
-    t = cols["tmin_K"][rows].astype(float)
-    k = int(np.argmin(np.abs(t - tmin_K)))
-    good = np.isfinite(v) & np.isfinite(e)
+    """Systematic spread and drift z of one parameter over the admissible rows (a few dozen at most:
+    plain floats, which beat numpy's per-call overhead here; the same arithmetic as numpy's)."""
+    v = cols[name][rows].astype(float).tolist()
+    e = cols[f"{name}_err"][rows].astype(float).tolist() if f"{name}_err" in cols else [math.nan] * len(v)
+    t = cols["tmin_K"][rows].astype(float).tolist()
+    k = min(range(len(t)), key=lambda i: abs(t[i] - tmin_K))          # first closest, as np.argmin
+    good = [math.isfinite(a) and math.isfinite(b) for a, b in zip(v, e, strict=True)]
     good[k] = False
-    if not (np.isfinite(v[k]) and np.isfinite(e[k])) or not good.any():
+    if not (math.isfinite(v[k]) and math.isfinite(e[k])) or not any(good):
         return {"sys": float("nan"), "range": [float("nan"), float("nan")], "z_above": float("nan"),
                 "n_above": 0}
-    d = v[good] - v[k]
-    sys = float(np.max(np.abs(d)))
-    above = good & (t > tmin_K)
-    scale = max(abs(v[k]), tmin_K, 1.0) if name == "theta_K" else max(abs(v[k]), 1e-300)
+    vk, ek = v[k], e[k]
+    sys = max(abs(v[i] - vk) for i in range(len(v)) if good[i])
+    above = [i for i in range(len(v)) if good[i] and t[i] > tmin_K]
+    scale = max(abs(vk), tmin_K, 1.0) if name == "theta_K" else max(abs(vk), 1e-300)
     floor = (DRIFT_REL_FLOOR * scale) ** 2
-    z = (v[above] - v[k]) / np.sqrt(np.abs(e[above] ** 2 - e[k] ** 2) + floor)
-    z_med = float(np.median(z)) if z.size else float("nan")
-    inc = good.copy()
-    inc[k] = True
-    return {"sys": sys, "range": [float(np.nanmin(v[inc])), float(np.nanmax(v[inc]))],
-            "value": float(v[k]), "stat": float(e[k]), "z_above": z_med, "n_above": int(above.sum()),
-            "value_top": float(v[above][-1]) if above.any() else float("nan"),
-            "tmin_top_K": float(t[above][-1]) if above.any() else float("nan")}
+    ek2 = ek ** 2                 # scalars: libm pow, as numpy's scalar power; arrays square: e * e
+    z = [_ratio(v[i] - vk, math.sqrt(abs(e[i] * e[i] - ek2) + floor)) for i in above]
+    inc = [v[i] for i in range(len(v)) if good[i] or i == k]
+    return {"sys": sys, "range": [min(inc), max(inc)],
+            "value": vk, "stat": ek, "z_above": _median(z), "n_above": len(above),
+            "value_top": v[above[-1]] if above else float("nan"),
+            "tmin_top_K": t[above[-1]] if above else float("nan")}
+
+
+def _ratio(num: float, den: float) -> float:
+    """num / den with IEEE results for den = 0 (+-inf, NaN for 0/0), as numpy divides."""
+    if den != 0.0:
+        return num / den
+    if num == 0.0 or math.isnan(num):
+        return math.nan
+    return math.copysign(math.inf, num) * math.copysign(1.0, den)
+
+
+def _median(z: list[float]) -> float:
+    """np.median of a short list (NaN when empty or when any value is NaN)."""
+    if not z or any(math.isnan(x) for x in z):
+        return float("nan")
+    srt = sorted(z)
+    m = len(srt)
+    return srt[m // 2] if m % 2 else (srt[m // 2 - 1] + srt[m // 2]) / 2.0
 
 
 def window_systematics(scan: pd.DataFrame | None, tmin_K: float) -> dict[str, Any]:

@@ -11,7 +11,9 @@ chi-square, as lmfit's ``scale_covar=True``.
 :func:`fit_windows` fits the windows [t[i], t[-1]] of T-sorted data for many start indices i with
 arrays of shape (windows, points), so the whole T_min scan of :mod:`magfit.window` costs a few
 numpy passes over the data instead of one lmfit fit per window; it is linear in the number of
-points (no grid x points x windows temporaries).
+points (no grid x points x windows temporaries). ``compiled=True`` runs the same search in numba
+(:mod:`magfit._varpro_kernel`): the grid start from suffix sums (one sweep over the points serves
+every nested window), then each window's polish.
 
 References
 ----------
@@ -393,7 +395,7 @@ def _fit_one(t, y, w, constant: bool, n_grid: int, cost_tol: float = _COST_TOL):
 
 def fit_windows(temperature_K, chi_emu_mol, weights, starts, *, powers: tuple[int, ...] = (1,),
                 constant: bool = True, theta_margin_rel: float = 1e-9, theta_max=None, theta_start=None,
-                n_grid: int = N_GRID) -> dict:
+                n_grid: int = N_GRID, compiled: bool = False) -> dict:
     """Fit chi = sum_p a_p/(T - theta)^p [+ chi0] on every window [t[i], t[-1]], i in ``starts``.
 
     Parameters
@@ -418,6 +420,9 @@ def fit_windows(temperature_K, chi_emu_mol, weights, starts, *, powers: tuple[in
         Extra start per window tried with the grid (e.g. the Curie-Weiss theta for a nested model).
     n_grid : int
         Grid points in log(T_min - theta).
+    compiled : bool
+        Use the numba kernel (:mod:`magfit._varpro_kernel`; Curie-Weiss only, ``powers=(1,)``): the
+        same search window by window, the same numbers to round-off.
 
     Returns
     -------
@@ -434,18 +439,28 @@ def fit_windows(temperature_K, chi_emu_mol, weights, starts, *, powers: tuple[in
     if theta_max is None:
         theta_max = tmin - theta_margin_rel * np.maximum(np.abs(tmin), 1.0)
     theta_max = np.asarray(theta_max, dtype=float)
-    grid_start = _grid_start if powers == (1,) else _grid_start_explicit
-    theta0 = grid_start(t, y, w, starts, powers, constant, n_grid, theta_start, theta_max)
     mask = np.arange(t.size)[None, :] >= starts[:, None]
     u_lo, u_hi = _u_range(tmin, np.full_like(tmin, t[-1]))
     theta_min = tmin - u_hi
     cost_tol = _COST_TOL if powers == (1,) else _COST_TOL_EXT
-    theta, coef, r, cost = _polish(t, y, w, mask, theta0, theta_max, theta_min, powers, constant, cost_tol)
+    if compiled and powers == (1,):
+        from ._varpro_kernel import grid_start, polish_windows
+
+        grid = _shared_grid(t, starts, n_grid, theta_start)
+        order = np.argsort(-starts, kind="stable")
+        theta0 = grid_start(t, y, w, starts, order, grid, theta_max, constant)
+        theta, coef, cost, r = polish_windows(t, y, w, starts, theta0, theta_max, theta_min, constant,
+                                              cost_tol, _MAX_ITER, _STEP_TOL)
+    else:
+        grid_start = _grid_start if powers == (1,) else _grid_start_explicit
+        theta0 = grid_start(t, y, w, starts, powers, constant, n_grid, theta_start, theta_max)
+        theta, coef, r, cost = _polish(t, y, w, mask, theta0, theta_max, theta_min, powers, constant,
+                                       cost_tol)
     return {"theta": theta, "coef": coef, "rss": cost, "resid": r, "mask": mask, "theta_max": theta_max,
             "theta_min": theta_min}
 
 
-def cw_covariance(temperature_K, weights, mask, theta, C, rss, fit_chi0: bool) -> np.ndarray:
+def cw_covariance(temperature_K, weights, mask, theta, C, rss, fit_chi0: bool, jtj=None) -> np.ndarray:
     """Covariance of (theta, C[, chi0]) per window from the Jacobian, scaled by the reduced chi-square.
 
     Parameters
@@ -458,24 +473,22 @@ def cw_covariance(temperature_K, weights, mask, theta, C, rss, fit_chi0: bool) -
         Fitted theta and C, weighted residual sum of squares.
     fit_chi0 : bool
         Whether chi0 was fitted.
+    jtj : array (K, 3, 3) or None
+        J^T J over (theta, C, chi0) when already summed (the compiled scan); None: summed here.
 
     Returns
     -------
     array (K, 3, 3)
         Covariance over (theta, C, chi0) (chi0 row/column zero when not fitted); NaN when singular.
     """
-    t = np.asarray(temperature_K, dtype=float)
-    w = np.asarray(weights, dtype=float)
     npar = 3 if fit_chi0 else 2
     n = mask.sum(axis=1)
+    if jtj is None:
+        t = np.asarray(temperature_K, dtype=float)
+        jtj = _cw_jtj(t, np.asarray(weights, dtype=float), mask, theta, C, npar)
+    else:
+        jtj = np.ascontiguousarray(jtj[:, :npar, :npar])
     with np.errstate(all="ignore"):
-        f = np.where(mask, 1.0 / (t[None, :] - theta[:, None]), 0.0)
-        wm = w[None, :] * mask
-        cols = [C[:, None] * f * f * wm, f * wm] + ([wm] if fit_chi0 else [])
-        jtj = np.empty((len(theta), npar, npar))
-        for i in range(npar):
-            for j in range(i, npar):
-                jtj[:, i, j] = jtj[:, j, i] = _dot(cols[i], cols[j])
         d = np.sqrt(np.einsum("kii->ki", jtj))
         d = np.where(d > 0, d, 1.0)
         ok = np.isfinite(jtj).all(axis=(1, 2))
@@ -491,6 +504,19 @@ def cw_covariance(temperature_K, weights, mask, theta, C, rss, fit_chi0: bool) -
         cov[:, 2, :] = 0.0
         cov[:, :, 2] = 0.0
     return cov
+
+
+def _cw_jtj(t, w, mask, theta, C, npar) -> np.ndarray:
+    """J^T J (K, npar, npar) of the Curie-Weiss windows: columns C f^2 w, f w[, w], f = 1/(T - theta)."""
+    with np.errstate(all="ignore"):
+        f = np.where(mask, 1.0 / (t[None, :] - theta[:, None]), 0.0)
+        wm = w[None, :] * mask
+        cols = [C[:, None] * f * f * wm, f * wm] + ([wm] if npar == 3 else [])
+        jtj = np.empty((len(theta), npar, npar))
+        for i in range(npar):
+            for j in range(i, npar):
+                jtj[:, i, j] = jtj[:, j, i] = _dot(cols[i], cols[j])
+    return jtj
 
 
 def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float | None = None,

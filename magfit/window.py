@@ -227,9 +227,11 @@ def runs_test_z(residuals) -> float:
 #: log-u grid of the extended-model search in the curvature test, and its golden-section tolerance
 CURVATURE_GRID = 120
 _CURVATURE_XATOL = 1e-10
-#: compiled curvature kernel: "auto" (when numba is already imported, or from the
-#: ``_NUMBA_AFTER``-th scan of a process on: a one-off command does not pay numba's ~0.5 s start-up),
-#: True (always) or False (never; pure numpy, same numbers)
+#: compiled scan kernels (:mod:`magfit._varpro_kernel`: window fits, J^T J, trend sums;
+#: :mod:`magfit._curvature_kernel`: curvature search, F p-values), decided once per scan: "auto"
+#: (when numba is already imported, or from the ``_NUMBA_AFTER``-th scan of a process on: a one-off
+#: command does not pay numba's ~0.5 s start-up), True (always) or False (never; pure numpy, the
+#: same numbers to round-off)
 USE_NUMBA: bool | str = "auto"
 _NUMBA_AFTER = 3
 _scans_done = [0]
@@ -247,18 +249,19 @@ def _use_numba() -> bool:
     return bool(USE_NUMBA)
 
 
-def _ext_rss(t: np.ndarray, y: np.ndarray, w: np.ndarray, starts: np.ndarray, fit_chi0: bool) -> np.ndarray:
+def _ext_rss(t: np.ndarray, y: np.ndarray, w: np.ndarray, starts: np.ndarray, fit_chi0: bool,
+             compiled: bool | None = None) -> np.ndarray:
     """min over theta of the weighted RSS of chi = C/(T - theta) + D/(T - theta)^3 [+ chi0] per
     suffix window: grid of ``CURVATURE_GRID`` points in log(T_min - theta) from
     1e-6 (T_max - T_min + |T_min|) to 1e3 max(T_max, |T_min|, 1), then Brent's bounded search
     (as the frozen reference's scipy ``fminbound``) between the best point's neighbours
     (compiled: :mod:`magfit._curvature_kernel`; or the same search in numpy,
-    :func:`_ext_rss_numpy`)."""
+    :func:`_ext_rss_numpy`; ``compiled`` None: the ``USE_NUMBA`` rule)."""
     t = np.ascontiguousarray(t, dtype=float)
     y = np.ascontiguousarray(y, dtype=float)
     w = np.ascontiguousarray(w, dtype=float)
     starts = np.asarray(starts, dtype=np.int64)
-    if _use_numba():
+    if _use_numba() if compiled is None else compiled:
         from ._curvature_kernel import ext_rss_windows
 
         return ext_rss_windows(t, y, w, starts, bool(fit_chi0), CURVATURE_GRID, _CURVATURE_XATOL)
@@ -280,8 +283,60 @@ def _ext_cost(t, y, w, first, theta, fit_chi0):
     return np.where(np.isfinite(cost), cost, np.inf)
 
 
+def _ext_grid_cost(t, y, w, i0, theta, fit_chi0):
+    """Extended-model RSS of the window t[i0:] at every theta of a grid (the kernel's ``_grid_rss``
+    in numpy): normal-equation sums as matrix-vector products over blocks of points (temporaries
+    of at most ``_CHUNK`` values), amplitudes from the column-scaled equations, then explicit
+    residuals in a second pass."""
+    from .varpro import _cramer
+
+    tt, yy, ww = t[i0:], y[i0:], w[i0:]
+    w2 = ww * ww
+    rhs2 = np.stack([w2, w2 * yy], 1)
+    block = max(1, _CHUNK // theta.size)
+    powers = None
+    with np.errstate(all="ignore"):
+        sums = np.zeros((7, theta.size))
+        for b0 in range(0, tt.size, block):
+            sl = slice(b0, b0 + block)
+            f = 1.0 / (tt[None, sl] - theta[:, None])
+            f2 = f * f
+            f3 = f2 * f
+            s_1, b_1 = (f @ rhs2[sl]).T
+            s_3, b_3 = (f3 @ rhs2[sl]).T
+            s_11 = f2 @ w2[sl]
+            f2 *= f2                                                   # f^4
+            sums += np.stack([s_11, f2 @ w2[sl], (f3 * f3) @ w2[sl], b_1, b_3, s_1, s_3])
+            powers = (f, f3) if tt.size <= block else None       # one block: reused by the residuals
+        s11, s13, s33, b1, b3, s1c, s3c = sums
+        mats = [[s11, s13, s1c], [s13, s33, s3c], [s1c, s3c, np.sum(w2)]]
+        rhs = [b1, b3, np.sum(w2 * yy)]
+        p = 3 if fit_chi0 else 2
+        nrm = [np.sqrt(mats[i][i]) for i in range(p)]
+        a = [[1.0 if i == j else mats[i][j] / (nrm[i] * nrm[j]) for j in range(p)] for i in range(p)]
+        x = _cramer(a, [rhs[i] / nrm[i] for i in range(p)])
+        c1, c3 = x[0] / nrm[0], x[1] / nrm[1]
+        c0 = x[2] / nrm[2] if fit_chi0 else np.zeros_like(c1)
+        cost = np.zeros(theta.size)
+        for b0 in range(0, tt.size, block):
+            sl = slice(b0, b0 + block)
+            if powers is None:
+                f = 1.0 / (tt[None, sl] - theta[:, None])
+                f3 = f * f * f
+            else:
+                f, f3 = powers
+            r = yy[None, sl] - c1[:, None] * f
+            r -= c3[:, None] * f3
+            r -= c0[:, None]
+            r *= ww[None, sl]
+            cost += np.einsum("ij,ij->i", r, r)
+    ok = np.isfinite(cost) & np.isfinite(c1) & np.isfinite(c3) & np.isfinite(c0)
+    return np.where(ok, cost, np.inf)
+
+
 def _ext_rss_numpy(t, y, w, starts, fit_chi0):
-    """The search of :mod:`magfit._curvature_kernel` vectorised over windows and grid points."""
+    """The search of :mod:`magfit._curvature_kernel` in numpy: each window's grid at once
+    (:func:`_ext_grid_cost`), then Brent vectorised over the windows."""
     from .varpro import _u_range
 
     k = starts.size
@@ -292,15 +347,11 @@ def _ext_rss_numpy(t, y, w, starts, fit_chi0):
     j = np.arange(CURVATURE_GRID)
     best = np.empty(k)
     ib = np.empty(k, dtype=int)
-    per = max(1, _CHUNK // (CURVATURE_GRID * t.size))
-    for c0 in range(0, k, per):
-        sl = slice(c0, min(c0 + per, k))
-        lu = l_lo[sl, None] + j[None, :] * step[sl, None]
-        theta = (tmin[sl, None] - np.exp(lu)).ravel()
-        first = np.repeat(starts[sl], CURVATURE_GRID)
-        cost = _ext_cost(t, y, w, first, theta, fit_chi0).reshape(-1, CURVATURE_GRID)
-        ib[sl] = np.argmin(cost, axis=1)
-        best[sl] = cost[np.arange(cost.shape[0]), ib[sl]]
+    theta = tmin[:, None] - np.exp(l_lo[:, None] + j[None, :] * step[:, None])
+    for kk in range(k):
+        cost = _ext_grid_cost(t, y, w, starts[kk], theta[kk], fit_chi0)
+        ib[kk] = np.argmin(cost)
+        best[kk] = cost[ib[kk]]
     a = l_lo + np.maximum(ib - 1, 0) * step
     b = l_lo + np.minimum(ib + 1, CURVATURE_GRID - 1) * step
     f_min = _brent_numpy(lambda lu: _ext_cost(t, y, w, starts, tmin - np.exp(lu), fit_chi0), a, b,
@@ -363,12 +414,17 @@ def _brent_numpy(cost, a: np.ndarray, b: np.ndarray, xatol: float) -> np.ndarray
     return fx
 
 
-def _f_sf(stat: np.ndarray, dfd: np.ndarray) -> np.ndarray:
-    """Survival function of F(1, dfd) (numpy; scipy.special/scipy.stats cost 0.2-1 s to import)."""
+def _f_sf(stat: np.ndarray, dfd: np.ndarray, compiled: bool = False) -> np.ndarray:
+    """Survival function of F(1, dfd) (numpy, or its compiled twin; scipy.special/scipy.stats cost
+    0.2-1 s to import)."""
+    if compiled:
+        from ._curvature_kernel import f_sf_dfn1 as f_sf_compiled
+
+        return f_sf_compiled(np.ascontiguousarray(stat, dtype=float), np.ascontiguousarray(dfd, dtype=float))
     return f_sf_dfn1(stat, dfd)
 
 
-def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0):
+def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0, compiled=None):
     """Curvature F and p per suffix window given the Curie-Weiss RSS (see :func:`curvature_test`)."""
     p_ext = 4 if fit_chi0 else 3
     stat = np.zeros(len(starts))
@@ -377,7 +433,8 @@ def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0):
     if not todo.any():
         return stat, pval
     idx = np.flatnonzero(todo)
-    rss_ext = _ext_rss(t, y, w, starts[idx], fit_chi0)
+    compiled = _use_numba() if compiled is None else compiled
+    rss_ext = _ext_rss(t, y, w, starts[idx], fit_chi0, compiled)
     wy2 = np.cumsum(((w * y) ** 2)[::-1])[::-1]
     scale = wy2[starts[idx]]
     nn = n[idx].astype(float)
@@ -385,7 +442,7 @@ def _curvature_arrays(t, y, w, starts, n, rss_cw, exact, fit_chi0):
         f = np.maximum(rss_cw[idx] - rss_ext, 0.0) / (rss_ext / (nn - p_ext))
     good = np.isfinite(rss_ext) & np.isfinite(f) & (rss_ext > (EXACT_RESIDUAL_REL**2) * scale)
     stat[idx] = np.where(good, f, 0.0)
-    pval[idx] = np.where(good, _f_sf(np.where(good, f, 0.0), nn - p_ext), 1.0)
+    pval[idx] = np.where(good, _f_sf(np.where(good, f, 0.0), nn - p_ext, compiled), 1.0)
     return stat, pval
 
 
@@ -429,12 +486,15 @@ def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool =
     starts = np.array([0])
     from .varpro import _u_range
 
+    compiled = _use_numba()
     if rss_cw is None:
         u_lo, _ = _u_range(t[:1], t[-1:])
-        rss = fit_windows(t, y, w, starts, constant=fit_chi0, theta_max=t[:1] - u_lo)["rss"]
+        rss = fit_windows(t, y, w, starts, constant=fit_chi0, theta_max=t[:1] - u_lo,
+                          compiled=compiled)["rss"]
     else:
         rss = np.array([float(rss_cw)])
-    stat, pval = _curvature_arrays(t, y, w, starts, np.array([t.size]), rss, np.array([False]), fit_chi0)
+    stat, pval = _curvature_arrays(t, y, w, starts, np.array([t.size]), rss, np.array([False]), fit_chi0,
+                                   compiled)
     return {"curvature_F": float(stat[0]), "curvature_p": float(pval[0])}
 
 
@@ -581,11 +641,18 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
         out = {c: np.array([], dtype=bool if c in ("trend", "converged", "exact") else float) for c in names}
         out["covariance"] = np.zeros((0, 3, 3))
         return out
-    cw = fit_windows(t, y, w, starts, constant=fit_chi0)
+    compiled = _use_numba()
+    cw = fit_windows(t, y, w, starts, constant=fit_chi0, compiled=compiled)
     theta, rss, r, mask = cw["theta"], cw["rss"], cw["resid"], cw["mask"]
     c = cw["coef"][:, 0]
     chi0 = cw["coef"][:, 1] if fit_chi0 else np.zeros_like(c)
-    cov = cw_covariance(t, w, mask, theta, c, rss, fit_chi0)
+    jtj = sums = None
+    if compiled:
+        from ._varpro_kernel import window_stats
+
+        jtj, counts, sums2 = window_stats(t, w, starts, theta, c, r)
+        sums = (counts[:, 0], counts[:, 1], counts[:, 2], sums2[:, 0], sums2[:, 1])
+    cov = cw_covariance(t, w, mask, theta, c, rss, fit_chi0, jtj=jtj)
     with np.errstate(all="ignore"):
         err = np.sqrt(np.einsum("kii->ki", cov))
         mu = np.sqrt(c / (n_ions * CURIE_CGS_PER_MUB2))
@@ -599,8 +666,8 @@ def scan_windows(temperature_K, chi_emu_mol, weights, tmins, *, fit_chi0: bool, 
     err[at_edge] = np.nan
     mu_err[at_edge] = np.nan
     converged = ~failed & np.isfinite(err[:, 0]) & ~at_bound
-    runs_z, lowend_z, exact = _trend_arrays(t, y, w, starts, n, r, rss)
-    curv_f, curv_p = _curvature_arrays(t, y, w, starts, n, rss, exact | failed, fit_chi0)
+    runs_z, lowend_z, exact = _trend_arrays(t, y, w, starts, n, r, rss, sums)
+    curv_f, curv_p = _curvature_arrays(t, y, w, starts, n, rss, exact | failed, fit_chi0, compiled)
     trend = (runs_z < -Z_RUNS) | (np.abs(lowend_z) > Z_LOWEND) | (curv_p < ALPHA_CURVATURE)
     chi_scale = _suffix_medians(np.abs(y), starts)
     cols = {
@@ -630,18 +697,16 @@ def _suffix_medians(a: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.where(m % 2 == 1, hi, (lo + hi) / 2.0)
 
 
-def _trend_arrays(t, y, w, starts, n, r, rss):
-    """Runs-test z, low-T-end z and the round-off flag per suffix window (residuals r, (K, n))."""
-    k_win = len(starts)
+def _trend_arrays(t, y, w, starts, n, r, rss, sums=None):
+    """Runs-test z, low-T-end z and the round-off flag per suffix window (residuals r, (K, n)).
+
+    ``sums``: (n+, n-, sign changes, low-end sum, squared deviations) per window when already
+    summed (the compiled scan, :func:`magfit._varpro_kernel.window_stats`); None: summed here."""
     wy2 = np.cumsum(((w * y) ** 2)[::-1])[::-1][starts]
     with np.errstate(all="ignore"):
         exact = np.sqrt(rss / n) <= EXACT_RESIDUAL_REL * np.sqrt(wy2 / n)
-    inside = np.arange(t.size)[None, :] >= starts[:, None]
-    s = np.sign(r) * inside
-    n1 = np.sum(s > 0, axis=1)
-    n2 = np.sum(s < 0, axis=1)
+    n1, n2, changes, low_sum, ss = _trend_sums(t, starts, n, r) if sums is None else sums
     nz = n1 + n2
-    changes = np.sum((s[:, 1:] != s[:, :-1]) & inside[:, :-1], axis=1)
     mu = 2.0 * n1 * n2 / np.maximum(nz, 1) + 1.0
     with np.errstate(all="ignore"):
         var = (mu - 1.0) * (mu - 2.0) / (nz - 1.0)
@@ -652,16 +717,28 @@ def _trend_arrays(t, y, w, starts, n, r, rss):
     for k in np.flatnonzero(has_zero):          # exact zeros break runs: the scalar definition
         z[k] = runs_test_z(r[k, starts[k]:])
     kq = np.maximum(3, n // 4)
-    cs = np.cumsum(r, axis=1)
-    low_sum = cs[np.arange(k_win), np.minimum(starts + kq, t.size) - 1]
-    mean = np.sum(r, axis=1) / n
-    ss = np.sum(((r - mean[:, None]) * inside) ** 2, axis=1)
     with np.errstate(all="ignore"):
         sd = np.sqrt(ss / (n - 1))
         low = np.where(sd > 0, (low_sum / kq) / (sd / np.sqrt(kq)), 0.0)
     z = np.where(exact, 0.0, z)
     low = np.where(exact, 0.0, low)
     return z, low, exact
+
+
+def _trend_sums(t, starts, n, r):
+    """Signs (n+, n-), sign changes, sum of the lowest max(3, n//4) residuals and squared deviations
+    from the mean, per window, on the (K, n) residual array (0 outside each window)."""
+    inside = np.arange(t.size)[None, :] >= starts[:, None]
+    s = np.sign(r) * inside
+    n1 = np.sum(s > 0, axis=1)
+    n2 = np.sum(s < 0, axis=1)
+    changes = np.sum((s[:, 1:] != s[:, :-1]) & inside[:, :-1], axis=1)
+    kq = np.maximum(3, n // 4)
+    cs = np.cumsum(r, axis=1)
+    low_sum = cs[np.arange(len(starts)), np.minimum(starts + kq, t.size) - 1]
+    mean = np.sum(r, axis=1) / n
+    ss = np.sum(((r - mean[:, None]) * inside) ** 2, axis=1)
+    return n1, n2, changes, low_sum, ss
 
 
 def choose_window(scan: pd.DataFrame, t_order_min: float | None, fit_chi0: bool,

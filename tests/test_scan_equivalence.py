@@ -14,7 +14,9 @@ window implementation it replaced. For every data set both are run and compared:
   (lmfit's covariance comes from a finite-difference Jacobian, good to ~3e-5; the engine's is
   analytic).
 
-The default run uses the sample data and 8 seeded synthetic cases; ``-m slow`` runs 200.
+The default run uses the sample data and 8 seeded synthetic cases (3 of them with each scan path
+forced: the numba kernels, and the numpy path of one-off commands); ``-m slow`` runs 200 (and 50
+more on the numpy path).
 """
 
 from __future__ import annotations
@@ -127,4 +129,20 @@ def test_synthetic_equivalent(seed):
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(8, 208))
 def test_synthetic_equivalent_full(seed):
+    assert_equivalent(synthetic_case(seed))
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["numba", "numpy"])
+@pytest.mark.parametrize("seed", range(3))
+def test_both_scan_paths_equivalent(seed, compiled, monkeypatch):
+    """Each scan path forced (window.USE_NUMBA): the compiled kernels and the numpy path a one-off
+    command uses both reproduce the reference."""
+    monkeypatch.setattr(magfit.window, "USE_NUMBA", compiled)
+    assert_equivalent(synthetic_case(seed))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(8, 208, 4))
+def test_numpy_path_equivalent_full(seed, monkeypatch):
+    monkeypatch.setattr(magfit.window, "USE_NUMBA", False)
     assert_equivalent(synthetic_case(seed))

@@ -84,13 +84,84 @@ def test_bad_input_raises_fit_error():
         varpro_fit(np.arange(1.0, 9.0), 1.0 / np.arange(1.0, 9.0), theta_fixed=2.0)
 
 
-@pytest.mark.parametrize("fit_chi0", [True, False])
-def test_curvature_search_numpy_equals_compiled(fit_chi0):
+@pytest.mark.parametrize(("fit_chi0", "n"), [(True, 120), (False, 120), (True, 2000)])
+def test_curvature_search_numpy_equals_compiled(fit_chi0, n):
+    """(n = 2000: the numpy grid runs over blocks of points, recomputing 1/(T - theta).)"""
     from magfit._curvature_kernel import ext_rss_windows
 
-    t, y, err = _data(seed=13, n=120)
+    t, y, err = _data(seed=13, n=n)
     y = y * (1.0 - 0.2 * np.exp(-t / 20.0))           # short-range-order droop: a real extremum
-    starts = np.array([0, 30, 60])
+    starts = np.array([0, 30, 60]) * (n // 120)
     a = W._ext_rss_numpy(t, y, 1.0 / err, starts, fit_chi0)
     b = ext_rss_windows(t, y, 1.0 / err, starts, fit_chi0, W.CURVATURE_GRID, 1e-10)
     assert np.allclose(a, b, rtol=1e-10, atol=0)
+
+
+@pytest.mark.parametrize("fit_chi0", [True, False])
+def test_compiled_windows_match_curve_fit_and_numpy(fit_chi0):
+    """The numba window kernel (suffix-sum grid, per-window polish) against scipy curve_fit of each
+    window and against the numpy path (same optimum: theta to 1e-6 of its error, rss to 1e-10)."""
+    t, y, err = _data(seed=17, n=160)
+    y = y * (1.0 - 0.05 * np.exp(-t / 15.0))              # a low-T droop: windows differ
+    starts = np.array([0, 10, 35, 70, 100])
+    fast = fit_windows(t, y, 1.0 / err, starts, constant=fit_chi0, compiled=True)
+    slow = fit_windows(t, y, 1.0 / err, starts, constant=fit_chi0)
+    tight = {"ftol": 1e-14, "xtol": 1e-14, "gtol": 1e-14}
+    for k, i in enumerate(starts):
+        if fit_chi0:
+            p, cov = curve_fit(_cw, t[i:], y[i:], p0=(4.0, -10.0, 0.0), sigma=err[i:], **tight)
+        else:
+            p, cov = curve_fit(lambda t, c, th: c / (t - th), t[i:], y[i:], p0=(4.0, -10.0), sigma=err[i:],
+                               **tight)
+        sd_theta = float(np.sqrt(cov[1, 1]))
+        assert fast["theta"][k] == pytest.approx(p[1], abs=1e-4 * sd_theta)
+        assert fast["coef"][k, 0] == pytest.approx(p[0], rel=1e-6)
+        r = (y[i:] - (p[0] / (t[i:] - p[1]) + (p[2] if fit_chi0 else 0.0))) / err[i:]
+        assert fast["rss"][k] == pytest.approx(float(r @ r), rel=1e-8)
+        assert np.allclose(fast["resid"][k, i:], r, rtol=0, atol=1e-6 * np.abs(r).max())
+        assert not fast["resid"][k, :i].any()
+        assert fast["theta"][k] == pytest.approx(slow["theta"][k], abs=1e-6 * sd_theta)
+        assert fast["rss"][k] == pytest.approx(slow["rss"][k], rel=1e-10)
+
+
+def test_compiled_f_pvalue_matches_scipy():
+    """The curvature test's compiled F(1, d) p-value against scipy.stats.f.sf (both branches of the
+    continued fraction, d from 1 to 10,000, p from ~1 down to ~1e-200)."""
+    from scipy.stats import f as f_dist
+
+    from magfit._curvature_kernel import f_sf_dfn1
+
+    stat = np.array([1e-8, 0.01, 0.5, 1.0, 3.0, 6.6, 10.0, 50.0, 1e3, 1e5, 0.0, np.inf, 2.0])
+    for d in (1.0, 2.0, 7.0, 30.0, 296.0, 1e4):
+        dfd = np.full(stat.size, d)
+        got = f_sf_dfn1(stat, dfd)
+        assert np.allclose(got, f_dist.sf(stat, 1, d), rtol=1e-9, atol=1e-300), d
+    assert np.isnan(f_sf_dfn1(np.array([1.0, np.nan]), np.array([0.0, 5.0]))).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 5])
+def test_compiled_scan_equals_numpy_scan(seed, monkeypatch):
+    """window.scan_windows with the compiled kernels (fit, J^T J, trend sums, curvature, p-values)
+    and on the numpy path: the same decisions, values to round-off."""
+    from _scan_cases import synthetic_case
+
+    chi = synthetic_case(seed)
+    o = np.argsort(chi.temperature_K, kind="stable")
+    t, y = chi.temperature_K[o], chi.chi_emu_mol[o]
+    w = None if chi.chi_err_emu_mol is None else 1.0 / chi.chi_err_emu_mol[o]
+    out = {}
+    for compiled in (True, False):
+        monkeypatch.setattr(W, "USE_NUMBA", compiled)
+        out[compiled] = W.scan_windows(t, y, w, W.candidate_tmins(t), fit_chi0=True, n_ions=1.0)
+    a, b = out[True], out[False]
+    for c in ("trend", "converged", "exact", "n_points", "tmin_K"):
+        assert np.array_equal(a[c], b[c]), c
+    for c in ("theta_K", "C_emu_K_mol", "chi0_emu_mol", "runs_z", "lowend_z"):
+        err = b.get(c + "_err", np.zeros_like(b[c]))
+        ok = np.isfinite(b[c])
+        assert np.array_equal(ok, np.isfinite(a[c])), c
+        tol = 1e-6 * np.abs(b[c]) + 1e-4 * np.nan_to_num(err)       # theta, C, chi0: 1e-4 of their error
+        assert np.all(np.abs(a[c] - b[c])[ok] <= tol[ok]), c
+        if c + "_err" in b:
+            assert np.allclose(a[c + "_err"], err, rtol=1e-6, atol=0, equal_nan=True), c
+    assert np.allclose(a["curvature_p"], b["curvature_p"], rtol=1e-4, atol=1e-9)
