@@ -3,6 +3,7 @@
 
 :func:`legacy_render` swaps them in (serial runs only: process-pool workers do not see the patch):
 
+* PNGs drawn by matplotlib's Agg (a second draw of each figure; now the PDF rasterised by PDFium);
 * PNGs written with PIL's default zlib level 6 (now :data:`magfit.report.PNG_COMPRESS`);
 * HTML thumbnails resized with LANCZOS to 1000 px and saved with ``optimize=True`` (now a whole-factor
   box reduction);
@@ -21,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import magfit.report as report
-from magfit import _report_pdf
+from magfit import _report_pdf, _report_raster
 
 
 def _compact_png(png: bytes, width: int = 1000) -> bytes:
@@ -78,10 +79,12 @@ def _add_sample_pages(writer: Any, fit_pdf: bytes | None, scan_pdf: bytes | None
 @contextlib.contextmanager
 def legacy_render() -> Iterator[None]:
     """Inside the block, report.build renders and assembles as before the issue-12 report work."""
-    saved = (report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages)
+    saved = (report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages, _report_raster.available)
     report._compact_png, report.PNG_COMPRESS = _compact_png, 6
     _report_pdf.add_sample_pages = _add_sample_pages
+    _report_raster.available = lambda: False  # every PNG drawn a second time, by Agg
     try:
         yield
     finally:
-        report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages = saved
+        (report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages,
+         _report_raster.available) = saved

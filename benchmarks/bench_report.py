@@ -111,7 +111,7 @@ def phase_timers(acc: Counter) -> Iterator[None]:
 
     import magfit.plot
     import magfit.report
-    from magfit import _report_html, _report_pdf
+    from magfit import _report_html, _report_pdf, _report_raster
     from magfit.mh import plot as mh_plot
 
     stack: list[list[float]] = []
@@ -120,6 +120,7 @@ def phase_timers(acc: Counter) -> Iterator[None]:
                (mh_plot, "loops", "figure build"), (_report_pdf, "sample_pages", "figure build"),
                (_report_pdf, "summary_pages", "figure build"),
                (agg.FigureCanvasAgg, "print_png", "savefig PNG"),
+               (_report_raster, "rasterise", "savefig PNG"), (_report_raster, "png_bytes", "savefig PNG"),
                (pdf.FigureCanvasPdf, "print_pdf", "savefig PDF"),
                (magfit.report, "_compact_png", "HTML thumbnails"),
                (_report_pdf, "write", "PDF report assembly"),
