@@ -343,8 +343,10 @@ def _draw(result: FileResult, item: dict[str, Any], fig_dir: Path, formats: tupl
     figs: dict[str, Any] = {}
     drawers: list[tuple[str, Callable[[], Any]]] = []
     if result.fit is not None:
-        drawers = [("fit", lambda: plot.fit_panels(result.fit, title=row.get("sample") or None)),
-                   ("scan", lambda: plot.window_scan(result.fit, title=row.get("sample") or None))]
+        # the figures of the previous sample, emptied and drawn into (creating axes and ticks is costly)
+        heading = row.get("sample") or None
+        drawers = [("fit", lambda: plot.fit_panels(result.fit, title=heading, reuse=True)),
+                   ("scan", lambda: plot.window_scan(result.fit, title=heading, reuse=True))]
     elif result.extra.get("mh"):    # an M(H) file: its loops take the fit figure's place
         from .mh import plot as mh_plot
 
