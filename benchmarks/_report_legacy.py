@@ -3,6 +3,7 @@
 
 :func:`legacy_render` swaps them in (serial runs only: process-pool workers do not see the patch):
 
+* a new Figure (axes, ticks) per figure and sample (now one per kind, emptied and drawn into again);
 * PNGs drawn by matplotlib's Agg (a second draw of each figure; now the PDF rasterised by PDFium);
 * PNGs written with PIL's default zlib level 6 (now :data:`magfit.report.PNG_COMPRESS`);
 * HTML thumbnails resized with LANCZOS to 1000 px and saved with ``optimize=True`` (now a whole-factor
@@ -17,10 +18,12 @@ Figures, their DPI (200 for PNG), fonts (Type 3) and page layout are the same in
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import magfit.plot as plot
 import magfit.report as report
 from magfit import _report_pdf, _report_raster
 
@@ -83,8 +86,20 @@ def legacy_render() -> Iterator[None]:
     report._compact_png, report.PNG_COMPRESS = _compact_png, 6
     _report_pdf.add_sample_pages = _add_sample_pages
     _report_raster.available = lambda: False  # every PNG drawn a second time, by Agg
+    drawers = plot.fit_panels, plot.window_scan
+    plot.fit_panels, plot.window_scan = (_new_figure(f) for f in drawers)
     try:
         yield
     finally:
         (report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages,
          _report_raster.available) = saved
+        plot.fit_panels, plot.window_scan = drawers
+
+
+def _new_figure(draw: Any) -> Any:
+    """``draw`` with a new Figure per call, as before (now the report reuses one per kind)."""
+    @functools.wraps(draw)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs["reuse"] = False
+        return draw(*args, **kwargs)
+    return wrapper
