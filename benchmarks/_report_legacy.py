@@ -4,6 +4,8 @@
 :func:`legacy_render` swaps them in (serial runs only: process-pool workers do not see the patch):
 
 * a new Figure (axes, ticks) per figure and sample (now one per kind, emptied and drawn into again);
+* PDFs written by matplotlib's own backend (now :mod:`magfit._pdf_canvas`: text measured once per
+  process, the same bytes);
 * PNGs drawn by matplotlib's Agg (a second draw of each figure; now the PDF rasterised by PDFium);
 * PNGs written with PIL's default zlib level 6 (now :data:`magfit.report.PNG_COMPRESS`);
 * HTML thumbnails resized with LANCZOS to 1000 px and saved with ``optimize=True`` (now a whole-factor
@@ -25,7 +27,7 @@ from typing import Any
 
 import magfit.plot as plot
 import magfit.report as report
-from magfit import _report_pdf, _report_raster
+from magfit import _pdf_canvas, _report_pdf, _report_raster
 
 
 def _compact_png(png: bytes, width: int = 1000) -> bytes:
@@ -88,9 +90,11 @@ def legacy_render() -> Iterator[None]:
     _report_raster.available = lambda: False  # every PNG drawn a second time, by Agg
     drawers = plot.fit_panels, plot.window_scan
     plot.fit_panels, plot.window_scan = (_new_figure(f) for f in drawers)
+    backend, _pdf_canvas.BACKEND = _pdf_canvas.BACKEND, None  # matplotlib's own PDF backend
     try:
         yield
     finally:
+        _pdf_canvas.BACKEND = backend
         (report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages,
          _report_raster.available) = saved
         plot.fit_panels, plot.window_scan = drawers

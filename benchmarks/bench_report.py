@@ -111,7 +111,7 @@ def phase_timers(acc: Counter) -> Iterator[None]:
 
     import magfit.plot
     import magfit.report
-    from magfit import _report_html, _report_pdf, _report_raster
+    from magfit import _pdf_canvas, _report_html, _report_pdf, _report_raster
     from magfit.mh import plot as mh_plot
 
     stack: list[list[float]] = []
@@ -122,6 +122,7 @@ def phase_timers(acc: Counter) -> Iterator[None]:
                (agg.FigureCanvasAgg, "print_png", "savefig PNG"),
                (_report_raster, "rasterise", "savefig PNG"), (_report_raster, "png_bytes", "savefig PNG"),
                (pdf.FigureCanvasPdf, "print_pdf", "savefig PDF"),
+               (_pdf_canvas.FigureCanvas, "print_pdf", "savefig PDF"),
                (magfit.report, "_compact_png", "HTML thumbnails"),
                (_report_pdf, "write", "PDF report assembly"),
                (_report_html, "render", "HTML")]

@@ -1,6 +1,7 @@
 """plot.fit_panels / window_scan with ``reuse=True`` (what ``magfit report`` uses: one figure per
 kind and thread, emptied and drawn into again) give byte-for-byte the PDF of a new figure, in any
-order of samples: log and linear χ axes, a twin 1/(χ − χ0) axis, χ0 fixed at 0."""
+order of samples: log and linear χ axes, a twin 1/(χ − χ0) axis, χ0 fixed at 0. The report's PDF
+backend (magfit._pdf_canvas) writes the same bytes as matplotlib's."""
 
 from __future__ import annotations
 
@@ -25,10 +26,10 @@ def _fit(theta_K, mu_eff, chi0_emu_mol, seed, **kw):
     return magfit.fit_curie_weiss(chi, scan=True, **kw)
 
 
-def _pdf(fig) -> bytes:
+def _pdf(fig, backend=None) -> bytes:
     buf = io.BytesIO()
     with style(**{"savefig.bbox": "standard", "pdf.fonttype": 3}):
-        fig.savefig(buf, format="pdf", metadata={"CreationDate": None})
+        fig.savefig(buf, format="pdf", metadata={"CreationDate": None}, backend=backend)
     return buf.getvalue()
 
 
@@ -78,3 +79,14 @@ def test_reuse_keeps_the_figure_and_its_ticks(fits):
     assert len(twin.axes) == 5
     after_twin = plot.fit_panels(fits["linear"], reuse=True)  # a twin is not undone: a new figure
     assert after_twin is not twin and len(after_twin.axes) == 4
+
+
+def test_shared_text_backend_writes_matplotlibs_pdf(fits):
+    """magfit._pdf_canvas (text measured once per process, what the report saves PDFs with) writes
+    the bytes matplotlib's own PDF backend writes, also for texts measured in earlier figures."""
+    from magfit._pdf_canvas import BACKEND
+
+    for name in ("linear", "log", "twin", "linear"):
+        for draw in (plot.fit_panels, plot.window_scan):
+            fig = draw(fits[name], title=name)
+            assert _pdf(fig, BACKEND) == _pdf(fig), f"{draw.__name__}: {name}"
