@@ -183,6 +183,11 @@ def print_split(n: int, old: tuple[float, Counter, int], new: tuple[float, Count
     print(f"reference: {ISSUE_REFERENCE_CPU_S} CPU s/file when issue 12 was filed (200 files); target "
           f"<= {TARGET_CPU_S:.2f} CPU s/file; now {new[0] / n:.2f} CPU s/file on this machine, of which "
           f"fit + classify {(new[1]['fit'] + new[1]['classify']) / n:.2f}")
+    verdict = "PASS" if new[0] / n <= TARGET_CPU_S else "FAIL"
+    speedup = ISSUE_REFERENCE_CPU_S / (new[0] / n)
+    print(f"{verdict}: {new[0] / n:.2f} CPU s/file vs target <= {TARGET_CPU_S:.2f} "
+          f"({speedup:.2f}x faster than the issue's {ISSUE_REFERENCE_CPU_S} s/file; "
+          f"{old[0] / new[0]:.2f}x faster than the frozen old steps in this run)")
 
 
 def main() -> None:
