@@ -3,6 +3,11 @@
 
 :func:`legacy_render` swaps them in (serial runs only: process-pool workers do not see the patch):
 
+* a new Figure (axes, ticks) per figure and sample (now one per kind, emptied and drawn into again);
+* PDFs written by matplotlib's own backend (now :mod:`magfit._pdf_canvas`: text measured once per
+  process, the same bytes);
+* details pages drawn as multi-line matplotlib Texts (now :class:`magfit._report_text.TextBlock`);
+* PNGs drawn by matplotlib's Agg (a second draw of each figure; now the PDF rasterised by PDFium);
 * PNGs written with PIL's default zlib level 6 (now :data:`magfit.report.PNG_COMPRESS`);
 * HTML thumbnails resized with LANCZOS to 1000 px and saved with ``optimize=True`` (now a whole-factor
   box reduction);
@@ -16,12 +21,14 @@ Figures, their DPI (200 for PNG), fonts (Type 3) and page layout are the same in
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import magfit.plot as plot
 import magfit.report as report
-from magfit import _report_pdf
+from magfit import _pdf_canvas, _report_pdf, _report_raster, _report_text
 
 
 def _compact_png(png: bytes, width: int = 1000) -> bytes:
@@ -78,10 +85,36 @@ def _add_sample_pages(writer: Any, fit_pdf: bytes | None, scan_pdf: bytes | None
 @contextlib.contextmanager
 def legacy_render() -> Iterator[None]:
     """Inside the block, report.build renders and assembles as before the issue-12 report work."""
-    saved = (report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages)
+    saved = (report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages, _report_raster.available)
     report._compact_png, report.PNG_COMPRESS = _compact_png, 6
     _report_pdf.add_sample_pages = _add_sample_pages
+    _report_raster.available = lambda: False  # every PNG drawn a second time, by Agg
+    drawers = plot.fit_panels, plot.window_scan
+    plot.fit_panels, plot.window_scan = (_new_figure(f) for f in drawers)
+    backend, _pdf_canvas.BACKEND = _pdf_canvas.BACKEND, None  # matplotlib's own PDF backend
+    text_block, _report_text.TextBlock = _report_text.TextBlock, _multiline_text
     try:
         yield
     finally:
-        report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages = saved
+        _pdf_canvas.BACKEND = backend
+        _report_text.TextBlock = text_block
+        (report._compact_png, report.PNG_COMPRESS, _report_pdf.add_sample_pages,
+         _report_raster.available) = saved
+        plot.fit_panels, plot.window_scan = drawers
+
+
+def _multiline_text(xy: tuple[float, float], lines: list[str], size: float, **style: Any) -> Any:
+    """A details-page block as one multi-line matplotlib Text, as before (every line measured)."""
+    from matplotlib.text import Text
+
+    return Text(xy[0], xy[1], "\n".join(lines), fontsize=size, va="top", parse_math=False, linespacing=1.25,
+                **style)
+
+
+def _new_figure(draw: Any) -> Any:
+    """``draw`` with a new Figure per call, as before (now the report reuses one per kind)."""
+    @functools.wraps(draw)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs["reuse"] = False
+        return draw(*args, **kwargs)
+    return wrapper

@@ -147,9 +147,11 @@ def _text_pages(lines: Sequence[tuple[str, float, dict]], width: float, heading:
                 top: float = 0.95) -> list[Any]:
     """Figures holding ``lines`` top to bottom in a column of ``width`` (page fraction), paginated.
 
-    Consecutive lines of one style are drawn as one multi-line Text (text layout is most of the
-    cost of a page).
+    Consecutive lines of one style are drawn as one :class:`magfit._report_text.TextBlock` (text
+    layout is most of the cost of a page).
     """
+    from ._report_text import TextBlock
+
     pages: list[Any] = []
     fig, y = None, 0.0
     block: list[str] = []
@@ -158,8 +160,7 @@ def _text_pages(lines: Sequence[tuple[str, float, dict]], width: float, heading:
 
     def flush() -> None:
         if fig is not None and block and block_style is not None:
-            fig.text(0.03, block_top, "\n".join(block), fontsize=block_style[0], va="top", parse_math=False,
-                     linespacing=1.25, **block_style[1])
+            fig.add_artist(TextBlock((0.03, block_top), list(block), block_style[0], **block_style[1]))
         block.clear()
 
     for text, size, kw in lines:
@@ -248,6 +249,7 @@ def _place(writer: Any, page: Any, figure_pdf: bytes, box: tuple[float, float, f
 
 def render_pages(detail_figs: Sequence[Any]) -> list[bytes]:
     """The details page Figures as one-page PDFs (in the worker; the parent places them)."""
+    from ._pdf_canvas import BACKEND
     from ._style import style
 
     out = []
@@ -255,7 +257,7 @@ def render_pages(detail_figs: Sequence[Any]) -> list[bytes]:
         buf = io.BytesIO()
         # the page's size; Type 3 fonts: TrueType subsetting (fontTools) tripled the report's CPU time
         with style(**{"savefig.bbox": "standard", "pdf.fonttype": 3}):
-            fig.savefig(buf, format="pdf", bbox_inches=None)
+            fig.savefig(buf, format="pdf", bbox_inches=None, backend=BACKEND)
         out.append(buf.getvalue())
     return out
 

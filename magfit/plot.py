@@ -22,6 +22,7 @@ is the T-axis intercept of 1/(chi - chi0) = (T - theta)/C.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,59 @@ def _single_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure,
         return ax.figure, ax
     fig = _figure(figsize)
     return fig, fig.add_subplot()
+
+
+#: per-thread figures kept for reuse by ``reuse=True`` (kind -> (Figure, its grid of Axes))
+_TEMPLATES = threading.local()
+
+
+def _template(kind: str, size: tuple[float, float], nrows: int, ncols: int, grid: dict[str, float],
+              sharex: bool = False) -> tuple[Figure, list[Axes]]:
+    """This thread's figure of ``kind`` emptied for the next plot, or a new one on first use.
+
+    Creating a figure's axes and their ticks is a large part of drawing it once; a report draws the
+    same two figures for every sample, so it keeps them and replaces only what is drawn in them. A
+    figure that was changed in a way :func:`_empty_template` does not undo (a twin axes) is
+    replaced by a new one.
+    """
+    cache = _TEMPLATES.__dict__
+    entry = cache.get(kind)
+    if entry is not None and _empty_template(*entry):
+        return entry
+    fig = _figure(size, layout=None)
+    axes = list(np.ravel(fig.subplots(nrows, ncols, sharex=sharex, gridspec_kw=grid)))
+    cache[kind] = (fig, axes)
+    return fig, axes
+
+
+def _empty_template(fig: Figure, axes: list[Axes]) -> bool:
+    """Remove everything drawn into ``fig``'s ``axes`` and restore the state of new axes (linear
+    scales, default formatters, autoscaled limits from no data, no titles, labels or legends); the
+    axes keep their ticks. False (nothing changed) when ``fig`` gained axes, e.g. a twin."""
+    from matplotlib.transforms import Bbox
+
+    if len(fig.axes) != len(axes):
+        return False
+    fig.legends.clear()
+    for ax in axes:
+        for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images]:
+            artist.remove()
+        ax.containers.clear()
+        if ax.legend_ is not None:
+            ax.legend_.remove()
+        ax.set_prop_cycle(None)
+        ax.set_xscale("linear")  # also new default locators and formatters, as a new axes has
+        ax.set_yscale("linear")
+        ax.dataLim.set_points(Bbox.null().get_points())
+        ax.ignore_existing_data_limits = True
+        ax.set_autoscalex_on(True)
+        ax.set_autoscaley_on(True)
+        ax._request_autoscale_view()
+        for loc in ("left", "center", "right"):
+            ax.set_title("", loc=loc)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+    return True
 
 
 def _nominal_std(value: Any) -> tuple[float, float]:
@@ -295,7 +349,7 @@ SCAN_GRID = {"left": 0.16, "right": 0.97, "top": 0.94, "bottom": 0.14, "hspace":
 
 
 def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | None = None,
-               title: str | None = None, logy: bool | str = "auto") -> Figure:
+               title: str | None = None, logy: bool | str = "auto", reuse: bool = False) -> Figure:
     """Four panels of a Curie-Weiss fit: χ(T), 1/χ(T), χT(T) and the residuals.
 
     Each panel shows the data (error bars where known; points outside the fit window in grey),
@@ -317,6 +371,11 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
     logy : bool or "auto"
         Logarithmic χ axis. "auto" (default): when every χ is positive and χ spans more than a
         factor :data:`LOG_SPAN` (a Curie tail), so the high-T data and χ0 stay visible.
+    reuse : bool
+        Draw into the figure this thread drew the previous ``reuse=True`` fit_panels into (emptied first;
+        a new one the first time) instead of a new figure: the same picture at a fraction of the
+        cost of creating the axes and their ticks, for drawing many figures in a row (``magfit
+        report``). That previously returned Figure is overwritten: save it before the next call.
 
     Returns
     -------
@@ -345,6 +404,8 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
                                   f"got {len(axes)}")
             ax_chi, ax_inv, ax_chit, ax_res = axes
             fig = ax_chi.figure
+        elif fig is None and reuse:
+            fig, (ax_chi, ax_inv, ax_chit, ax_res) = _template("fit_panels", PANELS_SIZE, 2, 2, PANELS_GRID)
         else:
             if fig is None:
                 fig = _figure(PANELS_SIZE, layout=None)
@@ -555,7 +616,7 @@ _SCAN_PANELS = (
 
 
 def window_scan(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | None = None,
-                title: str | None = None) -> Figure:
+                title: str | None = None, reuse: bool = False) -> Figure:
     """θ, μ_eff and χ0 against the lower end T_min of the fit window (``fit.scan``).
 
     Accepted trial windows are filled markers, rejected ones open grey markers; the chosen
@@ -572,6 +633,11 @@ def window_scan(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | N
         Draw into these (θ, μ_eff, χ0).
     title : str, optional
         Heading; default the sample name.
+    reuse : bool
+        Draw into the figure this thread drew the previous ``reuse=True`` window_scan into (emptied first;
+        a new one the first time) instead of a new figure: the same picture at a fraction of the
+        cost of creating the axes and their ticks, for drawing many figures in a row (``magfit
+        report``). That previously returned Figure is overwritten: save it before the next call.
 
     Returns
     -------
@@ -588,6 +654,8 @@ def window_scan(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | N
             if len(axes) != 3:
                 raise MagfitError(f"window_scan: axes must hold 3 Axes, got {len(axes)}")
             fig = axes[0].figure
+        elif fig is None and reuse:
+            fig, axes = _template("window_scan", SCAN_SIZE, 3, 1, SCAN_GRID, sharex=True)
         else:
             if fig is None:
                 fig = _figure(SCAN_SIZE, layout=None)

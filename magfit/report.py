@@ -19,6 +19,23 @@ executor), draws each sample's fit panels and window scan in the worker, and wri
     A4 landscape throughout: summary pages, footnote pages, then per sample its fit panels and
     a details page (everything the HTML section holds, with the window scan).
 
+How the figures are drawn (issue 12: a report's CPU time is almost all figure drawing):
+
+* each figure is drawn once by matplotlib, as vector PDF; the PNG and the HTML thumbnail are that
+  PDF rasterised by PDFium (``pypdfium2``, :mod:`magfit._report_raster`) at :data:`PNG_DPI`, which
+  costs a few hundredths of a second where a second draw through Agg cost most of a second. The two
+  rasters were compared side by side: same pixel size, same picture, text antialiased slightly
+  differently. Without pypdfium2 the PNG is drawn by Agg as before. SVG, when asked for, is drawn
+  by matplotlib;
+* a worker keeps one figure per kind (fit panels, window scan) and draws every sample into it
+  (``reuse=True`` of :func:`magfit.plot.fit_panels` / :func:`~magfit.plot.window_scan`): creating
+  the axes and their ticks was a fifth of the drawing; the PDF is byte-identical to a new figure's;
+* PDFs are written by :mod:`magfit._pdf_canvas`, matplotlib's PDF backend with text measurements
+  and mathtext parses kept for the process (the same tick labels, axis labels and legend entries
+  recur in every sample): same bytes, about a fifth less time;
+* Type 3 fonts in the figure PDFs (TrueType subsetting cost ~1 CPU s per file); report.pdf places
+  the figure PDFs on its A4 pages as Form XObjects (vector, not re-drawn).
+
 Output safety: the report is written into a temporary folder beside ``out_dir`` and renamed into
 place when complete; a lock file beside ``out_dir`` keeps two runs from writing one folder
 at once (the second fails with a clear error); an existing report is replaced only with
@@ -35,6 +52,7 @@ Other analyses add report sections by appending a builder to :data:`SECTION_BUIL
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as _dt
 import io
 import os
@@ -334,48 +352,51 @@ def _run_sections(result: FileResult, item: dict[str, Any]) -> None:
 
 def _draw(result: FileResult, item: dict[str, Any], fig_dir: Path, formats: tuple[str, ...], pages_as: str,
           embed: bool) -> None:
-    """Each figure rendered once per requested format (+ the PDF page / thumbnail it needs)."""
-    from . import _report_pdf, plot
-    from ._style import style
+    """Each figure drawn once as PDF (the PNG and thumbnail rasterised from it) and as SVG if asked."""
+    from . import _report_pdf, _report_raster, plot
 
     row = item["row"]
     rendered: dict[str, bytes] = {}
     figs: dict[str, Any] = {}
     drawers: list[tuple[str, Callable[[], Any]]] = []
     if result.fit is not None:
-        drawers = [("fit", lambda: plot.fit_panels(result.fit, title=row.get("sample") or None)),
-                   ("scan", lambda: plot.window_scan(result.fit, title=row.get("sample") or None))]
+        # the figures of the previous sample, emptied and drawn into (creating axes and ticks is costly)
+        heading = row.get("sample") or None
+        drawers = [("fit", lambda: plot.fit_panels(result.fit, title=heading, reuse=True)),
+                   ("scan", lambda: plot.window_scan(result.fit, title=heading, reuse=True))]
     elif result.extra.get("mh"):    # an M(H) file: its loops take the fit figure's place
         from .mh import plot as mh_plot
 
         drawers = [("fit", lambda: _titled(mh_plot.loops(result.extra["mh"]), row.get("sample")))]
-    if drawers:
-        for kind, draw in drawers:
-            try:
-                fig = draw()
-            except Exception as exc:  # noqa: BLE001 - a figure failing must not lose the row
-                row["flags"] = "; ".join(filter(None, [row.get("flags"), f"{kind} figure: {_describe(exc)}"]))
+    need = set(formats) | ({"pdf"} if pages_as == "pdf" else set()) | ({"png"} if embed else set())
+    from_pdf = "png" in need and _report_raster.available()  # PNG = the PDF rasterised: one draw
+    if from_pdf:
+        need.add("pdf")
+    for kind, draw in drawers:
+        try:
+            fig = draw()
+        except Exception as exc:  # noqa: BLE001 - a figure failing must not lose the row
+            row["flags"] = "; ".join(filter(None, [row.get("flags"), f"{kind} figure: {_describe(exc)}"]))
+            continue
+        figs[kind] = fig
+        raster = None
+        for fmt in ("pdf", "png", "svg"):  # the PDF first: the PNG may be made from it
+            if fmt not in need:
                 continue
-            figs[kind] = fig
-            need = set(formats) | ({"pdf"} if pages_as == "pdf" else set()) | ({"png"} if embed else set())
-            for fmt in ("png", "pdf", "svg"):
-                if fmt not in need:
+            if fmt == "png" and from_pdf:
+                raster = _report_raster.rasterise(rendered[f"{kind}_pdf"], PNG_DPI)
+                if fmt not in formats:  # only the HTML thumbnail needs it
                     continue
-                buf = io.BytesIO()
-                # the figure's own size; Type 3 fonts as before (TrueType subsetting cost ~1 s per file)
-                with style(**{"savefig.bbox": "standard", "pdf.fonttype": 3}):
-                    if fmt == "png":  # zlib level 6 (PIL's default) spent ~0.1 s per 200-dpi figure
-                        fig.savefig(buf, format=fmt, dpi=PNG_DPI, pil_kwargs={"compress_level": PNG_COMPRESS})
-                    else:
-                        fig.savefig(buf, format=fmt)
-                rendered[f"{kind}_{fmt}"] = buf.getvalue()
-                if fmt in formats:
-                    name = f"{item['slug']}_{kind}.{fmt}"
-                    (fig_dir / name).write_bytes(rendered[f"{kind}_{fmt}"])
-                    item["figures"][f"{kind}_{fmt}"] = name
-            if embed:
-                small = _compact_png(rendered[f"{kind}_png"])
-                item["png_b64"][kind] = base64.b64encode(small).decode("ascii")
+                rendered[f"{kind}_png"] = _report_raster.png_bytes(raster, PNG_DPI, PNG_COMPRESS)
+            else:
+                rendered[f"{kind}_{fmt}"] = _savefig(fig, fmt)
+            if fmt in formats:
+                name = f"{item['slug']}_{kind}.{fmt}"
+                (fig_dir / name).write_bytes(rendered[f"{kind}_{fmt}"])
+                item["figures"][f"{kind}_{fmt}"] = name
+        if embed:
+            small = _compact_png(raster if raster is not None else rendered[f"{kind}_png"])
+            item["png_b64"][kind] = base64.b64encode(small).decode("ascii")
     if pages_as == "none":
         return
     try:
@@ -392,6 +413,23 @@ def _draw(result: FileResult, item: dict[str, Any], fig_dir: Path, formats: tupl
         row["flags"] = "; ".join(filter(None, [row.get("flags"), f"PDF pages: {_describe(exc)}"]))
 
 
+def _savefig(fig: Any, fmt: str) -> bytes:
+    """``fig`` drawn by matplotlib as ``fmt`` (png at :data:`PNG_DPI`, pdf, svg), at its own size."""
+    from ._pdf_canvas import BACKEND
+    from ._style import style
+
+    buf = io.BytesIO()
+    # Type 3 fonts as before (TrueType subsetting cost ~1 s per file)
+    with style(**{"savefig.bbox": "standard", "pdf.fonttype": 3}):
+        if fmt == "png":  # zlib level 6 (PIL's default) spent ~0.1 s per 200-dpi figure
+            fig.savefig(buf, format=fmt, dpi=PNG_DPI, pil_kwargs={"compress_level": PNG_COMPRESS})
+        elif fmt == "pdf":  # text measured once per process, not once per figure
+            fig.savefig(buf, format=fmt, backend=BACKEND)
+        else:
+            fig.savefig(buf, format=fmt)
+    return buf.getvalue()
+
+
 def _page_heading(row: Mapping[str, Any]) -> str:
     from .plot import formula_mathtext
 
@@ -403,13 +441,16 @@ def _page_heading(row: Mapping[str, Any]) -> str:
     return name + seg
 
 
-def _compact_png(png: bytes, width: int = 1000) -> bytes:
+def _compact_png(png: Any, width: int = 1000) -> bytes:
     """A PNG for embedding in report.html: shrunk by a whole factor to at most ``width`` pixels wide
     (a box filter: a 200-dpi figure becomes 100 dpi, text stays legible), 256-colour palette (fast
-    octree keeps the flat Okabe-Ito colours exact): ~10x smaller than the 200-dpi file."""
+    octree keeps the flat Okabe-Ito colours exact): ~10x smaller than the 200-dpi file.
+
+    ``png`` is the encoded PNG or the raster itself (a PIL image: no decoding).
+    """
     from PIL import Image
 
-    with Image.open(io.BytesIO(png)) as im:
+    with (Image.open(io.BytesIO(png)) if isinstance(png, bytes) else contextlib.nullcontext(png)) as im:
         rgb = im.convert("RGB")
         factor = -(-rgb.width // width)
         if factor > 1:
