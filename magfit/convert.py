@@ -133,9 +133,12 @@ def _moment_rows(m: Measurement, *, segment, field_Oe, holder, mass_mg, sample_k
     sub, selection = segments.default_rows(m, segment) if rows is None else rows
     temp = sub.temperature_K
     if temp is None:
+        loop = ("; the file has a field column but no temperature: an M(H) loop? "
+                "use `magfit mh` (magfit.mh)" if sub.field_Oe is not None else "")
         raise FormatError("no temperature column", path=m.source,
                           hint="name it 'Temperature (K)' / 'T (K)' / 'temperature_K', or pass "
-                               "read(..., columns={'temperature_K': '<your column>'})")
+                               "read(..., columns={'temperature_K': '<your column>'}) (CLI: "
+                               "--column temperature_K=NAME_OR_INDEX)" + loop)
     n = temp.size
     if need_field or field_Oe is not None or sub.field_Oe is not None:
         h, h_source = _field_values(sub, n, field_Oe)

@@ -108,7 +108,8 @@ class Sample:
     @property
     def mass_note(self) -> str:
         """`` (...placeholder...)`` when the header's mass was the instrument default, else ""."""
-        return f" ({PLACEHOLDER_MASS_NOTE})" if PLACEHOLDER_MASS_NOTE in self.warnings else ""
+        placeholder = PLACEHOLDER_MASS_NOTE.split(" — ")[0]   # the fix follows in the caller's message
+        return f" ({placeholder})" if PLACEHOLDER_MASS_NOTE in self.warnings else ""
 
     @property
     def per(self) -> str:

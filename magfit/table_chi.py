@@ -255,7 +255,8 @@ def table_rows(m, *, segment=None, mass_mg=None, field_Oe=None, holder=None, den
     temp = sub.temperature_K
     if temp is None:
         raise FormatError("no temperature column", path=m.source,
-                          hint="pass read(..., columns={'temperature_K': '<your column>'})")
+                          hint="pass read(..., columns={'temperature_K': '<your column>'}) (CLI: "
+                               "--column temperature_K=NAME_OR_INDEX)")
     kind = table_quantity(sub.columns)
     sample = resolve_sample(m.header, mass_mg=mass_mg, path=m.source, **sample_kwargs)
     column = sub.columns[kind]

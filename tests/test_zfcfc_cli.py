@@ -99,3 +99,25 @@ def test_json_error_is_printed_on_stdout_too(tmp_path):
     assert run.returncode == 1 and "error" in run.stderr
     out = _json.loads(run.stdout)
     assert out["command"] == "zfcfc" and out["file"] == str(bad) and out["error"]
+
+
+def test_json_error_shape_is_the_same_for_every_command(tmp_path):
+    """`file` is one path string (the failing file) and `files` lists the inputs, for commands taking
+    several files (info) and for ferro's --chi/--mh options alike."""
+    import json as _json
+    import subprocess
+    import sys
+
+    good = tmp_path / "chi.csv"
+    good.write_text("T (K),chi (emu/mol)\n" + "".join(f"{t},{1.0 / t}\n" for t in range(2, 40)),
+                    encoding="utf-8")
+    missing = tmp_path / "missing.dat"
+    runs = {"info": ["info", str(good), str(missing), "--json"],
+            "ferro": ["ferro", "--chi", str(missing), "--mh", str(good), "--json"]}
+    for command, argv in runs.items():
+        run = subprocess.run([sys.executable, "-m", "magfit", *argv], capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 1, (command, run.stderr)
+        out = _json.loads(run.stdout.strip().splitlines()[-1])
+        assert out["command"] == command and isinstance(out["file"], str), out
+        assert out["file"] == str(missing) and str(missing) in out["files"] and out["error"], out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from ..errors import MagfitError
@@ -62,13 +63,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_json_error(args, exc: MagfitError) -> None:
-    """{"command", "file" (the input(s) when the command has them), "error"} on stdout."""
+    """{"command", "file", "files", "error"} on stdout: ``file`` (a string) is the file the error names
+    (its ``path``) or else the command's first input; ``files`` lists every input file given."""
     import json
 
+    files: list[str] = []
+    for attr in ("file", "files", "inputs", "chi", "mh", "tc_isotherm"):
+        value = getattr(args, attr, None)
+        if value:
+            files += [str(value)] if isinstance(value, (str, os.PathLike)) else [str(v) for v in value]
     out: dict = {"command": args.command}
-    files = getattr(args, "file", None) or getattr(args, "files", None) or getattr(args, "inputs", None)
-    if files is not None:
-        out["file"] = files if isinstance(files, str) else list(map(str, files))
+    path = getattr(exc, "path", None)
+    if path or files:
+        out["file"] = str(path) if path else files[0]
+        out["files"] = files
     out["error"] = f"{type(exc).__name__}: {exc}"
     print(json.dumps(out))
 

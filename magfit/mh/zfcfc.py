@@ -183,7 +183,10 @@ def zfc_fc_from_measurement(measurement, **kwargs) -> ZfcFcResult:
         rows = seg[seg["protocol"] == proto]
         if rows.empty:
             raise FitError(f"{measurement.source}: no {proto} segment found (segments: "
-                           f"{'; '.join(seg['label'].astype(str))})")
+                           f"{'; '.join(seg['label'].astype(str))}): ZFC/FC needs a zero-field-cooled and a "
+                           "field-cooled sweep in one file; for sweeps in two files call "
+                           "magfit.mh.zfc_fc(T_zfc, M_zfc, T_fc, M_fc) on their arrays, for one chi(T) sweep "
+                           "use `magfit fit`")
         sub = measurement.select(int(rows.iloc[0]["id"]))
         out[proto] = (sub.temperature_K, sub.moment_emu, sub.moment_err_emu)
     (tz, mz, ez), (tf, mf, ef) = out["ZFC"], out["FC"]
