@@ -121,6 +121,12 @@ class Footnotes:
         return [(n, k, self.example[k]) for k, n in self.keys.items()]
 
 
+def footnote_text(key: str, full: str) -> str:
+    """A footnote's text: the flag's first full text, prefixed by its short key only where the full text
+    does not already start with it (so a key is never printed twice)."""
+    return full if full.startswith(key) else f"{key} — e.g. {full}"
+
+
 def cell(row: Mapping[str, Any], key: str, notes: Footnotes | None = None) -> str:
     """Display text of one summary cell (``key`` from :data:`DISPLAY_COLUMNS`)."""
     if key in _ERRORS:

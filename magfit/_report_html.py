@@ -96,7 +96,7 @@ def render(report: Any, ctx: Mapping[str, Any]) -> str:
     parts.append("</tbody></table>")
     if notes.keys:
         parts.append('<ol class="notes" id="footnotes">' + "".join(
-            f'<li value="{n}"><b>{_e(key)}</b>' + ("" if full == key else f" — e.g. {_e(full)}") + "</li>"
+            f'<li value="{n}"><b>{_e(key)}</b>' + _e(fmt.footnote_text(key, full)[len(key):]) + "</li>"
             for n, key, full in notes.items()) + "</ol>")
     if report.skipped:
         parts.append('<h3 id="skipped">Skipped files</h3><ul>')

@@ -28,8 +28,8 @@ ROWS_PER_SUMMARY_PAGE = 24
 NOTES_PER_PAGE = 40
 #: the window scan's place on a details page, as (left, bottom, right, top) fractions of the page
 SCAN_BOX = (0.56, 0.05, 0.98, 0.93)
-_COLUMN_WIDTHS = [0.13, 0.11, 0.12, 0.10, 0.13, 0.11, 0.07, 0.06, 0.035, 0.07, 0.065]
-_CELL_CHARS = [32, 28, 30, 24, 32, 26, 14, 12, 5, 16, 14]
+#: longest text kept per summary column before wrapping (numbers are never shortened)
+_CELL_CHARS = [64, 48, 200, 200, 200, 200, 200, 24, 200, 40, 40]
 
 
 def _page() -> Any:
@@ -63,8 +63,9 @@ def summary_pages(report: Any, ctx: Mapping[str, Any]) -> list[Any]:
                       for (_, key), n in zip(fmt.DISPLAY_COLUMNS, _CELL_CHARS, strict=True)] for it in chunk]
             if cells:
                 height = (len(cells) + 1) / (ROWS_PER_SUMMARY_PAGE + 1)
+                cells, widths = _two_line_cells(cells, heads)
                 tab = ax.table(cellText=cells, colLabels=heads, cellLoc="left",
-                               bbox=(0, 1 - height, 1, height), colWidths=_COLUMN_WIDTHS)
+                               bbox=(0, 1 - height, 1, height), colWidths=widths)
                 tab.auto_set_font_size(False)
                 tab.set_fontsize(6.5)
                 for (r, _c), c in tab.get_celld().items():
@@ -83,12 +84,67 @@ def summary_pages(report: Any, ctx: Mapping[str, Any]) -> list[Any]:
         for start in range(0, len(items), NOTES_PER_PAGE):
             lines = [("Flags (footnotes of the summary table) and skipped files", 12, {"weight": "bold"})]
             for n, key, full in items[start:start + NOTES_PER_PAGE]:
-                text = f"{n}. {key}" if full == key else f"{n}. {key} — e.g. {full}"
+                text = f"{n}. {fmt.footnote_text(key, full)}"
                 if n == 0:
                     text = f"Skipped: {full}"
                 lines += [(part, 8, {}) for part in textwrap.wrap(text, 190)]
             pages += _text_pages(lines, width=0.94)
     return pages
+
+
+#: characters of the summary table's 6.5-pt DejaVu Sans that fit across the table (0.94 of the A4 width,
+#: ~3.6 pt per character, 80 % of each cell inside matplotlib's cell padding)
+_TABLE_CHARS = 195
+#: summary columns holding numbers (split only at a '±', never shortened)
+_NUMBER_KEYS = {"mu_eff", "theta_K", "chi0_emu_mol", "C_emu_K_mol", "window", "confidence"}
+
+
+def _split_number(text: str) -> list[str]:
+    """'a ± b ± c' on two lines, broken at the '±' nearest the middle (a number is never cut)."""
+    cuts = [i for i in range(len(text)) if text.startswith(" ± ", i)]
+    if not cuts:
+        return [text]
+    cut = min(cuts, key=lambda i: abs(2 * i - len(text)))
+    return [text[:cut], text[cut + 1:]]
+
+
+def _two_line_cells(cells: list[list[str]], heads: list[str]) -> tuple[list[list[str]], list[float]]:
+    """Summary cells of at most two lines and column widths that hold them: every number in full (a
+    clipped '×10⁻³' would change its value), the text columns (sample, basis, label, candidates, flags)
+    wrapped into what is left and shortened with '…' only beyond two lines."""
+    keys = [key for _, key in fmt.DISPLAY_COLUMNS]
+    numeric = [k in _NUMBER_KEYS for k in keys]
+    need = []
+    for j in range(len(keys)):
+        texts = [row[j] for row in cells]
+        if numeric[j]:
+            longest = max((max(map(len, _split_number(t)) if len(t) > 14 else [len(t)]) for t in texts),
+                          default=1)
+        else:
+            longest = max((math.ceil(len(t) / 2) + 2 if len(t) > 12 else len(t) for t in texts), default=1)
+        need.append(max(longest, min(len(heads[j]), 12), 4))
+    spare = _TABLE_CHARS - sum(n for n, is_num in zip(need, numeric, strict=True) if is_num)
+    text_need = sum(n for n, is_num in zip(need, numeric, strict=True) if not is_num)
+    if text_need > spare > 0:   # the text columns share what the numbers leave, in proportion
+        need = [n if is_num else max(6, n * spare / text_need)
+                for n, is_num in zip(need, numeric, strict=True)]
+    widths = [n / sum(need) for n in need]
+    out = []
+    for row in cells:
+        new = []
+        for j, text in enumerate(row):
+            cap = max(4, int(widths[j] * _TABLE_CHARS))
+            if len(text) <= cap:
+                new.append(text)
+            elif numeric[j]:
+                new.append("\n".join(_split_number(text)))
+            else:
+                lines = textwrap.wrap(text, cap, break_long_words=True) or [""]
+                if len(lines) > 2:
+                    lines = [lines[0], _shorten(" ".join(lines[1:]), cap)]
+                new.append("\n".join(lines))
+        out.append(new)
+    return out, widths
 
 
 def _shorten(text: str, n: int) -> str:

@@ -360,7 +360,7 @@ def _ion_evidence(ev, numbers: dict, formula: str | None, per_text: str) -> tupl
         return cands, top3
     best = top3[0]
     ev.add(f"mu_eff per {per_text}", mu, "a Hund's-rules ion within 3 sigma", "localized",
-           "candidates: " + ", ".join(f"{r['ion']} ({r['n_sigma_expected']:.1f} sigma)"
+           "candidates: " + ", ".join(f"{r['ion']} ({r['n_sigma']:.1f} sigma from its typical range)"
                                       for r in top3)
            + f"; best {best['ion']} expects {best['mu_eff_expected']:.2f}")
     return cands, top3
