@@ -75,6 +75,25 @@ def test_f_sf_general_matches_scipy():
     assert np.isnan(f_sf(np.nan, 2, 10)) and np.isnan(f_sf(1.0, 0, 10))
 
 
+
+def test_f_sf_vectorised_equals_scalar_and_scipy():
+    """One f_sf for arrays and scalars: broadcast (stat, dfn, dfd) against fdtrc and the scalar path."""
+    from magfit._numeric import f_sf
+
+    rng = np.random.default_rng(5)
+    f = np.concatenate([np.exp(rng.uniform(-10.0, 6.0, 400)), [0.0, np.inf, np.nan, 2.0, 2.0]])
+    dfn = np.concatenate([rng.choice([1.0, 2.0, 3.0, 7.5], 400), [2.0, 2.0, 2.0, 0.0, 2.0]])
+    dfd = np.concatenate([rng.integers(1, 5000, 400).astype(float), [9.0, 9.0, 9.0, 9.0, -1.0]])
+    got = f_sf(f, dfn, dfd)
+    want = fdtrc(dfn, dfd, f)
+    finite = np.isfinite(want)
+    assert np.array_equal(np.isnan(got), ~finite)
+    assert np.allclose(got[finite], want[finite], rtol=1e-9, atol=1e-14)
+    scalar = np.array([f_sf(float(a), float(b), float(c)) for a, b, c in zip(f, dfn, dfd, strict=True)])
+    assert np.allclose(got[finite], scalar[finite], rtol=1e-12, atol=0)
+    assert f_sf(f[:3, None], 2.0, dfd[None, :4]).shape == (3, 4)       # broadcasting
+    assert isinstance(f_sf(1.0, 2, 10), float) and f_sf_dfn1(1.0, 10.0).shape == ()
+
 def test_eicosane_atomic_weights_are_periodictables():
     """The C and H weights written out in magfit.corrections are the ones periodictable uses."""
     import periodictable
