@@ -25,11 +25,12 @@ M. Abramowitz and I. A. Stegun, *Handbook of Mathematical Functions* (1964), 26.
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["smooth_median5_binomial", "peak_prominences", "f_sf_dfn1", "f_sf"]
+__all__ = ["smooth_median5_binomial", "peak_prominences", "f_sf_dfn1", "f_sf", "use_compiled"]
 
 _EPS = 1e-14
 _MAX_TERMS = 500
@@ -37,6 +38,20 @@ _BLOCK = 8
 _SCALAR_MAX = 4
 #: the prominence search first looks this many samples to each side of every peak at once
 _NEAR = 8
+
+
+def use_compiled() -> bool:
+    """Whether the fit path uses its compiled numba kernels (``cache=True``) now, by the rule of
+    ``magfit.window.USE_NUMBA``: "auto" uses them once numba is imported or after
+    ``window._NUMBA_AFTER`` window scans of the process (a one-off command does not pay numba's
+    0.5-4 s start-up); True / False: always / never (the numpy paths give the same numbers).
+    The setting is read from ``sys.modules`` (not imported: magfit.window imports this module).
+    """
+    window = sys.modules.get("magfit.window")
+    setting = "auto" if window is None else window.USE_NUMBA
+    if setting == "auto":
+        return "numba" in sys.modules or (window is not None and window._scans_done[0] > window._NUMBA_AFTER)
+    return bool(setting)
 
 
 def smooth_median5_binomial(y: np.ndarray) -> np.ndarray:

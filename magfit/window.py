@@ -52,7 +52,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._numeric import f_sf_dfn1, peak_prominences, smooth_median5_binomial
+from ._numeric import f_sf_dfn1, peak_prominences, smooth_median5_binomial, use_compiled
 
 __all__ = [
     "MIN_POINTS", "MIN_SPAN_RATIO", "N_SCAN_MAX", "Z_STABLE", "STABLE_FRACTION", "Z_RUNS", "Z_LOWEND",
@@ -125,19 +125,29 @@ def _noise_sigma(y: np.ndarray, err: np.ndarray | None) -> float:
     return 1.4826 * mad / np.sqrt(6.0)
 
 
-def _merge_repeats(t: np.ndarray, y: np.ndarray, err: np.ndarray | None):
+def _merge_repeats(t: np.ndarray, y: np.ndarray, err: np.ndarray | None, merge=None):
     """Average points measured at the same temperature (within ``MERGE_REL_T``), e.g. repeated
-    sweeps, so that sweep-to-sweep offsets do not pose as point-to-point noise."""
-    if t.size < 2 or np.any(t <= 0):
+    sweeps, so that sweep-to-sweep offsets do not pose as point-to-point noise. ``merge``: the
+    compiled means (:func:`magfit._features_kernel.merge_groups`); the error bars, used only below
+    10 merged points, are then combined only there (same numbers)."""
+    if t.size < 2 or (t <= 0).any():
         return t, y, err
-    order = np.argsort(t, kind="stable")
-    t, y = t[order], y[order]
-    err = None if err is None else err[order]
-    new_group = np.r_[True, np.diff(np.log(t)) > MERGE_REL_T]
+    if not (t[1:] >= t[:-1]).all():                  # already sorted: the stable sort is the identity
+        order = np.argsort(t, kind="stable")
+        t, y = t[order], y[order]
+        err = None if err is None else err[order]
+    new_group = np.empty(t.size, dtype=bool)
+    new_group[0] = True
+    np.greater(np.diff(np.log(t)), MERGE_REL_T, out=new_group[1:])
+    if merge is not None:
+        tm, ym = merge(t, y, new_group)
+        if err is None or tm.size >= 10:
+            return tm, ym, None
     gid = np.cumsum(new_group) - 1
     n = np.bincount(gid)
-    tm = np.bincount(gid, t) / n
-    ym = np.bincount(gid, y) / n
+    if merge is None:
+        tm = np.bincount(gid, t) / n
+        ym = np.bincount(gid, y) / n
     em = None if err is None else np.sqrt(np.bincount(gid, err * err)) / n
     return tm, ym, em
 
@@ -161,21 +171,28 @@ def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[
     t = np.asarray(temperature_K, dtype=float)
     y = np.asarray(chi_emu_mol, dtype=float)
     err = None if chi_err_emu_mol is None else np.asarray(chi_err_emu_mol, dtype=float)
-    t, y, err = _merge_repeats(t, y, err)
+    if use_compiled():
+        from . import _features_kernel as kern
+
+        smooth, peaks_of, noise = kern.smooth, kern.peak_prominences, kern.noise_sigma
+        t, y, err = _merge_repeats(t, y, err, merge=kern.merge_groups)
+    else:
+        smooth, peaks_of, noise = _smooth, peak_prominences, None
+        t, y, err = _merge_repeats(t, y, err)
     if t.size < 7:
         return []
-    sigma = _noise_sigma(y, err)
-    ys = _smooth(y)
+    sigma = _noise_sigma(y, err) if noise is None or y.size < 10 else noise(y)
+    ys = smooth(y)
     out: list[dict] = []
     # the peaks of scipy.signal.find_peaks(ys, prominence=...), in numpy (magfit._numeric)
-    peaks, proms = peak_prominences(ys)
+    peaks, proms = peaks_of(ys)
     keep = proms >= max(PEAK_NOISE_SIGMAS * sigma, 0.0)
     for p, prom in zip(peaks[keep], proms[keep], strict=True):
         if prom >= PEAK_REL * abs(ys[p]) and prom > 0:
             out.append({"kind": "chi maximum", "temperature_K": float(t[p]), "prominence": float(prom)})
     yt = ys * t
-    top = float(np.median(yt[-3:]))
-    peaks, proms = peak_prominences(yt)
+    top = sorted(yt[-3:].tolist())[1]                  # np.median of the last three
+    peaks, proms = peaks_of(yt)
     keep = proms >= max(PEAK_NOISE_SIGMAS * sigma * float(t.max()), 0.0)
     for p, prom in zip(peaks[keep], proms[keep], strict=True):
         if top > 0 and yt[p] >= FM_RISE_FACTOR * top and prom >= PEAK_REL * yt[p]:
