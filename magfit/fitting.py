@@ -74,7 +74,8 @@ class CurieWeissFit:
         Points in the window.
     mu_eff, theta_K, chi0, C : uncertainties ufloat
         mu_eff in Bohr magnetons per magnetic ion; theta in K; chi0 in emu/mol (ufloat(0, 0) when
-        not fitted); C in emu K/mol (per mole of ``per``). Correlated (from the covariance).
+        not fitted); C in emu K/mol (per mole of ``per``). Correlated (from the covariance; the
+        ufloat objects are built on first access, from the covariance the fit computed).
     redchi, aic, bic : float
         Reduced chi-square and information criteria (as lmfit defines them).
     correlation : pandas.DataFrame
@@ -103,9 +104,10 @@ class CurieWeissFit:
         beyond the statistical error (:mod:`magfit.systematics`); NaN when not computed.
     systematics : dict
         The full :func:`magfit.systematics.window_systematics` result.
-    _corr, _scan, _lmfit, _frames
-        Storage behind ``correlation``, ``scan`` and ``result`` (the correlation matrix and scan
-        columns as arrays, the lazily fitted lmfit result, the DataFrames once built); internal.
+    _u, _corr, _scan, _lmfit, _frames
+        Storage behind ``mu_eff`` ... ``C``, ``correlation``, ``scan`` and ``result`` (values and
+        covariance, the correlation matrix and scan columns as arrays, the lazily fitted lmfit
+        result, the DataFrames once built); internal.
 
     Notes
     -----
@@ -126,10 +128,7 @@ class CurieWeissFit:
     tmax_K: float
     window_reason: str
     n_points: int
-    mu_eff: Any
-    theta_K: Any
-    chi0: Any
-    C: Any
+    _u: Any = field(repr=False)                   # _Uncertain: the ufloats mu_eff, theta_K, chi0, C
     redchi: float
     aic: float
     bic: float
@@ -147,6 +146,27 @@ class CurieWeissFit:
     systematics: dict = field(default_factory=dict)
     _lmfit: Any = field(default=None, repr=False, compare=False)
     _frames: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ ufloats (built on first access)
+    @property
+    def mu_eff(self):
+        """mu_eff (mu_B per magnetic ion) as a ufloat, correlated with theta_K, chi0, C."""
+        return self._u.get()["mu_eff"]
+
+    @property
+    def theta_K(self):
+        """theta (K) as a ufloat."""
+        return self._u.get()["theta"]
+
+    @property
+    def chi0(self):
+        """chi0 (emu/mol) as a ufloat (ufloat(0, 0) when not fitted)."""
+        return self._u.get()["chi0"]
+
+    @property
+    def C(self):
+        """C (emu K/mol per mole of ``per``) as a ufloat."""
+        return self._u.get()["C"]
 
     # ------------------------------------------------------------------ tables (built on first access)
     @property
@@ -362,6 +382,32 @@ class _LazyResult:
                 warnings.simplefilter("ignore", RuntimeWarning)
                 self._res = _fit_window(t, y, w, n_ions=n_ions, fit_chi0=fit_chi0)
         return self._res
+
+
+class _Uncertain:
+    """The correlated ufloats of a fit (:func:`_ufloats`), built on first :meth:`get` from the values
+    and covariance the fit already computed (a wrapper: ``correlated_values`` diagonalises the
+    covariance, the one costly step, and only a reader of the ufloats needs it)."""
+
+    __slots__ = ("_args", "_u")
+
+    def __init__(self, wf: _WindowFit, fit_chi0: bool, n_ions: float):
+        self._args = (wf.theta, wf.C, wf.chi0, wf.cov, fit_chi0, n_ions)
+        self._u = _ufloats(wf, fit_chi0, n_ions) if wf.res is not None else None
+
+    def __getstate__(self):
+        return self._args, self._u
+
+    def __setstate__(self, state):
+        self._args, self._u = state
+
+    def get(self) -> dict[str, Any]:
+        if self._u is None:
+            theta, c, chi0, cov, fit_chi0, n_ions = self._args
+            self._u = _ufloats(_WindowFit(theta=theta, C=c, chi0=chi0, cov=cov, rss=math.nan, redchi=math.nan,
+                                          aic=math.nan, bic=math.nan, theta_max=math.nan, best_fit=None),
+                               fit_chi0, n_ions)
+        return self._u
 
 
 @dataclass
@@ -769,9 +815,14 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
     dropped = int(n0 - mask.sum())
     if dropped:
         notes.append(f"{dropped} points dropped (non-finite T/chi, T <= 0, or bad weight)")
-    data = chi.take(mask)
-    order = np.argsort(data.temperature_K, kind="stable")
-    data = data.take(order)
+    t_kept = t if mask.all() else t[mask]
+    if t_kept.size < 2 or (t_kept[1:] >= t_kept[:-1]).all():        # sorted: stable argsort = identity
+        order = np.arange(t_kept.size)
+        index = None if t_kept is t else np.flatnonzero(mask)
+    else:
+        order = np.argsort(t_kept, kind="stable")
+        index = order if t_kept is t else np.flatnonzero(mask)[order]
+    data = chi.take(mask if index is None else index)      # one copy: the kept points, T-sorted
     if w_user is not None:
         w = w_user[mask][order]
         weighting = "user weights (1/sigma); covariance scaled by reduced chi-square"
@@ -837,6 +888,23 @@ def _ufloats(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, Any]:
     return out
 
 
+def _point_values(wf: _WindowFit, fit_chi0: bool, n_ions: float, lazy: _Uncertain) -> dict[str, tuple]:
+    """(value, standard error) of theta, C, chi0, mu_eff as the ufloats of :func:`_ufloats` hold
+    them (errors from the covariance diagonal; NaN where it defines none), without building them."""
+    if wf.res is not None:
+        return {k: (v.nominal_value, v.std_dev) for k, v in lazy.get().items()}
+    npar = 3 if fit_chi0 else 2
+    cov = None if wf.cov is None else np.asarray(wf.cov)[:npar, :npar]
+    if cov is None or not np.all(np.isfinite(cov)) or np.any(np.diag(cov) < 0):
+        sd = [math.nan] * 3
+    else:
+        sd = [math.sqrt(v) for v in np.diag(cov).tolist()] + [0.0] * (3 - npar)
+    mu = _mu_from_c(wf.C, n_ions)
+    mu_sd = mu / (2.0 * wf.C) * sd[1] if wf.C > 0 else math.nan
+    return {"theta": (wf.theta, sd[0]), "C": (wf.C, sd[1]),
+            "chi0": (wf.chi0, sd[2]) if fit_chi0 else (0.0, 0.0), "mu_eff": (mu, mu_sd)}
+
+
 def _ufloats_lmfit(res, fit_chi0: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     uv = getattr(res, "uvars", None) if res.covar is not None else None
@@ -854,17 +922,17 @@ def _ufloats_lmfit(res, fit_chi0: bool) -> dict[str, Any]:
 
 def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_chi0, weighting,
               diamagnetic_emu_mol, features, weighted, trend) -> CurieWeissFit:
-    u = _ufloats(wf, fit_chi0, n_ions)
+    lazy_u = _Uncertain(wf, fit_chi0, n_ions)
+    u = _point_values(wf, fit_chi0, n_ions, lazy_u)
     corr = _correlation(wf, fit_chi0)
     t = window_chi.temperature_K
     flags = list(flags)
     n = int(t.size)
-    theta = u["theta"].nominal_value
-    tmin_used = float(t.min())
+    theta = u["theta"][0]
+    tmin_used = float(t[0])
     if wf.cov is None:
         flags.append("uncertainties not estimated (singular covariance): parameters are poorly determined")
-    c_u = u["C"]
-    c_val, c_sd = c_u.nominal_value, c_u.std_dev
+    c_val, c_sd = u["C"]
     if np.isfinite(c_sd) and not c_val > 2.0 * c_sd:          # the test: C > 2 sigma_C
         flags.append(f"C not significantly positive (C = {c_val:.3g} +/- {c_sd:.2g} emu K/mol, not above "
                      "2 sigma_C): no Curie-Weiss (local-moment) term resolved; mu_eff is undefined or "
@@ -875,7 +943,7 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
         if c_val > 0:
             flags.append(f"C error undefined ({why}): C = {c_val:.3g} emu K/mol could not be tested against "
                          "2 sigma_C, so the Curie-Weiss term is not resolved; mu_eff = "
-                         f"{u['mu_eff'].nominal_value:.4g} mu_B has no error (mu_eff_err null in JSON) "
+                         f"{u['mu_eff'][0]:.4g} mu_B has no error (mu_eff_err null in JSON) "
                          "and is unreliable")
         else:
             flags.append(f"C not significantly positive (C = {c_val:.3g} emu K/mol, not positive; error "
@@ -904,14 +972,14 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
     if n < W.MIN_POINTS:
         flags.append(f"window has < {W.MIN_POINTS} points ({n})")
     expect = _diamagnetic_expectation(chi, diamagnetic_emu_mol)
-    dia_flag = _diamagnetic_flag(u["chi0"], expect) if fit_chi0 else None
+    dia_flag = _diamagnetic_flag(*u["chi0"], expect) if fit_chi0 else None
     if dia_flag:
         flags.append(dia_flag)
     checks: dict[str, Any] = {
         "residual_tests": trend,
         "diamagnetism": expect,
-        "inverse_chi_linear": _inverse_chi_check(window_chi, u["chi0"].nominal_value, n_ions),
-        "chi_T_high": _chi_t_check(window_chi, u["chi0"].nominal_value, n_ions, u["mu_eff"].nominal_value),
+        "inverse_chi_linear": _inverse_chi_check(window_chi, u["chi0"][0], n_ions),
+        "chi_T_high": _chi_t_check(window_chi, u["chi0"][0], n_ions, u["mu_eff"][0]),
         "ordering_features": features,
     }
     per_field, field_flag = _per_field_check(window_chi, n_ions, fit_chi0, weighted)
@@ -922,7 +990,7 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
     flags += [f"data: {w}" for w in (chi.provenance or {}).get("warnings", []) if "field_Oe given" in str(w)]
     return CurieWeissFit(
         chi=chi, window_chi=window_chi, tmin_K=tmin_used, tmax_K=float(t.max()), window_reason=reason,
-        n_points=n, mu_eff=u["mu_eff"], theta_K=u["theta"], chi0=u["chi0"], C=u["C"],
+        n_points=n, _u=lazy_u,
         redchi=float(wf.redchi), aic=float(wf.aic), bic=float(wf.bic), _corr=corr,
         flags=flags, _scan=scan_cols, n_ions=n_ions, per=chi.per, weighting=weighting, fit_chi0=fit_chi0,
         cross_checks=checks, _lmfit=lazy,
@@ -941,12 +1009,21 @@ def _inverse_chi_check(win: ChiT, chi0: float, n_ions: float) -> dict:
     if ok.sum() < 3:
         return {"theta_K": None, "C_emu_K_mol": None, "mu_eff": None, "n_points": int(ok.sum()),
                 "note": "fewer than 3 points with chi - chi0 > 0"}
-    slope, intercept = np.polyfit(t[ok], 1.0 / x[ok], 1)
+    slope, intercept = _line_fit(t[ok], 1.0 / x[ok])
     c = 1.0 / slope
     return {"theta_K": float(-intercept / slope), "C_emu_K_mol": float(c), "mu_eff": _mu_from_c(c, n_ions),
             "chi0_used_emu_mol": float(chi0), "n_points": int(ok.sum()),
             "method": "unweighted linear fit of 1/(chi - chi0) against T; C = 1/slope, "
                       "theta = -intercept/slope"}
+
+
+def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Unweighted least-squares line y = slope x + intercept (``np.polyfit(x, y, 1)`` in closed form:
+    centred sums, no Vandermonde matrix or SVD)."""
+    xm, ym = float(np.mean(x)), float(np.mean(y))
+    dx = x - xm
+    slope = float(dx @ (y - ym)) / float(dx @ dx)
+    return slope, ym - slope * xm
 
 
 def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
@@ -1032,12 +1109,11 @@ def _diamagnetic_expectation(chi: ChiT, diamagnetic_emu_mol: float | None) -> di
     return None
 
 
-def _diamagnetic_flag(chi0_u, expect: dict | None) -> str | None:
-    """Flag chi0 more negative (by > 3 sigma) than the core diamagnetism allows."""
+def _diamagnetic_flag(c0: float, s: float, expect: dict | None) -> str | None:
+    """Flag chi0 = c0 +/- s more negative (by > 3 sigma) than the core diamagnetism allows."""
     if expect is None:
         return None
     floor = expect["floor_emu_mol"]
-    c0, s = chi0_u.nominal_value, chi0_u.std_dev
     s = s if np.isfinite(s) else 0.0
     if c0 + 3.0 * s < floor:
         return (f"chi0 more negative than core diamagnetism allows: chi0 = {c0:.3g} emu/mol < {floor:.3g} "

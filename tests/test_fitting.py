@@ -481,3 +481,16 @@ def test_numeric_strings_are_accepted_as_window_limits():
     fit = fit_curie_weiss(ChiT(t, 1.0 / (t + 2.0)), tmin="20", tmax=250)   # e.g. from a CSV cell
     assert fit.tmin_K >= 20 and fit.tmax_K <= 250
     assert abs(fit.theta_K.nominal_value + 2.0) < 1e-6
+
+
+def test_inverse_chi_check_is_the_polyfit_line():
+    """The 1/(chi - chi0) cross-check's closed-form line equals numpy.polyfit on noisy data."""
+    from magfit.fitting import _inverse_chi_check
+
+    rng = np.random.default_rng(4)
+    t = np.linspace(5.0, 300.0, 120)
+    chi = magfit.ChiT(t, 4.4 / (t + 7.0) * (1.0 + 0.01 * rng.standard_normal(t.size)) + 1e-4)
+    got = _inverse_chi_check(chi, 1e-4, 1.0)
+    slope, intercept = np.polyfit(t, 1.0 / (chi.chi_emu_mol - 1e-4), 1)
+    assert got["C_emu_K_mol"] == pytest.approx(1.0 / slope, rel=1e-12)
+    assert got["theta_K"] == pytest.approx(-intercept / slope, rel=1e-10)
