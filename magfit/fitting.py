@@ -454,7 +454,7 @@ def _wf_numbers(t, w, theta, c, chi0, cov, rss, fit_chi0: bool) -> _WindowFit:
 def _needs_lmfit(t, y, w, theta: float, cov, rss: float, theta_min: float) -> bool:
     """True where the projection cannot stand in for lmfit (see :class:`CurieWeissFit` Notes)."""
     tmin = float(t[0])
-    if not (np.isfinite(theta) and np.isfinite(rss) and cov is not None and np.all(np.isfinite(cov))):
+    if not (math.isfinite(theta) and math.isfinite(rss) and cov is not None and np.isfinite(cov).all()):
         return True
     if theta >= _theta_max(tmin) - 1e-6 * max(abs(tmin), 1.0) or theta <= theta_min + 1e-9 * abs(theta_min):
         return True
@@ -487,11 +487,13 @@ def _values(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, float]:
             out[name] = float(p.value)
             out[name + "_err"] = float(p.stderr) if p.stderr is not None else float("nan")
         return out
-    err = np.sqrt(np.diag(wf.cov)) if wf.cov is not None else np.full(3, np.nan)
+    # as np.sqrt(np.diag(cov)): NaN for a negative (or NaN) variance
+    err = ([math.sqrt(v) if v >= 0 else math.nan for v in np.diagonal(wf.cov).tolist()]
+           if wf.cov is not None else [math.nan] * 3)
     mu = _mu_from_c(wf.C, n_ions)
-    return {"theta": wf.theta, "theta_err": float(err[0]), "C": wf.C, "C_err": float(err[1]),
-            "mu_eff": mu, "mu_eff_err": mu / (2.0 * wf.C) * float(err[1]) if wf.C > 0 else float("nan"),
-            "chi0": wf.chi0 if fit_chi0 else 0.0, "chi0_err": float(err[2]) if fit_chi0 else 0.0}
+    return {"theta": wf.theta, "theta_err": err[0], "C": wf.C, "C_err": err[1],
+            "mu_eff": mu, "mu_eff_err": mu / (2.0 * wf.C) * err[1] if wf.C > 0 else float("nan"),
+            "chi0": wf.chi0 if fit_chi0 else 0.0, "chi0_err": err[2] if fit_chi0 else 0.0}
 
 
 # ============================================================================ main entry
@@ -620,7 +622,7 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
         raise FitError(f"{chi.name or 'data'}: the temperatures span only {span:.3g} K around "
                        f"{float(np.median(t_all)):.4g} K -- not a chi(T) measurement (an M(H) loop at "
                        "fixed T?); select a temperature sweep (segment=...)")
-    if np.unique(t_all).size < npar:
+    if _n_distinct_sorted(t_all) < npar:
         raise FitError(f"{chi.name or 'data'}: {np.unique(t_all).size} distinct temperature(s) -- too few "
                        f"for a Curie-Weiss fit with {npar} parameters (need >= {npar} distinct T and "
                        f">= {npar + 1} points)")
@@ -726,7 +728,7 @@ def _row_from_fit(tm: float, t, y, wf: _WindowFit, fit_chi0: bool, n_ions: float
         "redchi": float(wf.redchi), "aic": float(wf.aic),
         "runs_z": tr["runs_z"], "lowend_z": tr["lowend_z"], "curvature_p": tr["curvature_p"],
         "trend": tr["trend"],
-        "converged": converged, "chi_scale": float(np.median(np.abs(y))), "accepted": False,
+        "converged": converged, "chi_scale": _median_abs(y), "accepted": False,
     }
 
 
@@ -778,6 +780,18 @@ def _choose_and_fit(cols, t_order_min, fit_chi0, t, y, w, n_ions):
             if c != "chi0_emu_mol_err" or fit_chi0:
                 cols[c] = cols[c].copy()
                 cols[c][k] = False if c == "converged" else np.nan
+
+
+def _n_distinct_sorted(t: np.ndarray) -> int:
+    """Number of distinct values of sorted ``t`` (``np.unique(t).size`` without sorting again)."""
+    return int(t.size and 1 + np.count_nonzero(t[1:] != t[:-1]))
+
+
+def _median_abs(y: np.ndarray) -> float:
+    """``np.median(np.abs(y))`` (the middle value, or the mean of the two middle values)."""
+    s = np.sort(np.abs(y))
+    m = s.size // 2
+    return float(s[m]) if s.size % 2 else float((s[m - 1] + s[m]) / 2.0)
 
 
 def _first_at_or_above(t: np.ndarray, tmin: float) -> float:
@@ -848,18 +862,21 @@ def _cut(data: ChiT, w, tmin, tmax):
 
 # ============================================================================ assembly, checks
 def _correlation(wf: _WindowFit, fit_chi0: bool) -> np.ndarray:
-    """Correlation matrix over theta, C, chi0 from the covariance (NaN where not fitted)."""
+    """Correlation matrix over theta, C, chi0 from the covariance (NaN where not fitted; off the
+    diagonal, NaN also where a variance is not positive)."""
     npar = 3 if fit_chi0 else 2
-    out = np.full((3, 3), np.nan)
-    out[np.arange(npar), np.arange(npar)] = 1.0
+    out = [[math.nan] * 3 for _ in range(3)]
+    for i in range(npar):
+        out[i][i] = 1.0
     if wf.cov is not None:
-        cov = wf.cov[:npar, :npar]
-        sd = np.sqrt(np.diag(cov))
+        cov = np.asarray(wf.cov, dtype=float)[:npar, :npar].tolist()
         with np.errstate(all="ignore"):
-            c = cov / np.outer(sd, sd)
-        ok = np.outer(sd > 0, sd > 0)
-        out[:npar, :npar] = np.where(ok, c, out[:npar, :npar])
-    return out
+            sd = np.sqrt(np.diag(np.asarray(cov))).tolist()      # NaN below 0, as before
+        for i in range(npar):
+            for j in range(npar):
+                if sd[i] > 0 and sd[j] > 0:
+                    out[i][j] = float(np.float64(cov[i][j]) / np.float64(sd[i] * sd[j]))
+    return np.array(out)
 
 
 def _ufloats(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, Any]:
@@ -894,11 +911,12 @@ def _point_values(wf: _WindowFit, fit_chi0: bool, n_ions: float, lazy: _Uncertai
     if wf.res is not None:
         return {k: (v.nominal_value, v.std_dev) for k, v in lazy.get().items()}
     npar = 3 if fit_chi0 else 2
-    cov = None if wf.cov is None else np.asarray(wf.cov)[:npar, :npar]
-    if cov is None or not np.all(np.isfinite(cov)) or np.any(np.diag(cov) < 0):
+    cov = None if wf.cov is None else [row[:npar] for row in np.asarray(wf.cov).tolist()[:npar]]
+    if cov is None or not all(math.isfinite(v) for row in cov for v in row) \
+            or any(cov[i][i] < 0 for i in range(npar)):
         sd = [math.nan] * 3
     else:
-        sd = [math.sqrt(v) for v in np.diag(cov).tolist()] + [0.0] * (3 - npar)
+        sd = [math.sqrt(cov[i][i]) for i in range(npar)] + [0.0] * (3 - npar)
     mu = _mu_from_c(wf.C, n_ions)
     mu_sd = mu / (2.0 * wf.C) * sd[1] if wf.C > 0 else math.nan
     return {"theta": (wf.theta, sd[0]), "C": (wf.C, sd[1]),

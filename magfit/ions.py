@@ -864,9 +864,10 @@ def candidate_ions(
 def _candidate_records(mu_eff, sigma, formula=None, *, top=5, max_sigma=CONSISTENT_SIGMA,
                        extended=False) -> list[dict[str, Any]]:
     """The rows of :func:`candidate_ions` as dicts, best first (no pandas: cheap enough for every fit)."""
-    ranked = [(c, r) for c, r in _ranked(mu_eff, sigma, formula, max_sigma, extended)
-              if max_sigma is None or r["consistent"]]
-    return [_full_row(c, r) for c, r in (ranked if top is None else ranked[: int(top)])]
+    keyed = [k for k in _scored(mu_eff, sigma, formula, max_sigma, extended)
+             if max_sigma is None or k[-1]]                       # k[-1]: consistent
+    chosen = keyed if top is None else keyed[: int(top)]
+    return [_full_row(cand, _scores(*rest)) for _, cand, *rest in chosen]
 
 
 def _full_row(cand: Ion, scores: dict[str, Any]) -> dict[str, Any]:
@@ -878,6 +879,15 @@ def _full_row(cand: Ion, scores: dict[str, Any]) -> dict[str, Any]:
 def _ranked(mu_eff, sigma, formula, max_sigma, extended) -> list[tuple[Ion, dict[str, Any]]]:
     """Every candidate ion with its scores (``n_sigma``, ``n_sigma_expected``, ``consistent``), in the
     ranking order of :func:`candidate_ions`."""
+    return [(cand, _scores(*rest)) for _, cand, *rest in _scored(mu_eff, sigma, formula, max_sigma, extended)]
+
+
+def _scores(n_sigma: float, n_sigma_expected: float, consistent: bool) -> dict[str, Any]:
+    return {"n_sigma": n_sigma, "n_sigma_expected": n_sigma_expected, "consistent": consistent}
+
+
+def _scored(mu_eff, sigma, formula, max_sigma, extended) -> list[tuple]:
+    """(sort key, ion, n_sigma, n_sigma_expected, consistent) per candidate, in ranking order."""
     try:
         mu = float(mu_eff)
         sig = float(sigma) if sigma is not None else 0.0
@@ -897,17 +907,16 @@ def _ranked(mu_eff, sigma, formula, max_sigma, extended) -> list[tuple[Ion, dict
     keyed = []
     for cand, centre, spread, tol, expected, lo, hi, standard, order in table[1]:
         combined = math.hypot(sig, spread)
-        width = max(sig, tol)
-        r: dict[str, Any] = {"n_sigma": abs(mu - centre) / combined,
-                             "n_sigma_expected": abs(mu - expected) / width}
-        r["consistent"] = consistent = bool(r["n_sigma"] <= limit)
+        n_sigma = abs(mu - centre) / combined
+        consistent = bool(n_sigma <= limit)
         # consistent first; standard-table ions first; consistent by Gaussian NLL, misses by the
         # distance outside their range (:func:`_outside`); then table order (a stable sort)
-        rank = (0.5 * r["n_sigma"] ** 2 + math.log(combined) if consistent
+        rank = (0.5 * n_sigma ** 2 + math.log(combined) if consistent
                 else max(max(lo - mu, mu - hi, 0.0), 0.0))
-        keyed.append(((not consistent, standard, rank, order), cand, r))
+        keyed.append(((not consistent, standard, rank, order), cand, n_sigma,
+                      abs(mu - expected) / max(sig, tol), consistent))
     keyed.sort(key=lambda kr: kr[0])
-    return [(c, r) for _, c, r in keyed]
+    return keyed
 
 
 @functools.lru_cache(maxsize=256)

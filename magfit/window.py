@@ -481,7 +481,16 @@ def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit
     t = np.asarray(temperature_K, dtype=float)
     y = np.asarray(chi_emu_mol, dtype=float)
     w = np.ones_like(t) if weights is None else np.asarray(weights, dtype=float)
-    r = (y - np.asarray(fitted_emu_mol, dtype=float)) * w
+    fitted = np.asarray(fitted_emu_mol, dtype=float)
+    if use_compiled() and t.size > 1 and (t[1:] >= t[:-1]).all():
+        from ._trend_kernel import residual_tests
+
+        exact, z_runs, z_low = residual_tests(y, fitted, w, EXACT_RESIDUAL_REL)
+        if exact:
+            return {"runs_z": 0.0, "lowend_z": 0.0, "curvature_F": 0.0, "curvature_p": 1.0, "exact": True,
+                    "trend": False}
+        return _trend_verdict(z_runs, z_low, curvature_test(t, y, w, fit_chi0=fit_chi0, rss_cw=rss_cw))
+    r = (y - fitted) * w
     scale = float(np.sqrt(np.mean(np.square(y * w)))) if y.size else 0.0
     rms = float(np.sqrt(np.mean(r * r))) if r.size else 0.0
     if rms <= EXACT_RESIDUAL_REL * scale:
@@ -494,9 +503,13 @@ def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit
     low = rs[:k]
     sd = float(np.std(r, ddof=1)) if r.size > 1 else 0.0
     z_low = float(np.mean(low) / (sd / np.sqrt(k))) if sd > 0 else 0.0
-    curv = curvature_test(t, y, w, fit_chi0=fit_chi0, rss_cw=rss_cw)
+    return _trend_verdict(z_runs, z_low, curvature_test(t, y, w, fit_chi0=fit_chi0, rss_cw=rss_cw))
+
+
+def _trend_verdict(z_runs: float, z_low: float, curv: dict) -> dict:
+    """The dict of :func:`trend_tests` from the three statistics (a trend when any test fails)."""
     trend = bool(z_runs < -Z_RUNS or abs(z_low) > Z_LOWEND or curv["curvature_p"] < ALPHA_CURVATURE)
-    return {"runs_z": z_runs, "lowend_z": z_low, **curv, "exact": False, "trend": trend}
+    return {"runs_z": float(z_runs), "lowend_z": float(z_low), **curv, "exact": False, "trend": trend}
 
 
 def stability(scan: pd.DataFrame, fit_chi0: bool) -> np.ndarray:
