@@ -553,7 +553,7 @@ def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float |
     args = (ts, ys, ws, fit_theta, math.nan if fit_theta else float(theta_fixed), fit_chi0,
             0.0 if fit_chi0 else float(chi0_fixed))
     if use_compiled():
-        from ._varpro_kernel import fit_sorted
+        from ._single_fit_kernel import fit_sorted
 
         sol = fit_sorted(*args, N_GRID, _COST_TOL, _STEP_TOL, _MAX_ITER)
     else:
@@ -562,7 +562,7 @@ def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float |
 
 
 def _fit_sorted(ts, ys, ws, fit_theta: bool, theta_fixed: float, fit_chi0: bool, chi0_fixed: float):
-    """The numpy path of :func:`magfit._varpro_kernel.fit_sorted` (same steps, same outputs): theta,
+    """The numpy path of :func:`magfit._single_fit_kernel.fit_sorted` (same steps, same outputs): theta,
     its search bounds, C, chi0, RSS, unscaled covariance of the varied parameters, model values."""
     bounds = (-np.inf, np.inf)
     if fit_theta:

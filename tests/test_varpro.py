@@ -27,7 +27,7 @@ def _data(seed=3, n=200):
 
 @pytest.fixture(params=[False, True], ids=["numpy", "compiled"])
 def path(request, monkeypatch):
-    """Run a test on varpro_fit's numpy path and on its compiled kernel (magfit._varpro_kernel)."""
+    """Run a test on varpro_fit's numpy path and on its compiled kernel (magfit._single_fit_kernel)."""
     monkeypatch.setattr(W, "USE_NUMBA", request.param)
     return request.param
 
