@@ -864,7 +864,7 @@ def candidate_ions(
 def _candidate_records(mu_eff, sigma, formula=None, *, top=5, max_sigma=CONSISTENT_SIGMA,
                        extended=False) -> list[dict[str, Any]]:
     """The rows of :func:`candidate_ions` as dicts, best first (no pandas: cheap enough for every fit)."""
-    keyed = [k for k in _scored(mu_eff, sigma, formula, max_sigma, extended)
+    keyed = [k for k in _scored(mu_eff, sigma, formula, max_sigma, extended, max_sigma is not None)
              if max_sigma is None or k[-1]]                       # k[-1]: consistent
     chosen = keyed if top is None else keyed[: int(top)]
     return [_full_row(cand, _scores(*rest)) for _, cand, *rest in chosen]
@@ -886,8 +886,12 @@ def _scores(n_sigma: float, n_sigma_expected: float, consistent: bool) -> dict[s
     return {"n_sigma": n_sigma, "n_sigma_expected": n_sigma_expected, "consistent": consistent}
 
 
-def _scored(mu_eff, sigma, formula, max_sigma, extended) -> list[tuple]:
-    """(sort key, ion, n_sigma, n_sigma_expected, consistent) per candidate, in ranking order."""
+def _scored(mu_eff, sigma, formula, max_sigma, extended, consistent_only: bool = False) -> list[tuple]:
+    """(sort key, ion, n_sigma, n_sigma_expected, consistent) per candidate, in ranking order.
+
+    ``consistent_only``: skip ions that cannot be consistent, |mu - centre| > limit (sigma + spread)
+    (as hypot(sigma, spread) <= sigma + spread; with a 1e-9 margin for round-off), unscored.
+    """
     try:
         mu = float(mu_eff)
         sig = float(sigma) if sigma is not None else 0.0
@@ -905,7 +909,10 @@ def _scored(mu_eff, sigma, formula, max_sigma, extended) -> list[tuple]:
         )
     limit = max_sigma if max_sigma is not None else CONSISTENT_SIGMA
     keyed = []
+    reach = limit * (1.0 + 1e-9)
     for cand, centre, spread, tol, expected, lo, hi, standard, order in table[1]:
+        if consistent_only and abs(mu - centre) > reach * (sig + spread):
+            continue
         combined = math.hypot(sig, spread)
         n_sigma = abs(mu - centre) / combined
         consistent = bool(n_sigma <= limit)
