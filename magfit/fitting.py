@@ -613,12 +613,13 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
         raise FitError(f"no finite data points with T <= tmax={tmax} K in {chi.name or 'the data'}")
     t_all, y_all = data.temperature_K, data.chi_emu_mol
     npar = 3 if fit_chi0 else 2
-    if t_all.size and t_all.max() > TEMPERATURE_MAX_K:
-        raise FitError(f"{chi.name or 'data'}: temperature_K reaches {t_all.max():.4g} K "
+    t_lo, t_hi = (float(t_all[0]), float(t_all[-1])) if t_all.size else (0.0, 0.0)     # sorted data
+    if t_all.size and t_hi > TEMPERATURE_MAX_K:
+        raise FitError(f"{chi.name or 'data'}: temperature_K reaches {t_hi:.4g} K "
                        f"(> {TEMPERATURE_MAX_K:g} K); "
                        "is the temperature column in kelvin?")
-    span = float(t_all.max() - t_all.min()) if t_all.size else 0.0
-    if t_all.size and span < max(MIN_SPAN_K, MIN_SPAN_REL * float(t_all.max())):
+    span = t_hi - t_lo
+    if t_all.size and span < max(MIN_SPAN_K, MIN_SPAN_REL * t_hi):
         raise FitError(f"{chi.name or 'data'}: the temperatures span only {span:.3g} K around "
                        f"{float(np.median(t_all)):.4g} K -- not a chi(T) measurement (an M(H) loop at "
                        "fixed T?); select a temperature sweep (segment=...)")
@@ -676,15 +677,16 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
             raise FitError(f"no data at or above tmin={tmin} K (data {t_all.min():.4g}-{t_all.max():.4g} K)")
         reason = f"user window tmin={tmin:g} K" + (f", tmax={tmax:g} K" if tmax is not None else "")
     m = t_all >= tmin_used
+    t_win, y_win = t_all[m], y_all[m]
     w_win = None if w_all is None else w_all[m]
     if wf is None:
-        wf = _window_fit(t_all[m], y_all[m], w_win, n_ions=n_ions_f, fit_chi0=fit_chi0)
+        wf = _window_fit(t_win, y_win, w_win, n_ions=n_ions_f, fit_chi0=fit_chi0)
     if trend is None:       # given window: the residual-trend tests, once
-        trend = W.trend_tests(t_all[m], y_all[m], wf.best_fit, w_win, fit_chi0=fit_chi0,
-                              rss_cw=_rss_for_curvature(t_all[m], wf))
+        trend = W.trend_tests(t_win, y_win, wf.best_fit, w_win, fit_chi0=fit_chi0,
+                              rss_cw=_rss_for_curvature(t_win, wf))
     if tmin is not None:
         if len(scan_cols.get("tmin_K", ())) == 0:
-            row = _row_from_fit(tmin_used, t_all[m], y_all[m], wf, fit_chi0, n_ions_f, trend)
+            row = _row_from_fit(tmin_used, t_win, y_win, wf, fit_chi0, n_ions_f, trend)
             scan_cols = {c: np.array([row[c]]) for c in _SCAN_COLUMNS}
         scan_cols["accepted"] = scan_cols["tmin_K"] == tmin_used
     if tmin is None and tmax is not None:
@@ -693,9 +695,8 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
         reason += "; " + "; ".join(notes)
 
     # ---- assemble
-    win_mask = t_all >= tmin_used
-    window_chi = data.take(win_mask, f"Curie-Weiss window {tmin_used:.6g}-{t_all.max():.6g} K")
-    lazy = _LazyResult(t_all[m], y_all[m], w_win, n_ions_f, fit_chi0, res=wf.res)
+    window_chi = data.take(m, f"Curie-Weiss window {tmin_used:.6g}-{t_all[-1]:.6g} K")
+    lazy = _LazyResult(t_win, y_win, w_win, n_ions_f, fit_chi0, res=wf.res)
     fit = _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions_f, fit_chi0, weighting,
                     diamagnetic_emu_mol, features, wt_all is not None, trend)
     return fit, scan_cols
@@ -795,8 +796,9 @@ def _median_abs(y: np.ndarray) -> float:
 
 
 def _first_at_or_above(t: np.ndarray, tmin: float) -> float:
-    above = t[t >= tmin]
-    return float(above.min()) if above.size else float("nan")
+    """The lowest temperature of sorted ``t`` at or above ``tmin`` (NaN when none)."""
+    i = int(np.searchsorted(t, tmin, side="left"))
+    return float(t[i]) if i < t.size else float("nan")
 
 
 def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str]]:
