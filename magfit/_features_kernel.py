@@ -60,9 +60,13 @@ def smooth(y):
     med = np.empty(n)
     buf = np.empty(5)
     for i in range(n):
-        for k in range(5):
-            buf[k] = y[min(max(i + k - 2, 0), n - 1)]
-        buf.sort()
+        for k in range(5):                     # insertion sort of the 5 samples (edges repeated)
+            v = y[min(max(i + k - 2, 0), n - 1)]
+            j = k
+            while j > 0 and buf[j - 1] > v:
+                buf[j] = buf[j - 1]
+                j -= 1
+            buf[j] = v
         med[i] = buf[2]
     out = np.empty(n)
     for i in range(n):

@@ -1026,13 +1026,14 @@ def _inverse_chi_check(win: ChiT, chi0: float, n_ions: float) -> dict:
     t = win.temperature_K
     x = win.chi_emu_mol - chi0
     ok = x > 0
-    if ok.sum() < 3:
-        return {"theta_K": None, "C_emu_K_mol": None, "mu_eff": None, "n_points": int(ok.sum()),
+    n_ok = int(np.count_nonzero(ok))
+    if n_ok < 3:
+        return {"theta_K": None, "C_emu_K_mol": None, "mu_eff": None, "n_points": n_ok,
                 "note": "fewer than 3 points with chi - chi0 > 0"}
-    slope, intercept = _line_fit(t[ok], 1.0 / x[ok])
+    slope, intercept = _line_fit(t, 1.0 / x) if n_ok == x.size else _line_fit(t[ok], 1.0 / x[ok])
     c = 1.0 / slope
     return {"theta_K": float(-intercept / slope), "C_emu_K_mol": float(c), "mu_eff": _mu_from_c(c, n_ions),
-            "chi0_used_emu_mol": float(chi0), "n_points": int(ok.sum()),
+            "chi0_used_emu_mol": float(chi0), "n_points": n_ok,
             "method": "unweighted linear fit of 1/(chi - chi0) against T; C = 1/slope, "
                       "theta = -intercept/slope"}
 
@@ -1040,27 +1041,35 @@ def _inverse_chi_check(win: ChiT, chi0: float, n_ions: float) -> dict:
 def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Unweighted least-squares line y = slope x + intercept (``np.polyfit(x, y, 1)`` in closed form:
     centred sums, no Vandermonde matrix or SVD)."""
-    xm, ym = float(np.mean(x)), float(np.mean(y))
+    xm, ym = float(x.sum()) / x.size, float(y.sum()) / y.size          # np.mean (the same pairwise sums)
     dx = x - xm
     slope = float(dx @ (y - ym)) / float(dx @ dx)
     return slope, ym - slope * xm
 
 
+#: spin-only moments 2 sqrt(S(S+1)) for S = 1/2 ... 7/2 (g = 2), for the chi*T cross-check
+_SPIN_ONLY_S = (np.arange(1, 8) / 2.0).tolist()
+_SPIN_ONLY_MU = (2.0 * np.sqrt(np.asarray(_SPIN_ONLY_S) * (np.asarray(_SPIN_ONLY_S) + 1.0))).tolist()
+
+
+def _is_sorted(t: np.ndarray) -> bool:
+    return bool(t.size < 2 or (t[1:] >= t[:-1]).all())
+
+
 def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
     """(chi - chi0) T at the highest temperature -> mu_eff (theta ignored), vs nearest spin-only value."""
-    i = int(np.argmax(win.temperature_K))
-    t_hi = float(win.temperature_K[i])
+    t = win.temperature_K
+    i = int(np.searchsorted(t, t[-1], side="left")) if _is_sorted(t) else int(np.argmax(t))   # first max
+    t_hi = float(t[i])
     ct = float((win.chi_emu_mol[i] - chi0) * t_hi)
     mu = _mu_from_c(ct, n_ions)
     out: dict[str, Any] = {"temperature_K": t_hi, "chi_T_emu_K_mol": ct, "mu_eff": mu,
                            "mu_eff_fit": mu_fit,
                            "ratio_to_fit": mu / mu_fit if np.isfinite(mu) and mu_fit > 0 else None}
     # free-ion comparison (g = 2 spin-only, mu = 2 sqrt(S(S+1))), nearest S in 1/2 ... 7/2
-    spins = np.arange(1, 8) / 2.0
-    mus = 2.0 * np.sqrt(spins * (spins + 1.0))
     if np.isfinite(mu):
-        j = int(np.argmin(np.abs(mus - mu)))
-        out.update(spin_only_S_nearest=float(spins[j]), spin_only_mu_eff=float(mus[j]))
+        j = min(range(len(_SPIN_ONLY_MU)), key=lambda k: abs(_SPIN_ONLY_MU[k] - mu))     # first nearest
+        out.update(spin_only_S_nearest=_SPIN_ONLY_S[j], spin_only_mu_eff=_SPIN_ONLY_MU[j])
     else:
         out.update(spin_only_S_nearest=float("nan"), spin_only_mu_eff=float("nan"))
     # free ions of the formula (Hund's rules / tabulated ranges, magfit.ions) nearest to mu(chi T)
