@@ -107,3 +107,17 @@ def peak_prominences(x):
             i += 1
         prom[k] = x[p] - max(left, right)
     return peaks, prom
+
+
+@njit(cache=True)
+def features(t, y, new_group):
+    """All of the compiled steps in one call: merged t and y, the noise (NaN below 10 merged
+    points: the caller then uses the error bars), the smoothed chi, chi*T, and the peaks and
+    prominences of both."""
+    tm, ym = merge_groups(t, y, new_group)
+    sigma = noise_sigma(ym) if tm.size >= 10 else np.nan
+    ys = smooth(ym)
+    yt = ys * tm
+    p1, pr1 = peak_prominences(ys)
+    p2, pr2 = peak_prominences(yt)
+    return tm, ym, sigma, ys, yt, p1, pr1, p2, pr2

@@ -871,14 +871,20 @@ def _correlation(wf: _WindowFit, fit_chi0: bool) -> np.ndarray:
     for i in range(npar):
         out[i][i] = 1.0
     if wf.cov is not None:
-        cov = np.asarray(wf.cov, dtype=float)[:npar, :npar].tolist()
-        with np.errstate(all="ignore"):
-            sd = np.sqrt(np.diag(np.asarray(cov))).tolist()      # NaN below 0, as before
+        cov = np.asarray(wf.cov, dtype=float).tolist()
+        sd = [math.sqrt(cov[i][i]) if cov[i][i] >= 0 else math.nan for i in range(npar)]   # as np.sqrt
         for i in range(npar):
             for j in range(npar):
                 if sd[i] > 0 and sd[j] > 0:
-                    out[i][j] = float(np.float64(cov[i][j]) / np.float64(sd[i] * sd[j]))
+                    den = sd[i] * sd[j]
+                    out[i][j] = cov[i][j] / den if den != 0.0 else _ieee_div(cov[i][j], den)
     return np.array(out)
+
+
+def _ieee_div(a: float, b: float) -> float:
+    """a / b with IEEE results for b = 0 (inf or NaN, as numpy), where Python would raise."""
+    with np.errstate(all="ignore"):
+        return float(np.float64(a) / np.float64(b))
 
 
 def _ufloats(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, Any]:

@@ -125,13 +125,11 @@ def _noise_sigma(y: np.ndarray, err: np.ndarray | None) -> float:
     return 1.4826 * mad / np.sqrt(6.0)
 
 
-def _merge_repeats(t: np.ndarray, y: np.ndarray, err: np.ndarray | None, merge=None):
-    """Average points measured at the same temperature (within ``MERGE_REL_T``), e.g. repeated
-    sweeps, so that sweep-to-sweep offsets do not pose as point-to-point noise. ``merge``: the
-    compiled means (:func:`magfit._features_kernel.merge_groups`); the error bars, used only below
-    10 merged points, are then combined only there (same numbers)."""
+def _sorted_groups(t: np.ndarray, y: np.ndarray, err: np.ndarray | None):
+    """T-sorted data and the start of each group of repeated temperatures (within ``MERGE_REL_T``);
+    the group starts are None when nothing is merged (fewer than 2 points, or T <= 0)."""
     if t.size < 2 or (t <= 0).any():
-        return t, y, err
+        return t, y, err, None
     if not (t[1:] >= t[:-1]).all():                  # already sorted: the stable sort is the identity
         order = np.argsort(t, kind="stable")
         t, y = t[order], y[order]
@@ -139,17 +137,44 @@ def _merge_repeats(t: np.ndarray, y: np.ndarray, err: np.ndarray | None, merge=N
     new_group = np.empty(t.size, dtype=bool)
     new_group[0] = True
     np.greater(np.diff(np.log(t)), MERGE_REL_T, out=new_group[1:])
-    if merge is not None:
-        tm, ym = merge(t, y, new_group)
-        if err is None or tm.size >= 10:
-            return tm, ym, None
+    return t, y, err, new_group
+
+
+def _merge_repeats(t: np.ndarray, y: np.ndarray, err: np.ndarray | None):
+    """Average points measured at the same temperature (within ``MERGE_REL_T``), e.g. repeated
+    sweeps, so that sweep-to-sweep offsets do not pose as point-to-point noise."""
+    t, y, err, new_group = _sorted_groups(t, y, err)
+    if new_group is None:
+        return t, y, err
     gid = np.cumsum(new_group) - 1
     n = np.bincount(gid)
-    if merge is None:
-        tm = np.bincount(gid, t) / n
-        ym = np.bincount(gid, y) / n
+    tm = np.bincount(gid, t) / n
+    ym = np.bincount(gid, y) / n
     em = None if err is None else np.sqrt(np.bincount(gid, err * err)) / n
     return tm, ym, em
+
+
+def _feature_arrays(t: np.ndarray, y: np.ndarray, err: np.ndarray | None):
+    """Merged T, the noise sigma, smoothed chi and chi*T, and the peaks with prominences of both
+    (None below 7 merged points): one call of the compiled kernel, or the numpy steps."""
+    if use_compiled():
+        from ._features_kernel import features
+
+        ts, ys_raw, es, new_group = _sorted_groups(t, y, err)
+        merged = new_group is not None
+        tm, ym, sigma, ys, yt, p1, pr1, p2, pr2 = features(
+            ts, ys_raw, new_group if merged else np.ones(ts.size, dtype=bool))
+        if tm.size < 7:
+            return None
+        if tm.size < 10:                 # few points: the noise may come from the error bars
+            sigma = _noise_sigma(ym, _merge_repeats(t, y, err)[2] if merged else es)
+        return tm, sigma, ys, yt, (p1, pr1), (p2, pr2)
+    t, y, err = _merge_repeats(t, y, err)
+    if t.size < 7:
+        return None
+    ys = _smooth(y)
+    yt = ys * t
+    return t, _noise_sigma(y, err), ys, yt, peak_prominences(ys), peak_prominences(yt)
 
 
 def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[dict]:
@@ -171,28 +196,18 @@ def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[
     t = np.asarray(temperature_K, dtype=float)
     y = np.asarray(chi_emu_mol, dtype=float)
     err = None if chi_err_emu_mol is None else np.asarray(chi_err_emu_mol, dtype=float)
-    if use_compiled():
-        from . import _features_kernel as kern
-
-        smooth, peaks_of, noise = kern.smooth, kern.peak_prominences, kern.noise_sigma
-        t, y, err = _merge_repeats(t, y, err, merge=kern.merge_groups)
-    else:
-        smooth, peaks_of, noise = _smooth, peak_prominences, None
-        t, y, err = _merge_repeats(t, y, err)
-    if t.size < 7:
+    arrays = _feature_arrays(t, y, err)
+    if arrays is None:
         return []
-    sigma = _noise_sigma(y, err) if noise is None or y.size < 10 else noise(y)
-    ys = smooth(y)
+    t, sigma, ys, yt, (peaks, proms), (peaks_t, proms_t) = arrays
     out: list[dict] = []
-    # the peaks of scipy.signal.find_peaks(ys, prominence=...), in numpy (magfit._numeric)
-    peaks, proms = peaks_of(ys)
+    # the peaks of scipy.signal.find_peaks(ys, prominence=...) (magfit._numeric or the kernel)
     keep = proms >= max(PEAK_NOISE_SIGMAS * sigma, 0.0)
     for p, prom in zip(peaks[keep], proms[keep], strict=True):
         if prom >= PEAK_REL * abs(ys[p]) and prom > 0:
             out.append({"kind": "chi maximum", "temperature_K": float(t[p]), "prominence": float(prom)})
-    yt = ys * t
     top = sorted(yt[-3:].tolist())[1]                  # np.median of the last three
-    peaks, proms = peaks_of(yt)
+    peaks, proms = peaks_t, proms_t
     keep = proms >= max(PEAK_NOISE_SIGMAS * sigma * float(t.max()), 0.0)
     for p, prom in zip(peaks[keep], proms[keep], strict=True):
         if top > 0 and yt[p] >= FM_RISE_FACTOR * top and prom >= PEAK_REL * yt[p]:
