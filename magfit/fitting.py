@@ -820,7 +820,7 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
     if use_err:
         e = chi.chi_err_emu_mol
         good_e = np.isfinite(e) & (e > 0)
-        if np.all(good_e[mask]):
+        if good_e.all() or good_e[mask].all():
             pass
         else:
             use_err = False
@@ -828,10 +828,11 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
                          "weights were used")
     if w_user is not None:
         mask &= np.isfinite(w_user) & (w_user > 0)
-    dropped = int(n0 - mask.sum())
+    n_kept = int(np.count_nonzero(mask))
+    dropped = n0 - n_kept
     if dropped:
         notes.append(f"{dropped} points dropped (non-finite T/chi, T <= 0, or bad weight)")
-    t_kept = t if mask.all() else t[mask]
+    t_kept = t if n_kept == n0 else t[mask]
     if t_kept.size < 2 or (t_kept[1:] >= t_kept[:-1]).all():        # sorted: stable argsort = identity
         order = np.arange(t_kept.size)
         index = None if t_kept is t else np.flatnonzero(mask)
