@@ -1059,22 +1059,17 @@ _SPIN_ONLY_S = (np.arange(1, 8) / 2.0).tolist()
 _SPIN_ONLY_MU = (2.0 * np.sqrt(np.asarray(_SPIN_ONLY_S) * (np.asarray(_SPIN_ONLY_S) + 1.0))).tolist()
 
 
-def _is_sorted(t: np.ndarray) -> bool:
-    return bool(t.size < 2 or (t[1:] >= t[:-1]).all())
-
-
 def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
     """(chi - chi0) T at the highest temperature -> mu_eff (theta ignored), vs nearest spin-only value."""
-    t = win.temperature_K
-    i = int(np.searchsorted(t, t[-1], side="left")) if _is_sorted(t) else int(np.argmax(t))   # first max
-    t_hi = float(t[i])
+    i = int(np.argmax(win.temperature_K))
+    t_hi = float(win.temperature_K[i])
     ct = float((win.chi_emu_mol[i] - chi0) * t_hi)
     mu = _mu_from_c(ct, n_ions)
     out: dict[str, Any] = {"temperature_K": t_hi, "chi_T_emu_K_mol": ct, "mu_eff": mu,
                            "mu_eff_fit": mu_fit,
-                           "ratio_to_fit": mu / mu_fit if np.isfinite(mu) and mu_fit > 0 else None}
+                           "ratio_to_fit": mu / mu_fit if math.isfinite(mu) and mu_fit > 0 else None}
     # free-ion comparison (g = 2 spin-only, mu = 2 sqrt(S(S+1))), nearest S in 1/2 ... 7/2
-    if np.isfinite(mu):
+    if math.isfinite(mu):
         j = min(range(len(_SPIN_ONLY_MU)), key=lambda k: abs(_SPIN_ONLY_MU[k] - mu))     # first nearest
         out.update(spin_only_S_nearest=_SPIN_ONLY_S[j], spin_only_mu_eff=_SPIN_ONLY_MU[j])
     else:
@@ -1082,7 +1077,7 @@ def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
     # free ions of the formula (Hund's rules / tabulated ranges, magfit.ions) nearest to mu(chi T)
     formula = ((win.provenance or {}).get("sample") or {}).get("formula")
     out["free_ion_candidates"] = []
-    if np.isfinite(mu):
+    if math.isfinite(mu):
         err = win.chi_err_emu_mol[i] if win.chi_err_emu_mol is not None else 0.0
         sigma = 0.5 * mu * abs(err / (win.chi_emu_mol[i] - chi0)) if np.isfinite(err) else 0.0
         try:
