@@ -32,7 +32,7 @@ from ._json import json_safe
 from .chit import ChiT
 from .errors import FitError, MagfitError
 from .units import CURIE_CGS_PER_MUB2
-from .varpro import varpro_fit
+from .varpro import _varpro_sorted, varpro_fit
 
 __all__ = ["fit_curie_weiss", "CurieWeissFit", "RHO_FLAG", "FIELD_REL_TOL"]
 
@@ -468,7 +468,13 @@ def _window_fit(t, y, w, *, n_ions: float, fit_chi0: bool) -> _WindowFit:
     if t.size <= npar:
         raise FitError(f"the window {t.min():.4g}-{t.max():.4g} K has {t.size} points; a Curie-Weiss fit "
                        f"with {npar} parameters needs at least {npar + 1} -- widen the window (tmin/tmax)")
-    v = varpro_fit(t, y, w, chi0_fixed=None if fit_chi0 else 0.0)
+    ws = np.ones_like(t) if w is None else w
+    if t.size > 1 and not (t[1:] >= t[:-1]).all():           # (callers pass T-sorted windows)
+        v = varpro_fit(t, y, w, chi0_fixed=None if fit_chi0 else 0.0)
+    elif not (np.isfinite(t).all() and np.isfinite(y).all() and np.isfinite(ws).all()):
+        v = varpro_fit(t, y, w, chi0_fixed=None if fit_chi0 else 0.0)      # raises its FitError
+    else:
+        v = _varpro_sorted(t, y, ws, fit_chi0)
     cov = v["covariance"]
     if _needs_lmfit(t, y, w, v["theta_K"], cov, v["rss"], v["theta_bounds_K"][0]):
         return _wf_from_lmfit(_fit_window(t, y, w, n_ions=n_ions, fit_chi0=fit_chi0), fit_chi0, float(t[0]))

@@ -550,15 +550,27 @@ def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float |
         ys = ys - float(chi0_fixed)
     if not fit_theta and float(theta_fixed) >= ts[0]:
         raise FitError(f"varpro_fit: theta_fixed={float(theta_fixed):g} K must be below min(T)={ts[0]:g} K")
-    args = (ts, ys, ws, fit_theta, math.nan if fit_theta else float(theta_fixed), fit_chi0,
-            0.0 if fit_chi0 else float(chi0_fixed))
+    return _solve(ts, ys, ws, order, fit_theta, math.nan if fit_theta else float(theta_fixed), fit_chi0,
+                  0.0 if fit_chi0 else float(chi0_fixed))
+
+
+def _varpro_sorted(ts: np.ndarray, ys: np.ndarray, ws: np.ndarray, fit_chi0: bool) -> dict:
+    """:func:`varpro_fit` (theta fitted; chi0 fitted or fixed at 0) of a window the caller has already
+    made T-sorted, finite, with positive weights and more points than parameters (the Curie-Weiss
+    fit of :func:`magfit.fit_curie_weiss`): the same solution without the input checks."""
+    return _solve(ts, ys, ws, None, True, math.nan, fit_chi0, 0.0)
+
+
+def _solve(ts, ys, ws, order, fit_theta: bool, theta_fixed: float, fit_chi0: bool, chi0_fixed: float) -> dict:
+    """The fit of sorted data (compiled kernel or numpy path) and its result dict (data order)."""
+    args = (ts, ys, ws, fit_theta, theta_fixed, fit_chi0, chi0_fixed)
     if use_compiled():
         from ._single_fit_kernel import fit_sorted
 
         sol = fit_sorted(*args, N_GRID, _COST_TOL, _STEP_TOL, _MAX_ITER)
     else:
         sol = _fit_sorted(*args)
-    return _varpro_result(t.size, order, fit_theta, fit_chi0, *sol)
+    return _varpro_result(ts.size, order, fit_theta, fit_chi0, *sol)
 
 
 def _fit_sorted(ts, ys, ws, fit_theta: bool, theta_fixed: float, fit_chi0: bool, chi0_fixed: float):
