@@ -82,15 +82,6 @@ def test_windows_equal_single_fits():
         assert many["rss"][k] == pytest.approx(one["rss"], rel=1e-10)
 
 
-def test_bad_input_raises_fit_error(path):
-    with pytest.raises(FitError, match="points"):
-        varpro_fit([1.0, 2.0, 3.0], [1.0, 0.5, 0.3])
-    with pytest.raises(FitError, match="non-finite"):
-        varpro_fit([1.0, 2.0, np.nan, 4.0, 5.0], [1.0, 0.5, 0.3, 0.2, 0.1])
-    with pytest.raises(FitError, match="below min"):
-        varpro_fit(np.arange(1.0, 9.0), 1.0 / np.arange(1.0, 9.0), theta_fixed=2.0)
-
-
 def test_compiled_single_window_fit_equals_numpy(monkeypatch):
     """The compiled varpro_fit gives the numpy path's numbers to round-off (unsorted input,
     chi0 fixed, theta fixed, equal weights, a few points)."""
@@ -116,6 +107,15 @@ def test_compiled_single_window_fit_equals_numpy(monkeypatch):
         assert np.allclose(b["best_fit"], a["best_fit"], rtol=1e-9, atol=0)
         assert np.allclose(b["covariance"], a["covariance"], rtol=1e-6, atol=0)
         assert b["theta_bounds_K"] == a["theta_bounds_K"] and b["nvarys"] == a["nvarys"]
+
+def test_bad_input_raises_fit_error(path):
+    with pytest.raises(FitError, match="points"):
+        varpro_fit([1.0, 2.0, 3.0], [1.0, 0.5, 0.3])
+    with pytest.raises(FitError, match="non-finite"):
+        varpro_fit([1.0, 2.0, np.nan, 4.0, 5.0], [1.0, 0.5, 0.3, 0.2, 0.1])
+    with pytest.raises(FitError, match="below min"):
+        varpro_fit(np.arange(1.0, 9.0), 1.0 / np.arange(1.0, 9.0), theta_fixed=2.0)
+
 
 @pytest.mark.parametrize("fit_chi0", [True, False])
 def test_curvature_search_numpy_equals_compiled(fit_chi0):
