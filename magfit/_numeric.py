@@ -9,8 +9,9 @@ The fit needs only three small things from them, written here in numpy with the 
 * :func:`peak_prominences` -- the local maxima of ``scipy.signal.find_peaks`` (flat tops at
   their middle sample, rounded down; never the first or last sample) and their topographic
   prominences (no window length);
-* :func:`f_sf_dfn1` -- survival function of the F(1, d) distribution, via the regularised
-  incomplete beta function, sf = I_{d/(d+F)}(d/2, 1/2), by its continued fraction.
+* :func:`f_sf` -- survival function of the F(n, d) distribution (scalars or arrays; ``f_sf_dfn1``
+  for n = 1), via the regularised incomplete beta function, sf = I_{d/(d+nF)}(d/2, n/2), by its
+  continued fraction.
 
 tests/test_numeric.py compares each with scipy.
 
@@ -24,11 +25,12 @@ M. Abramowitz and I. A. Stegun, *Handbook of Mathematical Functions* (1964), 26.
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["smooth_median5_binomial", "peak_prominences", "f_sf_dfn1", "f_sf"]
+__all__ = ["smooth_median5_binomial", "peak_prominences", "f_sf_dfn1", "f_sf", "use_compiled"]
 
 _EPS = 1e-14
 _MAX_TERMS = 500
@@ -36,6 +38,20 @@ _BLOCK = 8
 _SCALAR_MAX = 4
 #: the prominence search first looks this many samples to each side of every peak at once
 _NEAR = 8
+
+
+def use_compiled() -> bool:
+    """Whether the fit path uses its compiled numba kernels (``cache=True``) now, by the rule of
+    ``magfit.window.USE_NUMBA``: "auto" uses them once numba is imported or after
+    ``window._NUMBA_AFTER`` window scans of the process (a one-off command does not pay numba's
+    0.5-4 s start-up); True / False: always / never (the numpy paths give the same numbers).
+    The setting is read from ``sys.modules`` (not imported: magfit.window imports this module).
+    """
+    window = sys.modules.get("magfit.window")
+    setting = "auto" if window is None else window.USE_NUMBA
+    if setting == "auto":
+        return "numba" in sys.modules or (window is not None and window._scans_done[0] > window._NUMBA_AFTER)
+    return bool(setting)
 
 
 def smooth_median5_binomial(y: np.ndarray) -> np.ndarray:
@@ -124,12 +140,68 @@ def _bases(x: np.ndarray, peaks: np.ndarray, side: int) -> np.ndarray:
     return out
 
 
-def f_sf_dfn1(stat, dfd) -> np.ndarray:
-    """Survival function P(F > stat) of the F distribution with 1 and ``dfd`` degrees of freedom.
+def f_sf(stat, dfn, dfd):
+    """Survival function P(F > stat) of the F(dfn, dfd) distribution (scalars or arrays).
 
-    sf = I_x(dfd/2, 1/2) with x = dfd / (dfd + stat) (Abramowitz & Stegun 26.6.2), the
+    sf = I_x(dfd/2, dfn/2) with x = dfd / (dfd + dfn stat) (Abramowitz & Stegun 26.6.2), the
     regularised incomplete beta function evaluated by its continued fraction (26.5.8; modified
-    Lentz), using I_x(a, b) = 1 - I_{1-x}(b, a) where the fraction converges slowly.
+    Lentz), using I_x(a, b) = 1 - I_{1-x}(b, a) where the fraction converges slowly (x >= (a + 1) /
+    (a + b + 2)). What scipy.special.fdtrc computes, without its 0.4 s import on the fit path.
+
+    Parameters
+    ----------
+    stat : float or array
+        F statistics (>= 0).
+    dfn, dfd : float or array
+        Numerator and denominator degrees of freedom (> 0); broadcast against ``stat``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The p-values (1 at stat <= 0, 0 at stat = inf, NaN for NaN or non-positive / non-finite
+        degrees of freedom); a float when every argument is a scalar.
+    """
+    f, n, d = (np.asarray(v, dtype=float) for v in (stat, dfn, dfd))
+    both = np.broadcast(f, n, d)
+    shape = both.shape
+    if both.size <= _SCALAR_MAX:    # a few values: plain floats beat numpy's per-call overhead
+        if shape == ():
+            return _f_sf_scalar(float(f), float(n), float(d))
+        return np.array([_f_sf_scalar(float(a), float(b), float(c)) for a, b, c in both]).reshape(shape)
+    f, n, d = (np.broadcast_to(v, shape) for v in (f, n, d))
+    out = np.full(shape, np.nan)
+    ok = np.isfinite(d) & (d > 0) & np.isfinite(n) & (n > 0) & ~np.isnan(f)
+    out[ok & (f <= 0)] = 1.0
+    out[ok & np.isposinf(f)] = 0.0
+    todo = ok & (f > 0) & np.isfinite(f)
+    if todo.any():
+        fs, ns, ds = f[todo], n[todo], d[todo]
+        a, b = 0.5 * ds, 0.5 * ns
+        x, xc = ds / (ds + ns * fs), ns * fs / (ds + ns * fs)
+        flip = x >= (a + 1.0) / (a + b + 2.0)
+        cf = _ibeta_cf(np.where(flip, b, a), np.where(flip, a, b), np.where(flip, xc, x),
+                       np.where(flip, x, xc))
+        out[todo] = np.where(flip, 1.0 - cf, cf)
+    return out
+
+
+def _f_sf_scalar(f: float, n: float, d: float) -> float:
+    """:func:`f_sf` for one value (plain floats; the same branch choice and continued fraction)."""
+    if math.isnan(f) or not (n > 0 and d > 0) or not (math.isfinite(n) and math.isfinite(d)):
+        return math.nan
+    if f <= 0:
+        return 1.0
+    if math.isinf(f):
+        return 0.0
+    a, b = 0.5 * d, 0.5 * n
+    x, xc = d / (d + n * f), n * f / (d + n * f)
+    if x >= (a + 1.0) / (a + b + 2.0):
+        return 1.0 - _ibeta_cf_scalar(b, a, xc, x)
+    return _ibeta_cf_scalar(a, b, x, xc)
+
+
+def f_sf_dfn1(stat, dfd) -> np.ndarray:
+    """:func:`f_sf` with one numerator degree of freedom, always as an array (the curvature test).
 
     Parameters
     ----------
@@ -143,60 +215,7 @@ def f_sf_dfn1(stat, dfd) -> np.ndarray:
     numpy.ndarray
         The p-values (1 at stat = 0; NaN for NaN input).
     """
-    f, d = np.broadcast_arrays(np.asarray(stat, dtype=float), np.asarray(dfd, dtype=float))
-    f, d = f.astype(float), d.astype(float)
-    out = np.full(f.shape, np.nan)
-    ok = np.isfinite(d) & (d > 0) & ~np.isnan(f)
-    out[ok & (f <= 0)] = 1.0
-    out[ok & np.isposinf(f)] = 0.0
-    todo = ok & (f > 0) & np.isfinite(f)
-    if not todo.any():
-        return out
-    a, fs = 0.5 * d[todo], f[todo]
-    x, xc = a / (a + 0.5 * fs), 0.5 * fs / (a + 0.5 * fs)          # x = d/(d + F), xc = 1 - x
-    # I_x(a, 1/2) directly where its fraction converges fast, else 1 - I_{1-x}(1/2, a)
-    flip = x >= (a + 1.0) / (a + 2.5)
-    half = np.full_like(a, 0.5)
-    args = (np.where(flip, half, a), np.where(flip, a, half), np.where(flip, xc, x), np.where(flip, x, xc))
-    if a.size <= _SCALAR_MAX:          # a few values: plain floats beat numpy's per-call overhead
-        cf = np.array([_ibeta_cf_scalar(*map(float, v)) for v in zip(*args, strict=True)])
-    else:
-        cf = _ibeta_cf(*args)
-    out[todo] = np.where(flip, 1.0 - cf, cf)
-    return out
-
-
-def f_sf(stat: float, dfn: float, dfd: float) -> float:
-    """Survival function P(F > stat) of the F(dfn, dfd) distribution, one value.
-
-    sf = I_x(dfd/2, dfn/2) with x = dfd / (dfd + dfn stat) (Abramowitz & Stegun 26.6.2), by the
-    same continued fraction as :func:`f_sf_dfn1` (what scipy.special.fdtrc computes, without its
-    0.4 s import on the classify path).
-
-    Parameters
-    ----------
-    stat : float
-        F statistic (>= 0).
-    dfn, dfd : float
-        Numerator and denominator degrees of freedom (> 0).
-
-    Returns
-    -------
-    float
-        The p-value (1 at stat <= 0, 0 at stat = inf, NaN for NaN or non-positive degrees of freedom).
-    """
-    f, n, d = float(stat), float(dfn), float(dfd)
-    if math.isnan(f) or not (n > 0 and d > 0) or not (math.isfinite(n) and math.isfinite(d)):
-        return float("nan")
-    if f <= 0:
-        return 1.0
-    if math.isinf(f):
-        return 0.0
-    a, b = 0.5 * d, 0.5 * n
-    x, xc = d / (d + n * f), n * f / (d + n * f)
-    if x >= (a + 1.0) / (a + b + 2.0):     # the fraction converges fast only below this point
-        return 1.0 - _ibeta_cf_scalar(b, a, xc, x)
-    return _ibeta_cf_scalar(a, b, x, xc)
+    return np.asarray(f_sf(stat, 1.0, dfd), dtype=float)
 
 
 def _ibeta_cf(a: np.ndarray, b: np.ndarray, x: np.ndarray, xc: np.ndarray) -> np.ndarray:

@@ -146,14 +146,27 @@ class ChiT:
         if note:
             prov.setdefault("selections", [])
             prov["selections"] = [*prov["selections"], note]
-        return replace(
-            self,
-            temperature_K=self.temperature_K[idx],
-            chi_emu_mol=self.chi_emu_mol[idx],
-            chi_err_emu_mol=None if self.chi_err_emu_mol is None else self.chi_err_emu_mol[idx],
-            field_Oe=None if self.field_Oe is None else self.field_Oe[idx],
-            provenance=prov,
-        )
+        if type(self) is not ChiT or idx.ndim != 1:
+            return replace(
+                self,
+                temperature_K=self.temperature_K[idx],
+                chi_emu_mol=self.chi_emu_mol[idx],
+                chi_err_emu_mol=None if self.chi_err_emu_mol is None else self.chi_err_emu_mol[idx],
+                field_Oe=None if self.field_Oe is None else self.field_Oe[idx],
+                provenance=prov,
+            )
+        # the arrays were checked when this ChiT was made and indexing keeps them 1-D floats of one
+        # length: set the fields directly instead of re-running __init__'s checks (on every fit)
+        out = object.__new__(ChiT)
+        for name, value in (
+            ("temperature_K", self.temperature_K[idx]),
+            ("chi_emu_mol", self.chi_emu_mol[idx]),
+            ("chi_err_emu_mol", None if self.chi_err_emu_mol is None else self.chi_err_emu_mol[idx]),
+            ("field_Oe", None if self.field_Oe is None else self.field_Oe[idx]),
+            ("name", self.name), ("per", self.per), ("provenance", prov),
+        ):
+            object.__setattr__(out, name, value)
+        return out
 
     def window(self, tmin: float | None = None, tmax: float | None = None) -> ChiT:
         """Points with tmin <= T <= tmax (either bound may be None)."""

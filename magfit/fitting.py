@@ -32,7 +32,7 @@ from ._json import json_safe
 from .chit import ChiT
 from .errors import FitError, MagfitError
 from .units import CURIE_CGS_PER_MUB2
-from .varpro import varpro_fit
+from .varpro import _varpro_sorted, varpro_fit
 
 __all__ = ["fit_curie_weiss", "CurieWeissFit", "RHO_FLAG", "FIELD_REL_TOL"]
 
@@ -74,7 +74,8 @@ class CurieWeissFit:
         Points in the window.
     mu_eff, theta_K, chi0, C : uncertainties ufloat
         mu_eff in Bohr magnetons per magnetic ion; theta in K; chi0 in emu/mol (ufloat(0, 0) when
-        not fitted); C in emu K/mol (per mole of ``per``). Correlated (from the covariance).
+        not fitted); C in emu K/mol (per mole of ``per``). Correlated (from the covariance; the
+        ufloat objects are built on first access, from the covariance the fit computed).
     redchi, aic, bic : float
         Reduced chi-square and information criteria (as lmfit defines them).
     correlation : pandas.DataFrame
@@ -103,9 +104,10 @@ class CurieWeissFit:
         beyond the statistical error (:mod:`magfit.systematics`); NaN when not computed.
     systematics : dict
         The full :func:`magfit.systematics.window_systematics` result.
-    _corr, _scan, _lmfit, _frames
-        Storage behind ``correlation``, ``scan`` and ``result`` (the correlation matrix and scan
-        columns as arrays, the lazily fitted lmfit result, the DataFrames once built); internal.
+    _u, _corr, _scan, _lmfit, _frames
+        Storage behind ``mu_eff`` ... ``C``, ``correlation``, ``scan`` and ``result`` (values and
+        covariance, the correlation matrix and scan columns as arrays, the lazily fitted lmfit
+        result, the DataFrames once built); internal.
 
     Notes
     -----
@@ -126,10 +128,7 @@ class CurieWeissFit:
     tmax_K: float
     window_reason: str
     n_points: int
-    mu_eff: Any
-    theta_K: Any
-    chi0: Any
-    C: Any
+    _u: Any = field(repr=False)                   # _Uncertain: the ufloats mu_eff, theta_K, chi0, C
     redchi: float
     aic: float
     bic: float
@@ -147,6 +146,27 @@ class CurieWeissFit:
     systematics: dict = field(default_factory=dict)
     _lmfit: Any = field(default=None, repr=False, compare=False)
     _frames: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ ufloats (built on first access)
+    @property
+    def mu_eff(self):
+        """mu_eff (mu_B per magnetic ion) as a ufloat, correlated with theta_K, chi0, C."""
+        return self._u.get()["mu_eff"]
+
+    @property
+    def theta_K(self):
+        """theta (K) as a ufloat."""
+        return self._u.get()["theta"]
+
+    @property
+    def chi0(self):
+        """chi0 (emu/mol) as a ufloat (ufloat(0, 0) when not fitted)."""
+        return self._u.get()["chi0"]
+
+    @property
+    def C(self):
+        """C (emu K/mol per mole of ``per``) as a ufloat."""
+        return self._u.get()["C"]
 
     # ------------------------------------------------------------------ tables (built on first access)
     @property
@@ -364,6 +384,32 @@ class _LazyResult:
         return self._res
 
 
+class _Uncertain:
+    """The correlated ufloats of a fit (:func:`_ufloats`), built on first :meth:`get` from the values
+    and covariance the fit already computed (a wrapper: ``correlated_values`` diagonalises the
+    covariance, the one costly step, and only a reader of the ufloats needs it)."""
+
+    __slots__ = ("_args", "_u")
+
+    def __init__(self, wf: _WindowFit, fit_chi0: bool, n_ions: float):
+        self._args = (wf.theta, wf.C, wf.chi0, wf.cov, fit_chi0, n_ions)
+        self._u = _ufloats(wf, fit_chi0, n_ions) if wf.res is not None else None
+
+    def __getstate__(self):
+        return self._args, self._u
+
+    def __setstate__(self, state):
+        self._args, self._u = state
+
+    def get(self) -> dict[str, Any]:
+        if self._u is None:
+            theta, c, chi0, cov, fit_chi0, n_ions = self._args
+            self._u = _ufloats(_WindowFit(theta=theta, C=c, chi0=chi0, cov=cov, rss=math.nan, redchi=math.nan,
+                                          aic=math.nan, bic=math.nan, theta_max=math.nan, best_fit=None),
+                               fit_chi0, n_ions)
+        return self._u
+
+
 @dataclass
 class _WindowFit:
     """The numbers of one window fit, from variable projection or (``res`` set) from lmfit."""
@@ -408,7 +454,7 @@ def _wf_numbers(t, w, theta, c, chi0, cov, rss, fit_chi0: bool) -> _WindowFit:
 def _needs_lmfit(t, y, w, theta: float, cov, rss: float, theta_min: float) -> bool:
     """True where the projection cannot stand in for lmfit (see :class:`CurieWeissFit` Notes)."""
     tmin = float(t[0])
-    if not (np.isfinite(theta) and np.isfinite(rss) and cov is not None and np.all(np.isfinite(cov))):
+    if not (math.isfinite(theta) and math.isfinite(rss) and cov is not None and np.isfinite(cov).all()):
         return True
     if theta >= _theta_max(tmin) - 1e-6 * max(abs(tmin), 1.0) or theta <= theta_min + 1e-9 * abs(theta_min):
         return True
@@ -422,7 +468,13 @@ def _window_fit(t, y, w, *, n_ions: float, fit_chi0: bool) -> _WindowFit:
     if t.size <= npar:
         raise FitError(f"the window {t.min():.4g}-{t.max():.4g} K has {t.size} points; a Curie-Weiss fit "
                        f"with {npar} parameters needs at least {npar + 1} -- widen the window (tmin/tmax)")
-    v = varpro_fit(t, y, w, chi0_fixed=None if fit_chi0 else 0.0)
+    ws = np.ones_like(t) if w is None else w
+    if t.size > 1 and not (t[1:] >= t[:-1]).all():           # (callers pass T-sorted windows)
+        v = varpro_fit(t, y, w, chi0_fixed=None if fit_chi0 else 0.0)
+    elif not (np.isfinite(t).all() and np.isfinite(y).all() and np.isfinite(ws).all()):
+        v = varpro_fit(t, y, w, chi0_fixed=None if fit_chi0 else 0.0)      # raises its FitError
+    else:
+        v = _varpro_sorted(t, y, ws, fit_chi0)
     cov = v["covariance"]
     if _needs_lmfit(t, y, w, v["theta_K"], cov, v["rss"], v["theta_bounds_K"][0]):
         return _wf_from_lmfit(_fit_window(t, y, w, n_ions=n_ions, fit_chi0=fit_chi0), fit_chi0, float(t[0]))
@@ -441,11 +493,13 @@ def _values(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, float]:
             out[name] = float(p.value)
             out[name + "_err"] = float(p.stderr) if p.stderr is not None else float("nan")
         return out
-    err = np.sqrt(np.diag(wf.cov)) if wf.cov is not None else np.full(3, np.nan)
+    # as np.sqrt(np.diag(cov)): NaN for a negative (or NaN) variance
+    err = ([math.sqrt(v) if v >= 0 else math.nan for v in np.diagonal(wf.cov).tolist()]
+           if wf.cov is not None else [math.nan] * 3)
     mu = _mu_from_c(wf.C, n_ions)
-    return {"theta": wf.theta, "theta_err": float(err[0]), "C": wf.C, "C_err": float(err[1]),
-            "mu_eff": mu, "mu_eff_err": mu / (2.0 * wf.C) * float(err[1]) if wf.C > 0 else float("nan"),
-            "chi0": wf.chi0 if fit_chi0 else 0.0, "chi0_err": float(err[2]) if fit_chi0 else 0.0}
+    return {"theta": wf.theta, "theta_err": err[0], "C": wf.C, "C_err": err[1],
+            "mu_eff": mu, "mu_eff_err": mu / (2.0 * wf.C) * err[1] if wf.C > 0 else float("nan"),
+            "chi0": wf.chi0 if fit_chi0 else 0.0, "chi0_err": err[2] if fit_chi0 else 0.0}
 
 
 # ============================================================================ main entry
@@ -565,16 +619,17 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
         raise FitError(f"no finite data points with T <= tmax={tmax} K in {chi.name or 'the data'}")
     t_all, y_all = data.temperature_K, data.chi_emu_mol
     npar = 3 if fit_chi0 else 2
-    if t_all.size and t_all.max() > TEMPERATURE_MAX_K:
-        raise FitError(f"{chi.name or 'data'}: temperature_K reaches {t_all.max():.4g} K "
+    t_lo, t_hi = (float(t_all[0]), float(t_all[-1])) if t_all.size else (0.0, 0.0)     # sorted data
+    if t_all.size and t_hi > TEMPERATURE_MAX_K:
+        raise FitError(f"{chi.name or 'data'}: temperature_K reaches {t_hi:.4g} K "
                        f"(> {TEMPERATURE_MAX_K:g} K); "
                        "is the temperature column in kelvin?")
-    span = float(t_all.max() - t_all.min()) if t_all.size else 0.0
-    if t_all.size and span < max(MIN_SPAN_K, MIN_SPAN_REL * float(t_all.max())):
+    span = t_hi - t_lo
+    if t_all.size and span < max(MIN_SPAN_K, MIN_SPAN_REL * t_hi):
         raise FitError(f"{chi.name or 'data'}: the temperatures span only {span:.3g} K around "
                        f"{float(np.median(t_all)):.4g} K -- not a chi(T) measurement (an M(H) loop at "
                        "fixed T?); select a temperature sweep (segment=...)")
-    if np.unique(t_all).size < npar:
+    if _n_distinct_sorted(t_all) < npar:
         raise FitError(f"{chi.name or 'data'}: {np.unique(t_all).size} distinct temperature(s) -- too few "
                        f"for a Curie-Weiss fit with {npar} parameters (need >= {npar} distinct T and "
                        f">= {npar + 1} points)")
@@ -628,15 +683,16 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
             raise FitError(f"no data at or above tmin={tmin} K (data {t_all.min():.4g}-{t_all.max():.4g} K)")
         reason = f"user window tmin={tmin:g} K" + (f", tmax={tmax:g} K" if tmax is not None else "")
     m = t_all >= tmin_used
+    t_win, y_win = t_all[m], y_all[m]
     w_win = None if w_all is None else w_all[m]
     if wf is None:
-        wf = _window_fit(t_all[m], y_all[m], w_win, n_ions=n_ions_f, fit_chi0=fit_chi0)
+        wf = _window_fit(t_win, y_win, w_win, n_ions=n_ions_f, fit_chi0=fit_chi0)
     if trend is None:       # given window: the residual-trend tests, once
-        trend = W.trend_tests(t_all[m], y_all[m], wf.best_fit, w_win, fit_chi0=fit_chi0,
-                              rss_cw=_rss_for_curvature(t_all[m], wf))
+        trend = W.trend_tests(t_win, y_win, wf.best_fit, w_win, fit_chi0=fit_chi0,
+                              rss_cw=_rss_for_curvature(t_win, wf))
     if tmin is not None:
         if len(scan_cols.get("tmin_K", ())) == 0:
-            row = _row_from_fit(tmin_used, t_all[m], y_all[m], wf, fit_chi0, n_ions_f, trend)
+            row = _row_from_fit(tmin_used, t_win, y_win, wf, fit_chi0, n_ions_f, trend)
             scan_cols = {c: np.array([row[c]]) for c in _SCAN_COLUMNS}
         scan_cols["accepted"] = scan_cols["tmin_K"] == tmin_used
     if tmin is None and tmax is not None:
@@ -645,9 +701,8 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
         reason += "; " + "; ".join(notes)
 
     # ---- assemble
-    win_mask = t_all >= tmin_used
-    window_chi = data.take(win_mask, f"Curie-Weiss window {tmin_used:.6g}-{t_all.max():.6g} K")
-    lazy = _LazyResult(t_all[m], y_all[m], w_win, n_ions_f, fit_chi0, res=wf.res)
+    window_chi = data.take(m, f"Curie-Weiss window {tmin_used:.6g}-{t_all[-1]:.6g} K")
+    lazy = _LazyResult(t_win, y_win, w_win, n_ions_f, fit_chi0, res=wf.res)
     fit = _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions_f, fit_chi0, weighting,
                     diamagnetic_emu_mol, features, wt_all is not None, trend)
     return fit, scan_cols
@@ -680,7 +735,7 @@ def _row_from_fit(tm: float, t, y, wf: _WindowFit, fit_chi0: bool, n_ions: float
         "redchi": float(wf.redchi), "aic": float(wf.aic),
         "runs_z": tr["runs_z"], "lowend_z": tr["lowend_z"], "curvature_p": tr["curvature_p"],
         "trend": tr["trend"],
-        "converged": converged, "chi_scale": float(np.median(np.abs(y))), "accepted": False,
+        "converged": converged, "chi_scale": _median_abs(y), "accepted": False,
     }
 
 
@@ -734,9 +789,22 @@ def _choose_and_fit(cols, t_order_min, fit_chi0, t, y, w, n_ions):
                 cols[c][k] = False if c == "converged" else np.nan
 
 
+def _n_distinct_sorted(t: np.ndarray) -> int:
+    """Number of distinct values of sorted ``t`` (``np.unique(t).size`` without sorting again)."""
+    return int(t.size and 1 + np.count_nonzero(t[1:] != t[:-1]))
+
+
+def _median_abs(y: np.ndarray) -> float:
+    """``np.median(np.abs(y))`` (the middle value, or the mean of the two middle values)."""
+    s = np.sort(np.abs(y))
+    m = s.size // 2
+    return float(s[m]) if s.size % 2 else float((s[m - 1] + s[m]) / 2.0)
+
+
 def _first_at_or_above(t: np.ndarray, tmin: float) -> float:
-    above = t[t >= tmin]
-    return float(above.min()) if above.size else float("nan")
+    """The lowest temperature of sorted ``t`` at or above ``tmin`` (NaN when none)."""
+    i = int(np.searchsorted(t, tmin, side="left"))
+    return float(t[i]) if i < t.size else float("nan")
 
 
 def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str]]:
@@ -758,7 +826,7 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
     if use_err:
         e = chi.chi_err_emu_mol
         good_e = np.isfinite(e) & (e > 0)
-        if np.all(good_e[mask]):
+        if good_e.all() or good_e[mask].all():
             pass
         else:
             use_err = False
@@ -766,12 +834,18 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
                          "weights were used")
     if w_user is not None:
         mask &= np.isfinite(w_user) & (w_user > 0)
-    dropped = int(n0 - mask.sum())
+    n_kept = int(np.count_nonzero(mask))
+    dropped = n0 - n_kept
     if dropped:
         notes.append(f"{dropped} points dropped (non-finite T/chi, T <= 0, or bad weight)")
-    data = chi.take(mask)
-    order = np.argsort(data.temperature_K, kind="stable")
-    data = data.take(order)
+    t_kept = t if n_kept == n0 else t[mask]
+    if t_kept.size < 2 or (t_kept[1:] >= t_kept[:-1]).all():        # sorted: stable argsort = identity
+        order = np.arange(t_kept.size)
+        index = None if t_kept is t else np.flatnonzero(mask)
+    else:
+        order = np.argsort(t_kept, kind="stable")
+        index = order if t_kept is t else np.flatnonzero(mask)[order]
+    data = chi.take(mask if index is None else index)      # one copy: the kept points, T-sorted
     if w_user is not None:
         w = w_user[mask][order]
         weighting = "user weights (1/sigma); covariance scaled by reduced chi-square"
@@ -797,18 +871,27 @@ def _cut(data: ChiT, w, tmin, tmax):
 
 # ============================================================================ assembly, checks
 def _correlation(wf: _WindowFit, fit_chi0: bool) -> np.ndarray:
-    """Correlation matrix over theta, C, chi0 from the covariance (NaN where not fitted)."""
+    """Correlation matrix over theta, C, chi0 from the covariance (NaN where not fitted; off the
+    diagonal, NaN also where a variance is not positive)."""
     npar = 3 if fit_chi0 else 2
-    out = np.full((3, 3), np.nan)
-    out[np.arange(npar), np.arange(npar)] = 1.0
+    out = [[math.nan] * 3 for _ in range(3)]
+    for i in range(npar):
+        out[i][i] = 1.0
     if wf.cov is not None:
-        cov = wf.cov[:npar, :npar]
-        sd = np.sqrt(np.diag(cov))
-        with np.errstate(all="ignore"):
-            c = cov / np.outer(sd, sd)
-        ok = np.outer(sd > 0, sd > 0)
-        out[:npar, :npar] = np.where(ok, c, out[:npar, :npar])
-    return out
+        cov = np.asarray(wf.cov, dtype=float).tolist()
+        sd = [math.sqrt(cov[i][i]) if cov[i][i] >= 0 else math.nan for i in range(npar)]   # as np.sqrt
+        for i in range(npar):
+            for j in range(npar):
+                if sd[i] > 0 and sd[j] > 0:
+                    den = sd[i] * sd[j]
+                    out[i][j] = cov[i][j] / den if den != 0.0 else _ieee_div(cov[i][j], den)
+    return np.array(out)
+
+
+def _ieee_div(a: float, b: float) -> float:
+    """a / b with IEEE results for b = 0 (inf or NaN, as numpy), where Python would raise."""
+    with np.errstate(all="ignore"):
+        return float(np.float64(a) / np.float64(b))
 
 
 def _ufloats(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, Any]:
@@ -837,6 +920,24 @@ def _ufloats(wf: _WindowFit, fit_chi0: bool, n_ions: float) -> dict[str, Any]:
     return out
 
 
+def _point_values(wf: _WindowFit, fit_chi0: bool, n_ions: float, lazy: _Uncertain) -> dict[str, tuple]:
+    """(value, standard error) of theta, C, chi0, mu_eff as the ufloats of :func:`_ufloats` hold
+    them (errors from the covariance diagonal; NaN where it defines none), without building them."""
+    if wf.res is not None:
+        return {k: (v.nominal_value, v.std_dev) for k, v in lazy.get().items()}
+    npar = 3 if fit_chi0 else 2
+    cov = None if wf.cov is None else [row[:npar] for row in np.asarray(wf.cov).tolist()[:npar]]
+    if cov is None or not all(math.isfinite(v) for row in cov for v in row) \
+            or any(cov[i][i] < 0 for i in range(npar)):
+        sd = [math.nan] * 3
+    else:
+        sd = [math.sqrt(cov[i][i]) for i in range(npar)] + [0.0] * (3 - npar)
+    mu = _mu_from_c(wf.C, n_ions)
+    mu_sd = mu / (2.0 * wf.C) * sd[1] if wf.C > 0 else math.nan
+    return {"theta": (wf.theta, sd[0]), "C": (wf.C, sd[1]),
+            "chi0": (wf.chi0, sd[2]) if fit_chi0 else (0.0, 0.0), "mu_eff": (mu, mu_sd)}
+
+
 def _ufloats_lmfit(res, fit_chi0: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     uv = getattr(res, "uvars", None) if res.covar is not None else None
@@ -854,17 +955,17 @@ def _ufloats_lmfit(res, fit_chi0: bool) -> dict[str, Any]:
 
 def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_chi0, weighting,
               diamagnetic_emu_mol, features, weighted, trend) -> CurieWeissFit:
-    u = _ufloats(wf, fit_chi0, n_ions)
+    lazy_u = _Uncertain(wf, fit_chi0, n_ions)
+    u = _point_values(wf, fit_chi0, n_ions, lazy_u)
     corr = _correlation(wf, fit_chi0)
     t = window_chi.temperature_K
     flags = list(flags)
     n = int(t.size)
-    theta = u["theta"].nominal_value
-    tmin_used = float(t.min())
+    theta = u["theta"][0]
+    tmin_used = float(t[0])
     if wf.cov is None:
         flags.append("uncertainties not estimated (singular covariance): parameters are poorly determined")
-    c_u = u["C"]
-    c_val, c_sd = c_u.nominal_value, c_u.std_dev
+    c_val, c_sd = u["C"]
     if np.isfinite(c_sd) and not c_val > 2.0 * c_sd:          # the test: C > 2 sigma_C
         flags.append(f"C not significantly positive (C = {c_val:.3g} +/- {c_sd:.2g} emu K/mol, not above "
                      "2 sigma_C): no Curie-Weiss (local-moment) term resolved; mu_eff is undefined or "
@@ -875,7 +976,7 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
         if c_val > 0:
             flags.append(f"C error undefined ({why}): C = {c_val:.3g} emu K/mol could not be tested against "
                          "2 sigma_C, so the Curie-Weiss term is not resolved; mu_eff = "
-                         f"{u['mu_eff'].nominal_value:.4g} mu_B has no error (mu_eff_err null in JSON) "
+                         f"{u['mu_eff'][0]:.4g} mu_B has no error (mu_eff_err null in JSON) "
                          "and is unreliable")
         else:
             flags.append(f"C not significantly positive (C = {c_val:.3g} emu K/mol, not positive; error "
@@ -904,14 +1005,14 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
     if n < W.MIN_POINTS:
         flags.append(f"window has < {W.MIN_POINTS} points ({n})")
     expect = _diamagnetic_expectation(chi, diamagnetic_emu_mol)
-    dia_flag = _diamagnetic_flag(u["chi0"], expect) if fit_chi0 else None
+    dia_flag = _diamagnetic_flag(*u["chi0"], expect) if fit_chi0 else None
     if dia_flag:
         flags.append(dia_flag)
     checks: dict[str, Any] = {
         "residual_tests": trend,
         "diamagnetism": expect,
-        "inverse_chi_linear": _inverse_chi_check(window_chi, u["chi0"].nominal_value, n_ions),
-        "chi_T_high": _chi_t_check(window_chi, u["chi0"].nominal_value, n_ions, u["mu_eff"].nominal_value),
+        "inverse_chi_linear": _inverse_chi_check(window_chi, u["chi0"][0], n_ions),
+        "chi_T_high": _chi_t_check(window_chi, u["chi0"][0], n_ions, u["mu_eff"][0]),
         "ordering_features": features,
     }
     per_field, field_flag = _per_field_check(window_chi, n_ions, fit_chi0, weighted)
@@ -922,7 +1023,7 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
     flags += [f"data: {w}" for w in (chi.provenance or {}).get("warnings", []) if "field_Oe given" in str(w)]
     return CurieWeissFit(
         chi=chi, window_chi=window_chi, tmin_K=tmin_used, tmax_K=float(t.max()), window_reason=reason,
-        n_points=n, mu_eff=u["mu_eff"], theta_K=u["theta"], chi0=u["chi0"], C=u["C"],
+        n_points=n, _u=lazy_u,
         redchi=float(wf.redchi), aic=float(wf.aic), bic=float(wf.bic), _corr=corr,
         flags=flags, _scan=scan_cols, n_ions=n_ions, per=chi.per, weighting=weighting, fit_chi0=fit_chi0,
         cross_checks=checks, _lmfit=lazy,
@@ -938,15 +1039,30 @@ def _inverse_chi_check(win: ChiT, chi0: float, n_ions: float) -> dict:
     t = win.temperature_K
     x = win.chi_emu_mol - chi0
     ok = x > 0
-    if ok.sum() < 3:
-        return {"theta_K": None, "C_emu_K_mol": None, "mu_eff": None, "n_points": int(ok.sum()),
+    n_ok = int(np.count_nonzero(ok))
+    if n_ok < 3:
+        return {"theta_K": None, "C_emu_K_mol": None, "mu_eff": None, "n_points": n_ok,
                 "note": "fewer than 3 points with chi - chi0 > 0"}
-    slope, intercept = np.polyfit(t[ok], 1.0 / x[ok], 1)
+    slope, intercept = _line_fit(t, 1.0 / x) if n_ok == x.size else _line_fit(t[ok], 1.0 / x[ok])
     c = 1.0 / slope
     return {"theta_K": float(-intercept / slope), "C_emu_K_mol": float(c), "mu_eff": _mu_from_c(c, n_ions),
-            "chi0_used_emu_mol": float(chi0), "n_points": int(ok.sum()),
+            "chi0_used_emu_mol": float(chi0), "n_points": n_ok,
             "method": "unweighted linear fit of 1/(chi - chi0) against T; C = 1/slope, "
                       "theta = -intercept/slope"}
+
+
+def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Unweighted least-squares line y = slope x + intercept (``np.polyfit(x, y, 1)`` in closed form:
+    centred sums, no Vandermonde matrix or SVD)."""
+    xm, ym = float(x.sum()) / x.size, float(y.sum()) / y.size          # np.mean (the same pairwise sums)
+    dx = x - xm
+    slope = float(dx @ (y - ym)) / float(dx @ dx)
+    return slope, ym - slope * xm
+
+
+#: spin-only moments 2 sqrt(S(S+1)) for S = 1/2 ... 7/2 (g = 2), for the chi*T cross-check
+_SPIN_ONLY_S = (np.arange(1, 8) / 2.0).tolist()
+_SPIN_ONLY_MU = (2.0 * np.sqrt(np.asarray(_SPIN_ONLY_S) * (np.asarray(_SPIN_ONLY_S) + 1.0))).tolist()
 
 
 def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
@@ -957,19 +1073,17 @@ def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
     mu = _mu_from_c(ct, n_ions)
     out: dict[str, Any] = {"temperature_K": t_hi, "chi_T_emu_K_mol": ct, "mu_eff": mu,
                            "mu_eff_fit": mu_fit,
-                           "ratio_to_fit": mu / mu_fit if np.isfinite(mu) and mu_fit > 0 else None}
+                           "ratio_to_fit": mu / mu_fit if math.isfinite(mu) and mu_fit > 0 else None}
     # free-ion comparison (g = 2 spin-only, mu = 2 sqrt(S(S+1))), nearest S in 1/2 ... 7/2
-    spins = np.arange(1, 8) / 2.0
-    mus = 2.0 * np.sqrt(spins * (spins + 1.0))
-    if np.isfinite(mu):
-        j = int(np.argmin(np.abs(mus - mu)))
-        out.update(spin_only_S_nearest=float(spins[j]), spin_only_mu_eff=float(mus[j]))
+    if math.isfinite(mu):
+        j = min(range(len(_SPIN_ONLY_MU)), key=lambda k: abs(_SPIN_ONLY_MU[k] - mu))     # first nearest
+        out.update(spin_only_S_nearest=_SPIN_ONLY_S[j], spin_only_mu_eff=_SPIN_ONLY_MU[j])
     else:
         out.update(spin_only_S_nearest=float("nan"), spin_only_mu_eff=float("nan"))
     # free ions of the formula (Hund's rules / tabulated ranges, magfit.ions) nearest to mu(chi T)
     formula = ((win.provenance or {}).get("sample") or {}).get("formula")
     out["free_ion_candidates"] = []
-    if np.isfinite(mu):
+    if math.isfinite(mu):
         err = win.chi_err_emu_mol[i] if win.chi_err_emu_mol is not None else 0.0
         sigma = 0.5 * mu * abs(err / (win.chi_emu_mol[i] - chi0)) if np.isfinite(err) else 0.0
         try:
@@ -1032,12 +1146,11 @@ def _diamagnetic_expectation(chi: ChiT, diamagnetic_emu_mol: float | None) -> di
     return None
 
 
-def _diamagnetic_flag(chi0_u, expect: dict | None) -> str | None:
-    """Flag chi0 more negative (by > 3 sigma) than the core diamagnetism allows."""
+def _diamagnetic_flag(c0: float, s: float, expect: dict | None) -> str | None:
+    """Flag chi0 = c0 +/- s more negative (by > 3 sigma) than the core diamagnetism allows."""
     if expect is None:
         return None
     floor = expect["floor_emu_mol"]
-    c0, s = chi0_u.nominal_value, chi0_u.std_dev
     s = s if np.isfinite(s) else 0.0
     if c0 + 3.0 * s < floor:
         return (f"chi0 more negative than core diamagnetism allows: chi0 = {c0:.3g} emu/mol < {floor:.3g} "

@@ -864,9 +864,10 @@ def candidate_ions(
 def _candidate_records(mu_eff, sigma, formula=None, *, top=5, max_sigma=CONSISTENT_SIGMA,
                        extended=False) -> list[dict[str, Any]]:
     """The rows of :func:`candidate_ions` as dicts, best first (no pandas: cheap enough for every fit)."""
-    ranked = [(c, r) for c, r in _ranked(mu_eff, sigma, formula, max_sigma, extended)
-              if max_sigma is None or r["consistent"]]
-    return [_full_row(c, r) for c, r in (ranked if top is None else ranked[: int(top)])]
+    keyed = [k for k in _scored(mu_eff, sigma, formula, max_sigma, extended, max_sigma is not None)
+             if max_sigma is None or k[-1]]                       # k[-1]: consistent
+    chosen = keyed if top is None else keyed[: int(top)]
+    return [_full_row(cand, _scores(*rest)) for _, cand, *rest in chosen]
 
 
 def _full_row(cand: Ion, scores: dict[str, Any]) -> dict[str, Any]:
@@ -878,6 +879,19 @@ def _full_row(cand: Ion, scores: dict[str, Any]) -> dict[str, Any]:
 def _ranked(mu_eff, sigma, formula, max_sigma, extended) -> list[tuple[Ion, dict[str, Any]]]:
     """Every candidate ion with its scores (``n_sigma``, ``n_sigma_expected``, ``consistent``), in the
     ranking order of :func:`candidate_ions`."""
+    return [(cand, _scores(*rest)) for _, cand, *rest in _scored(mu_eff, sigma, formula, max_sigma, extended)]
+
+
+def _scores(n_sigma: float, n_sigma_expected: float, consistent: bool) -> dict[str, Any]:
+    return {"n_sigma": n_sigma, "n_sigma_expected": n_sigma_expected, "consistent": consistent}
+
+
+def _scored(mu_eff, sigma, formula, max_sigma, extended, consistent_only: bool = False) -> list[tuple]:
+    """(sort key, ion, n_sigma, n_sigma_expected, consistent) per candidate, in ranking order.
+
+    ``consistent_only``: skip ions that cannot be consistent, |mu - centre| > limit (sigma + spread)
+    (as hypot(sigma, spread) <= sigma + spread; with a 1e-9 margin for round-off), unscored.
+    """
     try:
         mu = float(mu_eff)
         sig = float(sigma) if sigma is not None else 0.0
@@ -887,33 +901,47 @@ def _ranked(mu_eff, sigma, formula, max_sigma, extended) -> list[tuple[Ion, dict
         raise SampleError(f"candidate_ions: mu_eff={mu_eff!r} must be a finite, non-negative moment in mu_B")
     if not math.isfinite(sig) or sig < 0:
         sig = 0.0
-    if formula:
-        pool = _with_ground_multiplet(_formula_ions(formula))
-        if not pool:
-            raise SampleError(
-                f"candidate_ions: formula {formula!r} contains no d- or f-block element; "
-                "give the formula of the magnetic compound or omit it"
-            )
-    else:
-        pool = list(_standard_pool(bool(extended)))
-    priority = {s: k for k, s in enumerate(STANDARD_IONS)}
+    table = _pool_table(str(formula), False) if formula else _pool_table(None, bool(extended))
+    if formula and not table[0]:
+        raise SampleError(
+            f"candidate_ions: formula {formula!r} contains no d- or f-block element; "
+            "give the formula of the magnetic compound or omit it"
+        )
     limit = max_sigma if max_sigma is not None else CONSISTENT_SIGMA
     keyed = []
+    reach = limit * (1.0 + 1e-9)
+    for cand, centre, spread, tol, expected, lo, hi, standard, order in table[1]:
+        if consistent_only and abs(mu - centre) > reach * (sig + spread):
+            continue
+        combined = math.hypot(sig, spread)
+        n_sigma = abs(mu - centre) / combined
+        consistent = bool(n_sigma <= limit)
+        # consistent first; standard-table ions first; consistent by Gaussian NLL, misses by the
+        # distance outside their range (:func:`_outside`); then table order (a stable sort)
+        rank = (0.5 * n_sigma ** 2 + math.log(combined) if consistent
+                else max(max(lo - mu, mu - hi, 0.0), 0.0))
+        keyed.append(((not consistent, standard, rank, order), cand, n_sigma,
+                      abs(mu - expected) / max(sig, tol), consistent))
+    keyed.sort(key=lambda kr: kr[0])
+    return keyed
+
+
+@functools.lru_cache(maxsize=256)
+def _pool_table(formula: str | None, extended: bool) -> tuple[bool, tuple]:
+    """The candidate pool of :func:`_ranked` (of ``formula``, else the standard ions) with what its
+    scores need that does not depend on the measurement, computed once per pool: (pool not empty,
+    rows of (ion, centre, spread, tolerance, expected moment, hull lo, hull hi, 0 for a standard-table
+    ion else 1, table-order key)); ions with no moment (expected <= 0) are left out."""
+    pool = _with_ground_multiplet(_formula_ions(formula)) if formula else list(_standard_pool(extended))
+    priority = {s: k for k, s in enumerate(STANDARD_IONS)}
+    rows = []
     for k, cand in enumerate(pool):
         if cand.mu_eff_expected <= 0:
             continue
         centre, spread = _typical(cand)
-        combined = math.hypot(sig, spread)
-        width = max(sig, cand.tolerance)
-        r: dict[str, Any] = {"n_sigma": abs(mu - centre) / combined,
-                             "n_sigma_expected": abs(mu - cand.mu_eff_expected) / width}
-        r["consistent"] = bool(r["n_sigma"] <= limit)
+        lo = min(cand.mu_eff_range[0], cand.mu_eff_expected)
+        hi = max(cand.mu_eff_range[1], cand.mu_eff_expected)
         base = cand.name.split(" (")[0]
-        # consistent first; standard-table ions first; consistent by Gaussian NLL, misses by the
-        # distance outside their range; then table order (a stable sort)
-        nll = 0.5 * r["n_sigma"] ** 2 + math.log(combined)
-        rank = nll if r["consistent"] else max(_outside(cand, mu), 0.0)
-        keyed.append(((not r["consistent"], 0 if base in priority else 1, rank,
-                       priority.get(base, len(priority) + k)), cand, r))
-    keyed.sort(key=lambda kr: kr[0])
-    return [(c, r) for _, c, r in keyed]
+        rows.append((cand, centre, spread, cand.tolerance, cand.mu_eff_expected, lo, hi,
+                     0 if base in priority else 1, priority.get(base, len(priority) + k)))
+    return bool(pool), tuple(rows)

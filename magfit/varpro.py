@@ -26,6 +26,7 @@ import math
 
 import numpy as np
 
+from ._numeric import use_compiled
 from .errors import FitError
 
 __all__ = ["varpro_fit", "fit_windows", "N_GRID"]
@@ -559,54 +560,91 @@ def varpro_fit(temperature_K, chi_emu_mol, weights=None, *, theta_fixed: float |
     if not (t.size == y.size == w.size):
         raise FitError(f"varpro_fit: temperature_K ({t.size}), chi_emu_mol ({y.size}) and weights "
                        f"({w.size}) must have the same length")
-    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(y)) and np.all(np.isfinite(w))):
+    if not (np.isfinite(t).all() and np.isfinite(y).all() and np.isfinite(w).all()):
         raise FitError("varpro_fit: non-finite temperature, chi or weight; drop those points first")
     fit_chi0 = chi0_fixed is None
     fit_theta = theta_fixed is None
     nvarys = 1 + int(fit_chi0) + int(fit_theta)
     if t.size <= nvarys:
         raise FitError(f"varpro_fit: {t.size} points; {nvarys} parameters need at least {nvarys + 1}")
-    order = np.argsort(t, kind="stable")
-    ts, ys, ws = t[order], y[order] - (0.0 if fit_chi0 else float(chi0_fixed)), w[order]
+    if t.size < 2 or (t[1:] >= t[:-1]).all():        # already sorted (windows of sorted data)
+        order, ts, ys, ws = None, t, y, w
+    else:
+        order = np.argsort(t, kind="stable")
+        ts, ys, ws = t[order], y[order], w[order]
+    if not fit_chi0:
+        ys = ys - float(chi0_fixed)
+    if not fit_theta and float(theta_fixed) >= ts[0]:
+        raise FitError(f"varpro_fit: theta_fixed={float(theta_fixed):g} K must be below min(T)={ts[0]:g} K")
+    return _solve(ts, ys, ws, order, fit_theta, math.nan if fit_theta else float(theta_fixed), fit_chi0,
+                  0.0 if fit_chi0 else float(chi0_fixed))
+
+
+def _varpro_sorted(ts: np.ndarray, ys: np.ndarray, ws: np.ndarray, fit_chi0: bool) -> dict:
+    """:func:`varpro_fit` (theta fitted; chi0 fitted or fixed at 0) of a window the caller has already
+    made T-sorted, finite, with positive weights and more points than parameters (the Curie-Weiss
+    fit of :func:`magfit.fit_curie_weiss`): the same solution without the input checks."""
+    return _solve(ts, ys, ws, None, True, math.nan, fit_chi0, 0.0)
+
+
+def _solve(ts, ys, ws, order, fit_theta: bool, theta_fixed: float, fit_chi0: bool, chi0_fixed: float) -> dict:
+    """The fit of sorted data (compiled kernel or numpy path) and its result dict (data order)."""
+    args = (ts, ys, ws, fit_theta, theta_fixed, fit_chi0, chi0_fixed)
+    if use_compiled():
+        from ._single_fit_kernel import fit_sorted
+
+        sol = fit_sorted(*args, N_GRID, _COST_TOL, _STEP_TOL, _MAX_ITER)
+    else:
+        sol = _fit_sorted(*args)
+    return _varpro_result(ts.size, order, fit_theta, fit_chi0, *sol)
+
+
+def _fit_sorted(ts, ys, ws, fit_theta: bool, theta_fixed: float, fit_chi0: bool, chi0_fixed: float):
+    """The numpy path of :func:`magfit._single_fit_kernel.fit_sorted` (same steps, same outputs): theta,
+    its search bounds, C, chi0, RSS, unscaled covariance of the varied parameters, model values."""
     bounds = (-np.inf, np.inf)
     if fit_theta:
         theta, _, _, theta_min, theta_max = _fit_one(ts, ys, ws, fit_chi0, N_GRID)
         bounds = (theta_min, theta_max)
     else:
-        theta = float(theta_fixed)
-        if theta >= ts[0]:
-            raise FitError(f"varpro_fit: theta_fixed={theta:g} K must be below min(T)={ts[0]:g} K")
+        theta = theta_fixed
     f = 1.0 / (ts - theta)
     cols = _basis(f, (1,), fit_chi0, ws)
     coef = _solve_linear(cols, ws * ys)
     c = float(coef[0])
-    chi0 = float(coef[1]) if fit_chi0 else float(chi0_fixed)
+    chi0 = float(coef[1]) if fit_chi0 else chi0_fixed
     r = ws * ys - _combine(coef, cols)
     rss = float(r @ r)
-    n = t.size
-    cols = ([c * f * f * ws] if fit_theta else []) + [f * ws] + ([ws] if fit_chi0 else [])
-    jac = np.stack(cols)
-    redchi = rss / (n - nvarys)
+    jac = np.stack(([c * f * f * ws] if fit_theta else []) + [f * ws] + ([ws] if fit_chi0 else []))
     with np.errstate(all="ignore"):
         jtj = jac @ jac.T
         d = np.sqrt(np.diag(jtj))
-        cov = _inv_small(jtj / np.outer(d, d)) / np.outer(d, d) * redchi
-        err = np.sqrt(np.diag(cov))
-    names = (["theta"] if fit_theta else []) + ["C"] + (["chi0"] if fit_chi0 else [])
+        inv = _inv_small(jtj / np.outer(d, d)) / np.outer(d, d)
+    pos = ([0] if fit_theta else []) + [1] + ([2] if fit_chi0 else [])
     full = np.zeros((3, 3))
-    pos = [("theta", "C", "chi0").index(a) for a in names]
-    full[np.ix_(pos, pos)] = cov
-    err = list(err)
-    theta_err = err.pop(0) if fit_theta else 0.0
-    c_err = err.pop(0)
-    chi0_err = err.pop(0) if fit_chi0 else 0.0
+    full[np.ix_(pos, pos)] = inv
+    return theta, bounds[0], bounds[1], c, chi0, rss, full, c * f + chi0
+
+
+def _varpro_result(n: int, order, fit_theta: bool, fit_chi0: bool, theta, theta_lo, theta_hi, c, chi0,
+                   rss, cov_unscaled, best_sorted) -> dict:
+    """The dict of :func:`varpro_fit` from the solution of one window."""
+    nvarys = 1 + int(fit_chi0) + int(fit_theta)
+    redchi = rss / (n - nvarys)
+    full = cov_unscaled * redchi
+    var = full.diagonal().tolist()
+    err = [math.sqrt(v) if v >= 0 else math.nan for v in var]      # as np.sqrt: NaN below 0
     with np.errstate(divide="ignore"):
         log_term = n * np.log(rss / n) if rss > 0 else -np.inf
-    best = np.empty_like(t)
-    best[order] = c * f + chi0
-    return {"theta_K": theta, "theta_K_err": float(theta_err), "C_emu_K_mol": c,
-            "C_emu_K_mol_err": float(c_err),
-            "chi0_emu_mol": chi0, "chi0_emu_mol_err": float(chi0_err), "rss": rss, "redchi": redchi,
-            "aic": float(log_term + 2 * nvarys), "bic": float(log_term + np.log(n) * nvarys),
+    if order is None:
+        best = best_sorted
+    else:
+        best = np.empty(n)
+        best[order] = best_sorted
+    return {"theta_K": float(theta), "theta_K_err": err[0] if fit_theta else 0.0, "C_emu_K_mol": float(c),
+            "C_emu_K_mol_err": err[1],
+            "chi0_emu_mol": float(chi0), "chi0_emu_mol_err": err[2] if fit_chi0 else 0.0, "rss": float(rss),
+            "redchi": float(redchi), "aic": float(log_term + 2 * nvarys),
+            "bic": float(log_term + np.log(n) * nvarys),
             "n_points": int(n), "nvarys": nvarys, "best_fit": best, "covariance": full,
-            "theta_bounds_K": bounds}
+            "theta_bounds_K": (float(theta_lo), float(theta_hi))}

@@ -52,7 +52,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._numeric import f_sf_dfn1, peak_prominences, smooth_median5_binomial
+from ._numeric import f_sf_dfn1, peak_prominences, smooth_median5_binomial, use_compiled
 
 __all__ = [
     "MIN_POINTS", "MIN_SPAN_RATIO", "N_SCAN_MAX", "Z_STABLE", "STABLE_FRACTION", "Z_RUNS", "Z_LOWEND",
@@ -125,21 +125,56 @@ def _noise_sigma(y: np.ndarray, err: np.ndarray | None) -> float:
     return 1.4826 * mad / np.sqrt(6.0)
 
 
+def _sorted_groups(t: np.ndarray, y: np.ndarray, err: np.ndarray | None):
+    """T-sorted data and the start of each group of repeated temperatures (within ``MERGE_REL_T``);
+    the group starts are None when nothing is merged (fewer than 2 points, or T <= 0)."""
+    if t.size < 2 or (t <= 0).any():
+        return t, y, err, None
+    if not (t[1:] >= t[:-1]).all():                  # already sorted: the stable sort is the identity
+        order = np.argsort(t, kind="stable")
+        t, y = t[order], y[order]
+        err = None if err is None else err[order]
+    new_group = np.empty(t.size, dtype=bool)
+    new_group[0] = True
+    np.greater(np.diff(np.log(t)), MERGE_REL_T, out=new_group[1:])
+    return t, y, err, new_group
+
+
 def _merge_repeats(t: np.ndarray, y: np.ndarray, err: np.ndarray | None):
     """Average points measured at the same temperature (within ``MERGE_REL_T``), e.g. repeated
     sweeps, so that sweep-to-sweep offsets do not pose as point-to-point noise."""
-    if t.size < 2 or np.any(t <= 0):
+    t, y, err, new_group = _sorted_groups(t, y, err)
+    if new_group is None:
         return t, y, err
-    order = np.argsort(t, kind="stable")
-    t, y = t[order], y[order]
-    err = None if err is None else err[order]
-    new_group = np.r_[True, np.diff(np.log(t)) > MERGE_REL_T]
     gid = np.cumsum(new_group) - 1
     n = np.bincount(gid)
     tm = np.bincount(gid, t) / n
     ym = np.bincount(gid, y) / n
     em = None if err is None else np.sqrt(np.bincount(gid, err * err)) / n
     return tm, ym, em
+
+
+def _feature_arrays(t: np.ndarray, y: np.ndarray, err: np.ndarray | None):
+    """Merged T, the noise sigma, smoothed chi and chi*T, and the peaks with prominences of both
+    (None below 7 merged points): one call of the compiled kernel, or the numpy steps."""
+    if use_compiled():
+        from ._features_kernel import features
+
+        ts, ys_raw, es, new_group = _sorted_groups(t, y, err)
+        merged = new_group is not None
+        tm, ym, sigma, ys, yt, p1, pr1, p2, pr2 = features(
+            ts, ys_raw, new_group if merged else np.ones(ts.size, dtype=bool))
+        if tm.size < 7:
+            return None
+        if tm.size < 10:                 # few points: the noise may come from the error bars
+            sigma = _noise_sigma(ym, _merge_repeats(t, y, err)[2] if merged else es)
+        return tm, sigma, ys, yt, (p1, pr1), (p2, pr2)
+    t, y, err = _merge_repeats(t, y, err)
+    if t.size < 7:
+        return None
+    ys = _smooth(y)
+    yt = ys * t
+    return t, _noise_sigma(y, err), ys, yt, peak_prominences(ys), peak_prominences(yt)
 
 
 def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[dict]:
@@ -161,21 +196,18 @@ def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[
     t = np.asarray(temperature_K, dtype=float)
     y = np.asarray(chi_emu_mol, dtype=float)
     err = None if chi_err_emu_mol is None else np.asarray(chi_err_emu_mol, dtype=float)
-    t, y, err = _merge_repeats(t, y, err)
-    if t.size < 7:
+    arrays = _feature_arrays(t, y, err)
+    if arrays is None:
         return []
-    sigma = _noise_sigma(y, err)
-    ys = _smooth(y)
+    t, sigma, ys, yt, (peaks, proms), (peaks_t, proms_t) = arrays
     out: list[dict] = []
-    # the peaks of scipy.signal.find_peaks(ys, prominence=...), in numpy (magfit._numeric)
-    peaks, proms = peak_prominences(ys)
+    # the peaks of scipy.signal.find_peaks(ys, prominence=...) (magfit._numeric or the kernel)
     keep = proms >= max(PEAK_NOISE_SIGMAS * sigma, 0.0)
     for p, prom in zip(peaks[keep], proms[keep], strict=True):
         if prom >= PEAK_REL * abs(ys[p]) and prom > 0:
             out.append({"kind": "chi maximum", "temperature_K": float(t[p]), "prominence": float(prom)})
-    yt = ys * t
-    top = float(np.median(yt[-3:]))
-    peaks, proms = peak_prominences(yt)
+    top = sorted(yt[-3:].tolist())[1]                  # np.median of the last three
+    peaks, proms = peaks_t, proms_t
     keep = proms >= max(PEAK_NOISE_SIGMAS * sigma * float(t.max()), 0.0)
     for p, prom in zip(peaks[keep], proms[keep], strict=True):
         if top > 0 and yt[p] >= FM_RISE_FACTOR * top and prom >= PEAK_REL * yt[p]:
@@ -524,7 +556,16 @@ def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit
     t = np.asarray(temperature_K, dtype=float)
     y = np.asarray(chi_emu_mol, dtype=float)
     w = np.ones_like(t) if weights is None else np.asarray(weights, dtype=float)
-    r = (y - np.asarray(fitted_emu_mol, dtype=float)) * w
+    fitted = np.asarray(fitted_emu_mol, dtype=float)
+    if use_compiled() and t.size > 1 and (t[1:] >= t[:-1]).all():
+        from ._trend_kernel import residual_tests
+
+        exact, z_runs, z_low = residual_tests(y, fitted, w, EXACT_RESIDUAL_REL)
+        if exact:
+            return {"runs_z": 0.0, "lowend_z": 0.0, "curvature_F": 0.0, "curvature_p": 1.0, "exact": True,
+                    "trend": False}
+        return _trend_verdict(z_runs, z_low, curvature_test(t, y, w, fit_chi0=fit_chi0, rss_cw=rss_cw))
+    r = (y - fitted) * w
     scale = float(np.sqrt(np.mean(np.square(y * w)))) if y.size else 0.0
     rms = float(np.sqrt(np.mean(r * r))) if r.size else 0.0
     if rms <= EXACT_RESIDUAL_REL * scale:
@@ -537,9 +578,13 @@ def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit
     low = rs[:k]
     sd = float(np.std(r, ddof=1)) if r.size > 1 else 0.0
     z_low = float(np.mean(low) / (sd / np.sqrt(k))) if sd > 0 else 0.0
-    curv = curvature_test(t, y, w, fit_chi0=fit_chi0, rss_cw=rss_cw)
+    return _trend_verdict(z_runs, z_low, curvature_test(t, y, w, fit_chi0=fit_chi0, rss_cw=rss_cw))
+
+
+def _trend_verdict(z_runs: float, z_low: float, curv: dict) -> dict:
+    """The dict of :func:`trend_tests` from the three statistics (a trend when any test fails)."""
     trend = bool(z_runs < -Z_RUNS or abs(z_low) > Z_LOWEND or curv["curvature_p"] < ALPHA_CURVATURE)
-    return {"runs_z": z_runs, "lowend_z": z_low, **curv, "exact": False, "trend": trend}
+    return {"runs_z": float(z_runs), "lowend_z": float(z_low), **curv, "exact": False, "trend": trend}
 
 
 def stability(scan: pd.DataFrame, fit_chi0: bool) -> np.ndarray:

@@ -29,3 +29,24 @@ def test_finite_counts_drops():
     f = chi.finite()
     assert len(f) == 2
     assert f.provenance["dropped"]["non-finite T or chi"] == 2
+
+
+def test_take_equals_a_checked_copy():
+    """ChiT.take sets the fields directly (no __init__ checks): every field as dataclasses.replace
+    would give it, for masks, index arrays, scalar fields and a scalar index."""
+    import dataclasses
+
+    rng = np.random.default_rng(2)
+    chi = magfit.ChiT(np.arange(1.0, 11.0), rng.uniform(1, 2, 10), rng.uniform(0.01, 0.02, 10),
+                      field_Oe=1000.0, name="s", per="Gd", provenance={"selections": ["a"], "k": 1})
+    for idx in (rng.uniform(size=10) > 0.4, np.array([3, 1, 7]), np.arange(10)[::-1], 4):
+        got = chi.take(idx, "note")
+        want = dataclasses.replace(
+            chi, temperature_K=chi.temperature_K[idx], chi_emu_mol=chi.chi_emu_mol[idx],
+            chi_err_emu_mol=chi.chi_err_emu_mol[idx], field_Oe=chi.field_Oe[idx],
+            provenance={"selections": ["a", "note"], "k": 1})
+        for f in dataclasses.fields(magfit.ChiT):
+            a, b = getattr(got, f.name), getattr(want, f.name)
+            same = (np.array_equal(a, b) and a.shape == b.shape) if isinstance(b, np.ndarray) else a == b
+            assert same, f.name
+    assert chi.provenance["selections"] == ["a"]                 # the original is not touched

@@ -481,3 +481,41 @@ def test_numeric_strings_are_accepted_as_window_limits():
     fit = fit_curie_weiss(ChiT(t, 1.0 / (t + 2.0)), tmin="20", tmax=250)   # e.g. from a CSV cell
     assert fit.tmin_K >= 20 and fit.tmax_K <= 250
     assert abs(fit.theta_K.nominal_value + 2.0) < 1e-6
+
+
+def test_inverse_chi_check_is_the_polyfit_line():
+    """The 1/(chi - chi0) cross-check's closed-form line equals numpy.polyfit on noisy data."""
+    from magfit.fitting import _inverse_chi_check
+
+    rng = np.random.default_rng(4)
+    t = np.linspace(5.0, 300.0, 120)
+    chi = magfit.ChiT(t, 4.4 / (t + 7.0) * (1.0 + 0.01 * rng.standard_normal(t.size)) + 1e-4)
+    got = _inverse_chi_check(chi, 1e-4, 1.0)
+    slope, intercept = np.polyfit(t, 1.0 / (chi.chi_emu_mol - 1e-4), 1)
+    assert got["C_emu_K_mol"] == pytest.approx(1.0 / slope, rel=1e-12)
+    assert got["theta_K"] == pytest.approx(-intercept / slope, rel=1e-10)
+
+
+def test_trend_tests_compiled_equal_numpy(monkeypatch):
+    """trend_tests with the compiled residual tests (magfit._trend_kernel) = the numpy path: the
+    same runs z, low-end z to round-off, the same round-off verdict and trend flag."""
+    from magfit import window as W
+
+    rng = np.random.default_rng(9)
+    for k in range(40):
+        n = int(rng.integers(4, 300))
+        t = np.sort(rng.uniform(2.0, 300.0, n))
+        fitted = 5.0 / (t + 3.0) + 1e-4
+        y = fitted * (1.0 + 10 ** rng.uniform(-13, -2) * rng.standard_normal(n))
+        if k % 3 == 0:
+            y = y + 0.02 * fitted * np.exp(-t / 20.0)              # a low-T trend
+        if k % 7 == 0:
+            y = fitted.copy()                                     # exact
+        w = None if k % 2 else 1.0 / (0.01 * y)
+        monkeypatch.setattr(W, "USE_NUMBA", False)
+        a = W.trend_tests(t, y, fitted, w, fit_chi0=True, rss_cw=None)
+        monkeypatch.setattr(W, "USE_NUMBA", True)
+        b = W.trend_tests(t, y, fitted, w, fit_chi0=True, rss_cw=None)
+        assert (a["exact"], a["trend"], a["runs_z"]) == (b["exact"], b["trend"], b["runs_z"]), k
+        assert b["lowend_z"] == pytest.approx(a["lowend_z"], rel=1e-12, abs=1e-300), k
+        assert b["curvature_p"] == pytest.approx(a["curvature_p"], rel=1e-4, abs=1e-12), k   # its own kernels

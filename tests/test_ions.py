@@ -240,3 +240,19 @@ def test_cli_ion_rejects_bad_sigma_and_top(argv, message, capsys):
 
     assert main(argv) == 1
     assert message in capsys.readouterr().err
+
+
+def test_candidate_records_equal_candidate_ions_rows():
+    """The fit's cheap ranking (_candidate_records: cached pools, impossible ions skipped unscored)
+    returns exactly the rows of candidate_ions, for moments across the table and several sigmas."""
+    from magfit.ions import _candidate_records, candidate_ions
+
+    for formula in (None, "Gd2(SO4)3(H2O)8", "SmCoO3"):
+        for mu in [0.25 * k for k in range(45)]:
+            for sigma in (0.0, 0.03, 0.4):
+                for max_sigma in (3.0, 1.0, None):
+                    want = candidate_ions(mu, sigma, formula, top=3, max_sigma=max_sigma)
+                    got = _candidate_records(mu, sigma, formula, top=3, max_sigma=max_sigma)
+                    assert [r["ion"] for r in got] == list(want["ion"])
+                    for r, (_, row) in zip(got, want.iterrows(), strict=True):
+                        assert r["n_sigma"] == row["n_sigma"] and r["consistent"] == row["consistent"]

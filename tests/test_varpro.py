@@ -25,7 +25,14 @@ def _data(seed=3, n=200):
     return t, y + err * rng.standard_normal(n), err
 
 
-def test_exact_data_recovered():
+@pytest.fixture(params=[False, True], ids=["numpy", "compiled"])
+def path(request, monkeypatch):
+    """Run a test on varpro_fit's numpy path and on its compiled kernel (magfit._single_fit_kernel)."""
+    monkeypatch.setattr(W, "USE_NUMBA", request.param)
+    return request.param
+
+
+def test_exact_data_recovered(path):
     t = np.linspace(2.0, 300.0, 150)
     out = varpro_fit(t, _cw(t, 7.877, -0.5, 2e-4))
     assert out["theta_K"] == pytest.approx(-0.5, abs=1e-8)
@@ -33,7 +40,7 @@ def test_exact_data_recovered():
     assert out["chi0_emu_mol"] == pytest.approx(2e-4, abs=1e-12)
 
 
-def test_values_and_errors_match_curve_fit():
+def test_values_and_errors_match_curve_fit(path):
     t, y, err = _data()
     out = varpro_fit(t, y, 1.0 / err)
     p, cov = curve_fit(_cw, t, y, p0=(4.0, -10.0, 0.0), sigma=err, absolute_sigma=False)
@@ -46,7 +53,7 @@ def test_values_and_errors_match_curve_fit():
     assert out["chi0_emu_mol_err"] == pytest.approx(sd[2], rel=1e-4)
 
 
-def test_fixed_theta_is_linear_least_squares():
+def test_fixed_theta_is_linear_least_squares(path):
     t, y, err = _data(seed=5)
     out = varpro_fit(t, y, 1.0 / err, theta_fixed=-10.0)
     a = np.stack([1.0 / (t + 10.0), np.ones_like(t)], 1) / err[:, None]
@@ -56,7 +63,7 @@ def test_fixed_theta_is_linear_least_squares():
     assert out["theta_K_err"] == 0.0 and out["nvarys"] == 2
 
 
-def test_fixed_chi0_zero_matches_curve_fit():
+def test_fixed_chi0_zero_matches_curve_fit(path):
     t, y, err = _data(seed=7)
     out = varpro_fit(t, y, 1.0 / err, chi0_fixed=0.0)
     p, _ = curve_fit(lambda t, c, th: c / (t - th), t, y, p0=(4.0, -10.0), sigma=err)
@@ -75,7 +82,33 @@ def test_windows_equal_single_fits():
         assert many["rss"][k] == pytest.approx(one["rss"], rel=1e-10)
 
 
-def test_bad_input_raises_fit_error():
+def test_compiled_single_window_fit_equals_numpy(monkeypatch):
+    """The compiled varpro_fit gives the numpy path's numbers to round-off (unsorted input,
+    chi0 fixed, theta fixed, equal weights, a few points)."""
+    rng = np.random.default_rng(21)
+    keys = ("theta_K", "C_emu_K_mol", "chi0_emu_mol", "rss", "aic")
+    for k in range(24):
+        n = int(rng.integers(6, 300))
+        t = rng.uniform(2.0, 300.0, n)                      # unsorted
+        theta = rng.uniform(-40.0, 1.5)
+        err = 10 ** rng.uniform(-4, -2) * (5.0 / (t - theta))
+        y = 5.0 / (t - theta) + 1e-4 + err * rng.standard_normal(n)
+        w = None if k % 4 == 0 else 1.0 / err
+        kw = [{}, {"chi0_fixed": 0.0}, {"theta_fixed": theta - 0.5}, {}][k % 4]
+        monkeypatch.setattr(W, "USE_NUMBA", False)
+        a = varpro_fit(t, y, w, **kw)
+        monkeypatch.setattr(W, "USE_NUMBA", True)
+        b = varpro_fit(t, y, w, **kw)
+        for key in keys:
+            assert b[key] == pytest.approx(a[key], rel=1e-8, abs=1e-6 * (a[key + "_err"] if key + "_err" in a
+                                                                           else 0.0)), (k, key)
+        for key in ("theta_K_err", "C_emu_K_mol_err", "chi0_emu_mol_err"):
+            assert b[key] == pytest.approx(a[key], rel=1e-6), (k, key)
+        assert np.allclose(b["best_fit"], a["best_fit"], rtol=1e-9, atol=0)
+        assert np.allclose(b["covariance"], a["covariance"], rtol=1e-6, atol=0)
+        assert b["theta_bounds_K"] == a["theta_bounds_K"] and b["nvarys"] == a["nvarys"]
+
+def test_bad_input_raises_fit_error(path):
     with pytest.raises(FitError, match="points"):
         varpro_fit([1.0, 2.0, 3.0], [1.0, 0.5, 0.3])
     with pytest.raises(FitError, match="non-finite"):
