@@ -16,7 +16,8 @@ def _row(i: int) -> dict:
             "theta_K": -123.4567, "theta_K_err": 0.01234, "theta_K_sys": 1.5,
             "chi0_emu_mol": 1.526e-3, "chi0_emu_mol_err": 1.0e-5, "chi0_emu_mol_sys": 1.1e-5,
             "C_emu_K_mol": 1.8739e-3, "C_emu_K_mol_err": 5.5e-6, "tmin_K": 125.1, "tmax_K": 300.0,
-            "label": "undetermined", "confidence": 0.5, "candidates": "Gd3+ (7.94 μB, 0.4σ); Eu2+ (7.94 μB, 0.4σ)",
+            "label": "undetermined", "confidence": 0.5,
+            "candidates": "Gd3+ (7.94 μB, 0.4σ); Eu2+ (7.94 μB, 0.4σ)",
             "flags": "T_min < 2|theta|: x; |rho(theta, chi0)| = 0.985 > 0.95: y; window systematic: z"}
 
 
