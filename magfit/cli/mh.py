@@ -58,6 +58,8 @@ def register(subparsers) -> None:
     p.add_argument("--ion", help="fix J from this ion's Hund's-rules term (e.g. Gd3+)")
     p.add_argument("--allow-open", action="store_true",
                    help="analyse loops that do not return to the start field")
+    p.add_argument("--correct-drift", action="store_true",
+                   help="subtract the loop's end-minus-start drift linearly in reading index before H_c, M_r")
     p.add_argument("--plot", metavar="DIR", help="write loop / isotherm figures (PNG) into DIR")
     p.add_argument("--json", action="store_true", help="one JSON object per isotherm")
     add_column_unit_options(p)
@@ -117,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         m = read(path, **column_unit_kwargs(args))
         curves = read_isotherms(m, unit=args.m_unit, **sample_kwargs(args))
-        results = [analyze_isotherm(c, require_closed=not args.allow_open) for c in curves]
+        results = [analyze_isotherm(c, require_closed=not args.allow_open,
+                                    correct_drift=args.correct_drift) for c in curves]
         bfit, berr = _brillouin(curves, args)
         if args.plot:
             _plots(args.plot, path, curves, results, bfit)
