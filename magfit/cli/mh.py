@@ -56,6 +56,8 @@ def register(subparsers) -> None:
     p.add_argument("--brillouin", action="store_true",
                    help="joint Brillouin fit of the file's isotherms (J free unless --ion)")
     p.add_argument("--ion", help="fix J from this ion's Hund's-rules term (e.g. Gd3+)")
+    p.add_argument("--ferro-step", action="store_true",
+                   help="Brillouin fit with a saturated ferromagnetic-impurity step m_step sign(H)")
     p.add_argument("--allow-open", action="store_true",
                    help="analyse loops that do not return to the start field")
     p.add_argument("--correct-drift", action="store_true",
@@ -78,7 +80,7 @@ def _brillouin(curves, args):
 
         J = ion(args.ion).J
     try:
-        fit = fit_brillouin(curves, J=J)
+        fit = fit_brillouin(curves, J=J, ferro_step=args.ferro_step)
     except FitError as exc:
         return None, str(exc)
     return fit, None
@@ -96,7 +98,8 @@ def _record(path, curve, res, bfit) -> dict:
         "Mr_muB": d["Mr"] if mu else None, "Hc_Oe": d["Hc_Oe"], "Hc_Oe_err": d["Hc_Oe_err"],
         "chi_hf_emu_mol": d["chi_hf"] * mol if mol else None,
         "brillouin": None if bfit is None else {"g": bfit.g, "g_err": bfit.g_err, "J": bfit.J, "n": bfit.n,
-                                                "J_err": bfit.J_err, "n_err": bfit.n_err},
+                                                "J_err": bfit.J_err, "n_err": bfit.n_err,
+                                                "m_step": bfit.m_step, "warnings": bfit.warnings},
         "Ms": d["Ms"], "Ms_err": d["Ms_err"], "Mr": d["Mr"], "Mr_err": d["Mr_err"], "H_eb_Oe": d["H_eb_Oe"],
         "squareness": d["squareness"], "drift": d["drift"], "closed": d["closed"],
         "saturated": d["saturated"],
