@@ -112,3 +112,162 @@ def test_superparamagnet_fed_to_brillouin_is_called_not_an_ion():
     assert fit.g * fit.J > MAX_ION_MOMENT_MUB or fit.J >= 9.99
     assert any("superparamagnetic" in w for w in fit.warnings)
     assert "WARNING" in fit.summary()
+
+
+# ---------------------------------------------- simulate: closed forms, conventions printed
+def _bb_per_cu(t, j_minus2j, g):
+    """Bleaney-Bowers per mole Cu, H = -2J S1.S2 (Bleaney & Bowers 1952)."""
+    return NA * g**2 * MUB**2 / (KB * t * (3.0 + np.exp(-2.0 * j_minus2j / t)))
+
+
+def test_simulate_cli_prints_convention_and_matches_closed_forms(tmp_path, capsys):
+    import pandas as pd
+
+    from magfit.cli import main
+
+    cases = {
+        "curie": (["C=1.2"], lambda t: 1.2 / t, "per mole"),
+        "curie-weiss": (["C=1.2", "theta_K=-10"], lambda t: 1.2 / (t + 10.0), "theta > 0 ferromagnetic"),
+        "dimer": (["J_K=-50", "g=2.1", "convention=-2J"], lambda t: _bb_per_cu(t, -50.0, 2.1), "-2J"),
+        # Weiss: T_C = z J S(S+1)/3 for H = -sum_<ij> J S.S (each bond once): z=6, J=5 K, S=1 -> 20 K
+        "weiss-fm": (["spin=1", "z=6", "J_K=5"],
+                     lambda t: 2.0**2 * MUB**2 * NA * 2.0 / (3 * KB) / (t - 6 * 5.0 * 2.0 / 3.0),
+                     "theta = z J S(S+1)/3"),
+    }
+    for model, (params, ref, stated) in cases.items():
+        out = tmp_path / f"{model}.csv"
+        argv = ["simulate", model, "--tmin", "30", "--tmax", "300", "--n", "7", "-o", str(out)]
+        for p in params:
+            argv += ["--param", p]
+        assert main(argv) == 0
+        err = capsys.readouterr().err
+        assert stated in err and "per mole of" in err, (model, err)
+        f = pd.read_csv(out)
+        np.testing.assert_allclose(f.chi_emu_mol, ref(f.temperature_K.to_numpy()), rtol=2e-5)
+
+
+def test_dimer_conventions_give_the_same_curve():
+    from magfit.simulate import bleaney_bowers
+
+    t = np.linspace(5, 300, 30)
+    ref = _bb_per_cu(t, -60.0, 2.0)
+    for conv, j in (("-2J", -60.0), ("-J", -120.0), ("+J", 120.0)):
+        chi = bleaney_bowers(t, J_K=j, g=2.0, convention=conv).chi_emu_mol
+        np.testing.assert_allclose(chi, ref, rtol=2e-5)
+
+
+# ------------------------------------------------------------------ spin clusters against eigh
+def _spin_ops(s):
+    m = np.arange(s, -s - 1, -1)
+    sp = np.zeros((m.size, m.size))
+    for i in range(1, m.size):
+        sp[i - 1, i] = np.sqrt(s * (s + 1) - m[i] * (m[i] + 1))
+    return (sp + sp.T) / 2, (sp - sp.T) / 2j, np.diag(m)
+
+
+def _chi_eigh(spins, bonds, t, g):
+    """chi per mole of clusters of H = -sum J_ij S_i.S_j (numpy.linalg.eigh), beta <(g mu_B S_z)^2>."""
+    eye = [np.eye(int(2 * s + 1)) for s in spins]
+
+    def embed(i, op):
+        mats = list(eye)
+        mats[i] = op
+        out = mats[0]
+        for x in mats[1:]:
+            out = np.kron(out, x)
+        return out
+
+    ops = [[embed(i, o) for o in _spin_ops(s)] for i, s in enumerate(spins)]
+    ham = sum(-j * sum(ops[a][k] @ ops[b][k] for k in range(3)) for a, b, j in bonds)
+    e, v = np.linalg.eigh(ham)
+    sz = sum(o[2] for o in ops)
+    sz2 = np.real(np.einsum("in,ij,jn->n", v.conj(), sz @ sz, v))
+    w = np.exp(-(e[None, :] - e.min()) / t[:, None])
+    return (w * sz2).sum(1) / w.sum(1) * NA * g**2 * MUB**2 / (KB * t)
+
+
+@pytest.mark.parametrize("conv,sign", [("-J", 1.0), ("+J", -1.0), ("-2J", 0.5)])
+def test_mixed_spin_ring_against_eigh_in_each_convention(conv, sign):
+    from magfit.spin import Cluster, model_chi
+
+    t = np.array([2.0, 5.0, 10.0, 30.0, 100.0, 300.0])
+    ref = _chi_eigh([1, 0.5, 1, 0.5], [(0, 1, -15.0), (1, 2, -15.0), (2, 3, -15.0), (3, 0, -15.0)], t, 2.0)
+    c = Cluster.from_strings("1,1/2,1,1/2", ["1-2:J", "2-3:J", "3-4:J", "4-1:J"], convention=conv)
+    np.testing.assert_allclose(model_chi(c, {"J": -15.0 * sign, "g": 2.0}, t), ref, rtol=1e-7)
+
+
+def test_dimer_fit_returns_j_in_the_stated_convention():
+    from magfit.spin import Cluster, fit_cluster
+
+    t = np.linspace(2, 300, 60)
+    chit = 2 * _bb_per_cu(t, -60.0, 2.1) * t              # per mole of dimers
+    for conv, expect in (("-2J", -60.0), ("-J", -120.0), ("+J", 120.0)):
+        fit = fit_cluster(Cluster.from_strings("1/2,1/2", ["1-2:J"], convention=conv), (t, chit))
+        assert fit.values["J"] == pytest.approx(expect, rel=1e-6)
+        assert f"{conv} convention" in fit.summary() and fit.to_dict()["convention"] == conv
+
+
+def test_dimer_magnetization_at_2K_against_levels():
+    from magfit.spin import Cluster
+    from magfit.spin.calc import magnetization
+
+    h = np.linspace(1e3, 7e4, 15)
+    c = Cluster.from_strings("1/2,1/2", ["1-2:J"], convention="-2J")
+    x = 2.0 * MUB * h / KB
+    for j in (-1.0, -5.0):
+        e = np.array([np.full_like(h, 1.5 * j), -0.5 * j - x, np.full_like(h, -0.5 * j), -0.5 * j + x])
+        w = np.exp(-(e - e.min(0)) / 2.0)
+        ref = 2.0 * (w[1] - w[3]) / w.sum(0)
+        np.testing.assert_allclose(magnetization(c, {"J": j, "g": 2.0}, h, 2.0), ref, atol=1e-7)
+
+
+def test_dimer_j_errors_cover_the_truth_about_68_percent():
+    from magfit.spin import Cluster, fit_cluster
+
+    t = np.linspace(2, 300, 40)
+    c = Cluster.from_strings("1/2,1/2", ["1-2:J"], convention="-2J")
+    y = 2 * _bb_per_cu(t, -60.0, 2.1) * t
+    hits = 0
+    for seed in range(40):
+        noisy = y + 0.005 * np.random.default_rng(seed).standard_normal(t.size)
+        v, e = fit_cluster(c, (t, noisy, np.full(t.size, 0.005)), start={"J": -55.0}).params["J"]
+        hits += abs(v + 60.0) < e
+    assert 0.5 <= hits / 40 <= 0.85
+
+
+# ------------------------------------------------------------------ S = 1/2 AFM chain
+def _ring_chi_per_spin(n, jp, t, g):
+    """S = 1/2 ring H = J' sum S_i.S_i+1, built bitwise and diagonalised (numpy.linalg.eigh) per S_z
+    sector; chi per mole of spins."""
+    states = np.arange(2**n)
+    bits = (states[:, None] >> np.arange(n)) & 1
+    sz = bits.sum(1) - n / 2.0
+    ham = np.zeros((states.size, states.size))
+    for i in range(n):
+        k = (i + 1) % n
+        same = bits[:, i] == bits[:, k]
+        ham[states, states] += np.where(same, jp / 4, -jp / 4)
+        flip = states[~same] ^ ((1 << i) | (1 << k))
+        ham[states[~same], flip] += jp / 2
+    energies, weights = [], []
+    for m in np.unique(sz):
+        idx = np.flatnonzero(sz == m)
+        e = np.linalg.eigvalsh(ham[np.ix_(idx, idx)])
+        energies.append(e)
+        weights.append(np.full(e.size, m * m))
+    e, sz2 = np.concatenate(energies), np.concatenate(weights)
+    w = np.exp(-(e[None, :] - e.min()) / t[:, None])
+    return (w * sz2).sum(1) / w.sum(1) * NA * g**2 * MUB**2 / (KB * t) / n
+
+
+def test_chain_fit_against_ring_eigh_in_minus2J_convention():
+    from magfit import ChiT
+    from magfit.simulate import fit_simulation, heisenberg_chain
+
+    jp = 40.0                                               # H = J' sum S.S, J' = 2|J(-2J)|
+    t = np.linspace(jp, 8 * jp, 12)                         # T >= J': N = 10 ring within 1e-4 of N = inf
+    ref = _ring_chi_per_spin(10, jp, t, 2.0)
+    fit = fit_simulation(ChiT(t, ref), heisenberg_chain, {"J_K": (-15.0, -100.0, -1.0), "g": (2.1, 1.5, 2.5)},
+                         fixed={"convention": "-2J"})
+    assert fit.params["J_K"].n == pytest.approx(-jp / 2, rel=2e-3)
+    assert fit.params["g"].n == pytest.approx(2.0, rel=1e-3)
