@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
+from magfit.errors import FitError
 from magfit.mh.convert import MagnetizationCurve
 from magfit.mh.loops import analyze_loop
 
@@ -271,3 +272,24 @@ def test_chain_fit_against_ring_eigh_in_minus2J_convention():
                          fixed={"convention": "-2J"})
     assert fit.params["J_K"].n == pytest.approx(-jp / 2, rel=2e-3)
     assert fit.params["g"].n == pytest.approx(2.0, rel=1e-3)
+
+
+def test_brillouin_summary_states_per_what_and_errors_are_honest():
+    from magfit.mh.paramagnet import fit_brillouin
+
+    h = np.linspace(500.0, 70000.0, 40)
+    hits, n_seeds = 0, 10
+    for seed in range(n_seeds):
+        curves = []
+        for t in (2.0, 5.0):
+            m = 7.0 * _bj(3.5, 7.0 * MUB * h / (KB * t)) - 2e-4 / (NA * MUB) * h
+            m = m + 0.003 * np.random.default_rng(10 * seed + int(t)).standard_normal(h.size)
+            curves.append(_mh_curve(t, h, m))
+        fit = fit_brillouin(curves)
+        hits += abs(fit.J - 3.5) < fit.J_err
+    assert 0.4 <= hits / n_seeds <= 0.95                    # 1-sigma coverage ~0.68 (10 seeds)
+    assert "per ion" in fit.summary() and "per f.u." not in fit.summary()
+    other = _mh_curve(5.0, h, curves[1].M)
+    other.per = "formula unit"
+    with pytest.raises(FitError, match="different units"):
+        fit_brillouin([curves[0], other])

@@ -97,6 +97,8 @@ class BrillouinFit:
         Saturated ferromagnetic-impurity step (μB per formula unit) when fitted (``ferro_step``).
     warnings : list of str
         Parameters at their bounds, a moment too large for an ion, a significant impurity step.
+    per : str
+        What M, n, m_step and chi_hf are counted per (the curves' ``per``: "formula unit" or the ion).
     """
 
     g: float
@@ -114,6 +116,7 @@ class BrillouinFit:
     m_step: float | None = None
     m_step_err: float | None = None
     warnings: list = field(default_factory=list)
+    per: str = "formula unit"
 
     @property
     def S(self) -> float:
@@ -126,21 +129,27 @@ class BrillouinFit:
 
         return json_safe({k: getattr(self, k) for k in (
             "g", "g_err", "J", "J_err", "n", "n_err", "chi_hf_emu_mol", "chi_hf_err_emu_mol", "J_fixed",
-            "redchi", "temperatures_K", "m_step", "m_step_err", "warnings")})
+            "redchi", "temperatures_K", "m_step", "m_step_err", "warnings", "per")})
 
     def summary(self) -> str:
         """One line: g, J, n with errors (M per formula unit, M = n g J B_J), then any warnings."""
         j = f"J = {self.J:g} (fixed)" if self.J_fixed else f"J = {self.J:.3f} ± {self.J_err:.3f}"
         return (f"Brillouin fit at T = {', '.join(f'{t:.3g}' for t in self.temperatures_K)} K: "
-                f"g = {self.g:.4f} ± {self.g_err:.4f}, {j}, n = {self.n:.4f} ± {self.n_err:.4f} per f.u., "
-                f"chi_hf = {self.chi_hf_emu_mol:.3g} emu/mol"
+                f"g = {self.g:.4f} ± {self.g_err:.4f}, {j}, n = {self.n:.4f} ± {self.n_err:.4f} "
+                f"per {self.per}, "
+                f"chi_hf = {self.chi_hf_emu_mol:.3g} emu/mol of {self.per}"
                 + ("" if self.m_step is None else
-                   f", ferromagnetic-impurity step {self.m_step:.3g} ± {self.m_step_err:.2g} μB per f.u.")
+                   f", ferromagnetic-impurity step {self.m_step:.3g} ± {self.m_step_err:.2g} μB "
+                   f"per {self.per}")
                 + "".join(f"\n  WARNING: {w}" for w in self.warnings))
 
 
 def _stack(curves: list[MagnetizationCurve]):
     hs, ts, ms, es = [], [], [], []
+    pers = sorted({c.per for c in curves})
+    if len(pers) > 1:
+        raise FitError(f"Brillouin fit: the isotherms are per different units {pers}; normalise them alike "
+                       "(CLI: the same --formula / --per-ion for every file)")
     for c in curves:
         if c.unit != "muB":
             raise FitError("Brillouin fit needs M in μB per formula unit or ion; pass a formula and mass "
@@ -295,7 +304,7 @@ def fit_brillouin(curves: list[MagnetizationCurve], *, J: float | None = None, g
         chi_hf_err_emu_mol=std["chi_hf_muB_Oe"] * EMU_MOL_PER_MUB, J_fixed=J is not None,
         redchi=float(res.redchi), temperatures_K=sorted({float(c.temperature_K) for c in curves}), result=res,
         m_step=p["m_step"].value if ferro_step else None, m_step_err=std["m_step"] if ferro_step else None,
-        warnings=notes)
+        warnings=notes, per=curves[0].per)
 
 
 def collapse_check(curves: list[MagnetizationCurve], *, chi_hf_emu_mol: float = 0.0,
