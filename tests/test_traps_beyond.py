@@ -293,3 +293,27 @@ def test_brillouin_summary_states_per_what_and_errors_are_honest():
     other.per = "formula unit"
     with pytest.raises(FitError, match="different units"):
         fit_brillouin([curves[0], other])
+
+
+@pytest.mark.parametrize("j", [-1.0, 2.0])
+def test_dimer_fit_to_mh_alone_finds_j(j):
+    # without chi*T there was no J grid: J = -1 K (-2J) ended at +134 K with no error bars
+    from magfit.spin import Cluster, fit_cluster
+
+    h = np.linspace(1e3, 7e4, 30)
+    x = 2.0 * MUB * h / KB
+    hs, ts, ms = [], [], []
+    for t in (2.0, 5.0):
+        e = np.array([np.full_like(h, 1.5 * j), -0.5 * j - x, np.full_like(h, -0.5 * j), -0.5 * j + x])
+        w = np.exp(-(e - e.min(0)) / t)
+        hs.append(h)
+        ts.append(np.full(h.size, t))
+        ms.append(2.0 * (w[1] - w[3]) / w.sum(0))
+    m = np.concatenate(ms) + 0.002 * np.random.default_rng(1).standard_normal(2 * h.size)
+    c = Cluster.from_strings("1/2,1/2", ["1-2:J"], convention="-2J")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = fit_cluster(c, mh=(np.concatenate(hs), np.concatenate(ts), m, np.full(m.size, 0.002)))
+    v, err = fit.params["J"]
+    assert np.isfinite(err) and abs(v - j) < 4 * err
+    assert not any("no uncertainty" in w for w in fit.warnings)
