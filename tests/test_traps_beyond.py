@@ -317,3 +317,19 @@ def test_dimer_fit_to_mh_alone_finds_j(j):
     v, err = fit.params["J"]
     assert np.isfinite(err) and abs(v - j) < 4 * err
     assert not any("no uncertainty" in w for w in fit.warnings)
+
+
+def test_clean_brillouin_fits_raise_no_warnings():
+    # S = 1/2 sits at the J >= 1/2 limit by nature: that is no 'undetermined J'
+    from magfit.mh.paramagnet import fit_brillouin
+
+    h = np.linspace(500.0, 70000.0, 40)
+    for seed in range(3):
+        for g, j in ((2.0, 3.5), (2.1, 0.5), (2.2, 1.0)):
+            curves = []
+            for t in (2.0, 5.0):
+                m = g * j * _bj(j, g * j * MUB * h / (KB * t)) - 2e-4 / (NA * MUB) * h
+                m = m + 0.01 * np.random.default_rng(7 * seed + int(t)).standard_normal(h.size)
+                curves.append(_mh_curve(t, h, m))
+            for jfix in (None, j):
+                assert fit_brillouin(curves, J=jfix).warnings == [], (g, j, jfix, seed)

@@ -222,7 +222,8 @@ def _bound_warnings(p, J_fixed: bool) -> list[str]:
         if name == "J" and J_fixed:
             continue
         v = p[name].value
-        if min(abs(v - lo), abs(v - hi)) <= 1e-3 * (hi - lo):
+        lo_hit = abs(v - lo) <= 1e-3 * (hi - lo) and name != "J"     # J = 1/2 is the smallest spin
+        if lo_hit or abs(v - hi) <= 1e-3 * (hi - lo):
             out.append(f"{name} = {v:g} is at its bound [{lo:g}, {hi:g}]: {name} is not determined by "
                        "the data")
     gj = p["g"].value * p["J"].value
