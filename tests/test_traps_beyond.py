@@ -333,3 +333,16 @@ def test_clean_brillouin_fits_raise_no_warnings():
                 curves.append(_mh_curve(t, h, m))
             for jfix in (None, j):
                 assert fit_brillouin(curves, J=jfix).warnings == [], (g, j, jfix, seed)
+
+
+def test_weiss_spontaneous_magnetization_spin_half_against_tanh():
+    # S = 1/2 mean field: m = tanh(m T_C / T), T_C = z J S(S+1)/3 = z J / 4 (H = -sum_<ij> J S.S)
+    from scipy.optimize import brentq
+
+    from magfit.simulate import meanfield
+
+    tc = 8 * 10.0 / 4.0
+    t = np.array([0.3, 0.5, 0.8, 0.95]) * tc
+    ref = [brentq(lambda m, tt=tt: m - np.tanh(m * tc / tt), 1e-9, 1.0) for tt in t]
+    got = meanfield.weiss_ferromagnet(t, spin=0.5, z=8, J_K=10.0).reduced_magnetization
+    np.testing.assert_allclose(got, ref, rtol=1e-6)
