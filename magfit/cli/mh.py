@@ -56,8 +56,12 @@ def register(subparsers) -> None:
     p.add_argument("--brillouin", action="store_true",
                    help="joint Brillouin fit of the file's isotherms (J free unless --ion)")
     p.add_argument("--ion", help="fix J from this ion's Hund's-rules term (e.g. Gd3+)")
+    p.add_argument("--ferro-step", action="store_true",
+                   help="Brillouin fit with a saturated ferromagnetic-impurity step m_step sign(H)")
     p.add_argument("--allow-open", action="store_true",
                    help="analyse loops that do not return to the start field")
+    p.add_argument("--correct-drift", action="store_true",
+                   help="subtract the loop's end-minus-start drift linearly in reading index before H_c, M_r")
     p.add_argument("--plot", metavar="DIR", help="write loop / isotherm figures (PNG) into DIR")
     p.add_argument("--json", action="store_true", help="one JSON object per isotherm")
     add_column_unit_options(p)
@@ -76,7 +80,7 @@ def _brillouin(curves, args):
 
         J = ion(args.ion).J
     try:
-        fit = fit_brillouin(curves, J=J)
+        fit = fit_brillouin(curves, J=J, ferro_step=args.ferro_step)
     except FitError as exc:
         return None, str(exc)
     return fit, None
@@ -94,7 +98,8 @@ def _record(path, curve, res, bfit) -> dict:
         "Mr_muB": d["Mr"] if mu else None, "Hc_Oe": d["Hc_Oe"], "Hc_Oe_err": d["Hc_Oe_err"],
         "chi_hf_emu_mol": d["chi_hf"] * mol if mol else None,
         "brillouin": None if bfit is None else {"g": bfit.g, "g_err": bfit.g_err, "J": bfit.J, "n": bfit.n,
-                                                "J_err": bfit.J_err, "n_err": bfit.n_err},
+                                                "J_err": bfit.J_err, "n_err": bfit.n_err,
+                                                "m_step": bfit.m_step, "warnings": bfit.warnings},
         "Ms": d["Ms"], "Ms_err": d["Ms_err"], "Mr": d["Mr"], "Mr_err": d["Mr_err"], "H_eb_Oe": d["H_eb_Oe"],
         "squareness": d["squareness"], "drift": d["drift"], "closed": d["closed"],
         "saturated": d["saturated"],
@@ -117,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         m = read(path, **column_unit_kwargs(args))
         curves = read_isotherms(m, unit=args.m_unit, **sample_kwargs(args))
-        results = [analyze_isotherm(c, require_closed=not args.allow_open) for c in curves]
+        results = [analyze_isotherm(c, require_closed=not args.allow_open,
+                                    correct_drift=args.correct_drift) for c in curves]
         bfit, berr = _brillouin(curves, args)
         if args.plot:
             _plots(args.plot, path, curves, results, bfit)

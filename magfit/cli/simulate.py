@@ -146,4 +146,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {len(frame)} points of {chi.name} to {args.output}", file=sys.stderr)
     else:
         frame.to_csv(sys.stdout, index=False)
+    print(_conventions(chi), file=sys.stderr)
     return 0
+
+
+def _conventions(chi: Any) -> str:
+    """What the written numbers mean: per mole of what, exchange convention, formula."""
+    prov = getattr(chi, "provenance", {}) or {}
+    parts = [f"chi per mole of {getattr(chi, 'per', None) or 'magnetic ion'}"]
+    parts += [f"{k}: {prov[k]}" for k in ("convention", "formula") if prov.get(k)]
+    return "  " + "; ".join(parts)

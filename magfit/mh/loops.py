@@ -72,7 +72,10 @@ def _interp_zero(u: np.ndarray, v: np.ndarray, k: int) -> tuple[float, float]:
 
     Returns the value and the interpolation uncertainty: the largest difference between the cubic
     and the two quadratics through three consecutive of its points (Neville-style estimate); with
-    fewer points, straight-line interpolation and half the step in v.
+    fewer points, straight-line interpolation and half the step in v. The cubic is used only when it
+    stays between v[k-1] and v[k]: a branch is monotone between two adjacent readings, so a value
+    outside that bracket is an overshoot (a switching step narrower than the field step put the
+    H_c of a sharp loop hundreds of Oe outside the readings that bracket it).
     """
     u1, u2, v1, v2 = u[k - 1], u[k], v[k - 1], v[k]
     linear = v1 if u2 == u1 else v1 + (v2 - v1) * (0.0 - u1) / (u2 - u1)
@@ -82,7 +85,7 @@ def _interp_zero(u: np.ndarray, v: np.ndarray, k: int) -> tuple[float, float]:
         scale = float(np.ptp(us)) or 1.0
         cubic = float(np.polyval(np.polyfit(us / scale, vs, 3), 0.0))
         quads = [float(np.polyval(np.polyfit(us[i:i + 3] / scale, vs[i:i + 3], 2), 0.0)) for i in (0, 1)]
-        if min(v1, v2) - abs(v2 - v1) <= cubic <= max(v1, v2) + abs(v2 - v1):
+        if min(v1, v2) <= cubic <= max(v1, v2):
             return cubic, max(abs(q - cubic) for q in quads)
     return float(linear), abs(v2 - v1) / 2.0
 
@@ -381,9 +384,71 @@ def _find_loop(curve: MagnetizationCurve):
                    "both through H = 0 -- use magfit.mh.saturation() for a one-way isotherm")
 
 
+def _drift_ramp(curve: MagnetizationCurve, first: np.ndarray, second: np.ndarray) -> tuple[float, np.ndarray]:
+    """End-minus-start moment of a closed loop and the same drift spread linearly over the readings.
+
+    The ramp assumes readings equally spaced in time and a drift linear in time (the usual slow
+    instrument / temperature drift); it is zero at the first reading of the loop and equals the
+    drift at its last one.
+    """
+    m = curve.M
+    n_end = max(1, min(3, len(second) // 10))
+    drift = float(np.nanmean(m[second][-n_end:])) - float(np.nanmean(m[first][:n_end]))
+    i0, i1 = int(first[0]), int(second[-1])
+    ramp = drift * np.clip((np.arange(m.size) - i0) / max(i1 - i0, 1), 0.0, 1.0)
+    return drift, ramp
+
+
+def _loop_values(curve: MagnetizationCurve, mc: np.ndarray, dec: np.ndarray, inc: np.ndarray,
+                 sat: Saturation, tol_Oe: float) -> tuple[dict, dict]:
+    """(H_c root, M at H = 0) with errors on the decreasing and the increasing branch of M = mc."""
+    h = curve.field_Oe
+    hc, mr = {}, {}
+    for name, idx in (("decreasing", dec), ("increasing", inc)):
+        hb, mb, _ = average_repeats(h[idx], mc[idx], tol_Oe=tol_Oe)
+        sig = float(np.nanmedian(curve.M_err[idx])) if np.isfinite(curve.M_err[idx]).any() else sat.noise
+        root = _root(hb, mb, sig)
+        if root is None or not _crosses_zero(hb):
+            raise FitError(f"{curve.source or 'isotherm'} at {curve.temperature_K:.4g} K: the {name} branch "
+                           "has no zero crossing of M or H; is the moment offset or the loop incomplete?")
+        hc[name] = root
+        mr[name] = _value_at_zero(hb, mb, sig)
+    return hc, mr
+
+
+def _set_loop_values(out: LoopResult, hc: dict, mr: dict, sat: Saturation) -> None:
+    (hm, hm_e), (hp, hp_e) = hc["decreasing"], hc["increasing"]
+    out.Hc_branches_Oe = {"H_c_minus": hm, "H_c_minus_err": hm_e, "H_c_plus": hp, "H_c_plus_err": hp_e}
+    out.Hc_Oe = (hp - hm) / 2.0
+    out.Hc_Oe_err = 0.5 * math.hypot(hm_e, hp_e)
+    out.H_eb_Oe = (hp + hm) / 2.0
+    (rd, rd_e), (ri, ri_e) = mr["decreasing"], mr["increasing"]
+    out.Mr = (rd - ri) / 2.0
+    out.Mr_err = 0.5 * math.hypot(rd_e, ri_e)
+    out.M_shift = (rd + ri) / 2.0
+    out.squareness = out.Mr / sat.Ms if sat.Ms else None
+
+
+def _drift_note(out: LoopResult, hc_corr: dict) -> str | None:
+    """A note when the drift moves H_c or H_eb by more than their errors (values left uncorrected)."""
+    (hm, _), (hp, _) = hc_corr["decreasing"], hc_corr["increasing"]
+    d_hc, d_eb = out.Hc_Oe - (hp - hm) / 2.0, out.H_eb_Oe - (hp + hm) / 2.0
+    if max(abs(d_hc), abs(d_eb)) <= (out.Hc_Oe_err or 0.0):
+        return None
+    return (f"the drift ({100 * (out.drift_rel or 0.0):.2g} % of M_s) shifts H_c by {d_hc:.3g} Oe and "
+            f"H_eb by {d_eb:.3g} Oe (more than the H_c error): values NOT corrected; "
+            "analyze_loop(correct_drift=True) (CLI: --correct-drift) subtracts a drift linear in reading "
+            "index")
+
+
 def analyze_loop(curve: MagnetizationCurve, *, require_closed: bool = True, tol_Oe: float = 5.0,
-                 subtract_slope: bool = True) -> LoopResult:
+                 subtract_slope: bool = True, correct_drift: bool = False) -> LoopResult:
     """Loop parameters of an isotherm with a decreasing and an increasing branch through H = 0.
+
+    H_c = (H_c+ - H_c-)/2 and the loop shift (exchange bias) H_eb = (H_c+ + H_c-)/2, where H_c- and
+    H_c+ are the zero crossings of the decreasing and the increasing branch (negative H_eb after
+    cooling in a positive field, Nogues & Schuller, JMMM 192, 203 (1999)); M_r = (M_r+ - M_r-)/2 and
+    the vertical shift M_shift = (M_r+ + M_r-)/2.
 
     Parameters
     ----------
@@ -396,6 +461,10 @@ def analyze_loop(curve: MagnetizationCurve, *, require_closed: bool = True, tol_
         Read H_c and M_r from M - chi_hf H (the high-field slope: substrate / holder diamagnetism,
         paramagnetic or Van Vleck background). Without it a diamagnetic background can move the
         zero crossings of M far from the coercive field.
+    correct_drift : bool
+        Subtract the end-minus-start drift of a closed loop, spread linearly over the readings
+        (equal time steps, drift linear in time), before reading H_c and M_r. Without it a note says
+        when the drift moves H_c or H_eb by more than the H_c error.
 
     Returns
     -------
@@ -419,36 +488,24 @@ def analyze_loop(curve: MagnetizationCurve, *, require_closed: bool = True, tol_
     sat = saturation(curve)
     out = LoopResult(temperature_K=curve.temperature_K, unit=curve.unit, per=curve.per, saturation=sat,
                      closed=bool(closed), curve=curve)
-    hc, mr = {}, {}
     mc = m - sat.chi_hf * h if subtract_slope else m
     if subtract_slope:
         out.notes.append(f"H_c and M_r read after subtracting the high-field slope chi_hf H "
                          f"(chi_hf = {sat.chi_hf:.3g} {_unit_text(curve.unit, curve.per)} per Oe)")
-    for name, idx in (("decreasing", dec), ("increasing", inc)):
-        hb, mb, _ = average_repeats(h[idx], mc[idx], tol_Oe=tol_Oe)
-        sig = float(np.nanmedian(curve.M_err[idx])) if np.isfinite(curve.M_err[idx]).any() else sat.noise
-        root = _root(hb, mb, sig)
-        if root is None or not _crosses_zero(hb):
-            raise FitError(f"{curve.source or 'isotherm'} at {curve.temperature_K:.4g} K: the {name} branch "
-                           "has no zero crossing of M or H; is the moment offset or the loop incomplete?")
-        hc[name] = root
-        mr[name] = _value_at_zero(hb, mb, sig)
-    (hm, hm_e), (hp, hp_e) = hc["decreasing"], hc["increasing"]
-    out.Hc_branches_Oe = {"H_c_minus": hm, "H_c_minus_err": hm_e, "H_c_plus": hp, "H_c_plus_err": hp_e}
-    out.Hc_Oe = (hp - hm) / 2.0
-    out.Hc_Oe_err = 0.5 * math.hypot(hm_e, hp_e)
-    out.H_eb_Oe = (hp + hm) / 2.0
-    (rd, rd_e), (ri, ri_e) = mr["decreasing"], mr["increasing"]
-    out.Mr = (rd - ri) / 2.0
-    out.Mr_err = 0.5 * math.hypot(rd_e, ri_e)
-    out.M_shift = (rd + ri) / 2.0
-    out.squareness = out.Mr / sat.Ms if sat.Ms else None
+    ramp = None
     if closed:
-        n_end = max(1, min(3, len(second) // 10))
-        m_start = float(np.nanmean(m[first][:n_end]))
-        m_end = float(np.nanmean(m[second][-n_end:]))
-        out.drift = m_end - m_start
+        out.drift, ramp = _drift_ramp(curve, first, second)
         out.drift_rel = out.drift / sat.Ms if sat.Ms else None
+    if correct_drift and ramp is not None:
+        mc = mc - ramp
+        out.notes.append(f"H_c and M_r read after subtracting the drift ({out.drift:.3g}) linearly in "
+                         "reading index")
+    hc, mr = _loop_values(curve, mc, dec, inc, sat, tol_Oe)
+    _set_loop_values(out, hc, mr, sat)
+    if ramp is not None and not correct_drift and out.drift != 0.0:
+        note = _drift_note(out, _loop_values(curve, mc - ramp, dec, inc, sat, tol_Oe)[0])
+        if note:
+            out.notes.append(note)
     if not sat.saturated:
         out.notes.append("not saturated at the highest field: M_s from the approach-to-saturation law")
     if out.Hc_Oe_err and abs(out.Hc_Oe) < 2 * out.Hc_Oe_err:
@@ -456,13 +513,14 @@ def analyze_loop(curve: MagnetizationCurve, *, require_closed: bool = True, tol_
     return out
 
 
-def analyze_isotherm(curve: MagnetizationCurve, *, require_closed: bool = True) -> LoopResult:
+def analyze_isotherm(curve: MagnetizationCurve, *, require_closed: bool = True,
+                     correct_drift: bool = False) -> LoopResult:
     """Loop parameters when the isotherm is a swept loop, else M_s and chi_hf only.
 
     Parameters
     ----------
     curve : MagnetizationCurve
-    require_closed : bool
+    require_closed, correct_drift : bool
         Passed to :func:`analyze_loop`.
 
     Returns
@@ -478,7 +536,7 @@ def analyze_isotherm(curve: MagnetizationCurve, *, require_closed: bool = True) 
         out.notes.append("one-way isotherm (no decreasing and increasing branch through H = 0): "
                          "no H_c / M_r")
         return out
-    return analyze_loop(curve, require_closed=require_closed)
+    return analyze_loop(curve, require_closed=require_closed, correct_drift=correct_drift)
 
 
 def _unit_text(unit: str, per: str | None) -> str:

@@ -7,11 +7,18 @@
 per formula unit, chi_hf a field-linear term (diamagnetic / Van Vleck / holder), here in μB/Oe
 per formula unit and reported in emu/mol. Non-interacting isotropic moments give curves that
 collapse on one line when plotted against H/T; :func:`collapse_check` says when they do not.
+
+A saturated ferromagnetic impurity adds a field-independent step m_step sign(H) above its own
+(small) saturation field (the Honda-Owen picture): ``fit_brillouin(..., ferro_step=True)`` fits it;
+without it the fit says when such a step would be significant, because it otherwise biases g, J
+and n. No single ion has g J above ~10 μB (Dy3+, Ho3+): a larger fitted moment (or J, g at their
+bounds) is a superparamagnetic particle or cluster (Langevin, moment of hundreds of μB), not an ion,
+and the fit says so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,7 +27,8 @@ from ..errors import FitError
 from ..units import K_B_ERG, MU_B_ERG_G
 from .convert import EMU_MOL_PER_MUB, MagnetizationCurve
 
-__all__ = ["brillouin", "brillouin_moment", "BrillouinFit", "fit_brillouin", "collapse_check"]
+__all__ = ["brillouin", "brillouin_moment", "brillouin_step_moment", "BrillouinFit", "fit_brillouin",
+           "collapse_check", "MAX_ION_MOMENT_MUB"]
 
 
 def brillouin(J: float, x) -> np.ndarray:
@@ -85,6 +93,12 @@ class BrillouinFit:
     temperatures_K : list of float
         Temperatures of the isotherms fitted.
     result : lmfit.model.ModelResult
+    m_step, m_step_err : float or None
+        Saturated ferromagnetic-impurity step (μB per formula unit) when fitted (``ferro_step``).
+    warnings : list of str
+        Parameters at their bounds, a moment too large for an ion, a significant impurity step.
+    per : str
+        What M, n, m_step and chi_hf are counted per (the curves' ``per``: "formula unit" or the ion).
     """
 
     g: float
@@ -99,6 +113,10 @@ class BrillouinFit:
     redchi: float
     temperatures_K: list
     result: Any = None
+    m_step: float | None = None
+    m_step_err: float | None = None
+    warnings: list = field(default_factory=list)
+    per: str = "formula unit"
 
     @property
     def S(self) -> float:
@@ -111,18 +129,27 @@ class BrillouinFit:
 
         return json_safe({k: getattr(self, k) for k in (
             "g", "g_err", "J", "J_err", "n", "n_err", "chi_hf_emu_mol", "chi_hf_err_emu_mol", "J_fixed",
-            "redchi", "temperatures_K")})
+            "redchi", "temperatures_K", "m_step", "m_step_err", "warnings", "per")})
 
     def summary(self) -> str:
-        """One line: g, J, n with errors."""
+        """One line: g, J, n with errors (M per formula unit, M = n g J B_J), then any warnings."""
         j = f"J = {self.J:g} (fixed)" if self.J_fixed else f"J = {self.J:.3f} ± {self.J_err:.3f}"
         return (f"Brillouin fit at T = {', '.join(f'{t:.3g}' for t in self.temperatures_K)} K: "
-                f"g = {self.g:.4f} ± {self.g_err:.4f}, {j}, n = {self.n:.4f} ± {self.n_err:.4f} per f.u., "
-                f"chi_hf = {self.chi_hf_emu_mol:.3g} emu/mol")
+                f"g = {self.g:.4f} ± {self.g_err:.4f}, {j}, n = {self.n:.4f} ± {self.n_err:.4f} "
+                f"per {self.per}, "
+                f"chi_hf = {self.chi_hf_emu_mol:.3g} emu/mol of {self.per}"
+                + ("" if self.m_step is None else
+                   f", ferromagnetic-impurity step {self.m_step:.3g} ± {self.m_step_err:.2g} μB "
+                   f"per {self.per}")
+                + "".join(f"\n  WARNING: {w}" for w in self.warnings))
 
 
 def _stack(curves: list[MagnetizationCurve]):
     hs, ts, ms, es = [], [], [], []
+    pers = sorted({c.per for c in curves})
+    if len(pers) > 1:
+        raise FitError(f"Brillouin fit: the isotherms are per different units {pers}; normalise them alike "
+                       "(CLI: the same --formula / --per-ion for every file)")
     for c in curves:
         if c.unit != "muB":
             raise FitError("Brillouin fit needs M in μB per formula unit or ion; pass a formula and mass "
@@ -135,9 +162,101 @@ def _stack(curves: list[MagnetizationCurve]):
     return (np.concatenate(hs), np.concatenate(ts), np.concatenate(ms), np.concatenate(es))
 
 
+#: largest g J of a free ion (Dy3+, Ho3+: 10 μB); a fitted g J above this is not one ion
+MAX_ION_MOMENT_MUB = 10.5
+_BOUNDS = {"g": (0.5, 5.0), "J": (0.5, 10.0)}
+
+
+def brillouin_step_moment(field_Oe, temperature_K, g: float, J: float, n: float = 1.0,
+                          chi_hf_muB_Oe: float = 0.0, m_step: float = 0.0) -> np.ndarray:
+    """:func:`brillouin_moment` plus a saturated ferromagnetic-impurity step m_step sign(H), μB per f.u.
+
+    Parameters
+    ----------
+    field_Oe, temperature_K : array_like
+        Field (Oe) and temperature (K).
+    g, J, n, chi_hf_muB_Oe : float
+        As in :func:`brillouin_moment`.
+    m_step : float
+        Saturated impurity moment, μB per formula unit (valid above the impurity's saturation field).
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    return (brillouin_moment(field_Oe, temperature_K, g, J, n, chi_hf_muB_Oe)
+            + m_step * np.sign(np.asarray(field_Oe, dtype=float)))
+
+
+def _brillouin_params(model, m: np.ndarray, J: float | None, g: float, fit_chi_hf: bool, step: bool):
+    params = model.make_params()
+    params["g"].set(value=g, min=_BOUNDS["g"][0], max=_BOUNDS["g"][1])
+    params["J"].set(value=J if J is not None else 2.5, min=_BOUNDS["J"][0], max=_BOUNDS["J"][1],
+                    vary=J is None)
+    jj = J if J is not None else 2.5
+    params["n"].set(value=max(float(np.max(np.abs(m))) / (g * jj), 1e-6), min=0.0)
+    params["chi_hf_muB_Oe"].set(value=0.0, vary=fit_chi_hf)
+    if step:
+        params["m_step"].set(value=0.0)
+    return params
+
+
+def _run_brillouin(h, t, m, e, J, g, fit_chi_hf, step):
+    import lmfit
+
+    func = brillouin_step_moment if step else brillouin_moment
+    model = lmfit.Model(func, independent_vars=["field_Oe", "temperature_K"])
+    params = _brillouin_params(model, m, J, g, fit_chi_hf, step)
+    w = 1.0 / e if np.isfinite(e).all() and (e > 0).all() else None
+    try:
+        res = model.fit(m, params, field_Oe=h, temperature_K=t, weights=w)
+    except (ValueError, RuntimeError) as exc:
+        raise FitError(f"Brillouin fit failed: {exc}") from exc
+    return res
+
+
+def _bound_warnings(p, J_fixed: bool) -> list[str]:
+    """Parameters at their bounds and moments no ion has."""
+    out = []
+    for name, (lo, hi) in _BOUNDS.items():
+        if name == "J" and J_fixed:
+            continue
+        v = p[name].value
+        lo_hit = abs(v - lo) <= 1e-3 * (hi - lo) and name != "J"     # J = 1/2 is the smallest spin
+        if lo_hit or abs(v - hi) <= 1e-3 * (hi - lo):
+            out.append(f"{name} = {v:g} is at its bound [{lo:g}, {hi:g}]: {name} is not determined by "
+                       "the data")
+    gj = p["g"].value * p["J"].value
+    if gj > MAX_ION_MOMENT_MUB or (not J_fixed and p["J"].value >= _BOUNDS["J"][1] * 0.999):
+        out.append(f"moment per entity g J = {gj:.3g} μB is larger than any single ion's (<= 10 μB, "
+                   "Dy3+/Ho3+): a superparamagnetic particle or cluster (Langevin M = N μ L(μH/k_B T), "
+                   "μ of many μB) or a ferromagnet, not a paramagnetic ion; n and g here are meaningless")
+    return out
+
+
+def _step_warning(h, t, m, e, J, g, fit_chi_hf, res) -> str | None:
+    """Is a saturated ferromagnetic-impurity step significant (> 3 sigma and halving chi-square)?"""
+    try:
+        alt = _run_brillouin(h, t, m, e, J, g, fit_chi_hf, step=True)
+    except FitError:
+        return None
+    ps = alt.params["m_step"]
+    if ps.stderr is None or not np.isfinite(ps.stderr) or ps.stderr <= 0:
+        return None
+    if abs(ps.value) > 3 * ps.stderr and alt.chisqr < 0.5 * res.chisqr:
+        ratio = res.chisqr / max(alt.chisqr, 1e-300)
+        return (f"a saturated ferromagnetic-impurity step m_step sign(H) = {ps.value:.3g} ± {ps.stderr:.2g} "
+                f"μB per f.u. is significant (chi-square / {ratio:.3g}) and biases g, J, n: rerun with "
+                "ferro_step=True (CLI: --ferro-step) or subtract the impurity")
+    return None
+
+
 def fit_brillouin(curves: list[MagnetizationCurve], *, J: float | None = None, g: float = 2.0,
-                  fit_chi_hf: bool = True) -> BrillouinFit:
+                  fit_chi_hf: bool = True, ferro_step: bool = False) -> BrillouinFit:
     """Fit n g J B_J(x) (+ chi_hf H) jointly to isotherms at one or several temperatures.
+
+    M is per formula unit (or per ion when the curves are per ion); n is the number of moments of
+    angular momentum J per that unit (module docstring).
 
     Parameters
     ----------
@@ -149,47 +268,44 @@ def fit_brillouin(curves: list[MagnetizationCurve], *, J: float | None = None, g
         Starting g.
     fit_chi_hf : bool
         Include the linear term.
+    ferro_step : bool
+        Add a saturated ferromagnetic-impurity step m_step sign(H) (fit data above the impurity's
+        saturation field). Without it, a warning says when such a step is significant.
 
     Returns
     -------
     BrillouinFit
+        With ``warnings`` for parameters at bounds, a moment too large for an ion (superparamagnet)
+        and a significant impurity step.
 
     Raises
     ------
     FitError
         Too few points, M not in μB, or the fit fails.
     """
-    import lmfit
-
     h, t, m, e = _stack(curves)
     if not np.isfinite(t).all():
         raise FitError("Brillouin fit needs the temperature of every isotherm")
-    n_par = 2 + (J is None) + fit_chi_hf
+    n_par = 2 + (J is None) + fit_chi_hf + ferro_step
     if h.size <= n_par + 1:
         raise FitError(f"Brillouin fit needs more than {n_par + 1} points, got {h.size}")
-    model = lmfit.Model(brillouin_moment, independent_vars=["field_Oe", "temperature_K"])
-    params = model.make_params()
-    m_top = float(np.max(np.abs(m)))
-    params["g"].set(value=g, min=0.5, max=5.0)
-    params["J"].set(value=J if J is not None else 2.5, min=0.5, max=10.0, vary=J is None)
-    jj = J if J is not None else 2.5
-    params["n"].set(value=max(m_top / (g * jj), 1e-6), min=0.0)
-    params["chi_hf_muB_Oe"].set(value=0.0, vary=fit_chi_hf)
-    w = 1.0 / e if np.isfinite(e).all() and (e > 0).all() else None
-    try:
-        res = model.fit(m, params, field_Oe=h, temperature_K=t, weights=w)
-    except (ValueError, RuntimeError) as exc:
-        raise FitError(f"Brillouin fit failed: {exc}") from exc
+    res = _run_brillouin(h, t, m, e, J, g, fit_chi_hf, ferro_step)
     if not res.success or res.params["g"].stderr is None:
         raise FitError("Brillouin fit did not converge or gave no uncertainties; fix J from the ion "
                        "(J=...) or add isotherms closer to saturation")
     p = res.params
     std = dict((k, p[k].stderr or 0.0) for k in p)
+    notes = _bound_warnings(p, J is not None)
+    if not ferro_step:
+        note = _step_warning(h, t, m, e, J, g, fit_chi_hf, res)
+        notes += [note] if note else []
     return BrillouinFit(
         g=p["g"].value, g_err=std["g"], J=p["J"].value, J_err=std["J"] if J is None else 0.0,
         n=p["n"].value, n_err=std["n"], chi_hf_emu_mol=p["chi_hf_muB_Oe"].value * EMU_MOL_PER_MUB,
         chi_hf_err_emu_mol=std["chi_hf_muB_Oe"] * EMU_MOL_PER_MUB, J_fixed=J is not None,
-        redchi=float(res.redchi), temperatures_K=sorted({float(c.temperature_K) for c in curves}), result=res)
+        redchi=float(res.redchi), temperatures_K=sorted({float(c.temperature_K) for c in curves}), result=res,
+        m_step=p["m_step"].value if ferro_step else None, m_step_err=std["m_step"] if ferro_step else None,
+        warnings=notes, per=curves[0].per)
 
 
 def collapse_check(curves: list[MagnetizationCurve], *, chi_hf_emu_mol: float = 0.0,

@@ -587,7 +587,9 @@ def langevin_magnetization(field_Oe: Any, temperature_K: Any, *, mu_muB: float) 
     Returns
     -------
     pandas.DataFrame
-        Columns field_Oe, temperature_K, x, moment_muB_per_ion, magnetization_emu_mol.
+        Columns field_Oe, temperature_K, x, moment_muB_per_ion, magnetization_emu_mol: per moment
+        (an ion, or for a superparamagnet one particle / cluster of ``mu_muB``) and per mole of
+        those moments.
 
     References
     ----------

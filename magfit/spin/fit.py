@@ -15,7 +15,9 @@ field acts on the cluster part only. M(H) data are fitted with the cluster's M p
 impurities' Brillouin function (no mean field, no TIP). J are in K in the cluster's convention.
 
 Start values come from a coarse grid over the J's (g found by linear least squares at each grid
-point), so no guess is needed. Correlations |r| > 0.9 between a J and g or rho raise a warning.
+point; scored on the M(H) residuals when there is no chi*T), so no guess is needed. Correlations
+|r| > 0.9 between a J and g or rho raise a warning, and so do free parameters left without an
+uncertainty (covariance not estimated: a bound, a flat direction or a failed fit).
 
 References
 ----------
@@ -409,10 +411,10 @@ def _grid_start(cluster: Cluster, opt: ClusterOptions, data: list[_Data],
     if not names:
         return base
     d = next((x for x in data if x.kind == "chiT"), None)
-    if d is None:
-        return base
     grid = [np.array(_J_GRID) / abs(cluster.factor)] * len(names)
     combos = itertools.product(*grid) if len(names) <= 2 else ([v] * len(names) for v in grid[0])
+    if d is None:
+        return _grid_start_mh(cluster, opt, data, base, names, combos)
     best, best_score = base, np.inf
     plain = ClusterOptions(field_Oe=opt.field_Oe)
     for combo in combos:
@@ -426,6 +428,26 @@ def _grid_start(cluster: Cluster, opt: ClusterOptions, data: list[_Data],
             best_score = score
             best = {**trial, **{g: float(np.clip(base.get(g, 2.0) * np.sqrt(scale), 1.2, 3.2))
                                 for g in cluster.g_names}}
+    return best
+
+
+def _grid_start_mh(cluster: Cluster, opt: ClusterOptions, data: list[_Data], base: dict[str, float],
+                   names: list[str], combos) -> dict[str, float]:
+    """The same J grid scored on M(H) data alone (g at its start value): without it an M(H)-only fit
+    started from one J and could end far from the data's J (a -2J dimer with J = -1 K fitted to J =
+    +134 K with no error bars)."""
+    import lmfit
+
+    residual = _residual_fn(cluster, opt, data)
+    best, best_score = base, np.inf
+    for combo in combos:
+        trial = {**base, **dict(zip(names, combo, strict=True))}
+        pars = lmfit.Parameters()
+        for n, v in trial.items():
+            pars.add(n, value=v)
+        score = float(np.sum(residual(pars) ** 2))
+        if score < best_score:
+            best, best_score = trial, score
     return best
 
 
@@ -525,6 +547,10 @@ def fit_cluster(cluster: Cluster, chit: Any = None, mh: Any = None, *, options: 
     params = {n: (float(p.value), float(p.stderr) if p.stderr is not None else float("nan"))
               for n, p in result.params.items()}
     notes = _correlation_warnings(result, cluster)
+    no_err = [n for n in free if not np.isfinite(params[n][1])]
+    if no_err:
+        notes.append(f"no uncertainty for {no_err} (covariance not estimated: parameter at a bound, a flat "
+                     "direction or a failed fit); do not quote these values")
     for w in notes:
         warnings.warn(w, stacklevel=2)
     return ClusterFit(cluster=cluster, options=opt, result=result, params=params, free=free,
