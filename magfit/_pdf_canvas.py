@@ -57,6 +57,29 @@ def _font_key(prop: Any) -> tuple:
             prop.get_stretch(), prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())
 
 
+def _heights() -> dict[tuple, tuple[Any, Any, Any]]:
+    """This thread's font height metrics by font properties."""
+    if not hasattr(_LOCAL, "heights"):
+        _LOCAL.heights = {}
+    return _LOCAL.heights
+
+
+def _font_height_metrics(prop: Any) -> tuple[Any, Any, Any]:
+    """(ascent, descent, line gap) in points from the font's OS/2 table, else its hhea table
+    (None, None, None without either: Text then measures "lp"), as matplotlib's Text reads them."""
+    from matplotlib.font_manager import fontManager, get_font
+
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    tables = (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+              ("hhea", "lineGap", "ascent", "descent"))
+    for table_name, gap_key, ascent_key, descent_key in tables:
+        table = font.get_sfnt_table(table_name)
+        if table is not None:  # Text's own arithmetic at dpi 72 (same rounding, same bytes)
+            scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * 72 / 72
+            return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
+    return None, None, None
+
+
 class RendererSharedText(RendererPdf):
     """RendererPdf whose text measurements and mathtext parses outlive one ``savefig``."""
 
@@ -75,6 +98,22 @@ class RendererSharedText(RendererPdf):
             if len(self._cache) >= MAX_CACHED:
                 self._cache.clear()
             self._cache[key] = hit
+        return hit
+
+    def _get_font_height_metrics(self, prop: Any) -> tuple[Any, Any, Any]:
+        """(ascent, descent, line gap) in points of the font of ``prop``, as Text reads them from the
+        font's OS/2 (else hhea) table for every text it lays out; read once per font here.
+
+        matplotlib >= 3.11 asks a renderer that has this method first (its PDF renderer answers
+        only for core fonts); Text scales by the figure's dpi, which is 72 while this renderer draws.
+        """
+        if mpl.rcParams["pdf.use14corefonts"]:
+            return super()._get_font_height_metrics(prop)
+        heights = _heights()
+        key = _font_key(prop)
+        hit = heights.get(key)
+        if hit is None:
+            hit = heights[key] = _font_height_metrics(prop)
         return hit
 
     def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
