@@ -13,6 +13,7 @@ report then draws that sample's pages with matplotlib as before, so no text is e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +25,9 @@ _SYMBOL.update({"−": "-", "≈": "\xbb", "≤": "\xa3", "≥": "\xb3", "∞": 
 #: superscript / subscript characters -> (the character drawn smaller, rise in font sizes)
 _SHIFTED = {**{c: (d, 0.33) for c, d in zip("⁰⁴⁵⁶⁷⁸⁹⁺⁻⁼", "0456789+−=", strict=True)},
             **{c: (d, -0.15) for c, d in zip("₀₁₂₃₄₅₆₇₈₉₊₋", "0123456789+−", strict=True)}}
+#: a lowered full stop (decimal counts of formulas, Na$_{1.9}$), in the Unicode ONE DOT LEADER
+_SHIFTED["\u2024"] = (".", -0.15)
+_SUBSCRIPT = str.maketrans("0123456789.", "₀₁₂₃₄₅₆₇₈₉\u2024")
 #: size of a raised or lowered character, relative to the line's
 SHIFT_SCALE = 0.7
 #: resource names of the fonts
@@ -51,6 +55,13 @@ def _runs(text: str, font: str) -> list[tuple[str, bytes, float]] | None:
         else:
             runs.append((name, code, rise))
     return runs
+
+
+def plain_subscripts(text: str) -> str | None:
+    """``text`` with the mathtext subscripts of :func:`magfit.plot.formula_mathtext` (``$_{2}$``,
+    ``$_{1.9}$``) as subscript characters and ``\\$`` as ``$``; None if other mathtext remains."""
+    out = re.sub(r"\$_\{([0-9.]+)\}\$", lambda m: m.group(1).translate(_SUBSCRIPT), text.replace(r"\$", "\0"))
+    return None if "$" in out else out.replace("\0", "$")
 
 
 def _pdf_string(data: bytes) -> bytes:

@@ -198,10 +198,13 @@ def core14_pages(it: Mapping[str, Any], heading: str, with_scan: bool) -> list[b
     the same lines where :func:`sample_pages` puts them; None if a character needs matplotlib."""
     from . import _report_core14 as core14
 
+    heading_text = core14.plain_subscripts(heading)  # the heading is mathtext (formula subscripts)
+    if heading_text is None:
+        return None
     width = SCAN_BOX[0] - 0.05 if with_scan else 0.94
     chars = int(width * PAGE_SIZE[0] * 72.0 / (8.0 * 0.55))
     out = []
-    for head, blocks in _paginate(_detail_lines(it, chars), heading) or [(None, [])]:
+    for head, blocks in _paginate(_detail_lines(it, chars), heading_text) or [(None, [])]:
         if head:
             blocks = [(0.95, 13.0, {"weight": "bold"}, [head]), *blocks]
         content = core14.page_content(blocks, PAGE_PT, 0.03, CORE14_PITCH, CORE14_ASCENT)

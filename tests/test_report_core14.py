@@ -84,3 +84,14 @@ def test_a_character_without_a_core_font_glyph_falls_back_to_matplotlib(tmp_path
 
 def test_pdf_string_escapes():
     assert core14._pdf_string(b"a(b)\\c\xb5") == b"(a\\(b\\)\\\\c\\265)"
+
+
+def test_formula_subscripts_of_the_heading():
+    from magfit.plot import formula_mathtext
+
+    heading = f"Gd sulfate — {formula_mathtext('Gd2(SO4)3(H2O)8')} and {formula_mathtext('Na1.9IrO3')}"
+    pdfs = rp.core14_pages(ITEM, heading, with_scan=True)
+    text = "".join(_text(pdfs[0]).split())
+    assert "Gdsulfate—Gd2(SO4)3(H2O)8andNa1.9IrO3" in text and "$" not in text
+    assert core14.plain_subscripts("cost $x^2$") is None          # other mathtext: matplotlib's page
+    assert rp.core14_pages(ITEM, "cost $x^2$", with_scan=True) is None
