@@ -123,6 +123,7 @@ def phase_timers(acc: Counter) -> Iterator[None]:
                (_report_raster, "rasterise", "savefig PNG"), (_report_raster, "png_bytes", "savefig PNG"),
                (pdf.FigureCanvasPdf, "print_pdf", "savefig PDF"),
                (_pdf_canvas.FigureCanvas, "print_pdf", "savefig PDF"),
+               (_report_pdf, "core14_pages", "savefig PDF"),
                (magfit.report, "_compact_png", "HTML thumbnails"),
                (_report_pdf, "write", "PDF report assembly"),
                (_report_html, "render", "HTML")]

@@ -2,10 +2,11 @@
 fit panels and a details page (verdict, numbers, candidates, flags, explanation, evidence,
 provenance, with the window scan on the right) -- everything report.html shows.
 
-The workers render each sample's figures once as vector PDF and its details page with matplotlib
-(PDF bytes); the parent puts them on A4 pages in one pypdf pass, each figure as a Form XObject
-(its content stream carried over unparsed, scaled, not re-drawn). Without pypdf the figures
-travel as pickles and are drawn here at page size.
+The workers render each sample's figures once as vector PDF and its details page as PDF text in
+the standard-14 fonts (:func:`core14_pages`, :mod:`magfit._report_core14`; with matplotlib when a
+character needs a font of its own); the parent puts them on A4 pages in one pypdf pass, each
+figure as a Form XObject (its content stream carried over unparsed, scaled, not re-drawn). Without
+pypdf the figures travel as pickles and are drawn here at page size.
 """
 
 from __future__ import annotations
@@ -199,6 +200,29 @@ def _detail_lines(it: Mapping[str, Any], chars: int) -> list[tuple[str, float, d
     return lines
 
 
+def _paginate(lines: Sequence[tuple[str, float, dict]], heading: str | None = None,
+              top: float = 0.95) -> list[tuple[str | None, list[tuple[float, float, dict, list[str]]]]]:
+    """``lines`` top to bottom, paginated: per page its heading and its blocks (top, size, style,
+    lines), a block being consecutive lines of one style."""
+    pages: list[tuple[str | None, list[tuple[float, float, dict, list[str]]]]] = []
+    y = 0.0
+    for text, size, kw in lines:
+        step = size * 1.32 / 72.0 / PAGE_SIZE[1]
+        if not pages or y - step < 0.03:
+            y = top
+            head = None
+            if heading:
+                head = heading + (" (continued)" if pages else "")
+                y -= 26.0 / 72.0 / PAGE_SIZE[1]
+            pages.append((head, []))
+        blocks = pages[-1][1]
+        if not blocks or blocks[-1][1:3] != (size, kw):
+            blocks.append((y, size, kw, []))
+        blocks[-1][3].append(text)
+        y -= step
+    return pages
+
+
 def _text_pages(lines: Sequence[tuple[str, float, dict]], width: float, heading: str | None = None,
                 top: float = 0.95) -> list[Any]:
     """Figures holding ``lines`` top to bottom in a column of ``width`` (page fraction), paginated.
@@ -209,34 +233,41 @@ def _text_pages(lines: Sequence[tuple[str, float, dict]], width: float, heading:
     from ._report_text import TextBlock
 
     pages: list[Any] = []
-    fig, y = None, 0.0
-    block: list[str] = []
-    block_style: tuple[float, dict] | None = None
-    block_top = 0.0
-
-    def flush() -> None:
-        if fig is not None and block and block_style is not None:
-            fig.add_artist(TextBlock((0.03, block_top), list(block), block_style[0], **block_style[1]))
-        block.clear()
-
-    for text, size, kw in lines:
-        step = size * 1.32 / 72.0 / PAGE_SIZE[1]
-        if fig is None or y - step < 0.03:
-            flush()
-            fig = _page()
-            pages.append(fig)
-            y = top
-            if heading:
-                fig.text(0.03, y, heading + (" (continued)" if len(pages) > 1 else ""), fontsize=13,
-                         weight="bold", va="top")
-                y -= 26.0 / 72.0 / PAGE_SIZE[1]
-        if block_style != (size, kw) or not block:
-            flush()
-            block_style, block_top = (size, kw), y
-        block.append(text)
-        y -= step
-    flush()
+    for head, blocks in _paginate(lines, heading, top):
+        fig = _page()
+        pages.append(fig)
+        if head:
+            fig.text(0.03, top, head, fontsize=13, weight="bold", va="top")
+        for block_top, size, kw, block in blocks:
+            fig.add_artist(TextBlock((0.03, block_top), list(block), size, **kw))
     return pages or [_page()]
+
+
+#: where the standard-14 details pages put their lines: line pitch and first baseline below a
+#: block's top, in font sizes (TextBlock's pitch: 1.25 x DejaVu Sans's 1 em line height; a line's
+#: box, ~0.76 em above and ~0.24 em below its baseline, centred in it)
+CORE14_PITCH, CORE14_ASCENT = 1.25, 0.9
+
+
+def core14_pages(it: Mapping[str, Any], heading: str, with_scan: bool) -> list[bytes] | None:
+    """A sample's details page(s) as one-page PDFs in the standard-14 fonts (:mod:`magfit._report_core14`),
+    the same lines where :func:`sample_pages` puts them; None if a character needs matplotlib."""
+    from . import _report_core14 as core14
+
+    heading_text = core14.plain_subscripts(heading)  # the heading is mathtext (formula subscripts)
+    if heading_text is None:
+        return None
+    width = SCAN_BOX[0] - 0.05 if with_scan else 0.94
+    chars = int(width * PAGE_SIZE[0] * 72.0 / (8.0 * 0.55))
+    out = []
+    for head, blocks in _paginate(_detail_lines(it, chars), heading_text) or [(None, [])]:
+        if head:
+            blocks = [(0.95, 13.0, {"weight": "bold"}, [head]), *blocks]
+        content = core14.page_content(blocks, PAGE_PT, 0.03, CORE14_PITCH, CORE14_ASCENT)
+        if content is None:
+            return None
+        out.append(core14.one_page_pdf(content, PAGE_PT))
+    return out
 
 
 def sample_pages(it: Mapping[str, Any], heading: str, with_scan: bool) -> list[Any]:

@@ -34,7 +34,11 @@ How the figures are drawn (issue 12: a report's CPU time is almost all figure dr
   and mathtext parses kept for the process (the same tick labels, axis labels and legend entries
   recur in every sample): same bytes, about a fifth less time;
 * Type 3 fonts in the figure PDFs (TrueType subsetting cost ~1 CPU s per file); report.pdf places
-  the figure PDFs on its A4 pages as Form XObjects (vector, not re-drawn).
+  the figure PDFs on its A4 pages as Form XObjects (vector, not re-drawn);
+* a details page is written as PDF text in the standard-14 fonts (Helvetica, Courier, Symbol for
+  Greek; :mod:`magfit._report_core14`), each line where matplotlib would put it, not laid out and
+  embedded glyph by glyph by matplotlib (~0.2 CPU s a page); a page holding a character those fonts
+  lack is drawn by matplotlib as before.
 
 Output safety: the report is written into a temporary folder beside ``out_dir`` and renamed into
 place when complete; a lock file beside ``out_dir`` keeps two runs from writing one folder
@@ -400,11 +404,13 @@ def _draw(result: FileResult, item: dict[str, Any], fig_dir: Path, formats: tupl
     if pages_as == "none":
         return
     try:
-        details = _report_pdf.sample_pages(item, _page_heading(row),
-                                           with_scan="scan" in figs and pages_as == "pdf")
+        with_scan = "scan" in figs and pages_as == "pdf"
+        # the details page as text in the standard-14 fonts; drawn by matplotlib if a character needs it
+        core14 = _report_pdf.core14_pages(item, _page_heading(row), with_scan) if pages_as == "pdf" else None
+        details = [] if core14 is not None else _report_pdf.sample_pages(item, _page_heading(row), with_scan)
         if pages_as == "pdf":  # placed on A4 pages by the parent, in one pypdf pass
-            item["pages"].append(("parts", (rendered.get("fit_pdf"), rendered.get("scan_pdf"),
-                                            _report_pdf.render_pages(details))))
+            pdfs = core14 if core14 is not None else _report_pdf.render_pages(details)
+            item["pages"].append(("parts", (rendered.get("fit_pdf"), rendered.get("scan_pdf"), pdfs)))
         else:
             ordered = [figs[k] for k in ("fit",) if k in figs] + details
             ordered += [figs[k] for k in ("scan",) if k in figs]

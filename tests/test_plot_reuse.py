@@ -90,3 +90,20 @@ def test_shared_text_backend_writes_matplotlibs_pdf(fits):
         for draw in (plot.fit_panels, plot.window_scan):
             fig = draw(fits[name], title=name)
             assert _pdf(fig, BACKEND) == _pdf(fig), f"{draw.__name__}: {name}"
+
+
+def test_shared_text_backend_glyph_layouts_reused_in_any_font_and_angle():
+    """Texts drawn again from remembered glyph layouts (rotated, bold, monospace, kerned, long
+    lines, several sizes) give matplotlib's bytes, in a figure drawn twice by the same backend."""
+    from matplotlib.figure import Figure
+
+    from magfit._pdf_canvas import BACKEND
+
+    fig = Figure(figsize=(4, 3))
+    texts = [("AVAWAY To χ₀ (emu mol⁻¹ Oe⁻¹)", {}), ("θ = −12.5 K", {"rotation": 90}),
+             ("mu_eff: 7.94 ± 0.02 μB", {"family": "monospace", "size": 6.5}),
+             ("Flags:", {"weight": "bold", "size": 11}), ("x" * 70 + " long line · • ±", {"rotation": 30})]
+    for k, (text, kw) in enumerate(texts):
+        fig.text(0.05, 0.1 + 0.17 * k, text, parse_math=False, **kw)
+    for _ in range(2):
+        assert _pdf(fig, BACKEND) == _pdf(fig)
