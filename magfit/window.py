@@ -49,6 +49,8 @@ Sci. 24, 453 (1994). Runs test: A. Wald and J. Wolfowitz, Ann. Math. Stat. 11, 1
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -510,8 +512,9 @@ def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool =
     t = np.asarray(temperature_K, dtype=float)
     y = np.asarray(chi_emu_mol, dtype=float)
     w = np.ones_like(t) if weights is None else np.asarray(weights, dtype=float)
-    order = np.argsort(t, kind="stable")
-    t, y, w = t[order], y[order], w[order]
+    if not (t[1:] >= t[:-1]).all():   # a stable sort of sorted data is the identity: skip it
+        order = np.argsort(t, kind="stable")
+        t, y, w = t[order], y[order], w[order]
     p_ext = 4 if fit_chi0 else 3
     if t.size <= p_ext + 1:
         return {"curvature_F": 0.0, "curvature_p": 1.0}
@@ -525,9 +528,34 @@ def curvature_test(temperature_K, chi_emu_mol, weights=None, *, fit_chi0: bool =
                           compiled=compiled)["rss"]
     else:
         rss = np.array([float(rss_cw)])
+    if compiled:
+        return _curvature_one(t, y, w, float(rss[0]), fit_chi0)
     stat, pval = _curvature_arrays(t, y, w, starts, np.array([t.size]), rss, np.array([False]), fit_chi0,
                                    compiled)
     return {"curvature_F": float(stat[0]), "curvature_p": float(pval[0])}
+
+
+def _curvature_one(t: np.ndarray, y: np.ndarray, w: np.ndarray, rss_cw: float, fit_chi0: bool) -> dict:
+    """:func:`_curvature_arrays` for the one window of :func:`curvature_test` on the compiled path, with
+    Python floats instead of one-element arrays (the same operations and numbers; ~0.1 ms less per
+    given-window fit)."""
+    from ._curvature_kernel import ext_rss_windows
+    from ._curvature_kernel import f_sf_dfn1 as f_sf_compiled
+
+    p_ext = 4 if fit_chi0 else 3
+    if not math.isfinite(rss_cw):
+        return {"curvature_F": 0.0, "curvature_p": 1.0}
+    t, y, w = (np.ascontiguousarray(a, dtype=float) for a in (t, y, w))
+    rss_ext = float(ext_rss_windows(t, y, w, np.zeros(1, dtype=np.int64), bool(fit_chi0), CURVATURE_GRID,
+                                    _CURVATURE_XATOL)[0])
+    scale = float(np.cumsum(((w * y) ** 2)[::-1])[-1])
+    dof = float(t.size - p_ext)
+    with np.errstate(all="ignore"):
+        f = float(np.float64(max(rss_cw - rss_ext, 0.0)) / np.float64(rss_ext / dof))
+    if not (math.isfinite(rss_ext) and math.isfinite(f) and rss_ext > (EXACT_RESIDUAL_REL**2) * scale):
+        return {"curvature_F": 0.0, "curvature_p": 1.0}
+    p = float(f_sf_compiled(np.array([f]), np.array([dof]))[0])
+    return {"curvature_F": f, "curvature_p": p}
 
 
 def trend_tests(temperature_K, chi_emu_mol, fitted_emu_mol, weights=None, *, fit_chi0: bool = True,

@@ -198,3 +198,36 @@ def test_compiled_scan_equals_numpy_scan(seed, monkeypatch):
         if c + "_err" in b:
             assert np.allclose(a[c + "_err"], err, rtol=1e-6, atol=0, equal_nan=True), c
     assert np.allclose(a["curvature_p"], b["curvature_p"], rtol=1e-4, atol=1e-9)
+
+
+def test_single_window_curvature_fast_path_equals_array_path(monkeypatch):
+    """curvature_test's compiled one-window path (Python floats) returns exactly what the array path
+    (_curvature_arrays) returns: sorted and unsorted input, with and without chi0, given/unknown/NaN RSS,
+    exact data."""
+    from magfit.varpro import _u_range, fit_windows
+
+    monkeypatch.setattr(W, "USE_NUMBA", True)
+    rng = np.random.default_rng(5)
+    for k in range(40):
+        n = int(rng.integers(6, 300))
+        t = np.sort(rng.uniform(2.0, 300.0, n)) if k % 7 else rng.uniform(2.0, 300.0, n)
+        theta = rng.uniform(-50.0, 1.5)
+        y = rng.uniform(1, 8) / (t - theta) * (1 - 0.1 * np.exp(-t / 20.0)) + 1e-4
+        err = 10 ** rng.uniform(-4, -1.5) * np.abs(y)
+        y = 1.0 / (t - theta) if k % 11 == 0 else y + err * rng.standard_normal(n)
+        w = 1.0 / err if k % 5 else None
+        for chi0 in (True, False):
+            for rss in (None, 123.0, float("nan")):
+                got = W.curvature_test(t, y, w, fit_chi0=chi0, rss_cw=rss)
+                o = np.argsort(t, kind="stable")
+                tt, yy = t[o], y[o]
+                ww = np.ones_like(tt) if w is None else w[o]
+                if rss is None:
+                    u_lo, _ = _u_range(tt[:1], tt[-1:])
+                    r = fit_windows(tt, yy, ww, np.array([0]), constant=chi0, theta_max=tt[:1] - u_lo,
+                                    compiled=True)["rss"]
+                else:
+                    r = np.array([rss])
+                stat, pval = W._curvature_arrays(tt, yy, ww, np.array([0]), np.array([tt.size]), r,
+                                                 np.array([False]), chi0, True)
+                assert got == {"curvature_F": float(stat[0]), "curvature_p": float(pval[0])}, (k, chi0, rss)
