@@ -436,12 +436,16 @@ def _grid_start_mh(cluster: Cluster, opt: ClusterOptions, data: list[_Data], bas
     """The same J grid scored on M(H) data alone (g at its start value): without it an M(H)-only fit
     started from one J and could end far from the data's J (a -2J dimer with J = -1 K fitted to J =
     +134 K with no error bars)."""
+    trials = ({**base, **dict(zip(names, combo, strict=True))} for combo in combos)
+    return _lowest_residual(_residual_fn(cluster, opt, data), base, trials)
+
+
+def _lowest_residual(residual, base: dict[str, float], trials) -> dict[str, float]:
+    """The trial parameter set (``base`` if none is better) with the smallest sum of squared residuals."""
     import lmfit
 
-    residual = _residual_fn(cluster, opt, data)
     best, best_score = base, np.inf
-    for combo in combos:
-        trial = {**base, **dict(zip(names, combo, strict=True))}
+    for trial in trials:
         pars = lmfit.Parameters()
         for n, v in trial.items():
             pars.add(n, value=v)
@@ -454,19 +458,8 @@ def _grid_start_mh(cluster: Cluster, opt: ClusterOptions, data: list[_Data], bas
 def _grid_zfs(cluster: Cluster, opt: ClusterOptions, data: list[_Data], base: dict[str, float],
               names: list[str]) -> dict[str, float]:
     """Both signs and a few magnitudes of D (the powder chi alone hardly sees the sign of D)."""
-    import lmfit
-
-    best, best_score = base, np.inf
-    residual = _residual_fn(cluster, opt, data)
-    for d in (-10.0, -3.0, -1.0, 1.0, 3.0, 10.0):
-        trial = {**base, **dict.fromkeys(names, d)}
-        pars = lmfit.Parameters()
-        for n, v in trial.items():
-            pars.add(n, value=v)
-        score = float(np.sum(residual(pars) ** 2))
-        if score < best_score:
-            best, best_score = trial, score
-    return best
+    trials = ({**base, **dict.fromkeys(names, d)} for d in (-10.0, -3.0, -1.0, 1.0, 3.0, 10.0))
+    return _lowest_residual(_residual_fn(cluster, opt, data), base, trials)
 
 
 def fit_cluster(cluster: Cluster, chit: Any = None, mh: Any = None, *, options: ClusterOptions | None = None,
