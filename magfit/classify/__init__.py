@@ -40,10 +40,16 @@ evidence table records which (row "deciding rule"). A new rule is one entry of :
 2c. **Giant-moment blocking**: that maximum with, above it, a resolved Curie law whose mu_eff exceeds
    :data:`MU_EFF_MAX` per ion -> ``"localized"`` at :data:`BLOCKING_CONFIDENCE` (superparamagnetic or
    single-molecule-magnet blocking, a ZFC peak -- not a singlet).
+2d. **Spin crossover**: chi*T rises on heating to a plateau with a relative slope d(chi*T)/d ln T above
+   :data:`SCO_SLOPE` (more than twice a Bleaney-Bowers dimer's largest, 0.55) at T >= :data:`SCO_TMIN_K`
+   -> ``"localized"`` at :data:`SCO_CONFIDENCE`, Curie-Weiss numbers flagged; a window above the step is
+   judged by the Curie-Weiss rules (the high-spin moment) with the step stated
+   (:mod:`magfit.classify.rules_transitions`).
 3. **Gapped or low-dimensional**: a chi maximum below which chi falls to < :data:`GAP_DROP` of it
    (singlet ground state: dimer, spin ladder), or chi rising on heating by more than
-   :data:`RISE_GAPPED` (:data:`RISE_GAPPED_ION` when the formula holds a local-moment ion)
-   -> ``"localized"`` (fit a cluster or chain model).
+   :data:`RISE_GAPPED` (:data:`RISE_GAPPED_ION` when the formula holds a local-moment ion), or (with
+   such an ion) chi rising by more than :data:`RISE_ABOVE_MIN` above an interior minimum (a gapped
+   magnet behind an orphan-spin Curie tail) -> ``"localized"`` (fit a cluster or chain model).
 4. **Temperature independent** (p_curie > :data:`ALPHA`): a Curie-tail bound f + :data:`Z_BOUND`
    sigma_f < :data:`F_ITINERANT` from a Curie + chi0 fit, chi0 > 0, and *positive* evidence for a
    metal (:func:`_itinerant_refusal`: chi below the plausible Pauli value for the formula,
@@ -74,7 +80,8 @@ verdict far below any core diamagnetism (flag: mu_eff and theta biased, e.g. spi
 Co2+/Fe2+), a moment above any single ion (flag: superparamagnetic clusters, several ions per formula
 unit, or a wrong mass), a 4f moment off its free-ion value on a crystal-field window (flag),
 superconducting shielding (flag), an undefined rho(theta, chi0) (flag), mu_eff per ion beside a per
-formula unit fit (reason).
+formula unit fit (reason), a chi excess at 44-54 K over a smooth background (flag: possible adsorbed O2,
+whose solid phases order at 43.8 K and melt at 54.4 K).
 
 What ``confidence`` means: the probability that the label is right given the evidence. Each rule
 gives a Gaussian probability that its statistic lies on the chosen side of its threshold (e.g.
@@ -101,7 +108,8 @@ Package layout (one job per module)
 ``core`` :func:`classify` (data checks, the three models, the evidence) · ``stats`` F-tests, AIC/BIC
 and the closed-form least squares · ``inputs`` formula, ions, window, field dependence, features ·
 ``context`` the rule machinery (:class:`Rule`) · ``rules_curie``, ``rules_ions`` (Van Vleck, crystal
-field), ``rules_gapped`` (clusters, chains), ``rules_pauli`` (itinerant evidence) · ``decision``
+field), ``rules_gapped`` (clusters, chains), ``rules_transitions`` (spin crossover, adsorbed O2),
+``rules_pauli`` (itinerant evidence) · ``decision``
 :data:`RULES`, the annotations, :func:`calibrated_confidence` · ``thresholds`` every threshold with
 its reason · ``result`` :class:`Classification` · ``evidence`` the evidence table ·
 ``free_electron`` chi_P and E_F.

@@ -30,6 +30,7 @@ from .rules_pauli import (
     _r_flat,
     _r_tail,
 )
+from .rules_transitions import _a_oxygen, _r_spin_crossover
 from .thresholds import (
     CONFIDENCE_MAX,
     FLAG_CAP,
@@ -43,6 +44,8 @@ RULES: tuple[Rule, ...] = (
          _r_valence_fluctuation),
     Rule("giant-moment blocking", "chi maximum with a drop; Curie law above it with mu_eff > MU_EFF_MAX",
          _r_blocking),
+    Rule("spin crossover", "a steep chi*T step to a plateau (slope > SCO_SLOPE) at T >= SCO_TMIN_K",
+         _r_spin_crossover),
     Rule("gapped or low-dimensional", "chi maximum with chi falling below GAP_DROP of it, or chi rising "
                                       "with T",
          _r_gapped),
@@ -64,7 +67,7 @@ RULES: tuple[Rule, ...] = (
 
 ANNOTATIONS: tuple[Callable[[_Ctx, _Verdict], str | None], ...] = (
     _a_single_field, _a_crystal_field, _a_broad_maximum, _a_impurity_level, _a_cw_meaningless,
-    _a_chi0_too_negative, _a_moment_too_large, _a_superconducting, _a_rho_undefined, _a_per_ion)
+    _a_chi0_too_negative, _a_moment_too_large, _a_superconducting, _a_rho_undefined, _a_per_ion, _a_oxygen)
 
 
 def _decide(c: _Ctx) -> Classification:

@@ -14,6 +14,7 @@ from .thresholds import (
     GAPPED_CONFIDENCE,
     GAPPED_CONFIDENCE_NO_ION,
     MU_EFF_MAX,
+    RISE_ABOVE_MIN,
     RISE_GAPPED,
     RISE_GAPPED_ION,
     Z_BOUND,
@@ -41,6 +42,24 @@ def _rise(c: _Ctx) -> float:
     return float((model[1] - model[0]) / abs(np.mean(model))) if np.mean(model) != 0 else 0.0
 
 
+def _rise_above_minimum(c: _Ctx) -> dict | None:
+    """An interior minimum of the (median-of-5 smoothed) chi with chi at the top of the data more than
+    (1 + RISE_ABOVE_MIN) times it: an impurity Curie tail in front of a gapped spectrum whose chi rises
+    on heating (a strongly coupled dimer or ladder with 1-3 % orphan spins). A Pauli metal with a Curie
+    tail falls monotonically; a T^2-enhanced Pauli metal rises by ~10 % at most."""
+    order = np.argsort(c.t_all, kind="stable")
+    ts, ys = c.t_all[order], c.y_all[order]
+    if ts.size < 10:
+        return None
+    pad = np.concatenate([ys[:2][::-1], ys, ys[-2:][::-1]])
+    sm = np.median(np.lib.stride_tricks.sliding_window_view(pad, 5), axis=1)
+    k = int(np.argmin(sm))
+    if not (2 <= k <= ts.size - 4) or not sm[k] > 0:
+        return None
+    rise = float(np.median(sm[-3:]) / sm[k] - 1.0)
+    return {"T_K": float(ts[k]), "rise": rise} if rise > RISE_ABOVE_MIN else None
+
+
 def _gapped_shape(c: _Ctx) -> dict | None:
     """The gapped signature, or None: a chi maximum with a singlet drop below GAP_DROP, or chi rising on
     heating through the window (maximum above it). Returns ``what`` was seen, ``why`` (what, read as a
@@ -59,6 +78,13 @@ def _gapped_shape(c: _Ctx) -> dict | None:
                + (f", and the formula holds {', '.join(i.name for i in ions[:2])}" if ions else ""))
         return {"what": what, "why": why, "conf": GAPPED_CONFIDENCE if ions else GAPPED_CONFIDENCE_NO_ION,
                 "T_K": c.t_hi}
+    up = _rise_above_minimum(c) if ions else None
+    if up is not None:
+        what = (f"chi has a minimum at {up['T_K']:.4g} K and rises by {100 * up['rise']:.3g} % above it on "
+                "heating")
+        why = (what + f": a gapped spectrum behind an impurity Curie tail, and the formula holds "
+               f"{', '.join(i.name for i in ions[:2])}")
+        return {"what": what, "why": why, "conf": GAPPED_CONFIDENCE, "T_K": c.t_hi}
     return None
 
 
@@ -101,7 +127,7 @@ def _r_gapped(c: _Ctx) -> _Verdict | None:
 
 def _a_broad_maximum(c: _Ctx, v: _Verdict) -> str | None:
     bm = _broad_maximum(c)
-    if bm is None or v.short.startswith(("gapped", "blocking", "valence")):
+    if bm is None or v.short.startswith(("gapped", "blocking", "valence", "spin crossover", "high-spin")):
         return None
     c.notes.append(f"chi maximum at {bm['T_K']:.4g} K (chi falls to {100 * bm['drop']:.2g} % below it): "
                    "long-range order, or short-range order of a low-dimensional magnet -- if the maximum is "
@@ -116,7 +142,8 @@ def _a_cw_meaningless(c: _Ctx, v: _Verdict) -> str | None:
     kinds = {"gapped": "a cluster (Bleaney-Bowers, magfit.spin) or chain model",
              "Van Vleck": "the Van Vleck multiplet formula",
              "valence": "an intermediate-valence (Sales-Wohlleben) or Coqblin-Schrieffer model",
-             "ferrimagnet": "Neel's ferrimagnet hyperbola well above T_C"}
+             "ferrimagnet": "Neel's ferrimagnet hyperbola well above T_C",
+             "spin crossover:": "a window above the step, and the high-spin fraction through it"}
     kind = next((k for k in kinds if v.short.startswith(k)), None)
     if v.label not in ("localized", "mixed") or kind is None:
         return None

@@ -109,3 +109,29 @@ BLOCKING_CONFIDENCE = 0.6
 #: base confidence of the ferrimagnet verdict (theta < 0 above a ferromagnetic rise): a shape rule; a
 #: canted (weakly ferromagnetic) antiferromagnet gives the same signature and is localized too
 FERRI_CONFIDENCE = 0.7
+#: spin crossover: the largest d(chi*T)/d ln T relative to the largest chi*T above which a chi*T rise is a
+#: step, not thermal population of a gapped spectrum: a Bleaney-Bowers dimer reaches 0.55 (max of
+#: 4 x e^x / (3 + e^x)^2, x = 2|J|/T), a Sherrington-Kirkpatrick spin glass's ZFC chi*T ~1 just below T_f,
+#: an ideal-solution spin crossover Delta_H / (4 R T_1/2) = 1.5-4 (Delta_H = 10-25 kJ/mol, T_1/2 = 100-250 K;
+#: Slichter and Drickamer, J. Chem. Phys. 56, 2142 (1972))
+SCO_SLOPE = 1.3
+#: ... the step must carry at least this share of the largest chi*T (LS -> HS: nearly all of it)
+SCO_MIN_STEP = 0.5
+#: ... and lie at or above this temperature (spin crossovers: T_1/2 ~ 50-400 K; below 30 K steeper chi*T
+#: changes come from ordering and zero-field splitting)
+SCO_TMIN_K = 30.0
+#: base confidence of the spin-crossover verdict: a shape rule on one step (the label, localized, holds for
+#: both spin states; the rule cannot tell a spin crossover from another first-order transition)
+SCO_CONFIDENCE = 0.6
+#: adsorbed O2: chi in this range (the gamma solid, 43.8-54.4 K [from memory]) is compared with a smooth
+#: background fitted on O2_BACKGROUND_K (the points within 4 K of the anomaly range left out)
+O2_GAMMA_K = (44.0, 54.0)
+O2_BACKGROUND_K = (20.0, 100.0)
+#: ... and flagged when its mean excess exceeds this many standard errors (a 4 sigma test: one false alarm in
+#: ~30,000 featureless curves)
+O2_ANOMALY_Z = 4.0
+#: chi rising on heating above an interior minimum by more than this (relative) when the formula holds a
+#: local-moment ion: a gapped magnet behind an impurity Curie tail (a Bleaney-Bowers dimer with J = -400 K
+#: rises ~6x from 150 to 300 K); a T^2-enhanced Pauli metal rises by ~10 % (Pd), a metal with a Curie tail
+#: not at all
+RISE_ABOVE_MIN = 0.5

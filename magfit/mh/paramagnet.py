@@ -234,6 +234,53 @@ def _bound_warnings(p, J_fixed: bool) -> list[str]:
     return out
 
 
+def _error_warnings(p, J_fixed: bool) -> list[str]:
+    """g, J or n with a standard error larger than the value: not determined, whatever the fit says."""
+    out = []
+    for name in ("g", "J", "n"):
+        if name == "J" and J_fixed:
+            continue
+        v, err = p[name].value, p[name].stderr
+        if err is not None and np.isfinite(err) and abs(v) > 0 and err > abs(v):
+            out.append(f"{name} = {v:.3g} +/- {err:.2g}: the error exceeds the value, {name} is not "
+                       "determined by the data (an M(H) that is no Brillouin function -- check for a "
+                       "metamagnetic step)")
+    return out
+
+
+def _convexity_warning(h, t, m) -> str | None:
+    """M(H) curving upward on an isotherm: no Brillouin function does (B_J(x) is concave for x > 0, and
+    the linear chi_hf H and a saturated impurity step keep it so). An upward-curving stretch is a
+    spin-flop or spin-flip (metamagnetic) transition of an antiferromagnet, or a field-induced
+    transition: the Brillouin g, J and n mean nothing. Test: on each isotherm (|H| sorted), the chord
+    between points s apart (s = n/10) lies above the middle point by more than 4 sigma at two or more
+    points, sigma from the median absolute second difference of neighbours (robust noise)."""
+    for temp in np.unique(t):
+        sel = t == temp
+        order = np.argsort(np.abs(h[sel]), kind="stable")
+        x, y = np.abs(h[sel])[order], (m[sel] * np.sign(h[sel]))[order]
+        n = x.size
+        if n < 12:
+            continue
+        d2 = y[2:] - 2 * y[1:-1] + y[:-2]
+        sigma = 1.4826 * float(np.median(np.abs(d2 - np.median(d2)))) / np.sqrt(6.0)
+        s = max(n // 10, 2)
+        lo, mid, hi = y[:-2 * s], y[s:-s], y[2 * s:]
+        xl, xm, xh = x[:-2 * s], x[s:-s], x[2 * s:]
+        with np.errstate(all="ignore"):
+            chord = lo + (hi - lo) * (xm - xl) / (xh - xl)
+        excess = chord - mid
+        span = float(np.max(np.abs(y)))
+        bad = np.isfinite(excess) & (excess > 4.0 * sigma * np.sqrt(1.5)) & (excess > 0.01 * span)
+        if bad.sum() >= 2:
+            h_at = float(xm[bad][np.argmax(excess[bad])])
+            return (f"M(H) at {temp:.4g} K curves upward near {h_at:.4g} Oe (a chord lies "
+                    f"{float(np.max(excess)):.3g} above the data): no Brillouin function does -- a spin-flop "
+                    "or metamagnetic (spin-flip) transition of an antiferromagnet, not free ions; g, J and n "
+                    "of this fit mean nothing")
+    return None
+
+
 def _step_warning(h, t, m, e, J, g, fit_chi_hf, res) -> str | None:
     """Is a saturated ferromagnetic-impurity step significant (> 3 sigma and halving chi-square)?"""
     try:
@@ -291,11 +338,14 @@ def fit_brillouin(curves: list[MagnetizationCurve], *, J: float | None = None, g
         raise FitError(f"Brillouin fit needs more than {n_par + 1} points, got {h.size}")
     res = _run_brillouin(h, t, m, e, J, g, fit_chi_hf, ferro_step)
     if not res.success or res.params["g"].stderr is None:
+        convex = _convexity_warning(h, t, m)
         raise FitError("Brillouin fit did not converge or gave no uncertainties; fix J from the ion "
-                       "(J=...) or add isotherms closer to saturation")
+                       "(J=...) or add isotherms closer to saturation" + (f" ({convex})" if convex else ""))
     p = res.params
     std = dict((k, p[k].stderr or 0.0) for k in p)
-    notes = _bound_warnings(p, J is not None)
+    notes = _bound_warnings(p, J is not None) + _error_warnings(p, J is not None)
+    convex = _convexity_warning(h, t, m)
+    notes += [convex] if convex else []
     if not ferro_step:
         note = _step_warning(h, t, m, e, J, g, fit_chi_hf, res)
         notes += [note] if note else []
