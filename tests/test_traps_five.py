@@ -263,3 +263,50 @@ def test_brillouin_paramagnet_is_not_called_a_metamagnet():
                                    branch=np.array(["virgin"] * h.size), unit="muB", per="ion",
                                    emu_mol_per_unit=6.02214076e23 * 9.2740100783e-21)
         assert not fit_brillouin([curve], J=3.5).warnings
+
+
+# ------------------------------------------------------------------ fit_cluster's correlation warning
+def test_readme_dimer_example_correlations_are_genuine_and_stated():
+    # the README's noise-free Cu2 + impurity + theta example: r(J, g) = 0.90 and r(J, theta) = -0.99 come from
+    # the design (the same on a noisy copy), so both are warned, with the error inflation 1/sqrt(1 - r^2)
+    import warnings
+
+    from magfit.spin import Cluster, ClusterOptions, fit_cluster, model_chi
+
+    cu2 = Cluster.from_strings("1/2,1/2", ["1-2:J"], convention="-2J")
+    opt = ClusterOptions(impurity=True, mean_field="theta")
+    t = np.linspace(2, 300, 80)
+    chit = model_chi(cu2, {"J": -60.0, "g": 2.1, "rho": 0.02, "theta_K": -0.5}, t, opt) * t
+    rs = []
+    for y in (chit, chit * (1 + 0.01 * np.random.default_rng(0).standard_normal(t.size))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = fit_cluster(cu2, (t, y), options=opt)
+        rs.append(fit.result.params["J"].correl["theta_K"])
+        assert any(w.startswith("J and theta_K are strongly correlated") for w in fit.warnings), fit.warnings
+        assert f"{1 / np.sqrt(1 - rs[-1] ** 2):.2g}x" in " ".join(fit.warnings)
+    assert rs[0] == pytest.approx(rs[1], abs=0.01)
+
+
+# ------------------------------------------------------------------ canted antiferromagnet, CeCrO3
+def test_canted_antiferromagnet_is_not_called_a_ferromagnet():
+    # weak ferromagnet: Curie-Weiss theta = -100 K above T_N = 50 K; below T_N a canted moment of 0.02 muB
+    # per Mn (mean-field sqrt(1 - (T/T_N)^2)) in 1 kOe dominates the field-cooled M/H
+    tn, theta, c = 50.0, -100.0, curie_c(2.5)
+    para = c / (np.maximum(T, tn) - theta)
+    m_wf = 0.02 * 6.02214076e23 * 9.2740100783e-21 * np.sqrt(np.clip(1 - (T / tn) ** 2, 0, 1)) / 1000.0
+    for v in (classify(chit(para + m_wf, per="Mn"), formula="MnCO3"),
+              classify(magfit.fit_curie_weiss(chit(para + m_wf, per="Mn")), formula="MnCO3")):
+        assert v.label == "localized" and v.theta_K < 0, (v.label, v.theta_K)
+        assert "ferromagnet" not in v.rule.replace("ferrimagnet", "")
+
+
+def test_cecro3_maximum_is_not_read_as_ce_valence_fluctuation():
+    # Cr3+ (S = 3/2) mean-field antiferromagnet, T_N = 260 K, theta = -400 K: the chi maximum is the Cr
+    # order, and Ce in an oxide holding Cr is no intermetallic valence-fluctuating compound
+    tn, theta, c_cr = 260.0, -400.0, curie_c(1.5)
+    y = np.where(T > tn, c_cr / (T - theta), c_cr / (tn - theta) * (2 / 3 + T / tn / 3))
+    for v in (classify(magfit.fit_curie_weiss(chit(y)), formula="CeCrO3"),
+              classify(chit(y), formula="CeCrO3")):
+        assert "valence" not in v.rule, v.rule
+        assert not (v.label == "mixed" and v.confidence >= 0.5)

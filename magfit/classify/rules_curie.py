@@ -13,6 +13,7 @@ from .context import _Ctx, _undetermined_v, _Verdict
 from .evidence import _half, _pct
 from .stats import _phi
 from .thresholds import (
+    BULK_FULL_SHARE,
     CW_NOT_MEANINGFUL,
     DIA_FACTOR,
     DIA_FLOOR_NO_FORMULA,
@@ -22,6 +23,7 @@ from .thresholds import (
     F_LOCALIZED,
     FERRI_CONFIDENCE,
     IMPURITY_LEVEL_MAX,
+    MIXED_ONE_FIELD_CONFIDENCE,
     MU_EFF_MAX,
     SIGMA_F_MAX,
     Z_BOUND,
@@ -151,9 +153,21 @@ def _r_chi0_not_pauli(c: _Ctx) -> _Verdict | None:
 
 def _r_mixed(c: _Ctx) -> _Verdict | None:
     """f between the thresholds -> 'mixed'; the confidence is the probability that f lies between them,
-    with sigma_f widened by the window systematic of chi0 (:func:`_f_window_sigma`)."""
+    with sigma_f widened by the window systematic of chi0 (:func:`_f_window_sigma`), and at most
+    :data:`MIXED_ONE_FIELD_CONFIDENCE` when one field was measured and the Curie term is the formula's full
+    free-ion moment (:data:`BULK_FULL_SHARE`): then chi0 = chi_Pauli + M_s/H (Honda-Owen) cannot be split,
+    and a saturated ferromagnetic impurity in an insulating salt is as likely as a Pauli term."""
     sig = max(math.hypot(c.sf, _f_window_sigma(c)), 1e-12)
     conf = min(_phi((c.f - F_ITINERANT) / sig), _phi((F_LOCALIZED - c.f) / sig)) * (1.0 - c.p_curie)
+    share = _bulk_share(c)
+    one_field = c.numbers.get("field_dependence") is None
+    if one_field and BULK_FULL_SHARE[0] <= share <= BULK_FULL_SHARE[1]:
+        conf = min(conf, MIXED_ONE_FIELD_CONFIDENCE)
+        c.reasons.append(
+            f"one field only, and the Curie term is {100 * share:.3g} % of the formula's free-ion Curie "
+            "constant (every ion a full local moment, as in an insulating salt): chi0 may be a saturated "
+            "ferromagnetic impurity's M_s/H rather than a Pauli term -- measure a second field (Honda-Owen) "
+            "or M(H)")
     text = (f"Mixed: both a Curie-Weiss term and a temperature-independent term are needed (p_curie = "
             f"{c.p_curie:.2g}, p_chi0 = {c.p_chi0:.2g}), and the Curie-Weiss part is "
             f"{_pct(c.f, c.sf)} of chi at {c.t_hi:.4g} K, between {100 * F_ITINERANT:.0f} and "
@@ -161,6 +175,18 @@ def _r_mixed(c: _Ctx) -> _Verdict | None:
             f"Kondo or "
             f"valence-fluctuating metal). {_mu_text(c)}, chi0 = {c.numbers['chi0_emu_mol']:.3g} emu/mol.")
     return _Verdict("mixed", conf, text, f"Curie-Weiss share {100 * c.f:.3g} %, between the thresholds")
+
+
+def _bulk_share(c: _Ctx) -> float:
+    """The fitted Curie constant over the formula's ions' free-ion one, C / (n_ions C_ion) (NaN without a
+    local-moment ion)."""
+    ions = c.local_ions
+    if not ions:
+        return float("nan")
+    from ..units import curie_from_mu_eff
+
+    c_bulk = float(curie_from_mu_eff(ions[0].mu_eff_expected)) * float(c.numbers.get("n_ions", 1.0))
+    return c.numbers["C_emu_K_mol"] / c_bulk if c_bulk > 0 else float("nan")
 
 
 def _f_window_sigma(c: _Ctx) -> float:

@@ -21,6 +21,10 @@ from .thresholds import (
 #: elements whose compounds fluctuate between a Kramers 4f ion (Ce3+ 4f1, Yb3+ 4f13) and a non-magnetic
 #: one (Ce4+ 4f0, Yb2+ 4f14): CePd3, CeSn3, YbAl3, YbCu2Si2, ...
 IV_ELEMENTS = ("Ce", "Yb")
+#: anion-forming elements: a compound holding one is ionic (oxide, chalcogenide, halide, nitride)
+ANION_ELEMENTS = frozenset({"O", "S", "Se", "Te", "F", "Cl", "Br", "I", "N"})
+#: 3d elements that carry a local moment in their usual ionic valences (Sc3+ and Zn2+ are d0 / d10)
+MAGNETIC_3D_ELEMENTS = frozenset({"Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu"})
 
 
 def _van_vleck_ions(c: _Ctx) -> list:
@@ -52,6 +56,9 @@ def _r_valence_fluctuation(c: _Ctx) -> _Verdict | None:
     cluster. Ce3+ and Yb3+ are Kramers ions (Kramers' theorem: every level at least doubly degenerate, so
     no single-ion singlet), and their exchange is too weak for a maximum this high (:data:`IV_TMIN_K`).
     Label 'mixed' (the module's 'Kondo or valence-fluctuating metal') at :data:`IV_CONFIDENCE`.
+    Not when the formula holds a 3d element Ti-Cu with an anion element (:func:`_ionic_3d_elements`, e.g.
+    CeCrO3): that 3d ion is a local moment whose exchange orders at tens to hundreds of K (the
+    orthochromites RCrO3 at ~110-300 K [from memory]), so the maximum is no evidence for the 4f valence.
 
     References: B. C. Sales and D. K. Wohlleben, Phys. Rev. Lett. 35, 1240 (1975) (interconfiguration
     fluctuation chi(T) with a maximum); V. T. Rajan, Phys. Rev. Lett. 51, 308 (1983) (Coqblin-Schrieffer
@@ -65,6 +72,12 @@ def _r_valence_fluctuation(c: _Ctx) -> _Verdict | None:
     shape = _gapped_shape(c)
     if shape is None or shape["T_K"] < IV_TMIN_K:
         return None
+    ionic_3d = _ionic_3d_elements(c.formula)
+    if ionic_3d:
+        c.notes.append(f"the formula holds {', '.join(ionic_3d)} in an ionic compound: its local moment and "
+                       "exchange (hundreds of K in oxides) can make the chi maximum, so it is not read as "
+                       f"{iv[0]} valence fluctuation")
+        return None
     text = (f"Mixed (valence fluctuation / Kondo): the formula holds {iv[0]} and {shape['what']}. "
             f"{iv[0]} is a Kramers ion (no single-ion singlet) and 4f exchange is too weak for a maximum at "
             f"{shape['T_K']:.4g} K (>= {IV_TMIN_K:g} K), so this is the crossover from local moments at "
@@ -73,6 +86,23 @@ def _r_valence_fluctuation(c: _Ctx) -> _Verdict | None:
             "or Coqblin-Schrieffer (Rajan) chi(T); check the valence (L3-edge XAS, lattice constant).")
     return _Verdict("mixed", IV_CONFIDENCE, text, f"valence fluctuation {iv[0]}: chi maximum at "
                     f"{shape['T_K']:.4g} K; fit an IV/Kondo model")
+
+
+def _ionic_3d_elements(formula: str | None) -> list[str]:
+    """The 3d elements Ti..Cu of a formula that also holds an anion element (:data:`ANION_ELEMENTS`): an
+    ionic compound (CeCrO3, YbMnO3), where the 3d ion is a local moment -- unlike the intermetallic
+    valence-fluctuating compounds (CePd3, CeCu2Si2, YbAl3), where Pd/Cu/Ni carry none."""
+    if not formula:
+        return []
+    try:
+        import periodictable
+
+        symbols = {el.symbol for el in periodictable.formula(formula).atoms}
+    except Exception:  # noqa: BLE001 - an unreadable formula: no evidence either way
+        return []
+    if not symbols & ANION_ELEMENTS:
+        return []
+    return sorted(symbols & MAGNETIC_3D_ELEMENTS)
 
 
 def _matches_only(c: _Ctx, vv: list) -> bool:

@@ -135,3 +135,9 @@ O2_ANOMALY_Z = 4.0
 #: rises ~6x from 150 to 300 K); a T^2-enhanced Pauli metal rises by ~10 % (Pd), a metal with a Curie tail
 #: not at all
 RISE_ABOVE_MIN = 0.5
+#: 'mixed' from one field: when the Curie term is this share of the formula ions' free-ion Curie constant
+#: (every ion a full local moment, an insulating salt's signature), chi0 = chi_Pauli + M_s/H of a saturated
+#: ferromagnetic impurity cannot be split with one field (Honda-Owen needs two), so the 'mixed' confidence
+#: is at most MIXED_ONE_FIELD_CONFIDENCE
+BULK_FULL_SHARE = (0.7, 1.3)
+MIXED_ONE_FIELD_CONFIDENCE = 0.6
