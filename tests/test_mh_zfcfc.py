@@ -55,3 +55,27 @@ def test_real_zfc_fc_file():
     res = zfc_fc_from_measurement(magfit.read(realfile("zfcfc1")))
     assert 5.0 < res.T_irr_K < 300.0 and res.T_irr_K_err < 5.0
     assert 5.0 < res.T_max_K < 300.0
+
+
+def test_guessed_zfc_fc_labels_are_said_in_text_and_json(capsys):
+    # Na1.9IrO3: a warming then a cooling sweep at one field, no ZFC/FC comment in the file: the labels are
+    # inferred from the order, and the output must say so (text and JSON)
+    import json
+
+    import magfit
+    from magfit.cli import main
+
+    path = realfile("Na1.9IrO3")
+    res = zfc_fc_from_measurement(magfit.read(path))
+    assert res.labels_guessed and "guessed" in res.labels_note and "NOTE" in res.summary()
+    assert main(["zfcfc", "--json", str(path)]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["labels_guessed"] is True and "order" in row["labels_note"]
+    assert main(["zfcfc", str(path)]) == 0
+    assert "guessed" in capsys.readouterr().out
+
+
+def test_arrays_given_by_the_caller_are_not_guessed():
+    t, zfc, fc = _curves()
+    res = zfc_fc(t, zfc, t, fc)
+    assert not res.labels_guessed and "NOTE" not in res.summary()

@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         d = res.to_dict()
         keys = ("T_irr_K", "T_irr_K_err", "T_max_K", "T_max_K_err", "label")
-        extra = {"M_max_emu": d["M_max"], "at_edge": d["at_edge"], "edge_T_K": d["edge_T_K"]}
+        extra = {"M_max_emu": d["M_max"], "at_edge": d["at_edge"], "edge_T_K": d["edge_T_K"],
+                 "labels_guessed": d["labels_guessed"], "labels_note": d["labels_note"]}
         print(json.dumps(json_safe({"file": args.file} | {k: d[k] for k in keys} | extra), indent=2))
     else:
         print(f"{args.file}: {res.summary()}")

@@ -46,6 +46,11 @@ class ZfcFcResult:
         See the module docstring.
     edge_T_K : float or None
         Temperature of the largest ZFC moment when it is at the edge of the range.
+    labels_guessed : bool
+        True when the file does not say which sweep is ZFC and which FC: the labels were inferred from
+        the order of two sweeps at one field (the first, warming from the bottom, taken as ZFC).
+    labels_note : str
+        What was guessed and how to check it ("" when the file labels the sweeps).
     """
 
     T_irr_K: float | None
@@ -56,6 +61,8 @@ class ZfcFcResult:
     at_edge: bool
     label: str = ""
     edge_T_K: float | None = None
+    labels_guessed: bool = False
+    labels_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe values."""
@@ -67,10 +74,11 @@ class ZfcFcResult:
         """One line."""
         irr = ("ZFC and FC do not separate" if self.T_irr_K is None
                else f"T_irr = {self.T_irr_K:.4g} ± {self.T_irr_K_err:.2g} K")
+        note = f" (NOTE: {self.labels_note})" if self.labels_guessed else ""
         if self.at_edge:
             return (f"{irr}; no ZFC maximum inside the range (largest ZFC moment at the edge, "
-                    f"{self.edge_T_K:.4g} K) -> {self.label}")
-        return f"{irr}; ZFC maximum at {self.T_max_K:.4g} ± {self.T_max_K_err:.2g} K -> {self.label}"
+                    f"{self.edge_T_K:.4g} K) -> {self.label}{note}")
+        return f"{irr}; ZFC maximum at {self.T_max_K:.4g} ± {self.T_max_K_err:.2g} K -> {self.label}{note}"
 
 
 def _sorted(t, m, e):
@@ -178,7 +186,7 @@ def zfc_fc_from_measurement(measurement, **kwargs) -> ZfcFcResult:
         No ZFC or no FC segment.
     """
     seg = measurement.segments()
-    out = {}
+    out, guessed = {}, []
     for proto in ("ZFC", "FC"):
         rows = seg[seg["protocol"] == proto]
         if rows.empty:
@@ -189,5 +197,14 @@ def zfc_fc_from_measurement(measurement, **kwargs) -> ZfcFcResult:
                            "use `magfit fit`")
         sub = measurement.select(int(rows.iloc[0]["id"]))
         out[proto] = (sub.temperature_K, sub.moment_emu, sub.moment_err_emu)
+        if rows.iloc[0].get("protocol_source") == "order":
+            guessed.append(f"{proto} = the {rows.iloc[0].get('direction', '?')} sweep")
     (tz, mz, ez), (tf, mf, ef) = out["ZFC"], out["FC"]
-    return zfc_fc(tz, mz, tf, mf, zfc_err=ez, fc_err=ef, **kwargs)
+    res = zfc_fc(tz, mz, tf, mf, zfc_err=ez, fc_err=ef, **kwargs)
+    if guessed:
+        res.labels_guessed = True
+        res.labels_note = ("the file does not say which sweep is ZFC and which FC: the labels were guessed "
+                           f"from the order of the two sweeps at one field ({', '.join(guessed)}; the first, "
+                           "warming from the bottom, taken as ZFC) -- check the measurement sequence: an "
+                           "FC-first run would swap them")
+    return res
