@@ -559,14 +559,18 @@ def _correlation_warnings(result: Any, cluster: Cluster) -> list[str]:
         return out
     if not result.errorbars:
         return out
-    partners = cluster.g_names + ["rho"]
+    # every non-exchange partner: g, rho and the mean-field / TIP terms (theta_K trades off with J most)
+    partners = [n for n in result.params if n not in cluster.exchange_names]
     for j in cluster.exchange_names:
         pj = result.params[j]
         for other in partners:
             r = (pj.correl or {}).get(other)
             if r is not None and abs(r) > CORRELATION_WARN:
-                out.append(f"{j} and {other} are strongly correlated (r = {r:+.3f}): their errors are "
-                           f"large and the values trade off; add M(H) data or fix {other}")
+                inflation = 1.0 / np.sqrt(max(1.0 - r * r, 1e-12))
+                out.append(f"{j} and {other} are strongly correlated (r = {r:+.3f}): the values trade off "
+                           f"and their errors are {inflation:.2g}x what they would be uncorrelated (the "
+                           "correlation comes from the temperatures and fields measured, not the noise); "
+                           f"add M(H) data, widen the range or fix {other}")
     return out
 
 
