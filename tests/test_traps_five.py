@@ -29,6 +29,7 @@ from _trap_physics5 import (  # noqa: E402
     curie_c,
     heisenberg_levels,
     hs_fraction,
+    ising_afm_m,
     ladder_bonds,
     oxygen_chi,
     ring_bonds,
@@ -310,3 +311,46 @@ def test_cecro3_maximum_is_not_read_as_ce_valence_fluctuation():
               classify(chit(y), formula="CeCrO3")):
         assert "valence" not in v.rule, v.rule
         assert not (v.label == "mixed" and v.confidence >= 0.5)
+
+
+def _family(m_of_h_t, temps):
+    from magfit.mh.convert import MagnetizationCurve
+
+    h = np.linspace(1000.0, 90000.0, 60)
+    h_k = 0.67171 * h / 1e4                                   # g mu_B S H / k_B in K (g = 2, S = 1/2)
+    out = []
+    for k, t in enumerate(temps):
+        m = m_of_h_t(h_k, t) + 0.001 * np.random.default_rng(k).standard_normal(h.size)
+        out.append(MagnetizationCurve(temperature_K=float(t), field_Oe=h, M=m, M_err=np.full(h.size, np.nan),
+                                      branch=np.array(["virgin"] * h.size), unit="muB", per="formula unit",
+                                      emu_mol_per_unit=5585.0))
+    return out
+
+
+def test_ising_metamagnet_limits():
+    # zero field, T < T_N: staggered order, no net moment; far above the flip field: saturated; T >> T_N:
+    # Curie-Weiss M = h / (T + T_N) for small h (theta = -T_N)
+    assert abs(ising_afm_m(np.array([1e-6]), 1.0, 4.0)[0]) < 1e-6
+    assert ising_afm_m(np.array([40.0]), 1.0, 4.0)[0] == pytest.approx(1.0, abs=1e-6)
+    assert ising_afm_m(np.array([0.01]), 400.0, 4.0)[0] == pytest.approx(0.01 / 404.0, rel=1e-3)
+
+
+def test_arrott_on_a_metamagnet_says_not_a_ferromagnet():
+    from magfit.mh.critical import arrott
+
+    res = arrott(_family(lambda h, t: ising_afm_m(h, t, 4.0), np.arange(1.5, 8.1, 0.5)), systematics=False)
+    assert res.notes and res.notes[0].startswith("NOT A FERROMAGNET"), res.notes
+    assert "NOT A FERROMAGNET" in res.summary()
+
+
+def test_arrott_on_a_weiss_ferromagnet_has_no_metamagnet_note():
+    from magfit.mh.critical import arrott
+
+    def weiss(h, t, tc=4.0):
+        m = np.ones_like(h)
+        for _ in range(4000):
+            m = np.tanh((h + tc * m) / t)
+        return m
+
+    res = arrott(_family(weiss, np.arange(2.5, 6.1, 0.25)), systematics=False)
+    assert not any("NOT A FERROMAGNET" in n for n in res.notes), res.notes

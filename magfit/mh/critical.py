@@ -462,11 +462,33 @@ def arrott(curves: list[MagnetizationCurve], *, max_iter: int = 30, tol: float =
                        Tc_meanfield_K_err=nominal["mf"][1] if nominal["mf"] else None, notes=nominal["notes"],
                        iterations=nominal["iterations"], Tc_K_sys=sys["Tc_K"], beta_sys=sys["beta"],
                        gamma_sys=sys["gamma"], window_variants=variants)
+    meta = _metamagnet_note(data, out.Tc_K)
+    if meta:
+        out.notes.insert(0, meta)
     if beta is not None:
         out.nearest_class = _nearest(beta, gamma)
         eb, eg = out.total_err("beta"), out.total_err("gamma")
         out.mean_field = bool(abs(beta - 0.5) <= max(2 * eb, 0.05) and abs(gamma - 1.0) <= max(2 * eg, 0.1))
     return out
+
+
+def _metamagnet_note(data, tc: float | None) -> str | None:
+    """Isotherms whose M(H) curves upward (:func:`magfit.mh.paramagnet._convexity_warning`): below T_C a
+    ferromagnet's M(H) is concave (a spontaneous moment, then saturation), an antiferromagnet's curves
+    upward at its spin-flop or metamagnetic (spin-flip) field. Then the intercept crossing is no Curie
+    temperature (the Arrott plot of a metamagnet has negative slopes: a first-order field-induced
+    transition, S. K. Banerjee, Phys. Lett. 12, 16 (1964))."""
+    from .paramagnet import _convexity_warning
+
+    convex = [t for t, h, m in data if _convexity_warning(h, np.full(h.size, t), m)]
+    if not convex:
+        return None
+    at = ", ".join(f"{t:.4g}" for t in convex[:6]) + (" ..." if len(convex) > 6 else "")
+    tc_txt = f"T_C = {tc:.4g} K" if tc is not None else "the intercept crossing"
+    return (f"NOT A FERROMAGNET? M(H) curves upward on the isotherms at {at} K (a spin-flop or metamagnetic "
+            f"transition of an antiferromagnet; no ferromagnet's M(H) does below T_C): {tc_txt} is then no "
+            "Curie temperature but near the Neel temperature, and beta, gamma mean nothing -- check chi(T) "
+            "for theta < 0 and a cusp")
 
 
 @dataclass(eq=False)
