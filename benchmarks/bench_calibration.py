@@ -148,6 +148,38 @@ def traps() -> list[tuple[str, object]]:
                     classify(magfit.fit_curie_weiss(zfc), formula="Fe3O4")))
     except ImportError:
         pass
+    out += _traps_five(noisy)
+    return out
+
+
+def _traps_five(noisy) -> list[tuple[str, object]]:
+    """The traps of tests/test_traps_five.py (generators in tests/_trap_physics5.py)."""
+    try:
+        import _trap_physics5 as p5
+    except ImportError:
+        return []
+    tg = np.unique(np.concatenate([np.arange(2, 10, 0.5), np.arange(10, 50, 2.0), np.arange(50, 301, 5.0)]))
+    out = []
+    sco = magfit.ChiT(tg, noisy(p5.spin_crossover_chi(tg, 180.0)), per="Fe")
+    out.append(("spin crossover Fe2+, T_1/2 = 180 K, window from 50 K",
+                classify(magfit.fit_curie_weiss(sco, tmin=50.0), formula="Fe(C12H8N2)2(NCS)2")))
+    sco = magfit.ChiT(tg, noisy(p5.spin_crossover_chi(tg, 120.0)), per="Fe")
+    out.append(("spin crossover Fe2+, T_1/2 = 120 K, automatic window",
+                classify(magfit.fit_curie_weiss(sco), formula="Fe(C12H8N2)2(NCS)2")))
+    o2 = 1e-4 + 0.001 * p5.curie_c(0.5) / tg + p5.oxygen_chi(tg, 0.005)
+    out.append(("Pauli metal + adsorbed O2 (0.005 per f.u.)",
+                classify(magfit.fit_curie_weiss(magfit.ChiT(tg, noisy(o2))), formula="Cu")))
+    dimer = 0.98 * NMU2K * 4 / (tg * (3 + np.exp(800.0 / tg))) + 0.02 * p5.curie_c(0.5) / tg
+    out.append(("dimer J = -400 K (-2J) + 2 % orphan S = 1/2",
+                classify(magfit.fit_curie_weiss(magfit.ChiT(tg, noisy(dimer), per="Cu")),
+                         formula="Cu2(C2H3O2)4(H2O)2")))
+    c_cr, tn = p5.curie_c(1.5), 260.0
+    cr = np.where(tg > tn, c_cr / (tg + 400.0), c_cr / (tn + 400.0) * (2 / 3 + tg / tn / 3))
+    out.append(("CeCrO3-like (Cr3+ AFM, T_N = 260 K)",
+                classify(magfit.fit_curie_weiss(magfit.ChiT(tg, noisy(cr))), formula="CeCrO3")))
+    salt = NMU2K * 4 * 0.75 / 3 / (tg + 1.0) + 1e-3
+    out.append(("Cu2+ salt + one-field ferromagnetic impurity (M_s/H = 1e-3)",
+                classify(magfit.fit_curie_weiss(magfit.ChiT(tg, noisy(salt))), formula="CuSO4(H2O)5")))
     return out
 
 

@@ -436,3 +436,14 @@ def test_far_from_threshold_mixed_is_confident_but_not_certain():
     raw = min(_phi((f - F_ITINERANT) / sf), _phi((F_LOCALIZED - f) / sf)) * (1.0 - r.p_curie)
     assert raw > CONFIDENCE_MAX                       # the case the cap is for
     assert r.confidence == pytest.approx(min(raw, CONFIDENCE_MAX)) and r.confidence < 1.0
+
+
+def test_denormal_temperature_gives_a_verdict_not_an_overflow_warning():
+    # found by the property test above: a temperature of 2.2e-313 K made 1/T overflow in the Curie-tail bound
+    import warnings
+
+    t = np.array([1.0, 1.0, 1.0, 1.0, 2.0, 3.0, 4.0, 2.2250738585e-313])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = classify(magfit.ChiT(t, np.zeros(8)))
+    assert r.label in LABELS

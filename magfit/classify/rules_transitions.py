@@ -12,6 +12,7 @@ from .thresholds import (
     O2_ANOMALY_Z,
     O2_BACKGROUND_K,
     O2_GAMMA_K,
+    O2_MIN_EXCESS,
     SCO_CONFIDENCE,
     SCO_MIN_STEP,
     SCO_SLOPE,
@@ -146,34 +147,39 @@ def _above_the_step(c: _Ctx, step: dict, t_lo: float) -> _Verdict | None:
 def o2_anomaly(t: np.ndarray, y: np.ndarray) -> dict | None:
     """A chi anomaly in the gamma-solid range of oxygen, or None.
 
-    A smooth background a + b/T + c/T^2 + d T is fitted to chi on :data:`O2_BACKGROUND_K` (both sides of
-    the anomaly); the points inside :data:`O2_GAMMA_K` must lie above it by more than :data:`O2_ANOMALY_Z`
-    standard errors of their mean (the background's residual scatter). Returns the excess, its z and
-    the points used.
+    ln chi = a + b ln T + c / T + d / T^2 + e T is fitted on :data:`O2_BACKGROUND_K` (both sides of the
+    anomaly, the points within 4 K of it left out): exact for a Curie-Weiss series to second order, for an
+    activated gap (e^(-Delta/T) / T) and close for Pauli + Curie. The points inside :data:`O2_GAMMA_K` must
+    lie above it by more than :data:`O2_ANOMALY_Z` standard errors of their mean (the background's
+    residual scatter) and by more than :data:`O2_MIN_EXCESS` of chi. Returns the relative excess, its z
+    and the points used.
     """
     ok = np.isfinite(t) & np.isfinite(y) & (t > 0)
     t, y = t[ok], y[ok]
     (b_lo, b_hi), (g_lo, g_hi) = O2_BACKGROUND_K, O2_GAMMA_K
-    bg = (t >= b_lo) & (t <= b_hi) & ~((t > g_lo - 4.0) & (t < g_hi + 4.0))
+    near = (t >= b_lo) & (t <= b_hi)
+    if not np.all(y[near] > 0):
+        return None
+    bg = near & ~((t > g_lo - 4.0) & (t < g_hi + 4.0))
     an = (t >= g_lo) & (t <= g_hi)
     if bg.sum() < 10 or an.sum() < 3 or (t[bg] < g_lo).sum() < 3 or (t[bg] > g_hi).sum() < 3:
         return None
-    def basis(x):           # chi*T = a T + b + c/T + d/T^2 + e/T^3: Pauli, Curie and the Curie-Weiss series
-        return np.column_stack([x, np.ones_like(x), 1.0 / x, 1.0 / x**2, 1.0 / x**3]) / x[:, None]
 
-    scale = float(np.median(np.abs(y[bg]))) or 1.0
-    coef, *_ = np.linalg.lstsq(basis(t[bg]), y[bg] / scale, rcond=None)
-    resid = y[bg] / scale - basis(t[bg]) @ coef
+    def basis(x):
+        return np.column_stack([np.ones_like(x), np.log(x), 1.0 / x, 1.0 / x**2, x / 100.0])
+
+    coef, *_ = np.linalg.lstsq(basis(t[bg]), np.log(y[bg]), rcond=None)
+    resid = np.log(y[bg]) - basis(t[bg]) @ coef
     dof = int(bg.sum()) - 5
     sigma = math.sqrt(float(resid @ resid) / dof) if dof > 0 else float("nan")
-    excess = y[an] / scale - basis(t[an]) @ coef
+    excess = np.log(y[an]) - basis(t[an]) @ coef
     if not (math.isfinite(sigma) and sigma > 0):
         return None
-    z = float(np.mean(excess) / (sigma / math.sqrt(an.sum())))
-    rel = float(np.mean(excess) / np.mean(basis(t[an]) @ coef))
-    if not z > O2_ANOMALY_Z:
+    mean = float(np.mean(excess))
+    z = mean / (sigma / math.sqrt(an.sum()))
+    if not (z > O2_ANOMALY_Z and mean > O2_MIN_EXCESS):
         return None
-    return {"z": z, "excess_rel": rel, "n": int(an.sum())}
+    return {"z": z, "excess_rel": math.expm1(mean), "n": int(an.sum())}
 
 
 def _a_oxygen(c: _Ctx, v: _Verdict) -> str | None:

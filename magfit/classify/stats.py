@@ -96,7 +96,11 @@ def _fit_constant(t, y, w) -> tuple[float, float, float]:
 
 def _fit_curie_tip(t, y, w, t_ref) -> tuple[float, float]:
     """Curie (theta = 0) + chi0; returns (f, sigma_f) of the Curie share C/t_ref / (C/t_ref + chi0)."""
-    (c, k), cov, _ = _linear_lsq([1.0 / t, np.ones_like(t)], y, w)
+    with np.errstate(over="ignore", divide="ignore"):     # T ~ 1e-308 (fuzzed input): 1/T overflows
+        inv_t = 1.0 / t
+    if not np.all(np.isfinite(inv_t)):
+        return float("nan"), float("nan")
+    (c, k), cov, _ = _linear_lsq([inv_t, np.ones_like(t)], y, w)
     if not np.all(np.isfinite(cov)):
         return float("nan"), float("nan")        # no covariance: no bound
     if k <= 0:

@@ -141,3 +141,6 @@ RISE_ABOVE_MIN = 0.5
 #: is at most MIXED_ONE_FIELD_CONFIDENCE
 BULK_FULL_SHARE = (0.7, 1.3)
 MIXED_ONE_FIELD_CONFIDENCE = 0.6
+#: ... and by more than this share of chi (the smooth background misses a Bleaney-Bowers dimer's ln chi by up
+#: to ~0.5 % at 40-60 K; an anomaly below 1 % is not told from such a misfit)
+O2_MIN_EXCESS = 0.01
