@@ -354,3 +354,14 @@ def test_arrott_on_a_weiss_ferromagnet_has_no_metamagnet_note():
 
     res = arrott(_family(weiss, np.arange(2.5, 6.1, 0.25)), systematics=False)
     assert not any("NOT A FERROMAGNET" in n for n in res.notes), res.notes
+
+
+def test_ferro_chain_doubts_an_antiferromagnet():
+    from magfit.mh.ferro import _not_a_ferromagnet
+
+    meta = _family(lambda h, t: ising_afm_m(h, t, 4.0), [1.5])[0]
+    weiss = _family(lambda h, t: np.tanh((h + 4.0) / t), [2.0])[0]        # saturated ferromagnet at 2 K
+    said_meta = _not_a_ferromagnet(-4.0, 0.1, meta)
+    assert len(said_meta) == 2 and all(w.startswith("NOT A FERROMAGNET") for w in said_meta)
+    assert _not_a_ferromagnet(+4.0, 0.1, weiss) == []
+    assert len(_not_a_ferromagnet(-4.0, 0.1, weiss)) == 1                 # theta < 0 alone is said

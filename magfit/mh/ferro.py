@@ -404,6 +404,8 @@ def ferro_from_files(chi_path: str, mh_path: str, *, formula: str | None = None,
     out = rhodes_wohlfarth(float(mu.n), sat.Ms, mu_eff_err=float(mu.s), p_s_err=sat.Ms_err, Tc_K=Tc_K,
                            takahashi=tk)
     _check_isotherm_below_tc(out, low.temperature_K, Tc_K, tc_source)
+    for why in reversed(_not_a_ferromagnet(float(cw.theta_K.n), float(cw.theta_K.s), low)):
+        out.reasons.insert(0, why)
     out.reasons.append(f"μ_eff = {mu.n:.3f} ± {mu.s:.2g} μB from χ(T) of {chi_path} "
                        f"({cw.tmin_K:.4g}-{cw.tmax_K:.4g} K, θ = {cw.theta_K.n:.4g} K); "
                        f"p_s = M_s at {low.temperature_K:.4g} K from {mh_path} ({sat.model})")
@@ -412,6 +414,27 @@ def ferro_from_files(chi_path: str, mh_path: str, *, formula: str | None = None,
     if iso_source:
         out.reasons.append(f"isotherm for the Takahashi slope: {iso_source}")
     out.extra = extra
+    return out
+
+
+def _not_a_ferromagnet(theta_K: float, theta_err_K: float, low) -> list[str]:
+    """Reasons to doubt that the sample is a ferromagnet at all (the Rhodes-Wohlfarth ratio presumes one):
+    a Curie-Weiss theta below zero by 3 sigma (net antiferromagnetic exchange: an antiferromagnet, a canted
+    antiferromagnet or a ferrimagnet) and an M(H) that curves upward (a spin-flop or metamagnetic step,
+    :func:`magfit.mh.paramagnet._convexity_warning`)."""
+    from .critical import positive_branch
+    from .paramagnet import _convexity_warning
+
+    out = []
+    err = theta_err_K if math.isfinite(theta_err_K) else 0.0
+    if theta_K + 3.0 * err < 0.0:
+        out.append(f"NOT A FERROMAGNET? theta = {theta_K:.4g} K < 0: the exchange is net antiferromagnetic "
+                   "(an antiferromagnet, a canted antiferromagnet / weak ferromagnet or a ferrimagnet); "
+                   "p_c/p_s of such a magnet is no Rhodes-Wohlfarth ratio")
+    h, m = positive_branch(low)
+    convex = _convexity_warning(h, np.full(h.size, float(low.temperature_K)), m) if h.size >= 12 else None
+    if convex:
+        out.append("NOT A FERROMAGNET? " + convex)
     return out
 
 
