@@ -365,3 +365,17 @@ def test_ferro_chain_doubts_an_antiferromagnet():
     assert len(said_meta) == 2 and all(w.startswith("NOT A FERROMAGNET") for w in said_meta)
     assert _not_a_ferromagnet(+4.0, 0.1, weiss) == []
     assert len(_not_a_ferromagnet(-4.0, 0.1, weiss)) == 1                 # theta < 0 alone is said
+
+
+def test_spin_crossover_with_both_hysteresis_branches_in_one_file():
+    # a first-order crossover (Gamma = 4000 J/mol > 2 R T_1/2) measured cooling then warming: the two
+    # branches differ by up to the whole step near T_1/2; a window across it is still the spin crossover
+    yc = spin_crossover_chi(T, 150.0, gamma_J=4000.0, branch="cooling")
+    yw = spin_crossover_chi(T, 150.0, gamma_J=4000.0, branch="warming")
+    assert np.max(np.abs(yc - yw) * T) > 2.0                 # chi*T differs by > 2 emu K/mol somewhere
+    t, y = np.concatenate([T, T]), np.concatenate([yc, yw])
+    chi = chit(y, t=t, per="Fe")
+    v = classify(chi, formula=SCO_FORMULA, tmin=50.0)
+    assert "spin crossover" in v.rule and v.confidence <= 0.6
+    v = classify(chi, formula=SCO_FORMULA)                   # the automatic window lies above the step
+    assert v.label == "localized" and "gapped" not in v.rule and "spin crossover" in said(v)
