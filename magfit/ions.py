@@ -105,6 +105,11 @@ _NEUTRAL_EXCEPTIONS: dict[str, dict[str, int]] = {
 
 
 def _element(symbol: str):
+    from .formula import _element_of
+
+    el = _element_of(symbol)       # the table periodictable has, without importing it
+    if el is not None:
+        return el
     import periodictable
 
     try:
@@ -713,10 +718,10 @@ def _formula_ions(formula: str) -> list[Ion]:
 
 @functools.lru_cache(maxsize=256)
 def _formula_ions_cached(formula: str) -> tuple[Ion, ...]:
-    import periodictable
+    from .formula import read_formula
 
     try:
-        atoms = periodictable.formula(formula).atoms
+        atoms = read_formula(formula).atoms
     except Exception as exc:  # periodictable raises plain ValueError/pyparsing errors
         raise SampleError(f"candidate_ions: formula {formula!r} not understood ({exc})") from None
     out: list[Ion] = []
