@@ -46,7 +46,6 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field, replace
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -191,6 +190,12 @@ def ion_configuration(symbol: str, charge: int) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- Hund's rules
 def _half(x: float) -> str:
+    twice = 2 * x
+    if isinstance(twice, float) and twice.is_integer():   # S, L, J: exact, no fractions import
+        n2 = int(twice)
+        return str(n2 // 2) if n2 % 2 == 0 else f"{n2}/2"
+    from fractions import Fraction
+
     f = Fraction(x).limit_denominator(2)
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
