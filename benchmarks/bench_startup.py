@@ -15,7 +15,16 @@ Gd file load (none of lmfit, scipy, matplotlib should appear for the last; none 
 two), and the curvature search in a fresh process: numpy against the compiled kernel's first call
 (numba import + loading the cache=True machine code) and later calls.
 
-Run:  python benchmarks/bench_startup.py [--repeats 7]
+Each line also gives the median CPU time (user + sys) of the child processes: on a loaded machine wall
+times wander with the load while CPU time moves much less, so compare like with like. ``--compare DIR``
+runs every command for another source tree too (e.g. ``git archive main | tar -x -C /tmp/base``),
+alternating the two trees run by run, so that both see the same load.
+
+The package's bytecode is compiled first (``compileall``, into the gitignored ``__pycache__``, as an
+install does): with ``PYTHONDONTWRITEBYTECODE=1`` in the environment and stale or missing ``.pyc``
+files every run would compile magfit's sources again (~0.1-0.2 s of CPU) and time that instead.
+
+Run:  python benchmarks/bench_startup.py [--repeats 7] [--compare DIR]
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -52,6 +63,8 @@ print(",".join(h for h in heavy if h in sys.modules) or "none")
 HELP_SETUP = "from magfit.cli import build_parser; build_parser().format_help()"
 READ_SETUP = (f"import magfit; magfit.read({str(GD)!r}).susceptibility(formula='Gd2(SO4)3(H2O)8', "
               "per_ion='Gd')")
+FIT_SETUP = ("import contextlib, io\nfrom magfit.cli import main\n"
+             f"with contextlib.redirect_stdout(io.StringIO()):\n    main({FIT_ARGS!r})")
 
 KERNEL = """
 import time
@@ -73,20 +86,34 @@ print(f"{t1 - t0:.4f} {t2 - t1:.3f} {t3 - t2:.4f}")
 _IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)\s*$")
 
 
-def env() -> dict[str, str]:
+def env(root: Path = ROOT) -> dict[str, str]:
     e = dict(os.environ)
-    e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
+    e["PYTHONPATH"] = str(root) + os.pathsep + e.get("PYTHONPATH", "")
     return e
 
 
-def best_wall(cmd: list[str], repeats: int) -> float:
-    best = float("inf")
+def _run_once(cmd: list[str], root: Path) -> tuple[float, float]:
+    """(wall s, CPU s = user + sys of the child) of one run of ``cmd`` with ``root`` first on the path."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=root, env=env(root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=True)
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
+def measure(cmd: list[str], repeats: int, roots: tuple[Path, ...] = (ROOT,)) -> list[tuple[float, float]]:
+    """(best wall, median CPU) per source tree, the trees alternating run by run."""
+    runs: list[list[tuple[float, float]]] = [[] for _ in roots]
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=True)
-        best = min(best, time.perf_counter() - t0)
-    return best
+        for i, root in enumerate(roots):
+            runs[i].append(_run_once(cmd, root))
+    return [(min(w for w, _ in r), statistics.median(c for _, c in r)) for r in runs]
+
+
+def best_wall(cmd: list[str], repeats: int) -> float:
+    return measure(cmd, repeats)[0][0]
 
 
 def loaded(setup: str) -> str:
@@ -160,23 +187,46 @@ def print_breakdown(repeats: int) -> None:
         print(f"    {name:32s}{t:7.3f} s   via {by}")
 
 
+def _pass(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def print_timings(repeats: int, compare: Path | None) -> None:
+    roots = (ROOT,) if compare is None else (ROOT, compare)
+    print(f"best of {repeats} fresh interpreters (wall s; CPU = median user+sys of the child)"
+          + ("" if compare is None else f", this tree vs {compare} alternating")
+          + f"; load {os.getloadavg()[0]:.1f}")
+    floor = None
+    for name, cmd in COMMANDS.items():
+        results = measure(cmd, repeats, roots)
+        floor = [w for w, _ in results] if floor is None else floor
+        target = TARGETS.get(name)
+        for (t, cpu), root, fl in zip(results, roots, floor, strict=True):
+            verdict = "" if target is None else f"target <= {target:.1f} s: {_pass(t <= target)}"
+            label = name if compare is None else f"{name} [{'this' if root == ROOT else 'compare'}]"
+            print(f"  {label:34s}{t:7.3f} s   (floor + {t - fl:6.3f} s)  CPU {cpu:6.3f} s  {verdict}")
+
+
+def compile_bytecode(root: Path) -> None:
+    """Write the ``.pyc`` files of ``root``'s magfit package (what installing it does)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "magfit")], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--compare", type=Path, metavar="DIR", help="another source tree to time alongside")
     args = ap.parse_args()
-    print(f"best of {args.repeats} fresh interpreters (wall s)")
-    floor = None
-    for name, cmd in COMMANDS.items():
-        t = best_wall(cmd, args.repeats)
-        floor = t if floor is None else floor
-        target = TARGETS.get(name)
-        verdict = "" if target is None else f"target <= {target:.1f} s: {'PASS' if t <= target else 'FAIL'}"
-        print(f"  {name:24s}{t:7.3f} s   (floor + {t - floor:6.3f} s)  {verdict}")
+    for root in (ROOT,) if args.compare is None else (ROOT, args.compare.resolve()):
+        compile_bytecode(root)
+    print_timings(args.repeats, None if args.compare is None else args.compare.resolve())
     print_breakdown(args.repeats)
     print("heavy packages loaded by:")
     print(f"  import magfit        : {loaded('import magfit')}")
     print(f"  magfit --help        : {loaded(HELP_SETUP)}")
     print(f"  read + chi of the Gd : {loaded(READ_SETUP)}")
+    print(f"  magfit fit GD --json : {loaded(FIT_SETUP)}")
     out = subprocess.run([sys.executable, "-c", KERNEL], cwd=ROOT, env=env(), capture_output=True, text=True)
     if out.returncode:
         print("curvature kernel timing skipped (window internals changed): "

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import SampleError
-from .formula import molar_mass_g_mol, parse_formula
+from .formula import _parse, element_mass, molar_mass_g_mol
 
 __all__ = [
     "PASCAL_REFERENCE",
@@ -194,7 +194,7 @@ def pascal_diamagnetism(formula: str, oxidation_states: dict[str, int] | None = 
     ----------
     G. A. Bain and J. F. Berry, J. Chem. Educ. 85, 532 (2008).
     """
-    parsed = parse_formula(formula)
+    parsed = _parse(formula)
     oxidation_states = dict(oxidation_states or {})
     left: dict[str, float] = {}
     for el, n in parsed.atoms.items():
@@ -270,9 +270,7 @@ def pascal_diamagnetism(formula: str, oxidation_states: dict[str, int] | None = 
                 label = f"{sym}{'' if q == 1 else q}+" + (f" [{how}]" if how else "")
                 terms.append((n, label, _CATIONS[sym][q]))
             else:
-                import periodictable
-
-                mass = periodictable.elements.symbol(sym).mass
+                mass = element_mass(sym)
                 terms.append((n, f"{sym} (not tabulated: -M/2 rule)", -0.5 * mass))
                 notes.append(f"{sym}: no tabulated value, -M/2 x 1e-6 rule of thumb used")
 
@@ -283,9 +281,7 @@ def pascal_diamagnetism(formula: str, oxidation_states: dict[str, int] | None = 
         if sym in _ATOMS:
             terms.append((n, f"{sym} (atom)", _ATOMS[sym]))
         else:
-            import periodictable
-
-            mass = periodictable.elements.symbol(sym).mass
+            mass = element_mass(sym)
             terms.append((n, f"{sym} (not tabulated: -M/2 rule)", -0.5 * mass))
             notes.append(f"{sym}: no tabulated value, -M/2 x 1e-6 rule of thumb used")
     if any("(atom)" in label for _, label, _ in terms):

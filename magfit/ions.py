@@ -46,7 +46,6 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field, replace
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -105,6 +104,11 @@ _NEUTRAL_EXCEPTIONS: dict[str, dict[str, int]] = {
 
 
 def _element(symbol: str):
+    from .formula import _element_of
+
+    el = _element_of(symbol)       # the table periodictable has, without importing it
+    if el is not None:
+        return el
     import periodictable
 
     try:
@@ -186,6 +190,12 @@ def ion_configuration(symbol: str, charge: int) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- Hund's rules
 def _half(x: float) -> str:
+    twice = 2 * x
+    if isinstance(twice, float) and twice.is_integer():   # S, L, J: exact, no fractions import
+        n2 = int(twice)
+        return str(n2 // 2) if n2 % 2 == 0 else f"{n2}/2"
+    from fractions import Fraction
+
     f = Fraction(x).limit_denominator(2)
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
@@ -713,10 +723,10 @@ def _formula_ions(formula: str) -> list[Ion]:
 
 @functools.lru_cache(maxsize=256)
 def _formula_ions_cached(formula: str) -> tuple[Ion, ...]:
-    import periodictable
+    from .formula import read_formula
 
     try:
-        atoms = periodictable.formula(formula).atoms
+        atoms = read_formula(formula).atoms
     except Exception as exc:  # periodictable raises plain ValueError/pyparsing errors
         raise SampleError(f"candidate_ions: formula {formula!r} not understood ({exc})") from None
     out: list[Ion] = []

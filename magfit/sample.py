@@ -38,6 +38,7 @@ from typing import Any
 
 from .corrections import pascal_diamagnetism
 from .errors import SampleError
+from .formula import _parse as _parse_formula  # plain formulas without importing periodictable
 from .formula import count_atoms, ion_element, molar_mass_g_mol, normalize_formula, parse_formula
 
 __all__ = [
@@ -318,7 +319,7 @@ def resolve_sample(header: dict | None, *, mass_mg: float | None = None,
     # --- formula / molar mass
     formula_mass = None
     if formula is not None:
-        formula_mass = float(parse_formula(formula).mass)  # validates the formula
+        formula_mass = float(_parse_formula(formula).mass)  # validates the formula
         sources["formula"] = "argument formula"
     needed = molar_mass_g_mol is None and formula_mass is None
     try:

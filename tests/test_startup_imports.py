@@ -74,3 +74,14 @@ def test_the_modules_of_the_read_path_import_no_fit_stack():
             "magfit.cli._options"]
     code = "import importlib\nfor m in " + repr(mods) + ":\n    importlib.import_module(m)"
     assert _loaded(code, (*FIT_STACK, "pint", "pyparsing")) == []
+
+
+def test_fit_command_with_a_plain_formula_loads_no_formula_parser():
+    # magfit.formula reads plain formulas itself (tests/test_formula_fast.py): periodictable + pyparsing
+    # (~0.1 s) only for isotopes, ions, mixtures or text it does not know
+    code = ("import contextlib, io\nfrom magfit.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as buf:\n"
+            f"    rc = main(['fit', {str(GD)!r}, '--formula', 'Gd2(SO4)3(H2O)8', '--per-ion', 'Gd3+', "
+            "'--diamagnetic', 'pascal', '--json'])\n"
+            "assert rc == 0 and '\"label\": \"localized\"' in buf.getvalue(), buf.getvalue()")
+    assert _loaded(code, ("periodictable", "pyparsing")) == []

@@ -40,10 +40,9 @@ def _n_ions_for(chi: ChiT, n_ions: float | None, formula: str | None) -> tuple[f
         return 1.0, f"{per} ion", per
     if formula:
         try:
-            import periodictable
-
+            from ..formula import read_formula
             from ..ions import _block
-            atoms = periodictable.formula(formula).atoms
+            atoms = read_formula(formula).atoms
         except Exception:  # noqa: BLE001 - a bad formula only loses the per-ion normalisation
             atoms = {}
         counts = {}

@@ -223,9 +223,9 @@ def _core_diamagnetism_floor(formula: str | None) -> tuple[float, str]:
     estimated: DIA_FACTOR x -(M / 2) 1e-6 from the formula's molar mass, else DIA_FLOOR_NO_FORMULA."""
     if formula:
         try:
-            import periodictable
+            from ..formula import read_formula
 
-            mass = float(periodictable.formula(formula).mass)
+            mass = float(read_formula(formula).mass)
         except Exception:  # noqa: BLE001 - an unreadable formula: as if none were given
             mass = 0.0
         if mass > 0:

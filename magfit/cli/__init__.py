@@ -33,8 +33,33 @@ class _VersionAction(argparse.Action):
         parser.exit(message=f"magfit {__version__}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``magfit`` argument parser (each subcommand module registers its own parser)."""
+#: command name (aliases too) -> module, so that ``magfit fit ...`` builds the ``fit`` parser alone; a
+#: command missing here still works (every parser is built); tests/test_cli_dispatch.py checks the map
+COMMAND_MODULES: dict[str, str] = {
+    "ion": "ion", "ions": "ion", "info": "info", "fit": "fit", "report": "report", "simulate": "simulate",
+    "fit-cluster": "fit_cluster", "mh": "mh", "arrott": "arrott", "ferro": "ferro", "zfcfc": "zfcfc",
+}
+
+
+def _invoked_module(argv: list[str] | None) -> str | None:
+    """The subcommand module of ``argv`` when it starts with a known command name, else None."""
+    args = sys.argv[1:] if argv is None else argv
+    return COMMAND_MODULES.get(args[0]) if args and isinstance(args[0], str) else None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The ``magfit`` argument parser (each subcommand module registers its own parser).
+
+    Parameters
+    ----------
+    only : str, optional
+        Register this subcommand module alone (``main`` does, for a command line that names it first:
+        the same parse and help for that command, without building the other parsers).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
     parser = argparse.ArgumentParser(
         prog="magfit",
         description="Magnetometry analysis: susceptibility, Curie-Weiss fits, classification, "
@@ -42,13 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
+    for name in SUBCOMMANDS if only is None else [only]:
         importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_invoked_module(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
