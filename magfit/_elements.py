@@ -9,7 +9,10 @@ go to periodictable.
 
 from __future__ import annotations
 
-__all__ = ["ELEMENTS"]
+__all__ = ["ELEMENTS", "PERIODICTABLE_VERSION"]
+
+#: the periodictable release this table was written from (the tests compare exactly only against it)
+PERIODICTABLE_VERSION = "2.1.0"
 
 #: symbol -> (atomic number, standard atomic weight in g/mol, periodictable's float)
 ELEMENTS: dict[str, tuple[int, float]] = {
