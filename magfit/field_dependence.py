@@ -288,7 +288,7 @@ def pauli_bound_emu_mol(formula: str | None) -> tuple[float, str]:
         try:
             from .formula import read_formula
 
-            atoms = read_formula(formula).atoms
+            atoms = read_formula(formula, normalize=True).atoms
             n_metal = float(sum(k for el, k in atoms.items() if el.symbol not in _NONMETALS))
         except Exception:  # noqa: BLE001 - a formula periodictable cannot read: as if none were given
             n_metal = 0.0

@@ -190,7 +190,7 @@ def _plain_formula(text: str) -> _Formula | None:
     return _Formula(tuple(structure))
 
 
-def read_formula(text: str):
+def read_formula(text: str, normalize: bool = False):
     """``periodictable.formula(text)`` for a string: a plain formula (element symbols, counts,
     parentheses, '+') is read here without importing periodictable, with the same structure, atom
     counts and molar mass; any other text goes to periodictable (its result or its exception).
@@ -199,6 +199,9 @@ def read_formula(text: str):
     ----------
     text : str
         A formula in periodictable's syntax (see :func:`normalize_formula` for hydrate dots).
+    normalize : bool
+        First rewrite the text as a chemist writes it (``Gd2(SO4)3·8H2O``, ``CuSO4.5H2O``, subscripts,
+        spaces) with :func:`normalize_formula`; callers that take a user's formula pass True.
 
     Returns
     -------
@@ -206,6 +209,8 @@ def read_formula(text: str):
         With ``structure``, ``atoms`` ({element: count}; elements with ``symbol``, ``number``, ``mass``)
         and ``mass`` (g/mol), as periodictable's ``Formula``.
     """
+    if normalize and isinstance(text, str):
+        text = normalize_formula(text)
     plain = _plain_formula(text) if isinstance(text, str) else None
     if plain is not None:
         return plain

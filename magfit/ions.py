@@ -726,7 +726,7 @@ def _formula_ions_cached(formula: str) -> tuple[Ion, ...]:
     from .formula import read_formula
 
     try:
-        atoms = read_formula(formula).atoms
+        atoms = read_formula(formula, normalize=True).atoms
     except Exception as exc:  # periodictable raises plain ValueError/pyparsing errors
         raise SampleError(f"candidate_ions: formula {formula!r} not understood ({exc})") from None
     out: list[Ion] = []

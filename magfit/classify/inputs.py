@@ -42,7 +42,7 @@ def _n_ions_for(chi: ChiT, n_ions: float | None, formula: str | None) -> tuple[f
         try:
             from ..formula import read_formula
             from ..ions import _block
-            atoms = read_formula(formula).atoms
+            atoms = read_formula(formula, normalize=True).atoms
         except Exception:  # noqa: BLE001 - a bad formula only loses the per-ion normalisation
             atoms = {}
         counts = {}

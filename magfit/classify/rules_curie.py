@@ -225,7 +225,7 @@ def _core_diamagnetism_floor(formula: str | None) -> tuple[float, str]:
         try:
             from ..formula import read_formula
 
-            mass = float(read_formula(formula).mass)
+            mass = float(read_formula(formula, normalize=True).mass)
         except Exception:  # noqa: BLE001 - an unreadable formula: as if none were given
             mass = 0.0
         if mass > 0:

@@ -95,9 +95,9 @@ def _ionic_3d_elements(formula: str | None) -> list[str]:
     if not formula:
         return []
     try:
-        import periodictable
+        from ..formula import read_formula
 
-        symbols = {el.symbol for el in periodictable.formula(formula).atoms}
+        symbols = {el.symbol for el in read_formula(formula, normalize=True).atoms}
     except Exception:  # noqa: BLE001 - an unreadable formula: no evidence either way
         return []
     if not symbols & ANION_ELEMENTS:
