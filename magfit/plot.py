@@ -690,7 +690,7 @@ def window_scan(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | N
             ax.set_ylabel(ylabel)
             ax.ticklabel_format(axis="y", useOffset=False)  # an offset text would hit the panel above
             if ee is not None:
-                _limit_to_errors(ax, yy, ee, value, std)
+                _limit_to_errors(ax, yy, ee, value, std, accepted)
             if label_key == "chi0" and value == 0 and not (np.isfinite(std) and std > 0) \
                     and not np.any(np.nan_to_num(yy)):
                 ax.text(0.5, 0.78, "χ₀ fixed at 0 (fit without χ₀)", transform=ax.transAxes, ha="center",
@@ -717,23 +717,35 @@ def _power_of_ten(values: np.ndarray) -> int:
     return k if k < -2 or k > 3 else 0
 
 
-def _limit_to_errors(ax: Axes, yy: np.ndarray, ee: np.ndarray, value: float, std: float) -> None:
+def _limit_to_errors(ax: Axes, yy: np.ndarray, ee: np.ndarray, value: float, std: float,
+                     accepted: np.ndarray) -> None:
     """Keep the huge error bars of short high-T windows from flattening the informative part.
 
     The y range covers value ± error of the trial windows whose error is at most
-    :data:`SCAN_ERROR_FACTOR` times the median error, and the final result; the rest is clipped.
+    :data:`SCAN_ERROR_FACTOR` times the median error, the final result ± its error, and the point
+    (not the error bar) of every accepted window; larger error bars are clipped. Rejected windows
+    outside that range (e.g. fits reaching into an ordered phase) are clipped too, and the panel
+    says how many are off scale, above or below.
     """
     ok = np.isfinite(yy) & np.isfinite(ee)
     if ok.sum() < 3:
         return
     core = ok & (ee <= SCAN_ERROR_FACTOR * np.median(ee[ok]))
-    lo = float(np.min(yy[core] - ee[core]))
-    hi = float(np.max(yy[core] + ee[core]))
+    shown = np.isfinite(yy) & accepted
+    lo = float(min(np.min(yy[core] - ee[core]), np.min(yy[shown], initial=np.inf)))
+    hi = float(max(np.max(yy[core] + ee[core]), np.max(yy[shown], initial=-np.inf)))
     if np.isfinite(value):
         s = std if np.isfinite(std) else 0.0
         lo, hi = min(lo, value - s), max(hi, value + s)
     pad = 0.12 * (hi - lo) if hi > lo else abs(hi) * 0.05 or 1.0
     ax.set_ylim(lo - pad, hi + pad)
+    for n_off, y_text, va, where in ((int(np.sum(yy > hi + pad)), 0.97, "top", "above"),
+                                     (int(np.sum(yy < lo - pad)), 0.03, "bottom", "below")):
+        if n_off:
+            # right-hand corner, in the padding: off-scale windows are low-T_min ones, at the left
+            ax.text(0.99, y_text, f"{n_off} rejected window{'s' * (n_off > 1)} {where}, off scale",
+                    transform=ax.transAxes, ha="right", va=va, fontsize=7, color="0.45", gid="off-scale",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=5)
 
 
 #: window_scan y range: trial windows with errors up to this multiple of the median error
