@@ -51,6 +51,13 @@ def _figure(figsize: tuple[float, float], layout: str | None = "constrained") ->
     return Figure(figsize=figsize, layout=layout)
 
 
+def _batched_ticks() -> dict[str, Any]:
+    """``subplot_kw`` of the report's figures: tick marks drawn in batches (magfit._ticks)."""
+    from ._ticks import BatchedTickAxes
+
+    return {"axes_class": BatchedTickAxes}
+
+
 def _single_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is not None:
         return ax.figure, ax
@@ -76,7 +83,8 @@ def _template(kind: str, size: tuple[float, float], nrows: int, ncols: int, grid
     if entry is not None and _empty_template(*entry):
         return entry
     fig = _figure(size, layout=None)
-    axes = list(np.ravel(fig.subplots(nrows, ncols, sharex=sharex, gridspec_kw=grid)))
+    axes = list(np.ravel(fig.subplots(nrows, ncols, sharex=sharex, gridspec_kw=grid,
+                                      subplot_kw=_batched_ticks())))
     cache[kind] = (fig, axes)
     return fig, axes
 
@@ -410,7 +418,8 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
             if fig is None:
                 fig = _figure(PANELS_SIZE, layout=None)
             # a fixed grid: constrained layout would cost ~2/3 of the rendering time
-            ax_chi, ax_inv, ax_chit, ax_res = fig.subplots(2, 2, gridspec_kw=PANELS_GRID).ravel()
+            ax_chi, ax_inv, ax_chit, ax_res = fig.subplots(2, 2, gridspec_kw=PANELS_GRID,
+                                                           subplot_kw=_batched_ticks()).ravel()
 
         t = chi.temperature_K
         y = chi.chi_emu_mol
@@ -479,7 +488,7 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
         # when chi0 dominates, 1/(chi - chi0) dwarfs 1/chi: give it its own (right) axis
         ax_cw = ax_inv
         if chi0_n != 0 and top_data > 0 and top_cw > INVERSE_TWIN_RATIO * top_data:
-            ax_cw = ax_inv.twinx()
+            ax_cw = ax_inv.twinx(axes_class=type(ax_inv))
             ax_inv.tick_params(right=False)
             ax_cw.set_ylabel("1/(χ − χ₀) (mol Oe emu⁻¹)", color=COLORS["curie_weiss"])
             ax_cw.tick_params(axis="y", colors=COLORS["curie_weiss"])
@@ -659,7 +668,7 @@ def window_scan(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | N
         else:
             if fig is None:
                 fig = _figure(SCAN_SIZE, layout=None)
-            axes = fig.subplots(3, 1, sharex=True, gridspec_kw=SCAN_GRID)
+            axes = fig.subplots(3, 1, sharex=True, gridspec_kw=SCAN_GRID, subplot_kw=_batched_ticks())
         tmin = np.asarray(scan["tmin_K"], dtype=float)
         accepted = (np.asarray(scan["accepted"], dtype=bool) if "accepted" in scan
                     else np.ones(tmin.size, dtype=bool))
