@@ -23,16 +23,17 @@ report work (``benchmarks/_report_legacy.py``, a frozen copy swapped in for that
 now, side by side, with the reference the issue was filed against (1.7 CPU s/file on 200 files)
 and the 3x target. The figures themselves are the same in both runs.
 
-``--against-commit REV`` (end to end, ``--e2e-files N``, default 16): the ``magfit report`` command
+``--against-commit REV`` (end to end, ``--e2e-files N``, default 12): the ``magfit report`` command
 of commit REV (extracted with ``git archive`` into a temporary folder) and of this tree, each run as
 its own process (``python -m magfit report DATA -o OUT --options OPTS --workers 1``, PYTHONPATH set
 to that tree) on the same synthetic files: CPU of the process and its children (getrusage), per
 file; also the fixed cost (a one-file run) and the per-file cost above it; what each report holds
-(report.pdf pages, figure files, sizes); the ratio, PASS/FAIL against 3x. Each tree runs once on one
-file first (untimed: byte-code and numba caches, matplotlib's font cache).
+(report.pdf pages, figure files, sizes); the ratio, PASS/FAIL against 3x. Each tree first runs,
+untimed, on 4 files of both kinds (byte-code, every numba kernel and matplotlib's font cache); then
+the timed runs go A B B A, two per tree, averaged, so a drift in the machine's load favours neither.
 
 Run:  python benchmarks/bench_report.py [N_FILES] [--workers W] [--skip-serial] [--split N]
-      python benchmarks/bench_report.py --against-commit 05c8a00^ [--e2e-files 16]   # ~100 CPU s
+      python benchmarks/bench_report.py --against-commit 05c8a00^ [--e2e-files 12]   # ~3 CPU min
       python benchmarks/bench_report.py --split-only --folder sample_data    # the project's folder
       python benchmarks/bench_report.py --split-only [--split N]      # the split table alone (~2 CPU min)
 """
@@ -213,7 +214,7 @@ def main() -> None:
                         "with its own magfit_options.csv) instead of synthetic files")
     parser.add_argument("--against-commit", metavar="REV", help="end to end: `magfit report` of commit REV "
                         "vs this tree, each in its own process, same files (the only run)")
-    parser.add_argument("--e2e-files", type=int, default=16, metavar="N", help="files for --against-commit")
+    parser.add_argument("--e2e-files", type=int, default=12, metavar="N", help="files for --against-commit")
     args = parser.parse_args()
     if args.against_commit:
         against_commit(args.against_commit, args.e2e_files)
@@ -316,17 +317,26 @@ def against_commit(rev: str, n_files: int) -> None:
         shutil.copyfile(data / "cw_0000.csv", one / "cw_0000.csv")
         trees = {f"commit {rev}": old_tree, "this tree": ROOT}
         print(f"magfit report end to end, {n_files} files ({n_files - n_files // 4} chi tables, "
-              f"{n_files // 4} MPMS3 copies), --workers 1, CPU of the process + children")
+              f"{n_files // 4} MPMS3 copies), --workers 1, CPU of the process + children; runs in the "
+              "order A B B A (a shared machine's load drifts), two of each averaged")
+        warm = tmp / "warm"
+        warm.mkdir()
+        warm_options = make_files(warm, 4)  # both kinds of file: chi tables and MPMS3 (per-Gd options)
+        for tree in trees.values():  # untimed first run: byte-code, numba (every kernel) and font caches
+            _report_process(tree, warm, warm_options, tmp / f"warm_{tree.name}")
+        fixed = {label: 0.0 for label in trees}
+        total = {label: 0.0 for label in trees}
+        labels = list(trees)
+        for k, label in enumerate([*labels, *labels[::-1]]):
+            tree = trees[label]
+            fixed[label] += _report_process(tree, one, options, tmp / f"one_{tree.name}_{k}") / 2
+            total[label] += _report_process(tree, data, options, tmp / f"out_{tree.name}_{k}") / 2
         cost = {}
         for label, tree in trees.items():
-            # untimed first run: byte-code, numba and font caches
-            _report_process(tree, one, options, tmp / f"warm_{tree.name}")
-            fixed = _report_process(tree, one, options, tmp / f"one_{tree.name}")
-            total = _report_process(tree, data, options, tmp / f"out_{tree.name}")
-            cost[label] = (total / n_files, (total - fixed) / (n_files - 1))
-            print(f"  {label:<22s} {total / n_files:6.2f} CPU s/file ({total:6.1f} s; one-file run "
-                  f"{fixed:5.1f} s; {cost[label][1]:5.2f} s per further file)")
-            print(f"  {'':<22s} {_report_contents(tmp / f'out_{tree.name}')}")
+            cost[label] = (total[label] / n_files, (total[label] - fixed[label]) / (n_files - 1))
+            print(f"  {label:<22s} {cost[label][0]:6.2f} CPU s/file ({total[label]:6.1f} s; one-file run "
+                  f"{fixed[label]:5.1f} s; {cost[label][1]:5.2f} s per further file)")
+            print(f"  {'':<22s} {_report_contents(tmp / f'out_{tree.name}_0')}")
         (old_all, old_marg), (new_all, new_marg) = cost.values()
         verdict = "PASS" if old_all / new_all >= 3 else "FAIL"
         print(f"{verdict}: {old_all / new_all:.2f}x less CPU per file than commit {rev} over {n_files} files "
