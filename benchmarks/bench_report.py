@@ -327,16 +327,18 @@ def against_commit(rev: str, n_files: int) -> None:
         fixed = {label: 0.0 for label in trees}
         total = {label: 0.0 for label in trees}
         labels = list(trees)
+        out: dict[str, Path] = {}
         for k, label in enumerate([*labels, *labels[::-1]]):
             tree = trees[label]
-            fixed[label] += _report_process(tree, one, options, tmp / f"one_{tree.name}_{k}") / 2
-            total[label] += _report_process(tree, data, options, tmp / f"out_{tree.name}_{k}") / 2
+            out.setdefault(label, tmp / f"out_{k}")
+            fixed[label] += _report_process(tree, one, options, tmp / f"one_{k}") / 2
+            total[label] += _report_process(tree, data, options, tmp / f"out_{k}") / 2
         cost = {}
-        for label, tree in trees.items():
+        for label in trees:
             cost[label] = (total[label] / n_files, (total[label] - fixed[label]) / (n_files - 1))
             print(f"  {label:<22s} {cost[label][0]:6.2f} CPU s/file ({total[label]:6.1f} s; one-file run "
                   f"{fixed[label]:5.1f} s; {cost[label][1]:5.2f} s per further file)")
-            print(f"  {'':<22s} {_report_contents(tmp / f'out_{tree.name}_0')}")
+            print(f"  {'':<22s} {_report_contents(out[label])}")
         (old_all, old_marg), (new_all, new_marg) = cost.values()
         verdict = "PASS" if old_all / new_all >= 3 else "FAIL"
         print(f"{verdict}: {old_all / new_all:.2f}x less CPU per file than commit {rev} over {n_files} files "
