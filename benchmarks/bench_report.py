@@ -23,7 +23,17 @@ report work (``benchmarks/_report_legacy.py``, a frozen copy swapped in for that
 now, side by side, with the reference the issue was filed against (1.7 CPU s/file on 200 files)
 and the 3x target. The figures themselves are the same in both runs.
 
+``--against-commit REV`` (end to end, ``--e2e-files N``, default 12): the ``magfit report`` command
+of commit REV (extracted with ``git archive`` into a temporary folder) and of this tree, each run as
+its own process (``python -m magfit report DATA -o OUT --options OPTS --workers 1``, PYTHONPATH set
+to that tree) on the same synthetic files: CPU of the process and its children (getrusage), per
+file; also the fixed cost (a one-file run) and the per-file cost above it; what each report holds
+(report.pdf pages, figure files, sizes); the ratio, PASS/FAIL against 3x. Each tree first runs,
+untimed, on 4 files of both kinds (byte-code, every numba kernel and matplotlib's font cache); then
+the timed runs go A B B A, two per tree, averaged, so a drift in the machine's load favours neither.
+
 Run:  python benchmarks/bench_report.py [N_FILES] [--workers W] [--skip-serial] [--split N]
+      python benchmarks/bench_report.py --against-commit 05c8a00^ [--e2e-files 12]   # ~3 CPU min
       python benchmarks/bench_report.py --split-only --folder sample_data    # the project's folder
       python benchmarks/bench_report.py --split-only [--split N]      # the split table alone (~2 CPU min)
 """
@@ -36,6 +46,7 @@ import functools
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -201,7 +212,13 @@ def main() -> None:
     parser.add_argument("--split-only", action="store_true", help="only the before/after CPU split")
     parser.add_argument("--folder", metavar="DIR", help="split a report of this folder (e.g. sample_data, "
                         "with its own magfit_options.csv) instead of synthetic files")
+    parser.add_argument("--against-commit", metavar="REV", help="end to end: `magfit report` of commit REV "
+                        "vs this tree, each in its own process, same files (the only run)")
+    parser.add_argument("--e2e-files", type=int, default=12, metavar="N", help="files for --against-commit")
     args = parser.parse_args()
+    if args.against_commit:
+        against_commit(args.against_commit, args.e2e_files)
+        return
     if args.split_only:
         args.n_files = 0
     if args.folder:
@@ -252,6 +269,80 @@ def throughput(args: argparse.Namespace) -> None:
               f"report x{rep_serial / rep_pool:.2f} (serial/pool wall time)")
         print(f"report cost per file: serial {rep_serial / n:.2f} s, of which fitting "
               f"{fit_serial / n:.2f} s ({100 * fit_serial / rep_serial:.0f} %)")
+
+
+def _report_process(tree: Path, data: Path, options: Path, out: Path) -> float:
+    """CPU seconds of ``python -m magfit report`` run from ``tree`` (process and its children).
+
+    The process starts in ``out``'s parent, not here: ``python -m`` puts its working folder first
+    on sys.path, which would import this tree's magfit whatever PYTHONPATH says.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(tree)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run([sys.executable, "-m", "magfit", "report", str(data), "-o", str(out),
+                           "--options", str(options), "--workers", "1", "--quiet"],
+                          env=env, cwd=out.parent, capture_output=True, text=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"magfit report from {tree} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def _report_contents(out: Path) -> str:
+    """What a report folder holds: report.pdf pages, figure files by kind, sizes."""
+    from pypdf import PdfReader
+
+    folder = out / "figures"
+    figures = Counter(p.suffix.lstrip(".") for p in folder.iterdir()) if folder.is_dir() else Counter()
+    pages = len(PdfReader(out / "report.pdf").pages) if (out / "report.pdf").exists() else 0
+    sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.2f} MB" for p in sorted(out.glob("report.*")))
+    return (f"report.pdf {pages} pages; figures: "
+            + ", ".join(f"{n} {k}" for k, n in sorted(figures.items())) + f"; {sizes}")
+
+
+def against_commit(rev: str, n_files: int) -> None:
+    """End to end: the `magfit report` command of commit ``rev`` vs this tree, same files, same run."""
+    with tempfile.TemporaryDirectory(prefix="magfit_bench_e2e_") as tmp_name:
+        tmp = Path(tmp_name)
+        old_tree = tmp / "old_tree"
+        old_tree.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
+        one, data = tmp / "one", tmp / "data"
+        one.mkdir()
+        data.mkdir()
+        options = make_files(data, n_files)
+        shutil.copyfile(data / "cw_0000.csv", one / "cw_0000.csv")
+        trees = {f"commit {rev}": old_tree, "this tree": ROOT}
+        print(f"magfit report end to end, {n_files} files ({n_files - n_files // 4} chi tables, "
+              f"{n_files // 4} MPMS3 copies), --workers 1, CPU of the process + children; runs in the "
+              "order A B B A (a shared machine's load drifts), two of each averaged")
+        warm = tmp / "warm"
+        warm.mkdir()
+        warm_options = make_files(warm, 4)  # both kinds of file: chi tables and MPMS3 (per-Gd options)
+        for tree in trees.values():  # untimed first run: byte-code, numba (every kernel) and font caches
+            _report_process(tree, warm, warm_options, tmp / f"warm_{tree.name}")
+        fixed = {label: 0.0 for label in trees}
+        total = {label: 0.0 for label in trees}
+        labels = list(trees)
+        out: dict[str, Path] = {}
+        for k, label in enumerate([*labels, *labels[::-1]]):
+            tree = trees[label]
+            out.setdefault(label, tmp / f"out_{k}")
+            fixed[label] += _report_process(tree, one, options, tmp / f"one_{k}") / 2
+            total[label] += _report_process(tree, data, options, tmp / f"out_{k}") / 2
+        cost = {}
+        for label in trees:
+            cost[label] = (total[label] / n_files, (total[label] - fixed[label]) / (n_files - 1))
+            print(f"  {label:<22s} {cost[label][0]:6.2f} CPU s/file ({total[label]:6.1f} s; one-file run "
+                  f"{fixed[label]:5.1f} s; {cost[label][1]:5.2f} s per further file)")
+            print(f"  {'':<22s} {_report_contents(out[label])}")
+        (old_all, old_marg), (new_all, new_marg) = cost.values()
+        verdict = "PASS" if old_all / new_all >= 3 else "FAIL"
+        print(f"{verdict}: {old_all / new_all:.2f}x less CPU per file than commit {rev} over {n_files} files "
+              f"(target >= 3x); {old_marg / new_marg:.2f}x per further file (the many-file limit)")
 
 
 if __name__ == "__main__":

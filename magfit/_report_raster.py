@@ -11,12 +11,17 @@ pool).
 
 from __future__ import annotations
 
-import io
+import struct
 import threading
+import zlib
 from typing import Any
 
 #: serialises calls into PDFium (one library state per process)
 _LOCK = threading.Lock()
+#: the first eight bytes of every PNG file
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: the PNG's Software text
+SOFTWARE = "magfit (matplotlib PDF rasterised by PDFium)"
 
 
 def available() -> bool:
@@ -62,14 +67,29 @@ def rasterise(pdf: bytes, dpi: float) -> Any:
     return image
 
 
+#: PNG colour type of each PIL mode written by :func:`png_bytes` (others are converted to RGB)
+_PNG_COLOUR_TYPE = {"L": 0, "RGB": 2, "RGBA": 6}
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, type, data, CRC-32 of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def png_bytes(image: Any, dpi: float, compress_level: int) -> bytes:
     """``image`` encoded as PNG with its resolution recorded (as matplotlib's PNGs have).
+
+    Every row is stored unfiltered (PNG filter type 0) and deflated at ``compress_level``. PIL's
+    encoder tries all five row filters on every row and keeps the best; on these figures (flat
+    white, thin lines, text) that cost ~35 ms of ~60 ms per 200-dpi figure and made the file *larger*
+    (268 kB against 256 kB at level 3). The pixels are the same: PNG is lossless either way.
 
     Parameters
     ----------
     image : PIL.Image.Image
+        Modes L, RGB and RGBA are written as they are; any other mode is converted to RGB.
     dpi : float
-        Written into the PNG's pHYs chunk.
+        Written into the PNG's pHYs chunk (pixels per metre, rounded as PIL rounds).
     compress_level : int
         zlib level 1-9.
 
@@ -77,10 +97,17 @@ def png_bytes(image: Any, dpi: float, compress_level: int) -> bytes:
     -------
     bytes
     """
-    from PIL import PngImagePlugin
+    import numpy as np
 
-    info = PngImagePlugin.PngInfo()
-    info.add_text("Software", "magfit (matplotlib PDF rasterised by PDFium)")
-    out = io.BytesIO()
-    image.save(out, format="PNG", dpi=(dpi, dpi), compress_level=compress_level, pnginfo=info)
-    return out.getvalue()
+    if image.mode not in _PNG_COLOUR_TYPE:
+        image = image.convert("RGB")
+    pixels = np.asarray(image, dtype=np.uint8).reshape(image.height, -1)
+    rows = np.zeros((image.height, 1 + pixels.shape[1]), dtype=np.uint8)  # column 0: filter type 0
+    rows[:, 1:] = pixels
+    per_metre = int(dpi / 0.0254 + 0.5)
+    header = struct.pack(">IIBBBBB", image.width, image.height, 8, _PNG_COLOUR_TYPE[image.mode], 0, 0, 0)
+    return b"".join([PNG_SIGNATURE, _chunk(b"IHDR", header),
+                     _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+                     _chunk(b"tEXt", b"Software\0" + SOFTWARE.encode("latin-1")),
+                     _chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level)),
+                     _chunk(b"IEND", b"")])

@@ -51,6 +51,13 @@ def _figure(figsize: tuple[float, float], layout: str | None = "constrained") ->
     return Figure(figsize=figsize, layout=layout)
 
 
+def _batched_ticks() -> dict[str, Any]:
+    """``subplot_kw`` of the report's figures: tick marks drawn in batches (magfit._ticks)."""
+    from ._ticks import BatchedTickAxes
+
+    return {"axes_class": BatchedTickAxes}
+
+
 def _single_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is not None:
         return ax.figure, ax
@@ -76,7 +83,8 @@ def _template(kind: str, size: tuple[float, float], nrows: int, ncols: int, grid
     if entry is not None and _empty_template(*entry):
         return entry
     fig = _figure(size, layout=None)
-    axes = list(np.ravel(fig.subplots(nrows, ncols, sharex=sharex, gridspec_kw=grid)))
+    axes = list(np.ravel(fig.subplots(nrows, ncols, sharex=sharex, gridspec_kw=grid,
+                                      subplot_kw=_batched_ticks())))
     cache[kind] = (fig, axes)
     return fig, axes
 
@@ -410,7 +418,8 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
             if fig is None:
                 fig = _figure(PANELS_SIZE, layout=None)
             # a fixed grid: constrained layout would cost ~2/3 of the rendering time
-            ax_chi, ax_inv, ax_chit, ax_res = fig.subplots(2, 2, gridspec_kw=PANELS_GRID).ravel()
+            ax_chi, ax_inv, ax_chit, ax_res = fig.subplots(2, 2, gridspec_kw=PANELS_GRID,
+                                                           subplot_kw=_batched_ticks()).ravel()
 
         t = chi.temperature_K
         y = chi.chi_emu_mol
@@ -479,7 +488,7 @@ def fit_panels(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | No
         # when chi0 dominates, 1/(chi - chi0) dwarfs 1/chi: give it its own (right) axis
         ax_cw = ax_inv
         if chi0_n != 0 and top_data > 0 and top_cw > INVERSE_TWIN_RATIO * top_data:
-            ax_cw = ax_inv.twinx()
+            ax_cw = ax_inv.twinx(axes_class=type(ax_inv))
             ax_inv.tick_params(right=False)
             ax_cw.set_ylabel("1/(χ − χ₀) (mol Oe emu⁻¹)", color=COLORS["curie_weiss"])
             ax_cw.tick_params(axis="y", colors=COLORS["curie_weiss"])
@@ -659,7 +668,7 @@ def window_scan(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | N
         else:
             if fig is None:
                 fig = _figure(SCAN_SIZE, layout=None)
-            axes = fig.subplots(3, 1, sharex=True, gridspec_kw=SCAN_GRID)
+            axes = fig.subplots(3, 1, sharex=True, gridspec_kw=SCAN_GRID, subplot_kw=_batched_ticks())
         tmin = np.asarray(scan["tmin_K"], dtype=float)
         accepted = (np.asarray(scan["accepted"], dtype=bool) if "accepted" in scan
                     else np.ones(tmin.size, dtype=bool))
@@ -690,7 +699,7 @@ def window_scan(fit: Any, *, fig: Figure | None = None, axes: Sequence[Axes] | N
             ax.set_ylabel(ylabel)
             ax.ticklabel_format(axis="y", useOffset=False)  # an offset text would hit the panel above
             if ee is not None:
-                _limit_to_errors(ax, yy, ee, value, std)
+                _limit_to_errors(ax, yy, ee, value, std, accepted)
             if label_key == "chi0" and value == 0 and not (np.isfinite(std) and std > 0) \
                     and not np.any(np.nan_to_num(yy)):
                 ax.text(0.5, 0.78, "χ₀ fixed at 0 (fit without χ₀)", transform=ax.transAxes, ha="center",
@@ -717,23 +726,35 @@ def _power_of_ten(values: np.ndarray) -> int:
     return k if k < -2 or k > 3 else 0
 
 
-def _limit_to_errors(ax: Axes, yy: np.ndarray, ee: np.ndarray, value: float, std: float) -> None:
+def _limit_to_errors(ax: Axes, yy: np.ndarray, ee: np.ndarray, value: float, std: float,
+                     accepted: np.ndarray) -> None:
     """Keep the huge error bars of short high-T windows from flattening the informative part.
 
     The y range covers value ± error of the trial windows whose error is at most
-    :data:`SCAN_ERROR_FACTOR` times the median error, and the final result; the rest is clipped.
+    :data:`SCAN_ERROR_FACTOR` times the median error, the final result ± its error, and the point
+    (not the error bar) of every accepted window; larger error bars are clipped. Rejected windows
+    outside that range (e.g. fits reaching into an ordered phase) are clipped too, and the panel
+    says how many are off scale, above or below.
     """
     ok = np.isfinite(yy) & np.isfinite(ee)
     if ok.sum() < 3:
         return
     core = ok & (ee <= SCAN_ERROR_FACTOR * np.median(ee[ok]))
-    lo = float(np.min(yy[core] - ee[core]))
-    hi = float(np.max(yy[core] + ee[core]))
+    shown = np.isfinite(yy) & accepted
+    lo = float(min(np.min(yy[core] - ee[core]), np.min(yy[shown], initial=np.inf)))
+    hi = float(max(np.max(yy[core] + ee[core]), np.max(yy[shown], initial=-np.inf)))
     if np.isfinite(value):
         s = std if np.isfinite(std) else 0.0
         lo, hi = min(lo, value - s), max(hi, value + s)
     pad = 0.12 * (hi - lo) if hi > lo else abs(hi) * 0.05 or 1.0
     ax.set_ylim(lo - pad, hi + pad)
+    for n_off, y_text, va, where in ((int(np.sum(yy > hi + pad)), 0.97, "top", "above"),
+                                     (int(np.sum(yy < lo - pad)), 0.03, "bottom", "below")):
+        if n_off:
+            # right-hand corner, in the padding: off-scale windows are low-T_min ones, at the left
+            ax.text(0.99, y_text, f"{n_off} rejected window{'s' * (n_off > 1)} {where}, off scale",
+                    transform=ax.transAxes, ha="right", va=va, fontsize=7, color="0.45", gid="off-scale",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=5)
 
 
 #: window_scan y range: trial windows with errors up to this multiple of the median error

@@ -176,6 +176,45 @@ def test_window_scan_marks_chosen_tmin(cw_fit):
     assert hlines[0].get_ydata()[0] == pytest.approx(cw_fit.theta_K.nominal_value)
 
 
+def _afm_like_fit():
+    t = np.concatenate([np.arange(2.0, 40.0, 2.0), np.arange(40.0, 301.0, 5.0)])
+    curve = noisy_cw(theta=-30.0, mu=5.9, chi0=-1e-4, seed=3, t=t)
+    chi = curve.chi_emu_mol.copy()
+    low = t < 25.0  # an ordered phase: chi falls below Curie-Weiss, so low-T_min windows go astray
+    chi[low] *= 0.3 + 0.7 * t[low] / 25.0
+    return magfit.fit_curie_weiss(magfit.ChiT(t, chi, curve.chi_err_emu_mol, name="afm", per="Mn"))
+
+
+def _gd_sample_fit():
+    from magfit.batch import analyse_file, load_options, options_for
+
+    path = SAMPLE_DATA / "gd_sulfate_mpms3.dat"  # short high-T_min windows scatter beyond their errors
+    return analyse_file(path, options_for(path, load_options(SAMPLE_DATA / "magfit_options.csv")))[0].fit
+
+
+@pytest.mark.parametrize("make_fit", [_afm_like_fit, _gd_sample_fit])
+def test_window_scan_shows_every_accepted_window_and_counts_the_rest(make_fit):
+    """y-limits: every accepted window's point inside its panel (short high-T_min windows were cut);
+    rejected windows beyond the range are counted on the panel, not dropped silently."""
+    fit = make_fit()
+    fig = plot.window_scan(fit)
+    render(fig)
+    accepted = np.asarray(fit.scan["accepted"], dtype=bool)
+    for ax, col in zip(fig.axes, ("theta_K", "mu_eff", "chi0_emu_mol"), strict=True):
+        lo, hi = ax.get_ylim()
+        yy = np.concatenate([c.lines[0].get_ydata() for c in ax.containers])
+        assert len(yy) == len(fit.scan)
+        # the drawn points of accepted windows (the first container) all inside the panel
+        shown = np.asarray(ax.containers[0].lines[0].get_ydata(), dtype=float)
+        assert shown.size == accepted.sum()
+        assert np.all((shown >= lo) & (shown <= hi)), col
+        off = int(np.sum((yy < lo) | (yy > hi)))
+        notes = [a.get_text() for a in ax.texts if a.get_gid() == "off-scale"]
+        counted = sum(int(text.split()[0]) for text in notes)
+        assert counted == off, (col, notes, off)
+        assert all("rejected" in text for text in notes)
+
+
 # ----------------------------------------------------------------------------- compare
 def test_compare_chiT_of_curie_law_is_C():
     """A Curie law chi = C/T drawn as chi*T is flat at C = 0.125049 mu_eff^2 (PHYSICS.md a)."""

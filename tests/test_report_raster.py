@@ -68,6 +68,25 @@ def test_png_bytes_record_the_resolution():
         assert im.info["dpi"] == pytest.approx((150, 150), abs=0.05)  # stored per metre
 
 
+@pytest.mark.parametrize("mode", ["RGB", "L", "RGBA", "P"])
+def test_png_bytes_keep_every_pixel(mode):
+    """Our unfiltered PNG writer, decoded by PIL: the same pixels, size, resolution and text."""
+    from PIL import Image
+
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    pixels[:10] = 255  # flat rows as in a figure
+    image = Image.fromarray(pixels, "RGBA")
+    image = image.convert(mode) if mode != "P" else image.convert("RGB").quantize(64)
+    expected = np.asarray(image if mode != "P" else image.convert("RGB"))
+    with Image.open(io.BytesIO(_report_raster.png_bytes(image, 200, 3))) as back:
+        assert back.size == (53, 37)
+        assert back.mode == (mode if mode != "P" else "RGB")
+        assert np.array_equal(np.asarray(back), expected)
+        assert back.info["dpi"] == pytest.approx((200, 200), abs=0.05)
+        assert back.info["Software"] == _report_raster.SOFTWARE
+
+
 def test_report_falls_back_to_agg_without_pypdfium2(tmp_path, monkeypatch):
     """Without pypdfium2 every PNG is drawn by Agg; the files have the same size either way."""
     from conftest import SAMPLE_DATA
