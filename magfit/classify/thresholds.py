@@ -126,9 +126,16 @@ SCO_CONFIDENCE = 0.6
 #: adsorbed O2: chi in this range (the gamma solid, 43.8-54.4 K [from memory]) is compared with a smooth
 #: background fitted on O2_BACKGROUND_K (the points within 4 K of the anomaly range left out)
 O2_GAMMA_K = (44.0, 54.0)
-O2_BACKGROUND_K = (20.0, 100.0)
+#: (local: over 20-100 K the five-term ln chi background misses a real ZFC blocking curve -- RinehartGroup
+#: zfc4a, maximum at 85 K -- by 1.5 % across the hole, flagged at z = 39; over 28-70 K by 0.4 %)
+O2_BACKGROUND_K = (28.0, 70.0)
+#: ... the points within this distance of O2_GAMMA_K left out of the background (and around the control
+#: windows that measure how well the background interpolates across such a hole)
+O2_HOLE_PAD_K = 4.0
 #: ... and flagged when its mean excess exceeds this many standard errors (a 4 sigma test: one false alarm in
-#: ~30,000 featureless curves)
+#: ~30,000 featureless curves when the standard error is honest: residual scatter over the effective number
+#: of points, n (1 - r1)/(1 + r1) with r1 the residuals' lag-1 autocorrelation, plus the background's
+#: prediction error -- scatter / sqrt(n) alone made z = 39 of a 1.5 % smooth misfit on 61 dense points)
 O2_ANOMALY_Z = 4.0
 #: chi rising on heating above an interior minimum by more than this (relative) when the formula holds a
 #: local-moment ion: a gapped magnet behind an impurity Curie tail (a Bleaney-Bowers dimer with J = -400 K
