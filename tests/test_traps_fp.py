@@ -93,3 +93,38 @@ def test_new_rules_stay_silent_on_ordinary_curves():
         said = " ".join(v.flags + v.reasons + [v.rule, v.explanation])
         assert "spin crossover" not in v.rule and "high-spin" not in v.rule, v.rule
         assert "O2" not in said and "has a minimum at" not in said, said
+
+
+# ---------------------------------------------------- M(H): 'NOT A FERROMAGNET?' on a hard magnet
+def _loop(m_of_h, h_max=70000.0, n=141, hc=0.0):
+    """A full loop, decreasing from +H_max then increasing, M = m_of_h(H + H_c) / m_of_h(H - H_c)."""
+    from magfit.mh.convert import MagnetizationCurve
+
+    hd = np.linspace(h_max, -h_max, n)
+    h = np.concatenate([hd, -hd])
+    m = np.concatenate([m_of_h(hd + hc), m_of_h(-hd - hc)])
+    m = m + 0.002 * np.random.default_rng(5).standard_normal(2 * n)
+    branch = np.array(["decreasing"] * n + ["increasing"] * n)
+    return MagnetizationCurve(temperature_K=5.0, field_Oe=h, M=m, M_err=np.full(h.size, np.nan),
+                              branch=branch, unit="muB", per="formula unit", emu_mol_per_unit=5585.0)
+
+
+def test_hard_ferromagnet_loop_is_not_called_a_metamagnet():
+    # H_c = 0.3 H_max: the folded loop (increasing branch negative below H_c) steps up at H_c
+    from magfit.mh.critical import _metamagnet_note
+    from magfit.mh.ferro import _not_a_ferromagnet
+
+    hard = _loop(lambda h: np.tanh(h / 2100.0) + 1e-6 * h, hc=21000.0)
+    assert hard.M[0] > 0.99 and hard.M[141 + 70] < -0.9          # still reversed at H = 0 on the way up
+    assert _not_a_ferromagnet(10.0, 1.0, hard) == []
+    assert _metamagnet_note([hard], 20.0) is None
+
+
+def test_spin_flop_step_is_still_said_on_a_loop():
+    # an antiferromagnet's field-induced step at 30 kOe, the same on both branches
+    step = _loop(lambda h: np.sign(h) * 0.5 * (1 + np.tanh((np.abs(h) - 30000.0) / 3000.0)) + 2e-6 * h)
+    from magfit.mh.critical import _metamagnet_note
+    from magfit.mh.ferro import _not_a_ferromagnet
+
+    assert any("NOT A FERROMAGNET?" in w for w in _not_a_ferromagnet(10.0, 1.0, step))
+    assert _metamagnet_note([step], 20.0) is not None
