@@ -128,3 +128,18 @@ def test_spin_flop_step_is_still_said_on_a_loop():
 
     assert any("NOT A FERROMAGNET?" in w for w in _not_a_ferromagnet(10.0, 1.0, step))
     assert _metamagnet_note([step], 20.0) is not None
+
+
+def test_sharp_zfc_blocking_step_is_not_asserted_to_be_a_spin_crossover():
+    # a zero-field-cooled superparamagnet / spin glass with a narrow T_b distribution: chi*T steps up to
+    # the Curie plateau (C / (T + 5) x (1 - exp(-(T/T_b)^6))) exactly like a spin crossover; chi alone
+    # cannot tell them apart, so the blocking alternative must be said
+    t = np.unique(np.concatenate([np.arange(2, 10, 0.5), np.arange(10, 50, 2.0), np.arange(50, 301, 5.0)]))
+    y = 4.377 / (t + 5.0) * -np.expm1(-(t / 50.0) ** 6)
+    err = 0.003 * y
+    chi = magfit.ChiT(t, y + err * np.random.default_rng(2).standard_normal(t.size), err, per="Mn")
+    for v in (classify(chi, formula="MnO"), classify(chi, formula="MnO", tmin=20.0)):
+        assert v.label == "localized"
+        said = " ".join(v.reasons + [v.rule, v.explanation]).lower()
+        if "spin crossover" in said:
+            assert "blocking" in said and "field-cooled" in said, said

@@ -120,7 +120,9 @@ def _r_spin_crossover(c: _Ctx) -> _Verdict | None:
             f"any thermally populated cluster's {SCO_SLOPE:g})")
     text = (f"Localized (spin crossover or spin-state transition): {what}. This is a low-spin -> high-spin "
             f"crossover (e.g. Fe2+ S = 0 -> S = 2, chi*T ~ 3 emu K/mol, mu_eff ~ 5.0-5.5 mu_B above it) or "
-            f"another first-order spin-state, valence or structural transition -- not a Curie-Weiss "
+            f"another first-order spin-state, valence or structural transition (or, on a zero-field-cooled "
+            f"sweep, the blocking or freezing of a superparamagnet or spin glass: compare with field-cooled "
+            f"data) -- not a Curie-Weiss "
             f"paramagnet: mu_eff and theta of a window across the step mean nothing. The high side gives "
             f"sqrt(8 chi*T) = {mu_hs:.3g} mu_B per {c.per_text}. Fit instead: a window above "
             f"{step['T90_K']:.4g} K for the high-spin moment, and the high-spin fraction "
@@ -138,10 +140,12 @@ def _above_the_step(c: _Ctx, step: dict, t_lo: float) -> _Verdict | None:
     v = _r_localized(c)
     if v is None:
         return None
-    c.notes.append(f"chi*T rises steeply (spin crossover or another spin-state transition) at "
-                   f"{step['T_K']:.4g} K, below this window ({t_lo:.4g}-{c.t_hi:.4g} K): the window's mu_eff "
-                   "is the high-spin moment; the chi maximum below it is the step's, not order")
-    v.short = f"high-spin, above a spin crossover at {step['T_K']:.4g} K: " + v.short
+    c.notes.append(f"chi*T rises steeply (spin crossover or another spin-state transition -- or, on a "
+                   f"zero-field-cooled sweep, blocking or spin-glass freezing: compare with field-cooled "
+                   f"data) at {step['T_K']:.4g} K, below this window ({t_lo:.4g}-{c.t_hi:.4g} K): the "
+                   "window's mu_eff is the moment above the step; the chi maximum below it is the step's")
+    v.short = (f"high-spin, above a chi*T step (spin crossover or ZFC blocking?) at {step['T_K']:.4g} K: "
+               + v.short)
     return v
 
 
