@@ -16,6 +16,9 @@ from .thresholds import (
     O2_MIN_EXCESS,
     SCO_CONFIDENCE,
     SCO_MIN_STEP,
+    SCO_PLATEAU_FLATNESS,
+    SCO_PLATEAU_KEEP,
+    SCO_PLATEAU_LNT,
     SCO_SLOPE,
     SCO_TMIN_K,
 )
@@ -67,7 +70,7 @@ def chit_step(t: np.ndarray, y: np.ndarray) -> dict | None:
     low = float(np.min(ct[ts <= ts[i[k]]]))
     above = ct[ts >= ts[j[valid][k]]]
     high = float(np.max(above))
-    if high - low < SCO_MIN_STEP * top or float(above[-1]) < (2.0 / 3.0) * high:
+    if high - low < SCO_MIN_STEP * top or float(above[-1]) < SCO_PLATEAU_KEEP * high:
         return None
     frac = (ct - low) / (high - low)
     below = (frac < 0.1) & (ts <= t_mid)
@@ -79,17 +82,18 @@ def chit_step(t: np.ndarray, y: np.ndarray) -> dict | None:
 
 
 def _plateau(ts: np.ndarray, ct: np.ndarray, t90: float, top: float) -> bool:
-    """chi*T flat above the step's 90 % point: at least 4 points over >= 0.15 in ln T whose least-squares
-    slope d(chi*T)/d ln T is below a third of :data:`SCO_SLOPE` of the largest chi*T (a gapped cluster or
-    a Pauli chi*T = chi0 T still rising at the top of the data is no completed step)."""
+    """chi*T flat above the step's 90 % point: at least 4 points over >= :data:`SCO_PLATEAU_LNT` in ln T
+    whose least-squares slope d(chi*T)/d ln T is below :data:`SCO_SLOPE` / :data:`SCO_PLATEAU_FLATNESS` of
+    the largest chi*T (a gapped cluster or a Pauli chi*T = chi0 T still rising at the top of the data is no
+    completed step)."""
     m = ts >= t90
     if m.sum() < 4:
         return False
     x = np.log(ts[m])
-    if float(x[-1] - x[0]) < 0.15:
+    if float(x[-1] - x[0]) < SCO_PLATEAU_LNT:
         return False
     slope = float(np.polyfit(x, ct[m], 1)[0])
-    return abs(slope) / top < SCO_SLOPE / 3.0
+    return abs(slope) / top < SCO_SLOPE / SCO_PLATEAU_FLATNESS
 
 
 def _r_spin_crossover(c: _Ctx) -> _Verdict | None:

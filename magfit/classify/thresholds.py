@@ -120,6 +120,12 @@ SCO_MIN_STEP = 0.5
 #: ... and lie at or above this temperature (spin crossovers: T_1/2 ~ 50-400 K; below 30 K steeper chi*T
 #: changes come from ordering and zero-field splitting)
 SCO_TMIN_K = 30.0
+#: ... chi*T may fall above the step to no less than this share of its high side (a plateau; the chi*T peak
+#: of a zero-field-cooled ferromagnet falls further), and the plateau above the 90 % point must span this much
+#: in ln T with a slope below SCO_SLOPE / SCO_PLATEAU_FLATNESS (a gapped cluster's chi*T still rises there)
+SCO_PLATEAU_KEEP = 2.0 / 3.0
+SCO_PLATEAU_LNT = 0.15
+SCO_PLATEAU_FLATNESS = 3.0
 #: base confidence of the spin-crossover verdict: a shape rule on one step (the label, localized, holds for
 #: both spin states; the rule cannot tell a spin crossover from another first-order transition)
 SCO_CONFIDENCE = 0.6
