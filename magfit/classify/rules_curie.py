@@ -166,8 +166,8 @@ def _r_mixed(c: _Ctx) -> _Verdict | None:
         c.reasons.append(
             f"one field only, and the Curie term is {100 * share:.3g} % of the formula's free-ion Curie "
             "constant (every ion a full local moment, as in an insulating salt): chi0 may be a saturated "
-            "ferromagnetic impurity's M_s/H rather than a Pauli term -- measure a second field (Honda-Owen) "
-            "or M(H)")
+            "ferromagnetic impurity's M_s/H (or the ion's Van Vleck TIP) rather than a Pauli term -- measure "
+            "a second field (Honda-Owen) or M(H)")
     text = (f"Mixed: both a Curie-Weiss term and a temperature-independent term are needed (p_curie = "
             f"{c.p_curie:.2g}, p_chi0 = {c.p_chi0:.2g}), and the Curie-Weiss part is "
             f"{_pct(c.f, c.sf)} of chi at {c.t_hi:.4g} K, between {100 * F_ITINERANT:.0f} and "

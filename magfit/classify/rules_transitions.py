@@ -12,9 +12,13 @@ from .thresholds import (
     O2_ANOMALY_Z,
     O2_BACKGROUND_K,
     O2_GAMMA_K,
+    O2_HOLE_PAD_K,
     O2_MIN_EXCESS,
     SCO_CONFIDENCE,
     SCO_MIN_STEP,
+    SCO_PLATEAU_FLATNESS,
+    SCO_PLATEAU_KEEP,
+    SCO_PLATEAU_LNT,
     SCO_SLOPE,
     SCO_TMIN_K,
 )
@@ -66,7 +70,7 @@ def chit_step(t: np.ndarray, y: np.ndarray) -> dict | None:
     low = float(np.min(ct[ts <= ts[i[k]]]))
     above = ct[ts >= ts[j[valid][k]]]
     high = float(np.max(above))
-    if high - low < SCO_MIN_STEP * top or float(above[-1]) < (2.0 / 3.0) * high:
+    if high - low < SCO_MIN_STEP * top or float(above[-1]) < SCO_PLATEAU_KEEP * high:
         return None
     frac = (ct - low) / (high - low)
     below = (frac < 0.1) & (ts <= t_mid)
@@ -78,17 +82,18 @@ def chit_step(t: np.ndarray, y: np.ndarray) -> dict | None:
 
 
 def _plateau(ts: np.ndarray, ct: np.ndarray, t90: float, top: float) -> bool:
-    """chi*T flat above the step's 90 % point: at least 4 points over >= 0.15 in ln T whose least-squares
-    slope d(chi*T)/d ln T is below a third of :data:`SCO_SLOPE` of the largest chi*T (a gapped cluster or
-    a Pauli chi*T = chi0 T still rising at the top of the data is no completed step)."""
+    """chi*T flat above the step's 90 % point: at least 4 points over >= :data:`SCO_PLATEAU_LNT` in ln T
+    whose least-squares slope d(chi*T)/d ln T is below :data:`SCO_SLOPE` / :data:`SCO_PLATEAU_FLATNESS` of
+    the largest chi*T (a gapped cluster or a Pauli chi*T = chi0 T still rising at the top of the data is no
+    completed step)."""
     m = ts >= t90
     if m.sum() < 4:
         return False
     x = np.log(ts[m])
-    if float(x[-1] - x[0]) < 0.15:
+    if float(x[-1] - x[0]) < SCO_PLATEAU_LNT:
         return False
     slope = float(np.polyfit(x, ct[m], 1)[0])
-    return abs(slope) / top < SCO_SLOPE / 3.0
+    return abs(slope) / top < SCO_SLOPE / SCO_PLATEAU_FLATNESS
 
 
 def _r_spin_crossover(c: _Ctx) -> _Verdict | None:
@@ -119,7 +124,9 @@ def _r_spin_crossover(c: _Ctx) -> _Verdict | None:
             f"any thermally populated cluster's {SCO_SLOPE:g})")
     text = (f"Localized (spin crossover or spin-state transition): {what}. This is a low-spin -> high-spin "
             f"crossover (e.g. Fe2+ S = 0 -> S = 2, chi*T ~ 3 emu K/mol, mu_eff ~ 5.0-5.5 mu_B above it) or "
-            f"another first-order spin-state, valence or structural transition -- not a Curie-Weiss "
+            f"another first-order spin-state, valence or structural transition (or, on a zero-field-cooled "
+            f"sweep, the blocking or freezing of a superparamagnet or spin glass: compare with field-cooled "
+            f"data) -- not a Curie-Weiss "
             f"paramagnet: mu_eff and theta of a window across the step mean nothing. The high side gives "
             f"sqrt(8 chi*T) = {mu_hs:.3g} mu_B per {c.per_text}. Fit instead: a window above "
             f"{step['T90_K']:.4g} K for the high-spin moment, and the high-spin fraction "
@@ -137,62 +144,115 @@ def _above_the_step(c: _Ctx, step: dict, t_lo: float) -> _Verdict | None:
     v = _r_localized(c)
     if v is None:
         return None
-    c.notes.append(f"chi*T rises steeply (spin crossover or another spin-state transition) at "
-                   f"{step['T_K']:.4g} K, below this window ({t_lo:.4g}-{c.t_hi:.4g} K): the window's mu_eff "
-                   "is the high-spin moment; the chi maximum below it is the step's, not order")
-    v.short = f"high-spin, above a spin crossover at {step['T_K']:.4g} K: " + v.short
+    c.notes.append(f"chi*T rises steeply (spin crossover or another spin-state transition -- or, on a "
+                   f"zero-field-cooled sweep, blocking or spin-glass freezing: compare with field-cooled "
+                   f"data) at {step['T_K']:.4g} K, below this window ({t_lo:.4g}-{c.t_hi:.4g} K): the "
+                   "window's mu_eff is the moment above the step; the chi maximum below it is the step's")
+    v.short = (f"high-spin, above a chi*T step (spin crossover or ZFC blocking?) at {step['T_K']:.4g} K: "
+               + v.short)
     return v
+
+
+def _o2_basis(x: np.ndarray) -> np.ndarray:
+    """ln chi background: 1, ln T, 1/T, 1/T^2, T (exact for a Curie-Weiss series to second order and an
+    activated gap e^(-Delta/T) / T, close for Pauli + Curie)."""
+    return np.column_stack([np.ones_like(x), np.log(x), 1.0 / x, 1.0 / x**2, x / 100.0])
+
+
+def _gap_excess(t: np.ndarray, ly: np.ndarray, fit: np.ndarray, test: np.ndarray) -> dict | None:
+    """Fit the ln chi background on ``fit`` and return the mean excess of ln chi on ``test`` with its
+    statistical error: the residual scatter s over sqrt(n_eff) (n_eff = n (1 - r1)/(1 + r1), r1 the lag-1
+    autocorrelation of the background residuals: a smooth misfit does not average down over dense
+    points) added in quadrature to the prediction error of the background's mean over ``test`` (from
+    the coefficient covariance)."""
+    if fit.sum() < 10 or test.sum() < 3:
+        return None
+    x = _o2_basis(t[fit])
+    coef, *_ = np.linalg.lstsq(x, ly[fit], rcond=None)
+    resid = ly[fit] - x @ coef
+    dof = int(fit.sum()) - x.shape[1]
+    if dof <= 0:
+        return None
+    s2 = float(resid @ resid) / dof
+    r1 = float(resid[:-1] @ resid[1:] / (resid @ resid)) if float(resid @ resid) > 0 else 0.0
+    n = int(test.sum())
+    n_eff = min(n, max(n * (1.0 - r1) / (1.0 + r1), 1.0)) if r1 > 0 else n
+    a = _o2_basis(t[test]).mean(axis=0)
+    try:
+        pred_var = float(a @ np.linalg.pinv(x.T @ x) @ a) * s2
+    except np.linalg.LinAlgError:
+        return None
+    mean = float(np.mean(ly[test] - _o2_basis(t[test]) @ coef))
+    return {"mean": mean, "sigma": math.sqrt(s2 / n_eff + pred_var)}
+
+
+def _sample_maximum_near(t: np.ndarray, y: np.ndarray) -> float | None:
+    """The temperature of the largest (median-of-5 smoothed) chi when it lies within O2_HOLE_PAD_K of the
+    anomaly range: the sample's own maximum (an antiferromagnet's cusp at T_N), not a few % of O2 riding
+    on a Curie-like or flat chi."""
+    ts, chi = _smooth_chit(t, y / t)         # the median-smoothed "chi*T" of chi/T is chi
+    if ts.size < 8:
+        return None
+    t_max = float(ts[int(np.argmax(chi))])
+    lo, hi = O2_GAMMA_K
+    return t_max if lo - O2_HOLE_PAD_K <= t_max <= hi + O2_HOLE_PAD_K else None
 
 
 def o2_anomaly(t: np.ndarray, y: np.ndarray) -> dict | None:
     """A chi anomaly in the gamma-solid range of oxygen, or None.
 
-    ln chi = a + b ln T + c / T + d / T^2 + e T is fitted on :data:`O2_BACKGROUND_K` (both sides of the
-    anomaly, the points within 4 K of it left out): exact for a Curie-Weiss series to second order, for an
-    activated gap (e^(-Delta/T) / T) and close for Pauli + Curie. The points inside :data:`O2_GAMMA_K` must
-    lie above it by more than :data:`O2_ANOMALY_Z` standard errors of their mean (the background's
-    residual scatter) and by more than :data:`O2_MIN_EXCESS` of chi. Returns the relative excess, its z
-    and the points used.
+    ln chi is fitted on :data:`O2_BACKGROUND_K` (both sides of the anomaly, the points within
+    :data:`O2_HOLE_PAD_K` of it left out) by :func:`_o2_basis`. The points inside :data:`O2_GAMMA_K` must
+    lie above it by more than :data:`O2_ANOMALY_Z` standard errors and by more than :data:`O2_MIN_EXCESS`
+    of chi. The standard error is the background's, honestly: residual scatter over the *effective*
+    number of points (correlated residuals) and its prediction error (:func:`_gap_excess`). The
+    background range is local (28-70 K) so that five terms interpolate a smooth curve they do not model
+    exactly (a ZFC blocking maximum) to well below 1 %. Returns the relative excess, its z and the points
+    used, plus ``sample_max_K`` when the curve's own maximum lies there (:func:`_sample_maximum_near`).
     """
     ok = np.isfinite(t) & np.isfinite(y) & (t > 0)
     t, y = t[ok], y[ok]
+    order = np.argsort(t, kind="stable")
+    t, y = t[order], y[order]
     (b_lo, b_hi), (g_lo, g_hi) = O2_BACKGROUND_K, O2_GAMMA_K
     near = (t >= b_lo) & (t <= b_hi)
     if not np.all(y[near] > 0):
         return None
-    bg = near & ~((t > g_lo - 4.0) & (t < g_hi + 4.0))
-    an = (t >= g_lo) & (t <= g_hi)
-    if bg.sum() < 10 or an.sum() < 3 or (t[bg] < g_lo).sum() < 3 or (t[bg] > g_hi).sum() < 3:
+    hole = (t > g_lo - O2_HOLE_PAD_K) & (t < g_hi + O2_HOLE_PAD_K)
+    bg, an = near & ~hole, (t >= g_lo) & (t <= g_hi)
+    if (t[bg] < g_lo).sum() < 3 or (t[bg] > g_hi).sum() < 3:
         return None
-
-    def basis(x):
-        return np.column_stack([np.ones_like(x), np.log(x), 1.0 / x, 1.0 / x**2, x / 100.0])
-
-    coef, *_ = np.linalg.lstsq(basis(t[bg]), np.log(y[bg]), rcond=None)
-    resid = np.log(y[bg]) - basis(t[bg]) @ coef
-    dof = int(bg.sum()) - 5
-    sigma = math.sqrt(float(resid @ resid) / dof) if dof > 0 else float("nan")
-    excess = np.log(y[an]) - basis(t[an]) @ coef
-    if not (math.isfinite(sigma) and sigma > 0):
+    ly = np.log(np.where(y > 0, y, np.nan))
+    ex = _gap_excess(t, ly, bg, an)
+    if ex is None or not (math.isfinite(ex["sigma"]) and ex["sigma"] > 0):
         return None
-    mean = float(np.mean(excess))
-    z = mean / (sigma / math.sqrt(an.sum()))
-    if not (z > O2_ANOMALY_Z and mean > O2_MIN_EXCESS):
+    z = ex["mean"] / ex["sigma"]
+    if not (z > O2_ANOMALY_Z and ex["mean"] > O2_MIN_EXCESS):
         return None
-    return {"z": z, "excess_rel": math.expm1(mean), "n": int(an.sum())}
+    out = {"z": z, "excess_rel": math.expm1(ex["mean"]), "n": int(an.sum())}
+    t_max = _sample_maximum_near(t, y)
+    return out | {"sample_max_K": t_max} if t_max is not None else out
 
 
 def _a_oxygen(c: _Ctx, v: _Verdict) -> str | None:
     """Flag a chi excess at 43.8-54.4 K over a smooth background: adsorbed or frozen O2 in the sample space
     (solid O2 is antiferromagnetic; gamma-beta transition 43.8 K, melting 54.4 K, beta-alpha 23.9 K; a
     leak or a poorly purged sample chamber of a SQUID magnetometer shows as a bump there). It is not an
-    ordering temperature of the sample until the O2 is excluded."""
+    ordering temperature of the sample until the O2 is excluded. When chi has its largest value there, the
+    excess is read as the sample's own maximum (a note, no flag): a few % of O2 on a Curie-like or flat
+    chi does not make the curve's maximum, an antiferromagnet with T_N = 40-58 K does."""
     an = o2_anomaly(c.t_all, c.y_all)
     if an is None:
+        return None
+    if "sample_max_K" in an:
+        c.notes.append(f"chi has its maximum at {an['sample_max_K']:.4g} K, in the range where adsorbed O2 "
+                       "shows (43.8-54.4 K): read as the sample's own (e.g. an antiferromagnet's T_N), not "
+                       "flagged -- if the sample space may hold O2, remeasure after purging to be sure")
         return None
     c.flags.append(
         f"possible O2 contamination: chi exceeds a smooth background by {100 * an['excess_rel']:.2g} % "
         f"(z = {an['z']:.3g}) at {O2_GAMMA_K[0]:g}-{O2_GAMMA_K[1]:g} K, where solid oxygen has its "
-        "antiferromagnetic transitions (43.8 K, melting 54.4 K) -- purge the sample chamber (or seal the "
-        "sample) and remeasure before reading a transition there; the Curie-Weiss numbers may be biased")
+        "antiferromagnetic transitions (43.8 K, melting 54.4 K) -- or a transition of the sample itself "
+        "there; chi alone cannot tell them apart: purge the sample chamber (or seal the sample) and "
+        "remeasure before reading a transition there; the Curie-Weiss numbers may be biased")
     return f"chi anomaly at {O2_GAMMA_K[0]:g}-{O2_GAMMA_K[1]:g} K: possible adsorbed O2"

@@ -120,15 +120,28 @@ SCO_MIN_STEP = 0.5
 #: ... and lie at or above this temperature (spin crossovers: T_1/2 ~ 50-400 K; below 30 K steeper chi*T
 #: changes come from ordering and zero-field splitting)
 SCO_TMIN_K = 30.0
+#: ... chi*T may fall above the step to no less than this share of its high side (a plateau; the chi*T peak
+#: of a zero-field-cooled ferromagnet falls further), and the plateau above the 90 % point must span this much
+#: in ln T with a slope below SCO_SLOPE / SCO_PLATEAU_FLATNESS (a gapped cluster's chi*T still rises there)
+SCO_PLATEAU_KEEP = 2.0 / 3.0
+SCO_PLATEAU_LNT = 0.15
+SCO_PLATEAU_FLATNESS = 3.0
 #: base confidence of the spin-crossover verdict: a shape rule on one step (the label, localized, holds for
 #: both spin states; the rule cannot tell a spin crossover from another first-order transition)
 SCO_CONFIDENCE = 0.6
 #: adsorbed O2: chi in this range (the gamma solid, 43.8-54.4 K [from memory]) is compared with a smooth
 #: background fitted on O2_BACKGROUND_K (the points within 4 K of the anomaly range left out)
 O2_GAMMA_K = (44.0, 54.0)
-O2_BACKGROUND_K = (20.0, 100.0)
+#: (local: over 20-100 K the five-term ln chi background misses a real ZFC blocking curve -- RinehartGroup
+#: zfc4a, maximum at 85 K -- by 1.5 % across the hole, flagged at z = 39; over 28-70 K by 0.4 %)
+O2_BACKGROUND_K = (28.0, 70.0)
+#: ... the points within this distance of O2_GAMMA_K left out of the background (and around the control
+#: windows that measure how well the background interpolates across such a hole)
+O2_HOLE_PAD_K = 4.0
 #: ... and flagged when its mean excess exceeds this many standard errors (a 4 sigma test: one false alarm in
-#: ~30,000 featureless curves)
+#: ~30,000 featureless curves when the standard error is honest: residual scatter over the effective number
+#: of points, n (1 - r1)/(1 + r1) with r1 the residuals' lag-1 autocorrelation, plus the background's
+#: prediction error -- scatter / sqrt(n) alone made z = 39 of a 1.5 % smooth misfit on 61 dense points)
 O2_ANOMALY_Z = 4.0
 #: chi rising on heating above an interior minimum by more than this (relative) when the formula holds a
 #: local-moment ion: a gapped magnet behind an impurity Curie tail (a Bleaney-Bowers dimer with J = -400 K

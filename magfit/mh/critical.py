@@ -71,6 +71,39 @@ def positive_branch(curve: MagnetizationCurve, *, tol_Oe: float = 5.0) -> tuple[
     return hb[ok], mb[ok]
 
 
+def _single_branch(curve: MagnetizationCurve, *, tol_Oe: float = 5.0, min_points: int = 12
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """H > 0 part of one branch of an isotherm as (H, M) for a shape test: the decreasing branch, else the
+    virgin curve, else every H > 0 point (:func:`positive_branch`).
+
+    The branches of a loop folded together are no M(H) curve for a curvature test: a hard ferromagnet
+    (H_c ~ 0.3 H_max) with its increasing branch still negative below H_c steps up there, and read as one
+    curve it curves upward like a metamagnet. The decreasing branch from +H_max of a ferromagnet is
+    concave (M falls towards M_r); an antiferromagnet's spin-flop or spin-flip step shows on every branch.
+
+    Parameters
+    ----------
+    curve : MagnetizationCurve
+    tol_Oe : float
+        Field tolerance of repeated readings.
+    min_points : int
+        Fewest H > 0 points a branch needs to be used.
+
+    Returns
+    -------
+    H, M : numpy.ndarray
+    """
+    h, m, b = curve.field_Oe, curve.M, curve.branch
+    for name in ("decreasing", "virgin"):
+        sel = (b == name) & (h > 0)
+        if sel.sum() >= min_points:
+            order = np.argsort(h[sel], kind="stable")
+            hb, mb, _ = average_repeats(h[sel][order], m[sel][order], tol_Oe=tol_Oe)
+            ok = (hb > 0) & (mb > 0)
+            return hb[ok], mb[ok]
+    return positive_branch(curve, tol_Oe=tol_Oe)
+
+
 @dataclass(eq=False)
 class ArrottResult:
     """Result of :func:`arrott`.
@@ -462,7 +495,7 @@ def arrott(curves: list[MagnetizationCurve], *, max_iter: int = 30, tol: float =
                        Tc_meanfield_K_err=nominal["mf"][1] if nominal["mf"] else None, notes=nominal["notes"],
                        iterations=nominal["iterations"], Tc_K_sys=sys["Tc_K"], beta_sys=sys["beta"],
                        gamma_sys=sys["gamma"], window_variants=variants)
-    meta = _metamagnet_note(data, out.Tc_K)
+    meta = _metamagnet_note(curves, out.Tc_K)
     if meta:
         out.notes.insert(0, meta)
     if beta is not None:
@@ -472,15 +505,17 @@ def arrott(curves: list[MagnetizationCurve], *, max_iter: int = 30, tol: float =
     return out
 
 
-def _metamagnet_note(data, tc: float | None) -> str | None:
+def _metamagnet_note(curves: list[MagnetizationCurve], tc: float | None) -> str | None:
     """Isotherms whose M(H) curves upward (:func:`magfit.mh.paramagnet._convexity_warning`): below T_C a
     ferromagnet's M(H) is concave (a spontaneous moment, then saturation), an antiferromagnet's curves
     upward at its spin-flop or metamagnetic (spin-flip) field. Then the intercept crossing is no Curie
     temperature (the Arrott plot of a metamagnet has negative slopes: a first-order field-induced
-    transition, S. K. Banerjee, Phys. Lett. 12, 16 (1964))."""
+    transition, S. K. Banerjee, Phys. Lett. 12, 16 (1964)). Each isotherm is read on one branch
+    (:func:`_single_branch`)."""
     from .paramagnet import _convexity_warning
 
-    convex = [t for t, h, m in data if _convexity_warning(h, np.full(h.size, t), m)]
+    data = [(float(c.temperature_K), *_single_branch(c)) for c in curves if math.isfinite(c.temperature_K)]
+    convex = [t for t, h, m in data if h.size >= 12 and _convexity_warning(h, np.full(h.size, t), m)]
     if not convex:
         return None
     at = ", ".join(f"{t:.4g}" for t in convex[:6]) + (" ..." if len(convex) > 6 else "")

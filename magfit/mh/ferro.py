@@ -422,7 +422,7 @@ def _not_a_ferromagnet(theta_K: float, theta_err_K: float, low) -> list[str]:
     a Curie-Weiss theta below zero by 3 sigma (net antiferromagnetic exchange: an antiferromagnet, a canted
     antiferromagnet or a ferrimagnet) and an M(H) that curves upward (a spin-flop or metamagnetic step,
     :func:`magfit.mh.paramagnet._convexity_warning`)."""
-    from .critical import positive_branch
+    from .critical import _single_branch
     from .paramagnet import _convexity_warning
 
     out = []
@@ -431,7 +431,7 @@ def _not_a_ferromagnet(theta_K: float, theta_err_K: float, low) -> list[str]:
         out.append(f"NOT A FERROMAGNET? theta = {theta_K:.4g} K < 0: the exchange is net antiferromagnetic "
                    "(an antiferromagnet, a canted antiferromagnet / weak ferromagnet or a ferrimagnet); "
                    "p_c/p_s of such a magnet is no Rhodes-Wohlfarth ratio")
-    h, m = positive_branch(low)
+    h, m = _single_branch(low)                 # one branch: a hard magnet's folded loop steps up at H_c
     convex = _convexity_warning(h, np.full(h.size, float(low.temperature_K)), m) if h.size >= 12 else None
     if convex:
         out.append("NOT A FERROMAGNET? " + convex)

@@ -198,7 +198,8 @@ def zfc_fc_from_measurement(measurement, **kwargs) -> ZfcFcResult:
         sub = measurement.select(int(rows.iloc[0]["id"]))
         out[proto] = (sub.temperature_K, sub.moment_emu, sub.moment_err_emu)
         if rows.iloc[0].get("protocol_source") == "order":
-            guessed.append(f"{proto} = the {rows.iloc[0].get('direction', '?')} sweep")
+            row = rows.iloc[0]
+            guessed.append(f"{proto} = segment {int(row['id'])} ({row.get('direction', '?')})")
     (tz, mz, ez), (tf, mf, ef) = out["ZFC"], out["FC"]
     res = zfc_fc(tz, mz, tf, mf, zfc_err=ez, fc_err=ef, **kwargs)
     if guessed:
