@@ -86,7 +86,8 @@ def registry():
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUP_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
-_MUB = re.compile(r"(?i)(?:[µμu]|mu)[ _]?b\b|\bB\.?\s?M\.?(?![a-z])|bohr")
+#: Bohr magnetons however written: muB, μB, B.M., Bohr; chemists' N-beta (M in Nβ: muB per formula unit)
+_MUB = re.compile(r"(?i)(?:[µμu]|mu)[ _]?b\b|\bB\.?\s?M\.?(?![a-z])|bohr|(?<![a-z])N?\s?β|\bN[ _]?beta\b")
 _EXPONENT = re.compile(r"(?<![\w.])([A-Za-zµμ°πΩ_]+)\s*\^?\s*([-+]?\d+)(?![\d.])")
 
 

@@ -224,6 +224,29 @@ def _not_magnetometry(header_lines: list[str], header: dict[str, str], names: li
     if re.search(r"Log ?Data", title, re.IGNORECASE):
         return ("a PPMS log file (system temperature, field and pressure records): it holds no magnetic "
                 "moment", "read the measurement's own data file (VSM, ACMS or MPMS .dat) instead")
+    return _other_ppms_option(text + "\n" + title, names)
+
+
+#: PPMS options whose .dat files sit beside the magnetometry ones: (what, pattern over the first
+#: header lines + TITLE/BYAPP, pattern over a column name)
+_OTHER_OPTIONS = (
+    ("heat capacity", r"Heat ?Capacity|\bHC\b", r"\bHC\b|Heat ?Capacity"),
+    ("resistivity / electrical transport", r"Resistivity|\bETO\b|Electrical Transport",
+     r"Resistivity|Resistance|\bBridge \d|\bETO\b"),
+    ("thermal transport", r"Thermal Transport|\bTTO\b", r"Thermal Conductivity|Seebeck"),
+)
+
+
+def _other_ppms_option(text: str, names: list[str]) -> tuple[str, str] | None:
+    """A PPMS heat-capacity, resistivity or thermal-transport file given by mistake: say which it is
+    (the columns that show it) instead of a misleading 'no temperature column'."""
+    for what, header_pattern, column_pattern in _OTHER_OPTIONS:
+        shown = [n for n in names if re.search(column_pattern, n, re.IGNORECASE)]
+        if shown or re.search(header_pattern, text, re.IGNORECASE):
+            cols = f" (columns {', '.join(repr(n) for n in shown[:3])})" if shown else ""
+            return (f"a PPMS {what} data file{cols}: it holds no magnetic moment",
+                    "magfit reads magnetometry files (MPMS, PPMS VSM / ACMS, Lake Shore) and tables of "
+                    "chi or moment; give the magnetometry .dat file of this sample")
     return None
 
 

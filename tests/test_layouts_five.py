@@ -1,0 +1,135 @@
+"""Layout hunt, round five: files real users have that magfit misread or refused without need.
+
+Every file here is written by this test from a Curie-Weiss paramagnet computed in the test
+(C = N_A mu_B^2 mu_eff^2 / (3 k_B) from scipy.constants, chi = C/(T - theta)) and read back; the
+values must come back to 1e-6 relative. Files that cannot be read (a heat-capacity file, a MATLAB
+.mat, an HTML table named .xls) must be refused with a message naming the file and the fix.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from scipy import constants as sc
+
+import magfit
+from magfit.errors import FormatError, MagfitError
+
+N_A = sc.N_A
+MU_B_CGS = sc.physical_constants["Bohr magneton"][0] * 1e3     # erg/G
+K_B_CGS = sc.k * 1e7                                             # erg/K
+MU_EFF, THETA_K = 3.873, -5.0
+CURIE = N_A * MU_B_CGS**2 * MU_EFF**2 / (3 * K_B_CGS)            # emu K/mol
+MOLAR_MASS, MASS_MG, FIELD_OE = 250.0, 12.5, 1000.0
+T = np.round(np.linspace(2.0, 300.0, 25), 6)
+X = CURIE / (T - THETA_K)                                        # emu/mol
+MOMENT = X * FIELD_OE * (MASS_MG / 1000.0) / MOLAR_MASS          # emu on MASS_MG of it
+
+
+def g(x: float) -> str:
+    return f"{x:.12g}"
+
+
+def rows(columns, sep=",", fmt=g) -> str:
+    return "".join(sep.join(fmt(v) for v in values) + "\n" for values in zip(*columns, strict=True))
+
+
+def write(tmp_path, name, content):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def assert_paramagnet(m, **chi_kw):
+    chi = m.susceptibility(**chi_kw)
+    order = np.argsort(chi.temperature_K)
+    np.testing.assert_allclose(chi.temperature_K[order], T, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(chi.chi_emu_mol[order], X, rtol=1e-6)
+
+
+# ------------------------------------------------------------ other PPMS options, given by mistake
+def _ppms_file(names: list[str], row, first_lines: str) -> str:
+    body = "".join(",".join(row(i, t)) + "\n" for i, t in enumerate(T))
+    return "[Header]\n" + first_lines + "[Data]\n" + ",".join(names) + "\n" + body
+
+
+def test_heat_capacity_file_is_refused_as_what_it_is(tmp_path):
+    names = ["Comment", "Time Stamp (sec)", "PPMS Status", "Puck Temp (Kelvin)", "Field (Oersted)",
+             "Sample Temp (Kelvin)", "Samp HC (µJ/K)", "Samp HC Err (µJ/K)"]
+    text = _ppms_file(names, lambda i, t: ["", str(i), "0", g(t), "0", g(t), g(1e-3 * t**3), "1e-3"],
+                      "TITLE,HC\nBYAPP,HeatCapacity,1.3\nINFO,2.5,SAMPLE_MASS\n")
+    path = write(tmp_path, "hc.dat", text.encode("cp1252"))
+    with pytest.raises(FormatError) as err:
+        magfit.read(path)
+    msg = str(err.value)
+    assert "heat capacity" in msg and "Samp HC" in msg and "hc.dat" in msg and "line 6" in msg
+    assert "magnetometry" in msg        # the fix: give the magnetometry file
+
+
+def test_resistivity_file_is_refused(tmp_path):
+    names = ["Comment", "Time Stamp (sec)", "Temperature (K)", "Magnetic Field (Oe)",
+             "Bridge 1 Resistivity (Ohm-cm)", "Bridge 1 Excitation (uA)"]
+    text = _ppms_file(names, lambda i, t: ["", str(i), g(t), "0", g(1e-3 * t), "10"],
+                      "; Resistivity Data File\nBYAPP,Resistivity,1.0\n")
+    with pytest.raises(FormatError, match="resistivity.*no magnetic moment"):
+        magfit.read(write(tmp_path, "rho.dat", text))
+
+
+# ------------------------------------------------------------ units
+@pytest.mark.parametrize("unit", ["Nβ", "N β", "Nbeta", "μB/f.u.", "NμB"])
+def test_magnetisation_in_n_beta_is_bohr_magnetons_per_formula_unit(tmp_path, unit):
+    m_nbeta = X * FIELD_OE / (N_A * MU_B_CGS)              # M / (N_A mu_B), emu/mol over emu/mol
+    text = f"T (K),H (Oe),M ({unit})\n" + rows([T, np.full(T.size, FIELD_OE), m_nbeta])
+    assert_paramagnet(magfit.read(write(tmp_path, "nbeta.csv", text)))
+
+
+# ------------------------------------------------------------ binary files and spreadsheet names
+def test_matlab_mat_file_is_refused_with_the_export_command(tmp_path):
+    raw = b"MATLAB 5.0 MAT-file, Platform: GLNXA64" + b" " * 80 + b"\x00\x01IM" + b"\x00" * 32
+    with pytest.raises(FormatError, match=r"MATLAB \.mat file.*writetable"):
+        magfit.read(write(tmp_path, "data.mat", raw))
+
+
+def test_origin_project_is_refused_with_the_export_menu(tmp_path):
+    with pytest.raises(FormatError, match=r"Origin project.*Export"):
+        magfit.read(write(tmp_path, "data.opju", b"CPYA 4.3 " + b"\x00" * 64))
+
+
+def test_xlsx_saved_with_a_csv_name_is_read_as_a_workbook(tmp_path):
+    import pandas as pd
+
+    buf = io.BytesIO()
+    pd.DataFrame({"T (K)": T, "chi (emu/mol)": X}).to_excel(buf, index=False)
+    m = magfit.read(write(tmp_path, "exported.csv", buf.getvalue()))
+    assert "workbook_by_content" in m.provenance
+    assert_paramagnet(m)
+
+
+def test_tab_separated_text_named_xls_is_read_as_text(tmp_path):
+    m = magfit.read(write(tmp_path, "export.xls", "T (K)\tchi (emu/mol)\n" + rows([T, X], sep="\t")))
+    assert "text_under_workbook_name" in m.provenance
+    assert_paramagnet(m)
+
+
+def test_html_table_named_xls_is_refused_with_the_fix(tmp_path):
+    body = "".join(f"<tr><td>{g(a)}</td><td>{g(b)}</td></tr>" for a, b in zip(T, X, strict=True))
+    html = f"<html><table><tr><th>T (K)</th><th>chi</th></tr>{body}</table></html>"
+    path = write(tmp_path, "export.xls", html)
+    with pytest.raises(FormatError, match=r"HTML.*export\.xls|export\.xls.*HTML") as err:
+        magfit.read(path)
+    assert "save it as .xlsx or as CSV" in str(err.value)
+
+
+def test_zip_archive_is_not_taken_for_a_workbook(tmp_path):
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a.csv", "T (K),chi (emu/mol)\n1,2\n")
+    with pytest.raises(MagfitError, match="zip archive"):
+        magfit.read(write(tmp_path, "data.dat", buf.getvalue()))
