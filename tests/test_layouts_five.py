@@ -133,3 +133,19 @@ def test_zip_archive_is_not_taken_for_a_workbook(tmp_path):
         z.writestr("a.csv", "T (K),chi (emu/mol)\n1,2\n")
     with pytest.raises(MagfitError, match="zip archive"):
         magfit.read(write(tmp_path, "data.dat", buf.getvalue()))
+
+
+# ------------------------------------------------------------ a power of ten in the column name
+@pytest.mark.parametrize(("name", "scale"), [
+    ("χ × 10³ (emu/mol)", 1e3), ("chi*10^3 (emu/mol)", 1e3), ("χ (emu/mol) x 1e3", 1e3),
+    ("10³χ (emu/mol)", 1e3), ("10^2 chi (emu/mol)", 1e2), ("χ·10⁻³ (emu/mol)", 1e-3)])
+def test_scale_factor_in_the_name_divides_the_column(tmp_path, name, scale):
+    """An axis-label name 'χ × 10³ (emu/mol)' holds chi times 10^3 (it was read as 10^6 chi)."""
+    m = magfit.read(write(tmp_path, "scaled.csv", f"T (K),{name}\n" + rows([T, X * scale])))
+    assert any("scale factor" in n for n in m.provenance.get("notes", []))
+    assert_paramagnet(m)
+
+
+def test_power_of_ten_inside_the_unit_stays_the_units(tmp_path):
+    """'χ (10⁻³ emu/mol)': the numbers are in units of 10^-3 emu/mol (unchanged)."""
+    assert_paramagnet(magfit.read(write(tmp_path, "u.csv", "T (K),χ (10⁻³ emu/mol)\n" + rows([T, X * 1e3]))))
