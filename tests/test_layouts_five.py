@@ -149,3 +149,16 @@ def test_scale_factor_in_the_name_divides_the_column(tmp_path, name, scale):
 def test_power_of_ten_inside_the_unit_stays_the_units(tmp_path):
     """'χ (10⁻³ emu/mol)': the numbers are in units of 10^-3 emu/mol (unchanged)."""
     assert_paramagnet(magfit.read(write(tmp_path, "u.csv", "T (K),χ (10⁻³ emu/mol)\n" + rows([T, X * 1e3]))))
+
+
+# ------------------------------------------------------------ missing-value marks inside the data
+def test_rows_of_missing_value_marks_do_not_hide_the_header(tmp_path):
+    """'--,--' and 'N/A,N/A' rows among the data: the header stays the header (before, the names were
+    taken from the '--' row: 'no temperature column, columns are '--', '-- (2)''); those rows are counted."""
+    data = rows([T, X]).splitlines()
+    text = "T (K),chi (emu/mol)\n" + "\n".join(data[:3] + ["--,--", "N/A,N/A", "310,--"] + data[3:]) + "\n"
+    m = magfit.read(write(tmp_path, "gaps.csv", text))
+    assert m.provenance["column_names_line"] == 1
+    assert m.provenance["data_lines"] == len(m.data) + sum(m.provenance["dropped_rows"].values())
+    assert m.provenance["non_numeric"]["T (K)"]["first_line"] == 5
+    assert_paramagnet(m)

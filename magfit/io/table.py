@@ -34,6 +34,9 @@ __all__ = ["TableReader", "LakeShoreReader", "match_table_columns", "split_name"
 _NUMERIC_TOKEN = re.compile(r"^[-+]?(\d+(?:\.\d*)?|\.\d+)([eEdD][-+]?\d+)?$|^[-+]?(nan|inf)$", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+([eE][-+]?\d+)?$")
 _COMMENT = ("#", "%", "!", "//", ";")
+#: cells that mark a missing value (a data row, not text): counted as non-numeric when read
+_MISSING = frozenset({"--", "-", "---", "n/a", "na", "#n/a", "nan", "null", "none", "*", "?", "#value!",
+                      "#div/0!", "inf", "-inf", "+inf"})
 #: (delimiter, decimal mark) tried in this order
 _LAYOUTS = (("\t", "."), ("\t", ","), (";", "."), (";", ","), (",", "."), (r"\s+", "."), (r"\s+", ","))
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
@@ -86,7 +89,9 @@ def _numeric_fields(line: str, sep: str, decimal: str) -> int | None:
     if sep != r"\s+" and sep not in line:
         return None
     f = [x.strip() for x in _fields(line, sep)]
-    filled = [x for x in f if x]
+    filled = [x for x in f if x and x.lower() not in _MISSING]
+    if not filled and len(f) >= 2 and any(f):
+        return len(f)          # a row of missing-value marks ('--,N/A') is a data row without data
     commas = any(_DECIMAL_COMMA.match(x) for x in filled)
     if decimal == ",":
         if not commas:
