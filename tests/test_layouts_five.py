@@ -162,3 +162,43 @@ def test_rows_of_missing_value_marks_do_not_hide_the_header(tmp_path):
     assert m.provenance["data_lines"] == len(m.data) + sum(m.provenance["dropped_rows"].values())
     assert m.provenance["non_numeric"]["T (K)"]["first_line"] == 5
     assert_paramagnet(m)
+
+
+# ------------------------------------------------------------ MPMS3: VSM rows and DC-scan rows in one file
+_MPMS3_NAMES = ["Comment", "Time Stamp (sec)", "Temperature (K)", "Magnetic Field (Oe)", "Moment (emu)",
+                "M. Std. Err. (emu)", "Transport Action", "DC Moment Fixed Ctr (emu)",
+                "DC Moment Err Fixed Ctr (emu)", "DC Moment Free Ctr (emu)", "DC Moment Err Free Ctr (emu)"]
+
+
+def _mpms3_two_modes(dc_rows, dc_column: str) -> str:
+    """VSM rows fill 'Moment (emu)'; DC-scan rows fill the DC column (Free or Fixed centre) only."""
+    lines = []
+    for i, (t, mom) in enumerate(zip(T, MOMENT, strict=True)):
+        cells = dict.fromkeys(_MPMS3_NAMES, "")
+        cells.update({"Time Stamp (sec)": str(100 + i), "Temperature (K)": g(t),
+                      "Magnetic Field (Oe)": g(FIELD_OE), "Transport Action": "1"})
+        if i in dc_rows:
+            cells[dc_column] = g(mom)
+            cells[dc_column.replace("DC Moment ", "DC Moment Err ")] = "2e-9"
+        else:
+            cells["Moment (emu)"], cells["M. Std. Err. (emu)"] = g(mom), "1e-9"
+        lines.append(",".join(cells.values()))
+    return ("[Header]\n; MPMS3 Data File\nTITLE,\nBYAPP,MPMS3,1.0,1.1\n"
+            f"INFO,{g(MASS_MG)},SAMPLE_MASS\nINFO,{g(MOLAR_MASS)},SAMPLE_MOLECULAR_WEIGHT\n[Data]\n"
+            + ",".join(_MPMS3_NAMES) + "\n" + "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(("dc_rows", "dc_column"), [
+    (set(range(0, 25, 2)), "DC Moment Free Ctr (emu)"),          # alternating modes
+    (set(range(12, 25)), "DC Moment Fixed Ctr (emu)"),           # VSM below, DC scan above
+])
+def test_mpms3_vsm_and_dc_scan_rows_both_read(tmp_path, dc_rows, dc_column):
+    """Every point is read from the column its mode filled (12 of 25 points were dropped before)."""
+    m = magfit.read(write(tmp_path, "modes.dat", _mpms3_two_modes(dc_rows, dc_column)))
+    assert m.variant == "VSM+DC scan"
+    merged = m.provenance["merged_modes"]
+    assert (merged["VSM rows"], merged["DC scan rows"]) == (T.size - len(dc_rows), len(dc_rows))
+    assert {"Moment (emu)", dc_column} <= set(m.data.columns)          # the originals are kept
+    err = m.column("moment_err_emu")
+    np.testing.assert_array_equal(err, np.where(np.isin(np.arange(T.size), list(dc_rows)), 2e-9, 1e-9))
+    assert_paramagnet(m)

@@ -392,6 +392,10 @@ class QuantumDesignReader:
         empty = all_na.to_numpy() & (frame.dtypes != np.float64).to_numpy()
         if empty.any():  # astype copies the frame: only when a column needs it
             frame = frame.astype({c: "float64" for c in frame.columns[empty]})
+        if variant == "VSM+DC scan":    # rows of both modes: the moment from whichever column holds it
+            from ._modes import merge_mode_columns
+
+            frame = merge_mode_columns(frame, mapping, provenance)
         return finish(source, frame, header=header, header_lines=header_lines, instrument=instrument,
                       variant=variant, columns=mapping, conversions=conversions, provenance=provenance,
                       first_data_line=first_data_line, user_columns=columns, user_units=units)
