@@ -202,3 +202,32 @@ def test_mpms3_vsm_and_dc_scan_rows_both_read(tmp_path, dc_rows, dc_column):
     err = m.column("moment_err_emu")
     np.testing.assert_array_equal(err, np.where(np.isin(np.arange(T.size), list(dc_rows)), 2e-9, 1e-9))
     assert_paramagnet(m)
+
+
+# ------------------------------------------------------------ sample mass and molar mass spelled other ways
+def _mpms3_vsm(info_lines: str) -> str:
+    body = "".join(f",{100 + i},{g(t)},{g(FIELD_OE)},{g(mom)},1e-9\n"
+                   for i, (t, mom) in enumerate(zip(T, MOMENT, strict=True)))
+    return ("[Header]\n; MPMS3 Data File\nTITLE,\nBYAPP,MPMS3,1.0\n" + info_lines + "[Data]\n"
+            "Comment,Time Stamp (sec),Temperature (K),Magnetic Field (Oe),Moment (emu),M. Std. Err. (emu)\n"
+            + body)
+
+
+@pytest.mark.parametrize("info", [
+    "INFO,Sample Mass (mg),12.5\nINFO,Molecular Weight (g/mol),250\n",   # typed key first in an MPMS3 file
+    "INFO,0.0125 g,SAMPLE_MASS\nINFO,250,SAMPLE_MOLECULAR_WEIGHT\n",      # a unit typed into the mass field
+    "INFO,12.5 mg,SAMPLE_MASS\nINFO,MW,250 g/mol\n",
+])
+def test_mass_and_molar_mass_header_spellings(tmp_path, info):
+    m = magfit.read(write(tmp_path, "info.dat", _mpms3_vsm(info)))
+    assert_paramagnet(m)        # no mass_mg / molar_mass_g_mol arguments: both from the header
+
+
+@pytest.mark.parametrize("head", [
+    "# Sample mass: 12.5 mg\n# Molecular weight (g/mol): 250\n",
+    "# Sample Mass (mg) = 12.5\n# MW = 250 g/mol\n",
+    "Sample: X\nMass: 0.0125 g\nFormula weight: 250\n",
+])
+def test_table_comment_header_gives_mass_and_molar_mass(tmp_path, head):
+    text = head + "T (K),H (Oe),M (emu)\n" + rows([T, np.full(T.size, FIELD_OE), MOMENT])
+    assert_paramagnet(magfit.read(write(tmp_path, "hdr.csv", text)))

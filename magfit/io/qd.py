@@ -31,6 +31,8 @@ __all__ = ["QuantumDesignReader", "parse_header"]
 _DATA_LINE = re.compile(rb"(?m)^[ \t]*\[Data\]")
 _KEY = re.compile(r"^[A-Z][A-Z0-9_ ./-]*:?$")
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+#: a number, perhaps with a mass or molar-mass unit typed after it ("250 g/mol")
+_NUMBER_UNIT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*(mg|g|kg|g/mol|g mol-1)?$")
 #: record types that occur more than once; stored as "TYPE <first field>"
 _MULTI = {"DATATYPE", "STARTUPAXIS", "FIELDGROUP", "PLOT_APPEARANCE"}
 
@@ -66,8 +68,8 @@ def _info_record(fields: list[str], key_first: bool, header: dict[str, str]) -> 
             _put(header, text, "")
         return
     first, last = rest[0], rest[-1]
-    if not key_first and _NUMBER.match(last) and _KEY.match(first) and not _NUMBER.match(first):
-        key_first = True  # ACMS "INFO,HARMONICS,1"
+    if not key_first and _NUMBER_UNIT.match(last) and re.search(r"[A-Za-z]", first):
+        key_first = True  # ACMS "INFO,HARMONICS,1"; typed in by hand: "INFO,Sample Mass (mg),12.5"
     elif key_first and _KEY.match(last) and not _KEY.match(first.rstrip(":")):
         key_first = False
     if key_first:
