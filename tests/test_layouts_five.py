@@ -231,3 +231,41 @@ def test_mass_and_molar_mass_header_spellings(tmp_path, info):
 def test_table_comment_header_gives_mass_and_molar_mass(tmp_path, head):
     text = head + "T (K),H (Oe),M (emu)\n" + rows([T, np.full(T.size, FIELD_OE), MOMENT])
     assert_paramagnet(magfit.read(write(tmp_path, "hdr.csv", text)))
+
+
+# ------------------------------------------------------------ thousands separators
+def _grouped(value: float, group: str, decimal: str) -> str:
+    """A number as a spreadsheet shows it with a thousands separator (written here, not by magfit)."""
+    text = f"{value:,.12g}" if abs(value) >= 1000 and "e" not in f"{value:.12g}" else g(value)
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
+@pytest.mark.parametrize(("sep", "group", "decimal", "quote"), [
+    (",", ",", ".", '"'),            # English Excel: "10,000" quoted in a CSV (refused before: no numbers)
+    (";", ".", ",", ""),             # German Excel: 10.000 and 1,23E-05 (read as 10 Oe before: chi x1000)
+    (";", "\u00a0", ",", ""),        # French: no-break space groups
+    ("\t", "'", ".", ""),            # Swiss: 10'000
+])
+def test_thousands_separators(tmp_path, sep, group, decimal, quote):
+    field = np.full(T.size, 10 * FIELD_OE)
+
+    def cell(v):
+        return quote + _grouped(v, group, decimal) + quote
+    text = sep.join(["T (K)", "H (Oe)", "M (emu)"]) + "\n" + rows([T, field, 10 * MOMENT], sep=sep, fmt=cell)
+    m = magfit.read(write(tmp_path, "grouped.csv", text))
+    np.testing.assert_allclose(m.field_Oe, field, rtol=1e-12)
+    assert "H (Oe)" in m.provenance["thousands_separators"]
+    assert_paramagnet(m, mass_mg=MASS_MG, molar_mass_g_mol=MOLAR_MASS)
+
+
+def test_quoted_decimal_commas_in_a_comma_separated_file(tmp_path):
+    """'"2,5","1,250"': every number quoted, commas as decimal marks (a LibreOffice export with a comma
+    delimiter). Read as 2.5 and 1.25 -- not as a thousands separator (1250) -- where it was 'format not
+    recognised' before."""
+    temps = np.arange(T.size) + 2.5
+    text = '"T (K)","H (Oe)","M (emu)"\n' + "".join(
+        f'"{t:.1f}","1,250","{g(mom)}"\n'.replace('.5"', ',5"') for t, mom in zip(temps, MOMENT, strict=True))
+    m = magfit.read(write(tmp_path, "dc.csv", text))
+    np.testing.assert_allclose(m.temperature_K, temps, rtol=1e-12)
+    np.testing.assert_allclose(m.field_Oe, 1.25, rtol=1e-12)
+    np.testing.assert_allclose(m.moment_emu, MOMENT, rtol=1e-11)

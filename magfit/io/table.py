@@ -38,7 +38,8 @@ _COMMENT = ("#", "%", "!", "//", ";")
 _MISSING = frozenset({"--", "-", "---", "n/a", "na", "#n/a", "nan", "null", "none", "*", "?", "#value!",
                       "#div/0!", "inf", "-inf", "+inf"})
 #: (delimiter, decimal mark) tried in this order
-_LAYOUTS = (("\t", "."), ("\t", ","), (";", "."), (";", ","), (",", "."), (r"\s+", "."), (r"\s+", ","))
+_LAYOUTS = (("\t", "."), ("\t", ","), (";", "."), (";", ","), (",", "."), (r"\s+", "."), (r"\s+", ","),
+            (",", ","))     # the last: a comma-separated file of quoted decimal-comma numbers ("2,5","1,25")
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
 #: families that hold a susceptibility-like quantity (their unit errors are reported first)
 _CHI_FAMILIES = ("chi", "chi_mass", "chi_volume", "chiT", "inverse_chi", "mu_eff")
@@ -452,7 +453,8 @@ class TableReader:
         columns = _resolve_indices(columns, names, source.name)
         data_start = _byte_offset(source.raw, idx) + source.bom_len * (idx == 0)
         first_data_line = idx + 1
-        stream, fallback = _data_stream(source, data_start, layout.decimal)
+        grouped: list[int] = []
+        stream, fallback = _data_stream(source, data_start, layout.decimal, layout.sep, grouped)
         frame, names, info = parse_data(stream, names=names, sep=layout.sep, encoding=source.encoding,
                                         path=source.name, first_line=first_data_line,
                                         text_for_fallback=fallback)
@@ -478,6 +480,10 @@ class TableReader:
             provenance["renamed_columns"] = renamed
         if match.notes:
             provenance["notes"] = list(match.notes)
+        if grouped:
+            provenance["thousands_separators"] = [names[k] for k in grouped if k < len(names)]
+            provenance.setdefault("notes", []).append(
+                f"thousands separators ('10.000', '1.234,5') removed in {provenance['thousands_separators']}")
         header = _header_from_comments(header_lines)
         chi_like = set(_CHI_LIKE)
         is_chi = chi_like & set(match.columns) or chi_like & set(columns or {})
@@ -553,12 +559,34 @@ def _same_cells(row: list[str], header: list[str]) -> bool:
     return bool(filled) and all(a == b for a, b in filled)
 
 
-def _data_stream(source: Source, start: int, decimal: str):
-    """Binary stream of the data rows; decimal commas become points (same rows, same lines)."""
+_QUOTED_DECIMAL_COMMA = re.compile(rb'"\s*([-+]?\d*),(\d+(?:[eE][-+]?\d+)?)\s*"')
+
+
+def _data_stream(source: Source, start: int, decimal: str, sep: str = ",", grouped: list | None = None):
+    """Binary stream of the data rows; decimal commas become points (same rows, same lines).
+
+    In a decimal-comma table, thousands separators ('10.000', '1.234,5', '10 000,5') are removed first
+    from the columns whose grouped cells all have groups of three digits; their 0-based indices are
+    appended to ``grouped``.
+    """
     if decimal != ",":
         return _open_text(source, start), (lambda: source.decode(start))
-    body = source.raw[start:].replace(b",", b".")
-    return io.BytesIO(body), (lambda: source.decode(start).replace(",", "."))
+    body = source.raw[start:]
+    if sep == ",":      # quoted decimal-comma numbers between comma delimiters: only inside the quotes
+        body = _QUOTED_DECIMAL_COMMA.sub(rb"\1.\2", body)
+        return io.BytesIO(body), (lambda: body.decode(source.encoding.replace("-sig", ""), errors="replace"))
+    enc = "utf-8" if source.encoding == "utf-8-sig" else source.encoding
+    text = body.decode(enc, errors="replace")
+    if re.search("\\d[. \u00a0\u202f'’]\\d{3}", text):      # a possible group separator: look per column
+        from ._numbers import ungroup_decimal_comma
+
+        text, changed = ungroup_decimal_comma(text, sep)
+        if changed:
+            body = text.encode(enc, errors="replace")
+            if grouped is not None:
+                grouped.extend(changed)
+    body = body.replace(b",", b".")
+    return io.BytesIO(body), (lambda: body.decode(enc, errors="replace"))
 
 
 def _header_from_comments(lines: list[str]) -> dict[str, str]:
