@@ -269,3 +269,27 @@ def test_quoted_decimal_commas_in_a_comma_separated_file(tmp_path):
     np.testing.assert_allclose(m.temperature_K, temps, rtol=1e-12)
     np.testing.assert_allclose(m.field_Oe, 1.25, rtol=1e-12)
     np.testing.assert_allclose(m.moment_emu, MOMENT, rtol=1e-11)
+
+
+# ------------------------------------------------------------ Igor Pro text files (.itx)
+def _itx(names: str, columns, setscale: str, more: str = "") -> str:
+    body = "".join("\t" + "\t".join(g(v) for v in values) + "\n" for values in zip(*columns, strict=True))
+    return f"IGOR\nWAVES/D\t{names}\nBEGIN\n{body}END\n{setscale}{more}"
+
+
+def test_igor_text_file_reads_waves_with_their_units(tmp_path):
+    """Wave names as columns, data units from 'X SetScale d' (was: 'no header line naming the columns')."""
+    text = _itx("temp\tchiT", [T, X * T], 'X SetScale d 0,0,"K", temp; SetScale d 0,0,"cm3 K mol-1", chiT\n',
+                more="WAVES/D\tother\nBEGIN\n\t1\n\t2\nEND\n")
+    m = magfit.read(write(tmp_path, "chit.itx", text))
+    assert m.columns["temperature_K"] == "temp (K)" and m.columns["chiT_emu_K_mol"] == "chiT (cm3 K mol-1)"
+    assert m.provenance["igor_blocks_not_read"] == [{"waves": ["other"], "line": T.size + 6, "rows": 2}]
+    assert_paramagnet(m)
+
+
+def test_igor_text_file_snake_case_wave_names_and_file_line_numbers(tmp_path):
+    text = _itx("T_K\tchi_emu_mol", [T, X], "").replace(f"\t{g(T[3])}\t", "\tjunk\t", 1)
+    m = magfit.read(write(tmp_path, "chi.itx", text))
+    assert m.provenance["non_numeric"]["T_K"]["first_line"] == 4 + 3      # the file's own line number
+    chi = m.susceptibility()
+    np.testing.assert_allclose(chi.chi_emu_mol, np.delete(X, 3)[np.argsort(np.delete(T, 3))], rtol=1e-9)

@@ -406,7 +406,7 @@ def _ensure_readers() -> None:
         return
     with _LOAD_LOCK:
         if not _LOADED:
-            from . import qd, table  # noqa: F401  (modules register their readers on import)
+            from . import igor, qd, table  # noqa: F401  (modules register their readers on import)
             _LOADED = True
 
 
