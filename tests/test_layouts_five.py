@@ -293,3 +293,26 @@ def test_igor_text_file_snake_case_wave_names_and_file_line_numbers(tmp_path):
     assert m.provenance["non_numeric"]["T_K"]["first_line"] == 4 + 3      # the file's own line number
     chi = m.susceptibility()
     np.testing.assert_allclose(chi.chi_emu_mol, np.delete(X, 3)[np.argsort(np.delete(T, 3))], rtol=1e-9)
+
+
+# ------------------------------------------------------------ a .dat re-saved by a decimal-comma spreadsheet
+def test_quantum_design_file_resaved_with_semicolons_and_decimal_commas(tmp_path):
+    """A PPMS VSM .dat opened in a German Excel and saved as CSV: ';' separators, decimal commas in the
+    data and in the header values, every line padded with ';' (was: 'no temperature column',
+    with the whole names line as one column)."""
+    names = ["Comment", "Time Stamp (sec)", "Temperature (K)", "Magnetic Field (Oe)", "Moment (emu)",
+             "M. Std. Err. (emu)"]
+
+    def de(x):
+        return g(x).replace(".", ",")
+    head = ["[Header]", "; VSM Data File", "TITLE", "BYAPP;PPMS VSM;1.4.10",
+            f"INFO;{de(MASS_MG)};SAMPLE_MASS", f"INFO;{de(MOLAR_MASS + 0.5)};SAMPLE_MOLECULAR_WEIGHT",
+            "[Data]"]
+    body = [";".join(["", str(100 + i), de(t), de(FIELD_OE), de(mom), "1,5E-09"])
+            for i, (t, mom) in enumerate(zip(T, MOMENT, strict=True))]
+    lines = [h + ";" * (len(names) - 1 - h.count(";")) for h in head] + [";".join(names)] + body
+    m = magfit.read(write(tmp_path, "vsm_de.csv", ("\r\n".join(lines) + "\r\n").encode("cp1252")))
+    assert m.instrument == "PPMS VSM" and "resaved_semicolons" in m.provenance
+    np.testing.assert_allclose(m.moment_err_emu, 1.5e-9, rtol=1e-12)
+    assert_paramagnet(m, molar_mass_g_mol=MOLAR_MASS)         # the mass 12,5 mg from the header
+    assert m.header["SAMPLE_MOLECULAR_WEIGHT"] == g(MOLAR_MASS + 0.5)

@@ -317,12 +317,12 @@ class QuantumDesignReader:
     def sniff(self, head_lines: list[str], filename: str) -> float:
         """1.0 for ``[Header]`` first, 0.9 for a ``[Data]`` line, 0.8 for a '; ... Data File' line."""
         for line in head_lines:
-            s = line.strip().strip(",\t ").strip()
+            s = line.strip().strip(",;\t ").strip()
             if s:
                 if s == "[Header]":
                     return 1.0
                 break
-        if any(line.strip().strip(",\t ").strip() == "[Data]" for line in head_lines):
+        if any(line.strip().strip(",;\t ").strip() == "[Data]" for line in head_lines):
             return 0.9
         if any(re.match(r";.*Data File", line) for line in head_lines[:10]):
             return 0.8
@@ -331,6 +331,9 @@ class QuantumDesignReader:
     def read(self, source: Source, *, columns: dict[str, str] | None = None,
              units: dict[str, str] | None = None):
         """Parse a Quantum Design file into a Measurement (see module docstring)."""
+        from ._resave import from_semicolons
+
+        source = from_semicolons(source)   # a ';' + decimal-comma spreadsheet re-save -> MultiVu's commas
         raw = source.raw
         match = _DATA_LINE.search(raw)
         if match is None:
