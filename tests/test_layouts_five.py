@@ -316,3 +316,58 @@ def test_quantum_design_file_resaved_with_semicolons_and_decimal_commas(tmp_path
     np.testing.assert_allclose(m.moment_err_emu, 1.5e-9, rtol=1e-12)
     assert_paramagnet(m, molar_mass_g_mol=MOLAR_MASS)         # the mass 12,5 mg from the header
     assert m.header["SAMPLE_MOLECULAR_WEIGHT"] == g(MOLAR_MASS + 0.5)
+
+
+# ------------------------------------------------------- labels, symbols, AC columns, side-by-side blocks
+@pytest.mark.parametrize("name", ["M ZFC (emu)", "M_ZFC (emu)", "M (ZFC) (emu)", "M-FC (emu)", "ZFC M (emu)",
+                                  "M warming (emu)"])
+def test_sweep_label_in_the_moment_name(tmp_path, name):
+    """'M ZFC (emu)': ZFC labels the sweep, not the unit (was: unit 'ZFC (emu)' not understood)."""
+    text = f"T (K),H (Oe),{name}\n" + rows([T, np.full(T.size, FIELD_OE), MOMENT])
+    m = magfit.read(write(tmp_path, "zfc.csv", text))
+    assert m.columns["moment_emu"] == name
+    assert_paramagnet(m, mass_mg=MASS_MG, molar_mass_g_mol=MOLAR_MASS)
+
+
+def test_lakeshore_columns_with_a_symbol_before_the_unit(tmp_path):
+    """'Temperature (T) [K]', 'Field (H) [Oe]' (was: 'no temperature column')."""
+    text = ("#RUN ON SOFTWARE VERSION:,\n1.2.3,\n##DATA TABLE,\n"
+            "Time Stamp [s],Temperature (T) [K],Field (H) [Oe],Moment (m) [emu]\n"
+            + rows([np.arange(T.size), T, np.full(T.size, FIELD_OE), MOMENT]))
+    m = magfit.read(write(tmp_path, "ls.csv", text))
+    assert (m.columns["temperature_K"], m.columns["field_Oe"]) == ("Temperature (T) [K]", "Field (H) [Oe]")
+    assert_paramagnet(m, mass_mg=MASS_MG, molar_mass_g_mol=MOLAR_MASS)
+
+
+def test_ac_susceptibility_column_is_named_in_the_refusal(tmp_path):
+    path = write(tmp_path, "ac.csv", "T (K),χ' (emu/mol),χ'' (emu/mol)\n" + rows([T, X, 0 * X]))
+    with pytest.raises(FormatError, match=r"AC susceptibility.*--column chi_emu_mol="):
+        magfit.read(path).susceptibility()
+    assert_paramagnet(magfit.read(path, columns={"chi_emu_mol": "χ' (emu/mol)"}))   # the fix it names
+
+
+def test_side_by_side_blocks_warn_and_the_second_reads_with_columns(tmp_path):
+    """ZFC in columns A-B, FC in D-E (an Excel sheet exported): the second block is not silently lost."""
+    half = 13
+    cells = [[g(T[i]), g(MOMENT[i]), "", g(T[half + i]) if half + i < T.size else "",
+              g(MOMENT[half + i]) if half + i < T.size else ""] for i in range(half)]
+    text = "T (K),M ZFC (emu),,T (K),M FC (emu)\n" + "".join(",".join(c) + "\n" for c in cells)
+    path = write(tmp_path, "sbs.csv", text)
+    kw = {"mass_mg": MASS_MG, "molar_mass_g_mol": MOLAR_MASS, "field_Oe": FIELD_OE}
+    chi = magfit.read(path).susceptibility(**kw)
+    assert any("second block side by side" in w and "--column temperature_K='T (K) (2)'" in w
+               for w in chi.provenance["warnings"])
+    second = magfit.read(path, columns={"temperature_K": "T (K) (2)", "moment_emu": "M FC (emu)"})
+    chi2 = second.susceptibility(**kw)
+    np.testing.assert_allclose(np.sort(np.concatenate([chi.temperature_K, chi2.temperature_K])), T, atol=1e-9)
+    np.testing.assert_allclose(chi2.chi_emu_mol, X[half:], rtol=1e-6)
+
+
+def test_r_write_table_row_names_are_not_the_temperature(tmp_path):
+    """R's write.table: '"T_K" "chi_emu_mol"' over '"1" 2 0.27': the quoted first field is a row name
+    (it was read as the temperature: T = 1, 2, 3 ...)."""
+    text = '"T_K" "chi_emu_mol"\n' + "".join(f'"{i + 1}" {g(a)} {g(b)}\n'
+                                             for i, (a, b) in enumerate(zip(T, X, strict=True)))
+    m = magfit.read(write(tmp_path, "r.txt", text))
+    assert "row_names_column" in m.provenance
+    assert_paramagnet(m)

@@ -378,9 +378,13 @@ def match_names(names: list[str], units: dict[str, str] | None = None) -> Column
     prev: tuple[str, str | None, str] | None = None    # (family, unit, canonical) of the last quantity
     for name in names:
         scale, plain = name_scale(name)
-        _base, unit, family = split_name(plain)
+        _base, unit, family = _split_plain(plain)
         unit = units.get(name, unit)
         if not family:
+            if _AC_NAME.match(name.strip()):
+                out.notes.append(f"column {name!r} looks like an AC susceptibility (chi', chi''), not the "
+                                 f"DC chi (if measured at low frequency: --column chi_emu_mol='{name}'); "
+                                 "not used")
             prev = None if not name.strip() else prev
             continue
         err = family == "err" or family.endswith("_err")
@@ -438,6 +442,11 @@ _SCALE_AFTER = re.compile(r"^(?P<q>.*?\S)(?:\s+[x×]|\s*[×*·⋅])\s*(?:" + _PO
 _SCALE_BEFORE = re.compile(r"^(?:" + _POWER.format("b") + r")\s*[x×*·⋅]?\s*(?P<q>[^\d\s(\[].*)$")
 
 
+#: names longer than this are not searched for scale factors and labels (those patterns backtrack on
+#: long runs of spaces; real column names are far shorter)
+_LONGEST_NAME = 120
+
+
 def name_scale(name: str) -> tuple[float, str]:
     """(scale, name without it) for a column whose name carries a power of ten it was multiplied by.
 
@@ -445,6 +454,8 @@ def name_scale(name: str) -> tuple[float, str]:
     (A power of ten inside the unit, ``χ (10⁻³ emu/mol)``, is the unit's and is left to it.)
     """
     text = name.strip()
+    if len(text) > _LONGEST_NAME:      # a runaway 'name' (a corrupted line): no backtracking over it
+        return 1.0, name
     m = _SCALE_AFTER.match(text)
     tag = "a"
     if m is None or not family_of(m.group("q"), keywords=False) and not split_name(m.group("q"))[2]:
@@ -455,6 +466,33 @@ def name_scale(name: str) -> tuple[float, str]:
     exponent = int(digits.replace("−", "-"))
     rest = (m.groupdict().get("u") or "") if tag == "a" else ""
     return 10.0 ** exponent, (m.group("q").strip() + (" " + rest if rest else "")).strip()
+
+
+#: AC susceptibility columns (in-phase / out-of-phase), never read as the DC chi without being asked
+_AC_NAME = re.compile(r"(?i)^(?:chi|χ|x|susceptibility)\s*"
+                      r"(?:'{1,2}|′{1,2}|\"|″|_?ac\b|_?(?:real|imag)\b)")
+#: a sweep label inside a name ('M ZFC (emu)', 'chi_FC (emu/mol)', 'M (warming) (emu)') ...
+_LABEL = re.compile(r"(?i)[\s_\-]*\(?(?<![a-z])(?:ZFC|FCC|FCW|FC|FH|TRM|IRM|warming|cooling|heating)"
+                    r"(?![a-z])\)?")
+#: ... and a symbol in brackets before the unit ('Temperature (T) [K]', 'Field (H) [Oe]')
+_SYMBOL = re.compile(r"\s*\((?:T|H|B|M|m|χ|X)\)(?=\s*[\[(])")
+
+
+def _split_plain(name: str) -> tuple[str, str | None, str]:
+    """split_name, and when that finds no quantity or no unit it understands, split_name of the name
+    without a sweep label or a bracketed symbol ('M ZFC (emu)' -> 'M (emu)'; the label stays in the
+    column's name)."""
+    first = split_name(name)
+    if len(name) > _LONGEST_NAME:
+        return first
+    plain = _SYMBOL.sub("", _LABEL.sub("", name)).strip()
+    if plain == name.strip() or not plain:
+        return first
+    second = split_name(plain)
+    if second[2] and (not first[2] or (second[1] is not None and _understood(second[2], second[1])
+                                       and not (first[1] is not None and _understood(first[2], first[1])))):
+        return second
+    return first
 
 
 def _choose_temperature(out: ColumnMatch) -> None:

@@ -449,6 +449,10 @@ class TableReader:
             raise _no_header_error(source, lines, layout)
         top = layout.header_rows[0] if layout.header_rows else idx
         header_lines = lines[:top]
+        if _row_names_first(lines, layout, names_raw):    # R write.table: a names line one field short
+            names_raw = ["row.names", *names_raw]
+            header_info["row_names_column"] = "the header names one column fewer than the rows hold and the "\
+                "first column is quoted labels or 1, 2, 3...: read as row names (R write.table)"
         names, renamed = clean_names([n.strip().lstrip("#").strip() for n in names_raw])
         columns = _resolve_indices(columns, names, source.name)
         data_start = _byte_offset(source.raw, idx) + source.bom_len * (idx == 0)
@@ -480,6 +484,9 @@ class TableReader:
             provenance["renamed_columns"] = renamed
         if match.notes:
             provenance["notes"] = list(match.notes)
+        side = _side_by_side(match, columns)
+        if side:
+            provenance.setdefault("warnings", []).append(side)
         if grouped:
             provenance["thousands_separators"] = [names[k] for k in grouped if k < len(names)]
             provenance.setdefault("notes", []).append(
@@ -495,6 +502,33 @@ class TableReader:
                       variant=variant, columns=match.columns, conversions=match.conversions,
                       provenance=provenance, first_data_line=first_data_line, user_columns=columns,
                       user_units=units, require_temperature=not has_mh)
+
+
+def _row_names_first(lines: list[str], layout: Layout, names: list[str]) -> bool:
+    """True when the rows have one field more than the names line and that first field is a row name:
+    quoted text ('"1" 2.0 0.27', R's write.table default) or the row numbers 1, 2, 3 ..."""
+    if len(names) != layout.width - 1:
+        return False
+    start = layout.data_index
+    rows = [ln for ln in lines[start:start + 20] if ln.strip() and not _is_comment(ln)]
+    firsts = [(_fields(ln.strip(), layout.sep) or [""])[0].strip() for ln in rows]
+    if firsts and all(len(f) > 1 and f[0] == f[-1] == '"' for f in firsts):
+        return True
+    return firsts == [str(k + 1) for k in range(len(firsts))]
+
+
+def _side_by_side(match, user_columns: dict | None) -> str | None:
+    """Two blocks of columns side by side (ZFC in A-B, FC in D-E: a second temperature column and a
+    second column of the same quantity): only the first is read; say so and how to read the other."""
+    if user_columns or "temperature_K" not in match.alternates:
+        return None
+    canon = next((c for c in _QUANTITY_CANONICAL if c in match.alternates), None)
+    if canon is None:
+        return None
+    t2, q2 = match.alternates["temperature_K"][0][0], match.alternates[canon][0][0]
+    return (f"columns {t2!r}, {q2!r} ignored: a second block side by side; only the first "
+            f"({match.columns['temperature_K']!r}, {match.columns[canon]!r}) is read. Read the other with "
+            f"--column temperature_K='{t2}' --column {canon}='{q2}'")
 
 
 _REPEATED_HEADER = "repeated header line (files pasted together)"
