@@ -161,7 +161,8 @@ def _header_number(header: dict, key: str, what: str, path: str | None,
     return value, k
 
 
-_MASS_FREEFORM = re.compile(r"^\s*(?:sample\s+)?mass\s*[\(\[]\s*(mg|g)\s*[\)\]]\s*[=:]?\s*$", re.IGNORECASE)
+_MASS_FREEFORM = re.compile(r"^\s*(?:sample[\s_]+)?mass\s*[\(\[]\s*(mg|g)\s*[\)\]]\s*[=:]?\s*$",
+                            re.IGNORECASE)
 _VALUE_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(mg|g|kg)?\s*$")
 _UNIT_TO_MG = {"mg": 1.0, "g": _MG_PER_G, "kg": 1e6}
 

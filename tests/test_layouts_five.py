@@ -371,3 +371,45 @@ def test_r_write_table_row_names_are_not_the_temperature(tmp_path):
     m = magfit.read(write(tmp_path, "r.txt", text))
     assert "row_names_column" in m.provenance
     assert_paramagnet(m)
+
+
+# --------------------------------------------------- Quantum Design: moment under another name, quoting
+def _qd_vsm(header: str, names: list[str], cell) -> str:
+    body = "".join(",".join(cell(i, t, mom)) + "\n" for i, (t, mom) in enumerate(zip(T, MOMENT, strict=True)))
+    return "[Header]\n" + header + "[Data]\n" + ",".join(names) + "\n" + body
+
+
+def test_quantum_design_moment_in_si_units_is_found_by_its_unit(tmp_path):
+    """MPMS3 with moments in A·m² ('Moment (A·m²)'): read by name and unit, converted (was 'no moment
+    column found')."""
+    text = _qd_vsm(f"; MPMS3 Data File\nBYAPP,MPMS3,1.0\nINFO,{g(MASS_MG)},SAMPLE_MASS\n",
+                   ["Comment", "Time Stamp (sec)", "Temperature (K)", "Magnetic Field (Oe)", "Moment (A·m²)"],
+                   lambda i, t, mom: ["", str(i), g(t), g(FIELD_OE), g(mom * 1e-3)])
+    m = magfit.read(write(tmp_path, "si.dat", text))
+    assert m.columns["moment_emu"] == "Moment (A·m²)"
+    assert_paramagnet(m, molar_mass_g_mol=MOLAR_MASS)
+
+
+def test_acms_ac_amplitude_is_never_taken_for_the_dc_moment(tmp_path):
+    """An ACMS file with AC rows only: its 'Moment (emu)' is the AC amplitude, not a DC moment."""
+    text = _qd_vsm("; ACMS Data File\nBYAPP,ACMS,1.0.9\n",
+                   ["Comment", "Time Stamp (sec)", "Temperature (K)", "Magnetic Field (Oe)", "Measure Type",
+                    "Moment (emu)", "M' (emu)", "M'' (emu)", "Frequency (Hz)"],
+                   lambda i, t, mom: ["", str(i), g(t), "0", "5", g(mom), g(mom), "0", "1000"])
+    assert "moment_emu" not in magfit.read(write(tmp_path, "ac.dat", text)).columns
+
+
+def test_quantum_design_file_with_quoted_text_cells(tmp_path):
+    """Re-saved with 'quote all text cells': '"[Header]"', '"INFO",12.5,"SAMPLE_MASS"' (was read as a
+    plain table, the header mass lost)."""
+    def q(text):
+        return f'"{text}"'
+    header = "\n".join([q("; VSM Data File"), f'{q("BYAPP")},{q("PPMS VSM")},1.4',
+                        f'{q("INFO")},{g(MASS_MG)},{q("SAMPLE_MASS")}',
+                        f'{q("INFO")},{g(MOLAR_MASS)},{q("SAMPLE_MOLECULAR_WEIGHT")}']) + "\n"
+    names = [q(n) for n in ["Comment", "Temperature (K)", "Magnetic Field (Oe)", "Moment (emu)"]]
+    text = _qd_vsm(header, names, lambda i, t, mom: ['""', g(t), g(FIELD_OE), g(mom)])
+    text = text.replace("[Header]\n", q("[Header]") + "\n").replace("[Data]\n", q("[Data]") + "\n")
+    m = magfit.read(write(tmp_path, "quoted.csv", text))
+    assert m.instrument == "PPMS VSM"
+    assert_paramagnet(m)

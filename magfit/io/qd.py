@@ -28,7 +28,7 @@ from .aliases import match_columns
 
 __all__ = ["QuantumDesignReader", "parse_header"]
 
-_DATA_LINE = re.compile(rb"(?m)^[ \t]*\[Data\]")
+_DATA_LINE = re.compile(rb'(?m)^[ \t]*"?\[Data\]')   # "[Data]" quoted by a spreadsheet re-save
 _KEY = re.compile(r"^[A-Z][A-Z0-9_ ./-]*:?$")
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 #: a number, perhaps with a mass or molar-mass unit typed after it ("250 g/mol")
@@ -281,6 +281,25 @@ def _field_temperature_by_unit(mapping: dict[str, str], names: list[str], filled
     return conversions
 
 
+def _moment_by_unit(mapping: dict[str, str], filled: set[str], provenance: dict, instrument: str,
+                    variant: str) -> dict[str, tuple[float, float, str]]:
+    """No DC moment under a known name, but one filled column whose name and unit say moment
+    ('Moment (A·m²)', 'RSO Moment (emu)'): read it, with a note. Never on ACMS files or AC runs,
+    whose 'Moment (emu)' is the AC amplitude."""
+    if "moment_emu" in mapping or instrument.startswith("PPMS ACMS") or "AC" in variant.split("+"):
+        return {}
+    from .names import match_names
+
+    found = match_names(sorted(n for n in filled if not re.search(r"(?i)\btrans|\bac\b|'|\"", n)))
+    name = found.columns.get("moment_emu")
+    if name is None or found.alternates.get("moment_emu"):
+        return {}      # none, or several candidates: the user chooses (the error names --column)
+    mapping["moment_emu"] = name
+    provenance.setdefault("notes", []).append(
+        f"moment_emu read from {name!r} (not a usual moment column name; unit from the name)")
+    return {"moment_emu": found.conversions["moment_emu"]} if "moment_emu" in found.conversions else {}
+
+
 @np.errstate(over="ignore", invalid="ignore")  # a 1e308 cell must not spray RuntimeWarnings
 def _temperature_mode(frame) -> str | None:
     """"sweep" (T swept through the measurement) or "settle" (T stabilised at each point), from
@@ -317,12 +336,12 @@ class QuantumDesignReader:
     def sniff(self, head_lines: list[str], filename: str) -> float:
         """1.0 for ``[Header]`` first, 0.9 for a ``[Data]`` line, 0.8 for a '; ... Data File' line."""
         for line in head_lines:
-            s = line.strip().strip(",;\t ").strip()
+            s = line.strip().strip(",;\t ").strip().strip('"')
             if s:
                 if s == "[Header]":
                     return 1.0
                 break
-        if any(line.strip().strip(",;\t ").strip() == "[Data]" for line in head_lines):
+        if any(line.strip().strip(",;\t ").strip().strip('"') == "[Data]" for line in head_lines):
             return 0.9
         if any(re.match(r";.*Data File", line) for line in head_lines[:10]):
             return 0.8
@@ -388,6 +407,7 @@ class QuantumDesignReader:
         variant = _variant(instrument, filled)
         mapping = match_columns(instrument, variant, names, filled)
         conversions = _field_temperature_by_unit(mapping, names, filled, provenance)
+        conversions.update(_moment_by_unit(mapping, filled, provenance, instrument, variant))
         mode = _temperature_mode(frame)
         if mode:
             provenance["temperature_mode"] = mode

@@ -422,7 +422,8 @@ class TableReader:
         A Quantum Design ``[Header]``/``[Data]`` file scores 0.1 at once (the QD reader takes it), so
         reading one never loads the unit registry (pint costs ~0.5 s to import).
         """
-        if any(line.strip().strip(",;\t ").strip() in ("[Header]", "[Data]") for line in head_lines):
+        marks = ("[Header]", "[Data]")
+        if any(line.strip().strip(",;\t ").strip().strip('"') in marks for line in head_lines):
             return 0.1
         layout = find_layout(head_lines)
         if layout is None:
