@@ -413,3 +413,40 @@ def test_quantum_design_file_with_quoted_text_cells(tmp_path):
     m = magfit.read(write(tmp_path, "quoted.csv", text))
     assert m.instrument == "PPMS VSM"
     assert_paramagnet(m)
+
+
+# ------------------------------------------------------------ spreadsheets as people leave them
+def _xlsx(frame, **to_excel) -> bytes:
+    import pandas as pd
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        frame.to_excel(xl, index=False, **to_excel)
+    return buf.getvalue()
+
+
+def test_xlsx_table_starting_in_column_c_row_5(tmp_path):
+    """Empty columns A-B before the table: the names stay over their columns (T was read from the
+    empty column A: 'no usable rows left (temperature missing: 25)')."""
+    import pandas as pd
+
+    book = _xlsx(pd.DataFrame({"T (K)": T, "chi (emu/mol)": X}), startrow=4, startcol=2)
+    assert_paramagnet(magfit.read(write(tmp_path, "offset.xlsx", book)))
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_xlsx_numbers_stored_as_text(tmp_path, decimal):
+    """Cells holding '300' as text (Excel's green triangles), also '1,5' (was: no sheet holds a row of
+    numbers)."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"T (K)": [g(v).replace(".", decimal) for v in T],
+                          "chi (emu/mol)": [g(v).replace(".", decimal) for v in X]})
+    assert_paramagnet(magfit.read(write(tmp_path, "text.xlsx", _xlsx(frame))))
+
+
+def test_csv_header_cells_with_line_breaks(tmp_path):
+    """'"Temperature<newline>(K)"': a header cell typed with Alt+Enter, exported as CSV (was: no header)."""
+    m = magfit.read(write(tmp_path, "multi.csv", '"Temperature\n(K)","χ\n(emu/mol)"\n' + rows([T, X])))
+    assert m.provenance["first_data_line"] == 4          # the header spans lines 1-3
+    assert_paramagnet(m)

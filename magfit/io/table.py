@@ -217,6 +217,8 @@ def _row(line: str, sep: str, width: int) -> list[str]:
     text = line.lstrip()
     if _is_comment(text):
         text = text.lstrip("#%!;/").strip()
+    elif sep == "\t" and line.startswith("\t") and len(_fields(line, sep)) == width:
+        text = line.lstrip(" ")     # leading empty cells (a sheet whose table starts in column C) are columns
     text = _TRAILING_COMMENT.sub(r"\1", text)   # 'chi (emu/mol)   # ZFC, 2 kOe': a comment, not names
     cells = _split_ws_names(text, width) if sep == r"\s+" else _fields(text, sep)
     return [c.strip().strip('"').strip() for c in cells]
@@ -435,7 +437,7 @@ class TableReader:
 
     def read(self, source: Source, *, columns: dict | None = None, units: dict[str, str] | None = None):
         """Parse a delimited table into a Measurement."""
-        lines = source.head_lines(n_lines=2000)
+        lines = _join_quoted_newlines(source.head_lines(n_lines=2000))
         layout = find_layout(lines)
         if layout is None:
             raise FormatError("no rows of numbers found", path=source.name,
@@ -503,6 +505,27 @@ class TableReader:
                       variant=variant, columns=match.columns, conversions=match.conversions,
                       provenance=provenance, first_data_line=first_data_line, user_columns=columns,
                       user_units=units, require_temperature=not has_mh)
+
+
+def _join_quoted_newlines(lines: list[str], limit: int = 60) -> list[str]:
+    """Header cells with a line break inside quotes ('"Temperature<newline>(K)"', Alt+Enter in Excel)
+    joined into one line, with empty lines before it so that every later line keeps its number."""
+    out = list(lines)
+    i = 0
+    while i < min(len(out), limit):
+        if any(_numeric_line(out[i], sep) for sep in (",", ";", "\t", r"\s+")):
+            return out                        # the data begin: only header lines are joined
+        if out[i].count('"') % 2 == 0:
+            i += 1
+            continue
+        k = i + 1
+        while k < min(len(out), i + 6) and sum(out[j].count('"') for j in range(i, k + 1)) % 2:
+            k += 1
+        if k >= len(out) or sum(out[j].count('"') for j in range(i, k + 1)) % 2:
+            return lines                      # never closed: not a quoted line break
+        out[i:k + 1] = [""] * (k - i) + [" ".join(out[i:k + 1])]
+        i = k + 1
+    return out
 
 
 def _row_names_first(lines: list[str], layout: Layout, names: list[str]) -> bool:

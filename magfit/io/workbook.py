@@ -128,6 +128,12 @@ def _cell(value: Any) -> str:
 
 
 def _is_number(value: Any) -> bool:
+    """A number cell, or a text cell holding one ('300', '1,5E-3': numbers stored as text)."""
+    if isinstance(value, str):
+        try:
+            return math.isfinite(float(value.strip().replace(",", ".")))
+        except ValueError:
+            return False
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return False
     return not math.isnan(float(value))
