@@ -450,3 +450,35 @@ def test_csv_header_cells_with_line_breaks(tmp_path):
     m = magfit.read(write(tmp_path, "multi.csv", '"Temperature\n(K)","χ\n(emu/mol)"\n' + rows([T, X])))
     assert m.provenance["first_data_line"] == 4          # the header spans lines 1-3
     assert_paramagnet(m)
+
+
+# ------------------------------------------------------------ Quantum Design files pasted together
+_VSM_NAMES = ["Comment", "Time Stamp (sec)", "Temperature (K)", "Magnetic Field (Oe)", "Moment (emu)"]
+_VSM_HEAD = (f"[Header]\n; VSM Data File\nBYAPP,PPMS VSM,1.4.10\nINFO,{g(MASS_MG)},SAMPLE_MASS\n"
+             f"INFO,{g(MOLAR_MASS)},SAMPLE_MOLECULAR_WEIGHT\n[Data]\n")
+
+
+def _vsm_rows(order: list[str], part: slice) -> str:
+    values = {"Comment": [""] * T.size, "Time Stamp (sec)": [str(i) for i in range(T.size)],
+              "Temperature (K)": [g(t) for t in T], "Magnetic Field (Oe)": [g(FIELD_OE)] * T.size,
+              "Moment (emu)": [g(mom) for mom in MOMENT]}
+    return "".join(",".join(values[n][i] for n in order) + "\n" for i in range(T.size)[part])
+
+
+def test_two_quantum_design_files_pasted_together_read_as_one(tmp_path):
+    text = (_VSM_HEAD + ",".join(_VSM_NAMES) + "\n" + _vsm_rows(_VSM_NAMES, slice(0, 12))
+            + _VSM_HEAD + ",".join(_VSM_NAMES) + "\n" + _vsm_rows(_VSM_NAMES, slice(12, None)))
+    m = magfit.read(write(tmp_path, "pasted.dat", text))
+    assert m.provenance["dropped_rows"]["repeated header line (files pasted together)"] == 1
+    assert m.provenance["data_lines"] == len(m.data) + sum(m.provenance["dropped_rows"].values())
+    assert_paramagnet(m)
+
+
+def test_pasted_quantum_design_file_with_other_column_order_is_an_error(tmp_path):
+    """The second file's columns in another order: T was read from its field column (T = 1000 K) before."""
+    other = ["Comment", "Time Stamp (sec)", "Magnetic Field (Oe)", "Temperature (K)", "Moment (emu)"]
+    text = (_VSM_HEAD + ",".join(_VSM_NAMES) + "\n" + _vsm_rows(_VSM_NAMES, slice(0, 12))
+            + "[Data]\n" + ",".join(other) + "\n" + _vsm_rows(other, slice(12, None)))
+    with pytest.raises(FormatError, match="line 21 names the columns again, differently") as err:
+        magfit.read(write(tmp_path, "pasted.dat", text))
+    assert "split the file" in str(err.value)

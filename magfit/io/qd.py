@@ -396,6 +396,11 @@ class QuantumDesignReader:
                 text_for_fallback=lambda: source.decode(names_end + 1))
         provenance.update(info)
         provenance["declared_columns"] = len(names_raw)
+        if names_end >= 0 and (raw.find(raw[eol + 1:names_end], names_end) >= 0
+                               or _DATA_LINE.search(raw, names_end)):        # files pasted together
+            from .table import _drop_repeated_headers
+
+            frame = _drop_repeated_headers(frame, [names_raw], provenance, source.name, first_data_line)
         if len(frame) == 0:
             raise FormatError("no data rows after the column names", path=source.name, line=first_data_line,
                               hint="the file looks truncated; re-export it")
