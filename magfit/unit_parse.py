@@ -256,6 +256,10 @@ def convert(family: str, unit: str | None, *, column: str | None = None) -> Conv
         column, the unit text and what was expected.
     """
     text = (unit or "").strip()
+    if family == "temperature" and text in ("k", "°k", "deg K", "deg. K"):   # 'T (k)': kelvin, never kilo-
+        text = "K"
+    if family in _FAMILY_KINDS:      # 'cgs emu/mol', 'emu/mol (cgs)': the unit system said in words
+        text = re.sub(r"(?i)^cgs[\s-]+(?=\S)|\s*\((?:cgs|cgs[\s-]emu)\)$", "", text).strip() or text
     if family not in FAMILIES:
         raise UnitsError(f"unknown quantity family {family!r}; use one of {', '.join(FAMILIES)}")
     return _convert_cached(family, text, column)

@@ -482,3 +482,15 @@ def test_pasted_quantum_design_file_with_other_column_order_is_an_error(tmp_path
     with pytest.raises(FormatError, match="line 21 names the columns again, differently") as err:
         magfit.read(write(tmp_path, "pasted.dat", text))
     assert "split the file" in str(err.value)
+
+
+# ------------------------------------------------------------ more names and units people write
+@pytest.mark.parametrize(("head", "columns"), [
+    ("% T chi\n% K cm3/mol\n", lambda: rows([T, X], sep="\t")),          # MATLAB-style commented header
+    ("T (k),chi (emu/mol)\n", lambda: rows([T, X])),                            # lower-case kelvin
+    ("T (K),chi (cgs emu/mol)\n", lambda: rows([T, X])),                        # the unit system in words
+    ("T (K),chi (emu/mol) (cgs)\n", lambda: rows([T, X])),
+    ("T (K),H/M (mol/emu)\n", lambda: rows([T, 1 / X])),                        # H/M is 1/chi, not a field
+])
+def test_more_names_and_units(tmp_path, head, columns):
+    assert_paramagnet(magfit.read(write(tmp_path, "more.txt", head + columns())))

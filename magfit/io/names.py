@@ -74,6 +74,7 @@ _VOCAB: dict[str, tuple[str, ...]] = {
                              "ttarget", "targettemperature", "targettemp", "tnominal", "nominaltemperature"),
 }
 _FAMILY_OF_KEY = {k: fam for fam, keys in _VOCAB.items() for k in keys}
+_FAMILY_OF_KEY.update(dict.fromkeys(("h/m", "b/m", "h/chi"), "inverse_chi"))    # H/M: 1/chi, not a field
 _ERR_PREFIX = ("sigma", "stderr", "error", "err", "std", "delta", "unc", "±", "+/", "d")
 _ERR_SUFFIX = ("stderr", "stddev", "error", "sigma", "uncertainty", "unc", "err", "std", "sd", "esd", "±",
                "+/")

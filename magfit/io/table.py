@@ -164,9 +164,10 @@ def _header_block(lines: list[str], i: int, sep: str, width: int) -> list[int]:
             break
         if _is_comment(line):
             text = line.lstrip().lstrip("#%!;/").strip()
-            cells = _fields(text, sep)
+            cells = _comment_cells(text, sep, width)
             if not block and len(cells) >= max(2, width - 1) and (
-                    line.lstrip().startswith("#") or any(split_name(c)[2] for c in cells)):
+                    line.lstrip().startswith("#") or any(split_name(c)[2] for c in cells)
+                    or _comment_names_above(lines, j, sep, cells)):   # '% T chi' over '% K cm3/mol'
                 block.append(j)                 # '# T (K), chi (emu/mol)' or '% T chi' header line
                 if _comment_names_above(lines, j, sep, cells):
                     block.append(j - 1)         # '# T chi' over '# K emu/mol': names, then units
@@ -184,7 +185,7 @@ def _comment_names_above(lines: list[str], j: int, sep: str, cells: list[str]) -
     and the commented line above it names the same number of columns (``# T chi``)."""
     if j == 0 or not _is_comment(lines[j - 1]) or any(split_name(c)[2] for c in cells):
         return False
-    above = _fields(lines[j - 1].lstrip().lstrip("#%!;/").strip(), sep)
+    above = _comment_cells(lines[j - 1].lstrip().lstrip("#%!;/").strip(), sep, len(cells))
     return len(above) == len(cells) and sum(bool(split_name(c)[2]) for c in above) * 2 >= len(above)
 
 
@@ -213,10 +214,20 @@ def _split_ws_names(line: str, width: int) -> list[str]:
     return line.split()
 
 
+def _comment_cells(text: str, sep: str, width: int) -> list[str]:
+    """Cells of a commented header line; '% T chi' over tab-separated data is split at spaces."""
+    if sep == r"\s+":
+        return _split_ws_names(text, width)
+    cells = _fields(text, sep)
+    return cells if len(cells) >= 2 else _split_ws_names(text, width)
+
+
 def _row(line: str, sep: str, width: int) -> list[str]:
     text = line.lstrip()
     if _is_comment(text):
         text = text.lstrip("#%!;/").strip()
+        text = _TRAILING_COMMENT.sub(r"\1", text)
+        return [c.strip().strip('"').strip() for c in _comment_cells(text, sep, width)]
     elif sep == "\t" and line.startswith("\t") and len(_fields(line, sep)) == width:
         text = line.lstrip(" ")     # leading empty cells (a sheet whose table starts in column C) are columns
     text = _TRAILING_COMMENT.sub(r"\1", text)   # 'chi (emu/mol)   # ZFC, 2 kOe': a comment, not names
