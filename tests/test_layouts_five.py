@@ -494,3 +494,31 @@ def test_pasted_quantum_design_file_with_other_column_order_is_an_error(tmp_path
 ])
 def test_more_names_and_units(tmp_path, head, columns):
     assert_paramagnet(magfit.read(write(tmp_path, "more.txt", head + columns())))
+
+
+# ------------------------------------------------------------ space-aligned tables with blank cells
+def test_space_aligned_table_with_blank_cells_reads_by_column_position(tmp_path):
+    """'  64.0833                  0.001': chi blank, err present. Split at spaces, the error was read as
+    chi (and in an M, H table the field as the moment); the columns are now taken by position."""
+    lines = [f"{'T':>10s}{'chi':>18s}{'err':>12s}"]
+    blank_chi, blank_err = 5, 8
+    for i, (t, x) in enumerate(zip(T, X, strict=True)):
+        lines.append(f"{t:10.6f}" + (" " * 18 if i == blank_chi else f"{x:18.12f}")
+                     + (" " * 12 if i == blank_err else f"{0.001:12.6f}"))
+    m = magfit.read(write(tmp_path, "aligned.txt", "\n".join(lines) + "\n"))
+    assert m.provenance["fixed_width"]["short_rows"] == 2
+    assert np.isnan(m.data["chi"].iloc[blank_chi]) and m.data["err"].iloc[blank_chi] == 0.001
+    assert np.isnan(m.data["err"].iloc[blank_err])
+    chi = m.susceptibility()
+    keep = np.arange(T.size) != blank_chi
+    np.testing.assert_allclose(chi.temperature_K, np.round(T, 6)[keep], atol=1e-9)
+    np.testing.assert_allclose(chi.chi_emu_mol, X[keep], rtol=1e-9)
+
+
+def test_unaligned_short_rows_keep_trailing_gaps_with_a_warning(tmp_path):
+    text = "T chi err\n" + "".join(f"{g(t)} {g(x)}" + (" 0.001" if i != 10 else "") + "\n"
+                                   for i, (t, x) in enumerate(zip(T, X, strict=True)))
+    m = magfit.read(write(tmp_path, "ragged.txt", text))
+    assert m.provenance["short_rows"] == {"count": 1, "first_line": 12}
+    assert any("fewer values than the header" in w for w in m.provenance["warnings"])
+    assert_paramagnet(m)

@@ -478,6 +478,8 @@ class TableReader:
                                         text_for_fallback=fallback)
         if len(frame) == 0:
             raise FormatError("no data rows after the column names", path=source.name, line=first_data_line)
+        if layout.sep == r"\s+" and frame.isna().to_numpy().any():   # short rows: blank cells in the middle?
+            frame = _realign(frame, fallback(), names, source.name, first_data_line, info)
         header_cells = [_row(lines[j], layout.sep, layout.width) for j in layout.header_rows]
         if layout.decimal == ",":    # the data stream had its decimal commas made points: so must these
             header_cells = [[c.replace(",", ".") for c in cells] for cells in header_cells]
@@ -497,7 +499,7 @@ class TableReader:
         if renamed:
             provenance["renamed_columns"] = renamed
         if match.notes:
-            provenance["notes"] = list(match.notes)
+            provenance["notes"] = [*provenance.get("notes", []), *match.notes]
         side = _side_by_side(match, columns)
         if side:
             provenance.setdefault("warnings", []).append(side)
@@ -516,6 +518,17 @@ class TableReader:
                       variant=variant, columns=match.columns, conversions=match.conversions,
                       provenance=provenance, first_data_line=first_data_line, user_columns=columns,
                       user_units=units, require_temperature=not has_mh)
+
+
+def _realign(frame, text: str, names: list[str], path: str, first_line: int, info: dict):
+    from ._fixed_width import realign_short_rows
+
+    frame, fixed = realign_short_rows(frame, text, names, path, first_line)
+    for key in ("notes", "warnings"):
+        if fixed.get(key):
+            info.setdefault(key, []).extend(fixed.pop(key))
+    info.update(fixed)
+    return frame
 
 
 def _join_quoted_newlines(lines: list[str], limit: int = 60) -> list[str]:
