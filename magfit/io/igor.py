@@ -88,4 +88,8 @@ class IgorTextReader:
                               digest=source.digest, notes=notes)
         m = TableReader().read(table_source, columns=columns, units=units)
         m.header_lines = lines[:first - 1] + [ln for ln in lines[end:] if ln.strip()]
+        n_after = len(lines) - end - (lines[-1] == "")      # END, X commands, further blocks
+        if n_after > 0:
+            dropped = m.provenance.setdefault("dropped_rows", {})
+            dropped["Igor END line and what follows it (X commands, further WAVES blocks)"] = n_after
         return m
