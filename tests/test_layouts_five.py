@@ -522,3 +522,11 @@ def test_unaligned_short_rows_keep_trailing_gaps_with_a_warning(tmp_path):
     assert m.provenance["short_rows"] == {"count": 1, "first_line": 12}
     assert any("fewer values than the header" in w for w in m.provenance["warnings"])
     assert_paramagnet(m)
+
+
+@pytest.mark.parametrize("unit", ["emu/mol Cu", "cm3 mol-1 per Cu", "emu/(mol Cu)", "emu/mole of Cu"])
+def test_chi_per_mole_of_an_element(tmp_path, unit):
+    """'chi (emu/mol Cu)': per mole of Cu, as the unit says (was: "'Cu' is not a unit")."""
+    m = magfit.read(write(tmp_path, "cu.csv", f"T (K),chi ({unit})\n" + rows([T, X])))
+    assert any("per mole of Cu" in n for n in m.provenance["notes"])
+    assert_paramagnet(m)
