@@ -396,8 +396,9 @@ class QuantumDesignReader:
                 text_for_fallback=lambda: source.decode(names_end + 1))
         provenance.update(info)
         provenance["declared_columns"] = len(names_raw)
-        if names_end >= 0 and (raw.find(raw[eol + 1:names_end], names_end) >= 0
-                               or _DATA_LINE.search(raw, names_end)):        # files pasted together
+        text_t = "Temperature (K)" in frame.columns and frame["Temperature (K)"].dtype.kind not in "fiu"
+        if text_t and (raw.find(raw[eol + 1:names_end], names_end) >= 0
+                       or raw.find(b"[Data]", names_end) >= 0):      # files pasted together
             from .table import _drop_repeated_headers
 
             frame = _drop_repeated_headers(frame, [names_raw], provenance, source.name, first_data_line)
