@@ -530,3 +530,11 @@ def test_chi_per_mole_of_an_element(tmp_path, unit):
     m = magfit.read(write(tmp_path, "cu.csv", f"T (K),chi ({unit})\n" + rows([T, X])))
     assert any("per mole of Cu" in n for n in m.provenance["notes"])
     assert_paramagnet(m)
+
+
+def test_a_literal_quote_in_a_column_name_is_not_a_line_break(tmp_path):
+    """MPMS-XL's 'm" (emu)' copied into a table: one quote, nothing to join."""
+    text = 'T (K),H (Oe),M (emu),m" (emu)\n' + rows([T, np.full(T.size, FIELD_OE), MOMENT, 0 * T])
+    m = magfit.read(write(tmp_path, "quote.csv", text))
+    assert m.provenance["column_names_line"] == 1
+    assert_paramagnet(m, mass_mg=MASS_MG, molar_mass_g_mol=MOLAR_MASS)

@@ -544,6 +544,8 @@ def _join_quoted_newlines(lines: list[str], limit: int = 60) -> list[str]:
             continue
         k = i + 1
         while k < min(len(out), i + 6) and sum(out[j].count('"') for j in range(i, k + 1)) % 2:
+            if any(_numeric_line(out[k], sep) for sep in (",", ";", "\t", r"\s+")):
+                return lines                  # a literal quote in a name ('m" (emu)'), not a line break
             k += 1
         if k >= len(out) or sum(out[j].count('"') for j in range(i, k + 1)) % 2:
             return lines                      # never closed: not a quoted line break
