@@ -538,3 +538,16 @@ def test_a_literal_quote_in_a_column_name_is_not_a_line_break(tmp_path):
     m = magfit.read(write(tmp_path, "quote.csv", text))
     assert m.provenance["column_names_line"] == 1
     assert_paramagnet(m, mass_mg=MASS_MG, molar_mass_g_mol=MOLAR_MASS)
+
+
+def test_decimal_comma_table_accounts_for_blank_lines(tmp_path):
+    """Blank lines inside a ';' + decimal-comma table are counted like in any table (they were not:
+    the converted stream had no line accounting; found by fuzzing this file's layouts)."""
+    from fuzzkit import row_accounting
+
+    body = rows([T, X], sep=";", fmt=lambda v: g(v).replace(".", ",")).replace("\n", "\n\n", 3)
+    path = write(tmp_path, "blank.csv", "T (K);chi (emu/mol)\n" + body)
+    m = magfit.read(path)
+    assert m.provenance["dropped_rows"] == {"blank line": 3}
+    assert row_accounting(path.read_bytes(), m) is None
+    assert_paramagnet(m)

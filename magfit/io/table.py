@@ -17,7 +17,6 @@ column indices). Tables written by ``ChiT.to_frame()`` read back as they are.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -26,7 +25,7 @@ import pandas as pd
 
 from ..errors import FormatError, UnitsError
 from . import Source, _open_text, register
-from ._parse import clean_names, count_lines, finish, parse_data, split_fields
+from ._parse import _TextStream, clean_names, count_lines, finish, parse_data, split_fields
 from .names import match_names, split_name
 
 __all__ = ["TableReader", "LakeShoreReader", "match_table_columns", "split_name"]
@@ -658,7 +657,8 @@ def _data_stream(source: Source, start: int, decimal: str, sep: str = ",", group
     body = source.raw[start:]
     if sep == ",":      # quoted decimal-comma numbers between comma delimiters: only inside the quotes
         body = _QUOTED_DECIMAL_COMMA.sub(rb"\1.\2", body)
-        return io.BytesIO(body), (lambda: body.decode(source.encoding.replace("-sig", ""), errors="replace"))
+        return _TextStream(body, 0), (lambda: body.decode(source.encoding.replace("-sig", ""),
+                                                          errors="replace"))
     enc = "utf-8" if source.encoding == "utf-8-sig" else source.encoding
     text = body.decode(enc, errors="replace")
     if re.search("\\d[. \u00a0\u202f'’]\\d{3}", text):      # a possible group separator: look per column
@@ -670,7 +670,7 @@ def _data_stream(source: Source, start: int, decimal: str, sep: str = ",", group
             if grouped is not None:
                 grouped.extend(changed)
     body = body.replace(b",", b".")
-    return io.BytesIO(body), (lambda: body.decode(enc, errors="replace"))
+    return _TextStream(body, 0), (lambda: body.decode(enc, errors="replace"))
 
 
 def _header_from_comments(lines: list[str]) -> dict[str, str]:
