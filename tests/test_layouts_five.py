@@ -551,3 +551,17 @@ def test_decimal_comma_table_accounts_for_blank_lines(tmp_path):
     assert m.provenance["dropped_rows"] == {"blank line": 3}
     assert row_accounting(path.read_bytes(), m) is None
     assert_paramagnet(m)
+
+
+def test_semicolon_resave_with_a_runaway_quoted_line_is_no_foreign_error(tmp_path):
+    """Fuzzing the re-save layout: an open quote on a 200 kB line raised the csv module's 'field larger
+    than field limit' (not a MagfitError)."""
+    lines = ["[Header]", "; VSM Data File", "BYAPP;PPMS VSM;1.4", "[Data]",
+             "Comment;Temperature (K);Magnetic Field (Oe);Moment (emu)"]
+    lines += [f";{g(t).replace('.', ',')};1000;{g(mom).replace('.', ',')}"
+              for t, mom in zip(T, MOMENT, strict=True)]
+    lines[8] = '"' + "x" * 200_000 + lines[8]
+    try:
+        magfit.read(write(tmp_path, "runaway.csv", "\n".join(lines) + "\n"))
+    except MagfitError:
+        pass

@@ -34,7 +34,10 @@ def from_semicolons(source):
     out, cells_changed = [], 0
     for line in lines:
         end = "\r" if line.endswith("\r") else ""
-        fields = next(csv.reader([line[:len(line) - len(end)]], delimiter=";"), [])
+        try:
+            fields = next(csv.reader([line[:len(line) - len(end)]], delimiter=";"), [])
+        except csv.Error:            # e.g. an open quote over a very long line: split plainly
+            fields = line[:len(line) - len(end)].split(";")
         fixed = [f.replace(",", ".") if _DECIMAL_COMMA.match(f) else f for f in fields]
         cells_changed += sum(a != b for a, b in zip(fields, fixed, strict=True))
         buf = io.StringIO()
