@@ -565,3 +565,13 @@ def test_semicolon_resave_with_a_runaway_quoted_line_is_no_foreign_error(tmp_pat
         magfit.read(write(tmp_path, "runaway.csv", "\n".join(lines) + "\n"))
     except MagfitError:
         pass
+
+
+def test_igor_text_without_end_line_accounts_for_every_line(tmp_path):
+    """An .itx cut before END (or with END damaged): no blank line invented at the end (fuzz finding)."""
+    from fuzzkit import row_accounting
+
+    path = write(tmp_path, "cut.itx", _itx("temp\tchi", [T, X], "").replace("END\n", ""))
+    m = magfit.read(path, units={"temp": "K", "chi": "emu/mol"})
+    assert "dropped_rows" not in m.provenance and row_accounting(path.read_bytes(), m) is None
+    assert_paramagnet(m)

@@ -77,7 +77,10 @@ class IgorTextReader:
         named = [f"{n} ({data_units[n]})" if n in data_units and split_name(n)[1] is None else n
                  for n in names]
         # the same lines as the file: names in place of BEGIN, rows without Igor's leading tab
-        table = [""] * (first - 1) + ["\t".join(named)] + [ln.strip() for ln in lines[first:end]]
+        body = lines[first:end]
+        if end == len(lines) and body and body[-1] == "":   # no END: the file's final newline ends a line
+            body = body[:-1]
+        table = [""] * (first - 1) + ["\t".join(named)] + [ln.strip() for ln in body]
         text = "\n".join(table) + "\n"
         notes = dict(source.notes)
         notes["igor_text"] = {"waves": names, "waves_line": waves_at + 1, "data_units": data_units}
