@@ -338,6 +338,9 @@ def _finish_chi(m: Measurement, t, chi, chi_err, h, sample, prov, dropped) -> Ch
     prov["rows_used"] = int(t.size)
     if sample.warnings:
         prov["warnings"] = [*prov.get("warnings", []), *sample.warnings]
+    read_warnings = [w for w in (m.provenance or {}).get("warnings", []) if w not in prov.get("warnings", [])]
+    if read_warnings:    # what the reader warned about (e.g. columns of a second block not read) is shown
+        prov["warnings"] = [*prov.get("warnings", []), *read_warnings]
     return ChiT(t, chi, chi_err, field_Oe=h, name=m.name, per=per, provenance=prov)
 
 

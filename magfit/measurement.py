@@ -122,7 +122,8 @@ class Measurement:
             values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         factor, offset, _unit = self.conversions.get(canonical, (1.0, 0.0, ""))
         if factor != 1.0 or offset != 0.0:
-            values = values * factor + offset
+            with np.errstate(over="ignore", invalid="ignore"):   # a 1e308 cell in tesla: inf, dropped later
+                values = values * factor + offset
         return values
 
     @property

@@ -162,7 +162,8 @@ def _header_number(header: dict, key: str, what: str, path: str | None,
     return value, k
 
 
-_MASS_FREEFORM = re.compile(r"^\s*(?:sample\s+)?mass\s*[\(\[]\s*(mg|g)\s*[\)\]]\s*[=:]?\s*$", re.IGNORECASE)
+_MASS_FREEFORM = re.compile(r"^\s*(?:sample[\s_]+)?mass\s*[\(\[]\s*(mg|g)\s*[\)\]]\s*[=:]?\s*$",
+                            re.IGNORECASE)
 _VALUE_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(mg|g|kg)?\s*$")
 _UNIT_TO_MG = {"mg": 1.0, "g": _MG_PER_G, "kg": 1e6}
 
@@ -170,6 +171,9 @@ _UNIT_TO_MG = {"mg": 1.0, "g": _MG_PER_G, "kg": 1e6}
 def _header_mass_mg(header: dict, path: str | None) -> tuple[float, str] | None:
     """Mass in mg from the header, trying SAMPLE_MASS, WEIGHT, 'mass (g)', Lake Shore 'Mass'."""
     for key in ("SAMPLE_MASS", "WEIGHT"):
+        with_unit = _number_with_mass_unit(_header_lookup(header, key))
+        if with_unit is not None:   # 'INFO,0.0125 g,SAMPLE_MASS': a unit typed into the field
+            return with_unit
         hit = _header_number(header, key, "sample mass in mg", path)
         if hit is not None:
             return hit[0], f"header {hit[1]}"
@@ -187,7 +191,7 @@ def _header_mass_mg(header: dict, path: str | None) -> tuple[float, str] | None:
             if value == 0.0:
                 continue
             return value * _UNIT_TO_MG[unit], f"header {k!r} ({unit} -> mg)"
-    hit = _header_lookup(header, "Mass")
+    hit = _header_lookup(header, "Mass") or _header_lookup(header, "Sample Mass")
     if hit is not None:
         k, text = hit
         m = _VALUE_WITH_UNIT.match(text)
@@ -200,6 +204,31 @@ def _header_mass_mg(header: dict, path: str | None) -> tuple[float, str] | None:
         unit = (m.group(2) or "g").lower()  # Lake Shore writes grams
         if value != 0.0:
             return value * _UNIT_TO_MG[unit], f"header {k} ({unit} -> mg)"
+    return None
+
+
+def _number_with_mass_unit(hit: tuple[str, str] | None) -> tuple[float, str] | None:
+    """(mass in mg, source) for a header value written with its unit ('0.0125 g', '12.5 mg')."""
+    m = _VALUE_WITH_UNIT.match(hit[1]) if hit is not None else None
+    if m is None or m.group(2) is None or float(m.group(1)) == 0.0:
+        return None
+    unit = m.group(2).lower()
+    return float(m.group(1)) * _UNIT_TO_MG[unit], f"header {hit[0]} ({unit} -> mg)"
+
+
+#: molar-mass header keys other than SAMPLE_MOLECULAR_WEIGHT:
+#: 'Molecular Weight (g/mol)', 'Molar mass', 'Formula weight', 'MW', 'FW'
+_MOLAR_MASS_KEY = re.compile(r"^\s*(?:sample[ _])?(?:(?:molecular|molar|formula)[ _](?:weight|mass)|mw|fw)"
+                             r"\s*(?:[\(\[]\s*g\s*/\s*mol\s*[\)\]])?\s*[=:]?\s*$", re.IGNORECASE)
+
+
+def _header_molar_mass(header: dict, path: str | None) -> tuple[float, str] | None:
+    """Molar mass from a header key spelled another way than SAMPLE_MOLECULAR_WEIGHT (value in g/mol,
+    optionally followed by 'g/mol')."""
+    for k, v in header.items():
+        text = re.sub(r"(?i)\s*g\s*/\s*mol\s*$", "", "" if v is None else str(v).strip())
+        if isinstance(k, str) and _MOLAR_MASS_KEY.match(k) and text:
+            return _header_number({k: text}, k, "molar mass in g/mol", path)
     return None
 
 
@@ -324,6 +353,8 @@ def resolve_sample(header: dict | None, *, mass_mg: float | None = None,
     needed = molar_mass_g_mol is None and formula_mass is None
     try:
         header_mw = _header_number(header, "SAMPLE_MOLECULAR_WEIGHT", "molar mass in g/mol", path)
+        if header_mw is None:
+            header_mw = _header_molar_mass(header, path)
         if header_mw is None and header_conventions:
             header_mw = _header_number(header, "LENGTH",
                                        "molecular weight in g/mol (MPMS-XL LENGTH convention)", path)

@@ -86,7 +86,8 @@ def registry():
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUP_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
-_MUB = re.compile(r"(?i)(?:[µμu]|mu)[ _]?b\b|\bB\.?\s?M\.?(?![a-z])|bohr")
+#: Bohr magnetons however written: muB, μB, B.M., Bohr; chemists' N-beta (M in Nβ: muB per formula unit)
+_MUB = re.compile(r"(?i)(?:[µμu]|mu)[ _]?b\b|\bB\.?\s?M\.?(?![a-z])|bohr|(?<![a-z])N?\s?β|\bN[ _]?beta\b")
 _EXPONENT = re.compile(r"(?<![\w.])([A-Za-zµμ°πΩ_]+)\s*\^?\s*([-+]?\d+)(?![\d.])")
 
 
@@ -255,6 +256,10 @@ def convert(family: str, unit: str | None, *, column: str | None = None) -> Conv
         column, the unit text and what was expected.
     """
     text = (unit or "").strip()
+    if family == "temperature" and text in ("k", "°k", "deg K", "deg. K"):   # 'T (k)': kelvin, never kilo-
+        text = "K"
+    if family in _FAMILY_KINDS:      # 'cgs emu/mol', 'emu/mol (cgs)': the unit system said in words
+        text = re.sub(r"(?i)^cgs[\s-]+(?=\S)|\s*\((?:cgs|cgs[\s-]emu)\)$", "", text).strip() or text
     if family not in FAMILIES:
         raise UnitsError(f"unknown quantity family {family!r}; use one of {', '.join(FAMILIES)}")
     return _convert_cached(family, text, column)
@@ -268,6 +273,12 @@ def _convert_cached(family: str, text: str, column: str | None) -> Conversion:
             return Conversion("mu_eff_muB", 1.0, 0.0, text)
         raise UnitsError(_where(column) + f"unit {text!r} is not Bohr magnetons; expected {expected}")
     if family in _FAMILY_KINDS:
+        per = _per_element(text)
+        if per is not None:         # 'emu/mol Cu', 'cm3 K mol-1 per Cu2': per mole of what the unit names
+            conv = _susceptibility(family, per[0], column, expected, given=text)
+            note = f"per mole of {per[1]} as the unit says (the fit is then per {per[1]}; give no --per-ion)"
+            return Conversion(conv.canonical, conv.factor, conv.offset, text,
+                              f"{conv.note}; {note}" if conv.note else note)
         return _susceptibility(family, text or DEFAULT_UNITS[family], column, expected, given=text)
     if family == "moment" and _MUB.search(text):
         return Conversion("moment_muB_fu", 1.0, 0.0, text)
@@ -295,6 +306,26 @@ def _convert_cached(family: str, text: str, column: str | None) -> Conversion:
     if family == "moment_err":
         return Conversion("moment_err_emu", out.factor, 0.0, text)
     return out
+
+
+_PER_ELEMENT = re.compile(r"(?:\bmol(?:e|es)?\b(?:\s*-?1)?|\bper)\s*(?:of\s+)?(?P<el>[A-Z][a-z]?)(?P<n>\d*)"
+                          r"(?![A-Za-z])")
+
+
+def _per_element(text: str) -> tuple[str, str] | None:
+    """(unit without it, 'Cu2') when a molar unit names what one mole counts: an element (and count)
+    after 'mol' or 'per' ('emu/mol Cu', 'cm3 K mol-1 per Cu2'); never K (kelvin) or a unit symbol."""
+    m = _PER_ELEMENT.search(text)
+    if m is None or m.group("el") in ("K", "T", "G", "Oe", "A", "J", "C", "H", "B", "S"):
+        return None
+    try:
+        import periodictable
+
+        periodictable.elements.symbol(m.group("el"))
+    except (ValueError, KeyError):
+        return None
+    before = re.sub(r"\s*\b(?:per|of)(?:\s+of)?\s*$", "", text[:m.start("el")])
+    return re.sub(r"\s+\)", ")", before + text[m.end("n"):]).strip(), m.group("el") + m.group("n")
 
 
 def _temperature(q, text: str) -> Conversion | None:

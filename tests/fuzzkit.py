@@ -26,7 +26,7 @@ import numpy as np
 
 import magfit
 
-_DATA = re.compile(r"^[ \t]*\[Data\]")
+_DATA = re.compile(r'^[ \t]*"?\[Data\]')
 _NUMBER = re.compile(rb"[-+]?\d+\.\d+(?:[eE][-+]?\d+)?")
 EXTREMES = (b"1e308", b"-1e308", b"1.7976931348623157e308", b"inf", b"-inf", b"nan", b"1e-320", b"1e999",
             b"0", b"-0", b"9" * 400)
@@ -173,8 +173,10 @@ def _text_lines(raw: bytes, m) -> list[str]:
 
 def row_accounting(raw: bytes, m) -> str | None:
     """None when every data-section line is a row of ``m.data`` or a counted drop; else the discrepancy."""
-    lines = _text_lines(raw, m)
     prov = m.provenance
+    if "workbook" in prov:      # the rows of a workbook are not lines of its (zip) bytes
+        return None
+    lines = _text_lines(raw, m)
     names_line = prov.get("column_names_line")
     if names_line is None:
         return "provenance has no column_names_line"
@@ -184,18 +186,33 @@ def row_accounting(raw: bytes, m) -> str | None:
             where = None if data_at is None else data_at + 1
             return f"column names said to be on line {names_line}, but [Data] is on line {where}"
     else:
-        renamed = prov.get("renamed_columns", {})
-        first = str(renamed.get(m.data.columns[0], m.data.columns[0])).strip().lstrip("#").strip()
-        if first.startswith("Unnamed: "):  # an empty name (not every reader records the rename)
-            first = ""
-        if first and first not in lines[names_line - 1]:
-            return f"line {names_line} is said to name the columns but does not hold {first!r}"
+        problem = _names_line_problem(lines, names_line, m)
+        if problem:
+            return problem
     n_lines = len(lines) - names_line
     dropped = sum(prov.get("dropped_rows", {}).values())
     if n_lines != len(m.data) + dropped:
         return (f"{n_lines} lines after the column names, but {len(m.data)} rows + {dropped} counted drops "
                 f"({prov.get('dropped_rows')})")
     return None
+
+
+def _names_line_problem(lines: list[str], names_line: int, m) -> str | None:
+    """The first column's name must be written on the names line. Allowed: a unit appended from an
+    Origin units row ('Temperature' + 'K'), R's unnamed row-names column, Igor's WAVES line just above
+    the line the names stand for, and a header cell broken over lines inside quotes."""
+    prov = m.provenance
+    renamed = prov.get("renamed_columns", {})
+    k = 1 if "row_names_column" in prov and len(m.data.columns) > 1 else 0
+    first = str(renamed.get(m.data.columns[k], m.data.columns[k])).strip().lstrip("#").strip()
+    if first.startswith("Unnamed: "):  # an empty name (not every reader records the rename)
+        return None
+    lo = names_line - 2 if "igor_text" in prov else names_line - 1
+    text = " ".join(lines[max(0, lo - 3 * ("igor_text" not in prov)):names_line])
+    candidates = {first, first.rsplit(" (", 1)[0]}
+    if any(c and c in lines[lo] for c in candidates) or all(w in text for w in first.split()):
+        return None
+    return f"line {names_line} is said to name the columns but does not hold {first!r}"
 
 
 @dataclass

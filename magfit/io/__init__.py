@@ -256,7 +256,12 @@ def _load(path_or_file: str | os.PathLike | IO, path_hint: str | None = None) ->
     raw = _utf16(raw, name, notes)
     nul = raw.find(b"\x00")
     if nul >= 0:
+        from .workbook import binary_kind
+
         line = raw.count(b"\n", 0, nul) + 1
+        kind = binary_kind(raw)
+        if kind is not None:
+            raise FormatError(f"binary file: {kind[0]}", path=name, line=line, hint=kind[1])
         raise FormatError(
             f"binary file: NUL byte at offset {nul}", path=name, line=line,
             hint="magfit reads text exports (.dat, .csv, .txt); export the data as text from the "
@@ -350,12 +355,16 @@ def read(path_or_file: str | os.PathLike | IO, *, format: str | None = None,
     ('MPMS3', 'DC scan')
     """
     _ensure_readers()
-    from .workbook import is_workbook, load_workbook
+    from .workbook import is_workbook, load_workbook, text_named_like_workbook
 
     if is_workbook(path_or_file):   # spreadsheets: the sheet as tab-separated text, then the table reader
         source, format = load_workbook(path_or_file, sheet, name), format or "table"
+    elif is_workbook(path_or_file, by_content=True):   # a workbook saved under a .csv / .dat / .txt name
+        source, format = load_workbook(path_or_file, sheet, name), format or "table"
+        source.notes["workbook_by_content"] = "a spreadsheet workbook under a text-file name (read as one)"
     else:
         source = _load(path_or_file, name)
+        text_named_like_workbook(source, path_or_file)
     if format is not None:
         chosen = [r for r in REGISTRY if r.name == format]
         if not chosen:
@@ -397,7 +406,7 @@ def _ensure_readers() -> None:
         return
     with _LOAD_LOCK:
         if not _LOADED:
-            from . import qd, table  # noqa: F401  (modules register their readers on import)
+            from . import igor, qd, table  # noqa: F401  (modules register their readers on import)
             _LOADED = True
 
 

@@ -478,7 +478,14 @@ def finish(source, frame: pd.DataFrame, *, header: dict[str, str], header_lines:
                  + ", ".join(map(repr, frame.columns[:40])),
         )
     from ..measurement import _NUMERIC_CANONICAL
+    from ._numbers import ungroup_point_decimal
 
+    frame, grouped = ungroup_point_decimal(frame)
+    if grouped:
+        provenance["thousands_separators"] = grouped
+        provenance.setdefault("notes", []).append(
+            f"numbers with thousands separators ('10,000', '10 000') read in {len(grouped)} column(s): "
+            f"{grouped}")
     frame, fortran = fortran_exponents(frame)
     if fortran:
         provenance["fortran_exponents"] = fortran

@@ -43,7 +43,7 @@ by the name (``inv_chi``, ``chi_inv``, ``1/chi``, ``chi^-1``) or an explicit ``p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import UnitsError
 
@@ -74,6 +74,7 @@ _VOCAB: dict[str, tuple[str, ...]] = {
                              "ttarget", "targettemperature", "targettemp", "tnominal", "nominaltemperature"),
 }
 _FAMILY_OF_KEY = {k: fam for fam, keys in _VOCAB.items() for k in keys}
+_FAMILY_OF_KEY.update(dict.fromkeys(("h/m", "b/m", "h/chi"), "inverse_chi"))    # H/M: 1/chi, not a field
 _ERR_PREFIX = ("sigma", "stderr", "error", "err", "std", "delta", "unc", "±", "+/", "d")
 _ERR_SUFFIX = ("stderr", "stddev", "error", "sigma", "uncertainty", "unc", "err", "std", "sd", "esd", "±",
                "+/")
@@ -377,9 +378,14 @@ def match_names(names: list[str], units: dict[str, str] | None = None) -> Column
     units = units or {}
     prev: tuple[str, str | None, str] | None = None    # (family, unit, canonical) of the last quantity
     for name in names:
-        _base, unit, family = split_name(name)
+        scale, plain = name_scale(name)
+        _base, unit, family = _split_plain(plain)
         unit = units.get(name, unit)
         if not family:
+            if _AC_NAME.match(name.strip()):
+                out.notes.append(f"column {name!r} looks like an AC susceptibility (chi', chi''), not the "
+                                 f"DC chi (if measured at low frequency: --column chi_emu_mol='{name}'); "
+                                 "not used")
             prev = None if not name.strip() else prev
             continue
         err = family == "err" or family.endswith("_err")
@@ -395,6 +401,10 @@ def match_names(names: list[str], units: dict[str, str] | None = None) -> Column
             family = "moment_err"
         try:
             conv = _convert(family, unit, name)
+            if scale != 1.0:    # 'χ × 10³ (emu/mol)' holds chi times 10^3
+                conv = replace(conv, factor=conv.factor / scale)
+                out.notes.append(f"column {name!r} holds the quantity times {scale:g} (scale factor in its "
+                                 f"name): divided by {scale:g}")
         except UnitsError as exc:
             out.unit_errors.append((name, unit or "", family, str(exc)))
             why = str(exc).split(": ", 1)[-1] if "volume magnetisation" in str(exc) else "is not understood"
@@ -421,6 +431,69 @@ def match_names(names: list[str], units: dict[str, str] | None = None) -> Column
             out.notes.append(f"column {name!r} ({unit}): {conv.note}")
     _choose_temperature(out)
     return out
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺−", "0123456789-+-")
+_POWER = (r"10\s*(?:\^\s*\(?\s*(?P<{0}>[-+−]?\d{{1,2}})\s*\)?|(?P<{0}s>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,2}}))"
+          r"|1[eE](?P<{0}e>[-+]?\d{{1,2}})")
+#: a scale factor written into a column name: 'χ × 10³ (emu/mol)', 'chi*10^3 (emu/mol)', 'χ (emu/mol) x 1e3'
+_SCALE_AFTER = re.compile(r"^(?P<q>.*?\S)(?:\s+[x×]|\s*[×*·⋅])\s*(?:" + _POWER.format("a")
+                          + r")\s*(?P<u>[(\[].*)?$")
+#: ... or before the quantity: '10³χ (emu/mol)', '10^3 chi (emu/mol)'
+_SCALE_BEFORE = re.compile(r"^(?:" + _POWER.format("b") + r")\s*[x×*·⋅]?\s*(?P<q>[^\d\s(\[].*)$")
+
+
+#: names longer than this are not searched for scale factors and labels (those patterns backtrack on
+#: long runs of spaces; real column names are far shorter)
+_LONGEST_NAME = 120
+
+
+def name_scale(name: str) -> tuple[float, str]:
+    """(scale, name without it) for a column whose name carries a power of ten it was multiplied by.
+
+    ``"χ × 10³ (emu/mol)"`` -> (1000.0, ``"χ (emu/mol)"``): the column holds chi times 10^3.
+    (A power of ten inside the unit, ``χ (10⁻³ emu/mol)``, is the unit's and is left to it.)
+    """
+    text = name.strip()
+    if len(text) > _LONGEST_NAME:      # a runaway 'name' (a corrupted line): no backtracking over it
+        return 1.0, name
+    m = _SCALE_AFTER.match(text)
+    tag = "a"
+    if m is None or not family_of(m.group("q"), keywords=False) and not split_name(m.group("q"))[2]:
+        m, tag = _SCALE_BEFORE.match(text), "b"
+        if m is None or not split_name(m.group("q"))[2]:
+            return 1.0, name
+    digits = m.group(tag) or m.group(tag + "e") or m.group(tag + "s").translate(_SUPERSCRIPT_DIGITS)
+    exponent = int(digits.replace("−", "-"))
+    rest = (m.groupdict().get("u") or "") if tag == "a" else ""
+    return 10.0 ** exponent, (m.group("q").strip() + (" " + rest if rest else "")).strip()
+
+
+#: AC susceptibility columns (in-phase / out-of-phase), never read as the DC chi without being asked
+_AC_NAME = re.compile(r"(?i)^(?:chi|χ|x|susceptibility)\s*"
+                      r"(?:'{1,2}|′{1,2}|\"|″|_?ac\b|_?(?:real|imag)\b)")
+#: a sweep label inside a name ('M ZFC (emu)', 'chi_FC (emu/mol)', 'M (warming) (emu)') ...
+_LABEL = re.compile(r"(?i)[\s_\-]*\(?(?<![a-z])(?:ZFC|FCC|FCW|FC|FH|TRM|IRM|warming|cooling|heating)"
+                    r"(?![a-z])\)?")
+#: ... and a symbol in brackets before the unit ('Temperature (T) [K]', 'Field (H) [Oe]')
+_SYMBOL = re.compile(r"\s*\((?:T|H|B|M|m|χ|X)\)(?=\s*[\[(])")
+
+
+def _split_plain(name: str) -> tuple[str, str | None, str]:
+    """split_name, and when that finds no quantity or no unit it understands, split_name of the name
+    without a sweep label or a bracketed symbol ('M ZFC (emu)' -> 'M (emu)'; the label stays in the
+    column's name)."""
+    first = split_name(name)
+    if len(name) > _LONGEST_NAME:
+        return first
+    plain = _SYMBOL.sub("", _LABEL.sub("", name)).strip()
+    if plain == name.strip() or not plain:
+        return first
+    second = split_name(plain)
+    if second[2] and (not first[2] or (second[1] is not None and _understood(second[2], second[1])
+                                       and not (first[1] is not None and _understood(first[2], first[1])))):
+        return second
+    return first
 
 
 def _choose_temperature(out: ColumnMatch) -> None:

@@ -28,9 +28,11 @@ from .aliases import match_columns
 
 __all__ = ["QuantumDesignReader", "parse_header"]
 
-_DATA_LINE = re.compile(rb"(?m)^[ \t]*\[Data\]")
+_DATA_LINE = re.compile(rb'(?m)^[ \t]*"?\[Data\]')   # "[Data]" quoted by a spreadsheet re-save
 _KEY = re.compile(r"^[A-Z][A-Z0-9_ ./-]*:?$")
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+#: a number, perhaps with a mass or molar-mass unit typed after it ("250 g/mol")
+_NUMBER_UNIT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*(mg|g|kg|g/mol|g mol-1)?$")
 #: record types that occur more than once; stored as "TYPE <first field>"
 _MULTI = {"DATATYPE", "STARTUPAXIS", "FIELDGROUP", "PLOT_APPEARANCE"}
 
@@ -66,8 +68,8 @@ def _info_record(fields: list[str], key_first: bool, header: dict[str, str]) -> 
             _put(header, text, "")
         return
     first, last = rest[0], rest[-1]
-    if not key_first and _NUMBER.match(last) and _KEY.match(first) and not _NUMBER.match(first):
-        key_first = True  # ACMS "INFO,HARMONICS,1"
+    if not key_first and _NUMBER_UNIT.match(last) and re.search(r"[A-Za-z]", first):
+        key_first = True  # ACMS "INFO,HARMONICS,1"; typed in by hand: "INFO,Sample Mass (mg),12.5"
     elif key_first and _KEY.match(last) and not _KEY.match(first.rstrip(":")):
         key_first = False
     if key_first:
@@ -224,6 +226,29 @@ def _not_magnetometry(header_lines: list[str], header: dict[str, str], names: li
     if re.search(r"Log ?Data", title, re.IGNORECASE):
         return ("a PPMS log file (system temperature, field and pressure records): it holds no magnetic "
                 "moment", "read the measurement's own data file (VSM, ACMS or MPMS .dat) instead")
+    return _other_ppms_option(text + "\n" + title, names)
+
+
+#: PPMS options whose .dat files sit beside the magnetometry ones: (what, pattern over the first
+#: header lines + TITLE/BYAPP, pattern over a column name)
+_OTHER_OPTIONS = (
+    ("heat capacity", r"Heat ?Capacity|\bHC\b", r"\bHC\b|Heat ?Capacity"),
+    ("resistivity / electrical transport", r"Resistivity|\bETO\b|Electrical Transport",
+     r"Resistivity|Resistance|\bBridge \d|\bETO\b"),
+    ("thermal transport", r"Thermal Transport|\bTTO\b", r"Thermal Conductivity|Seebeck"),
+)
+
+
+def _other_ppms_option(text: str, names: list[str]) -> tuple[str, str] | None:
+    """A PPMS heat-capacity, resistivity or thermal-transport file given by mistake: say which it is
+    (the columns that show it) instead of a misleading 'no temperature column'."""
+    for what, header_pattern, column_pattern in _OTHER_OPTIONS:
+        shown = [n for n in names if re.search(column_pattern, n, re.IGNORECASE)]
+        if shown or re.search(header_pattern, text, re.IGNORECASE):
+            cols = f" (columns {', '.join(repr(n) for n in shown[:3])})" if shown else ""
+            return (f"a PPMS {what} data file{cols}: it holds no magnetic moment",
+                    "magfit reads magnetometry files (MPMS, PPMS VSM / ACMS, Lake Shore) and tables of "
+                    "chi or moment; give the magnetometry .dat file of this sample")
     return None
 
 
@@ -254,6 +279,25 @@ def _field_temperature_by_unit(mapping: dict[str, str], names: list[str], filled
         provenance.setdefault("notes", []).append(f"{canon} read from {name!r} (not the usual column name; "
                                                   "unit from the name)")
     return conversions
+
+
+def _moment_by_unit(mapping: dict[str, str], filled: set[str], provenance: dict, instrument: str,
+                    variant: str) -> dict[str, tuple[float, float, str]]:
+    """No DC moment under a known name, but one filled column whose name and unit say moment
+    ('Moment (A·m²)', 'RSO Moment (emu)'): read it, with a note. Never on ACMS files or AC runs,
+    whose 'Moment (emu)' is the AC amplitude."""
+    if "moment_emu" in mapping or instrument.startswith("PPMS ACMS") or "AC" in variant.split("+"):
+        return {}
+    from .names import match_names
+
+    found = match_names(sorted(n for n in filled if not re.search(r"(?i)\btrans|\bac\b|'|\"", n)))
+    name = found.columns.get("moment_emu")
+    if name is None or found.alternates.get("moment_emu"):
+        return {}      # none, or several candidates: the user chooses (the error names --column)
+    mapping["moment_emu"] = name
+    provenance.setdefault("notes", []).append(
+        f"moment_emu read from {name!r} (not a usual moment column name; unit from the name)")
+    return {"moment_emu": found.conversions["moment_emu"]} if "moment_emu" in found.conversions else {}
 
 
 @np.errstate(over="ignore", invalid="ignore")  # a 1e308 cell must not spray RuntimeWarnings
@@ -292,12 +336,12 @@ class QuantumDesignReader:
     def sniff(self, head_lines: list[str], filename: str) -> float:
         """1.0 for ``[Header]`` first, 0.9 for a ``[Data]`` line, 0.8 for a '; ... Data File' line."""
         for line in head_lines:
-            s = line.strip().strip(",\t ").strip()
+            s = line.strip().strip(",;\t ").strip().strip('"')
             if s:
                 if s == "[Header]":
                     return 1.0
                 break
-        if any(line.strip().strip(",\t ").strip() == "[Data]" for line in head_lines):
+        if any(line.strip().strip(",;\t ").strip().strip('"') == "[Data]" for line in head_lines):
             return 0.9
         if any(re.match(r";.*Data File", line) for line in head_lines[:10]):
             return 0.8
@@ -306,6 +350,9 @@ class QuantumDesignReader:
     def read(self, source: Source, *, columns: dict[str, str] | None = None,
              units: dict[str, str] | None = None):
         """Parse a Quantum Design file into a Measurement (see module docstring)."""
+        from ._resave import from_semicolons
+
+        source = from_semicolons(source)   # a ';' + decimal-comma spreadsheet re-save -> MultiVu's commas
         raw = source.raw
         match = _DATA_LINE.search(raw)
         if match is None:
@@ -349,6 +396,12 @@ class QuantumDesignReader:
                 text_for_fallback=lambda: source.decode(names_end + 1))
         provenance.update(info)
         provenance["declared_columns"] = len(names_raw)
+        text_t = "Temperature (K)" in frame.columns and frame["Temperature (K)"].dtype.kind not in "fiu"
+        if text_t and (raw.find(raw[eol + 1:names_end], names_end) >= 0
+                       or raw.find(b"[Data]", names_end) >= 0):      # files pasted together
+            from .table import _drop_repeated_headers
+
+            frame = _drop_repeated_headers(frame, [names_raw], provenance, source.name, first_data_line)
         if len(frame) == 0:
             raise FormatError("no data rows after the column names", path=source.name, line=first_data_line,
                               hint="the file looks truncated; re-export it")
@@ -360,6 +413,7 @@ class QuantumDesignReader:
         variant = _variant(instrument, filled)
         mapping = match_columns(instrument, variant, names, filled)
         conversions = _field_temperature_by_unit(mapping, names, filled, provenance)
+        conversions.update(_moment_by_unit(mapping, filled, provenance, instrument, variant))
         mode = _temperature_mode(frame)
         if mode:
             provenance["temperature_mode"] = mode
@@ -369,6 +423,10 @@ class QuantumDesignReader:
         empty = all_na.to_numpy() & (frame.dtypes != np.float64).to_numpy()
         if empty.any():  # astype copies the frame: only when a column needs it
             frame = frame.astype({c: "float64" for c in frame.columns[empty]})
+        if variant == "VSM+DC scan":    # rows of both modes: the moment from whichever column holds it
+            from ._modes import merge_mode_columns
+
+            frame = merge_mode_columns(frame, mapping, provenance)
         return finish(source, frame, header=header, header_lines=header_lines, instrument=instrument,
                       variant=variant, columns=mapping, conversions=conversions, provenance=provenance,
                       first_data_line=first_data_line, user_columns=columns, user_units=units)

@@ -17,7 +17,6 @@ column indices). Tables written by ``ChiT.to_frame()`` read back as they are.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -26,7 +25,7 @@ import pandas as pd
 
 from ..errors import FormatError, UnitsError
 from . import Source, _open_text, register
-from ._parse import clean_names, count_lines, finish, parse_data, split_fields
+from ._parse import _TextStream, clean_names, count_lines, finish, parse_data, split_fields
 from .names import match_names, split_name
 
 __all__ = ["TableReader", "LakeShoreReader", "match_table_columns", "split_name"]
@@ -34,8 +33,12 @@ __all__ = ["TableReader", "LakeShoreReader", "match_table_columns", "split_name"
 _NUMERIC_TOKEN = re.compile(r"^[-+]?(\d+(?:\.\d*)?|\.\d+)([eEdD][-+]?\d+)?$|^[-+]?(nan|inf)$", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+([eE][-+]?\d+)?$")
 _COMMENT = ("#", "%", "!", "//", ";")
+#: cells that mark a missing value (a data row, not text): counted as non-numeric when read
+_MISSING = frozenset({"--", "-", "---", "n/a", "na", "#n/a", "nan", "null", "none", "*", "?", "#value!",
+                      "#div/0!", "inf", "-inf", "+inf"})
 #: (delimiter, decimal mark) tried in this order
-_LAYOUTS = (("\t", "."), ("\t", ","), (";", "."), (";", ","), (",", "."), (r"\s+", "."), (r"\s+", ","))
+_LAYOUTS = (("\t", "."), ("\t", ","), (";", "."), (";", ","), (",", "."), (r"\s+", "."), (r"\s+", ","),
+            (",", ","))     # the last: a comma-separated file of quoted decimal-comma numbers ("2,5","1,25")
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
 #: families that hold a susceptibility-like quantity (their unit errors are reported first)
 _CHI_FAMILIES = ("chi", "chi_mass", "chi_volume", "chiT", "inverse_chi", "mu_eff")
@@ -86,7 +89,9 @@ def _numeric_fields(line: str, sep: str, decimal: str) -> int | None:
     if sep != r"\s+" and sep not in line:
         return None
     f = [x.strip() for x in _fields(line, sep)]
-    filled = [x for x in f if x]
+    filled = [x for x in f if x and x.lower() not in _MISSING]
+    if not filled and len(f) >= 2 and any(f):
+        return len(f)          # a row of missing-value marks ('--,N/A') is a data row without data
     commas = any(_DECIMAL_COMMA.match(x) for x in filled)
     if decimal == ",":
         if not commas:
@@ -158,9 +163,10 @@ def _header_block(lines: list[str], i: int, sep: str, width: int) -> list[int]:
             break
         if _is_comment(line):
             text = line.lstrip().lstrip("#%!;/").strip()
-            cells = _fields(text, sep)
+            cells = _comment_cells(text, sep, width)
             if not block and len(cells) >= max(2, width - 1) and (
-                    line.lstrip().startswith("#") or any(split_name(c)[2] for c in cells)):
+                    line.lstrip().startswith("#") or any(split_name(c)[2] for c in cells)
+                    or _comment_names_above(lines, j, sep, cells)):   # '% T chi' over '% K cm3/mol'
                 block.append(j)                 # '# T (K), chi (emu/mol)' or '% T chi' header line
                 if _comment_names_above(lines, j, sep, cells):
                     block.append(j - 1)         # '# T chi' over '# K emu/mol': names, then units
@@ -178,7 +184,7 @@ def _comment_names_above(lines: list[str], j: int, sep: str, cells: list[str]) -
     and the commented line above it names the same number of columns (``# T chi``)."""
     if j == 0 or not _is_comment(lines[j - 1]) or any(split_name(c)[2] for c in cells):
         return False
-    above = _fields(lines[j - 1].lstrip().lstrip("#%!;/").strip(), sep)
+    above = _comment_cells(lines[j - 1].lstrip().lstrip("#%!;/").strip(), sep, len(cells))
     return len(above) == len(cells) and sum(bool(split_name(c)[2]) for c in above) * 2 >= len(above)
 
 
@@ -207,10 +213,22 @@ def _split_ws_names(line: str, width: int) -> list[str]:
     return line.split()
 
 
+def _comment_cells(text: str, sep: str, width: int) -> list[str]:
+    """Cells of a commented header line; '% T chi' over tab-separated data is split at spaces."""
+    if sep == r"\s+":
+        return _split_ws_names(text, width)
+    cells = _fields(text, sep)
+    return cells if len(cells) >= 2 else _split_ws_names(text, width)
+
+
 def _row(line: str, sep: str, width: int) -> list[str]:
     text = line.lstrip()
     if _is_comment(text):
         text = text.lstrip("#%!;/").strip()
+        text = _TRAILING_COMMENT.sub(r"\1", text)
+        return [c.strip().strip('"').strip() for c in _comment_cells(text, sep, width)]
+    elif sep == "\t" and line.startswith("\t") and len(_fields(line, sep)) == width:
+        text = line.lstrip(" ")     # leading empty cells (a sheet whose table starts in column C) are columns
     text = _TRAILING_COMMENT.sub(r"\1", text)   # 'chi (emu/mol)   # ZFC, 2 kOe': a comment, not names
     cells = _split_ws_names(text, width) if sep == r"\s+" else _fields(text, sep)
     return [c.strip().strip('"').strip() for c in cells]
@@ -416,7 +434,8 @@ class TableReader:
         A Quantum Design ``[Header]``/``[Data]`` file scores 0.1 at once (the QD reader takes it), so
         reading one never loads the unit registry (pint costs ~0.5 s to import).
         """
-        if any(line.strip().strip(",\t ").strip() in ("[Header]", "[Data]") for line in head_lines):
+        marks = ("[Header]", "[Data]")
+        if any(line.strip().strip(",;\t ").strip().strip('"') in marks for line in head_lines):
             return 0.1
         layout = find_layout(head_lines)
         if layout is None:
@@ -428,7 +447,7 @@ class TableReader:
 
     def read(self, source: Source, *, columns: dict | None = None, units: dict[str, str] | None = None):
         """Parse a delimited table into a Measurement."""
-        lines = source.head_lines(n_lines=2000)
+        lines = _join_quoted_newlines(source.head_lines(n_lines=2000))
         layout = find_layout(lines)
         if layout is None:
             raise FormatError("no rows of numbers found", path=source.name,
@@ -443,16 +462,23 @@ class TableReader:
             raise _no_header_error(source, lines, layout)
         top = layout.header_rows[0] if layout.header_rows else idx
         header_lines = lines[:top]
+        if _row_names_first(lines, layout, names_raw):    # R write.table: a names line one field short
+            names_raw = ["row.names", *names_raw]
+            header_info["row_names_column"] = "the header names one column fewer than the rows hold and the "\
+                "first column is quoted labels or 1, 2, 3...: read as row names (R write.table)"
         names, renamed = clean_names([n.strip().lstrip("#").strip() for n in names_raw])
         columns = _resolve_indices(columns, names, source.name)
         data_start = _byte_offset(source.raw, idx) + source.bom_len * (idx == 0)
         first_data_line = idx + 1
-        stream, fallback = _data_stream(source, data_start, layout.decimal)
+        grouped: list[int] = []
+        stream, fallback = _data_stream(source, data_start, layout.decimal, layout.sep, grouped)
         frame, names, info = parse_data(stream, names=names, sep=layout.sep, encoding=source.encoding,
                                         path=source.name, first_line=first_data_line,
                                         text_for_fallback=fallback)
         if len(frame) == 0:
             raise FormatError("no data rows after the column names", path=source.name, line=first_data_line)
+        if layout.sep == r"\s+" and frame.isna().to_numpy().any():   # short rows: blank cells in the middle?
+            frame = _realign(frame, fallback(), names, source.name, first_data_line, info)
         header_cells = [_row(lines[j], layout.sep, layout.width) for j in layout.header_rows]
         if layout.decimal == ",":    # the data stream had its decimal commas made points: so must these
             header_cells = [[c.replace(",", ".") for c in cells] for cells in header_cells]
@@ -472,7 +498,14 @@ class TableReader:
         if renamed:
             provenance["renamed_columns"] = renamed
         if match.notes:
-            provenance["notes"] = list(match.notes)
+            provenance["notes"] = [*provenance.get("notes", []), *match.notes]
+        side = _side_by_side(match, columns)
+        if side:
+            provenance.setdefault("warnings", []).append(side)
+        if grouped:
+            provenance["thousands_separators"] = [names[k] for k in grouped if k < len(names)]
+            provenance.setdefault("notes", []).append(
+                f"thousands separators ('10.000', '1.234,5') removed in {provenance['thousands_separators']}")
         header = _header_from_comments(header_lines)
         chi_like = set(_CHI_LIKE)
         is_chi = chi_like & set(match.columns) or chi_like & set(columns or {})
@@ -484,6 +517,67 @@ class TableReader:
                       variant=variant, columns=match.columns, conversions=match.conversions,
                       provenance=provenance, first_data_line=first_data_line, user_columns=columns,
                       user_units=units, require_temperature=not has_mh)
+
+
+def _realign(frame, text: str, names: list[str], path: str, first_line: int, info: dict):
+    from ._fixed_width import realign_short_rows
+
+    frame, fixed = realign_short_rows(frame, text, names, path, first_line)
+    for key in ("notes", "warnings"):
+        if fixed.get(key):
+            info.setdefault(key, []).extend(fixed.pop(key))
+    info.update(fixed)
+    return frame
+
+
+def _join_quoted_newlines(lines: list[str], limit: int = 60) -> list[str]:
+    """Header cells with a line break inside quotes ('"Temperature<newline>(K)"', Alt+Enter in Excel)
+    joined into one line, with empty lines before it so that every later line keeps its number."""
+    out = list(lines)
+    i = 0
+    while i < min(len(out), limit):
+        if any(_numeric_line(out[i], sep) for sep in (",", ";", "\t", r"\s+")):
+            return out                        # the data begin: only header lines are joined
+        if out[i].count('"') % 2 == 0:
+            i += 1
+            continue
+        k = i + 1
+        while k < min(len(out), i + 6) and sum(out[j].count('"') for j in range(i, k + 1)) % 2:
+            if any(_numeric_line(out[k], sep) for sep in (",", ";", "\t", r"\s+")):
+                return lines                  # a literal quote in a name ('m" (emu)'), not a line break
+            k += 1
+        if k >= len(out) or sum(out[j].count('"') for j in range(i, k + 1)) % 2:
+            return lines                      # never closed: not a quoted line break
+        out[i:k + 1] = [""] * (k - i) + [" ".join(out[i:k + 1])]
+        i = k + 1
+    return out
+
+
+def _row_names_first(lines: list[str], layout: Layout, names: list[str]) -> bool:
+    """True when the rows have one field more than the names line and that first field is a row name:
+    quoted text ('"1" 2.0 0.27', R's write.table default) or the row numbers 1, 2, 3 ..."""
+    if len(names) != layout.width - 1:
+        return False
+    start = layout.data_index
+    rows = [ln for ln in lines[start:start + 20] if ln.strip() and not _is_comment(ln)]
+    firsts = [(_fields(ln.strip(), layout.sep) or [""])[0].strip() for ln in rows]
+    if firsts and all(len(f) > 1 and f[0] == f[-1] == '"' for f in firsts):
+        return True
+    return firsts == [str(k + 1) for k in range(len(firsts))]
+
+
+def _side_by_side(match, user_columns: dict | None) -> str | None:
+    """Two blocks of columns side by side (ZFC in A-B, FC in D-E: a second temperature column and a
+    second column of the same quantity): only the first is read; say so and how to read the other."""
+    if user_columns or "temperature_K" not in match.alternates:
+        return None
+    canon = next((c for c in _QUANTITY_CANONICAL if c in match.alternates), None)
+    if canon is None:
+        return None
+    t2, q2 = match.alternates["temperature_K"][0][0], match.alternates[canon][0][0]
+    return (f"columns {t2!r}, {q2!r} ignored: a second block side by side; only the first "
+            f"({match.columns['temperature_K']!r}, {match.columns[canon]!r}) is read. Read the other with "
+            f"--column temperature_K='{t2}' --column {canon}='{q2}'")
 
 
 _REPEATED_HEADER = "repeated header line (files pasted together)"
@@ -548,12 +642,35 @@ def _same_cells(row: list[str], header: list[str]) -> bool:
     return bool(filled) and all(a == b for a, b in filled)
 
 
-def _data_stream(source: Source, start: int, decimal: str):
-    """Binary stream of the data rows; decimal commas become points (same rows, same lines)."""
+_QUOTED_DECIMAL_COMMA = re.compile(rb'"\s*([-+]?\d*),(\d+(?:[eE][-+]?\d+)?)\s*"')
+
+
+def _data_stream(source: Source, start: int, decimal: str, sep: str = ",", grouped: list | None = None):
+    """Binary stream of the data rows; decimal commas become points (same rows, same lines).
+
+    In a decimal-comma table, thousands separators ('10.000', '1.234,5', '10 000,5') are removed first
+    from the columns whose grouped cells all have groups of three digits; their 0-based indices are
+    appended to ``grouped``.
+    """
     if decimal != ",":
         return _open_text(source, start), (lambda: source.decode(start))
-    body = source.raw[start:].replace(b",", b".")
-    return io.BytesIO(body), (lambda: source.decode(start).replace(",", "."))
+    body = source.raw[start:]
+    if sep == ",":      # quoted decimal-comma numbers between comma delimiters: only inside the quotes
+        body = _QUOTED_DECIMAL_COMMA.sub(rb"\1.\2", body)
+        return _TextStream(body, 0), (lambda: body.decode(source.encoding.replace("-sig", ""),
+                                                          errors="replace"))
+    enc = "utf-8" if source.encoding == "utf-8-sig" else source.encoding
+    text = body.decode(enc, errors="replace")
+    if re.search("\\d[. \u00a0\u202f'’]\\d{3}", text):      # a possible group separator: look per column
+        from ._numbers import ungroup_decimal_comma
+
+        text, changed = ungroup_decimal_comma(text, sep)
+        if changed:
+            body = text.encode(enc, errors="replace")
+            if grouped is not None:
+                grouped.extend(changed)
+    body = body.replace(b",", b".")
+    return _TextStream(body, 0), (lambda: body.decode(enc, errors="replace"))
 
 
 def _header_from_comments(lines: list[str]) -> dict[str, str]:

@@ -26,21 +26,87 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")   # zip (xlsx, ods), OLE2 (xls)
 
 
-def is_workbook(path_or_file) -> bool:
-    """True for a path with a spreadsheet suffix (or a zip/OLE2 file named like one).
+def is_workbook(path_or_file, *, by_content: bool = False) -> bool:
+    """True for a path with a spreadsheet suffix whose bytes are a workbook (zip or OLE2).
+
+    A file named ``.xls`` that holds text (instrument and web software often write tab-separated
+    text or an HTML table under that name) is not a workbook: the text readers take it.
 
     Parameters
     ----------
     path_or_file : str, os.PathLike or file object
+    by_content : bool
+        Instead: True for a regular file under any *other* name whose bytes are an .xlsx / .ods /
+        .xls workbook (saved as "data.csv" by mistake).
 
     Returns
     -------
     bool
     """
     if isinstance(path_or_file, (str, os.PathLike)):
-        return os.fspath(path_or_file).lower().endswith(WORKBOOK_SUFFIXES)
+        suffix = os.fspath(path_or_file).lower().endswith(WORKBOOK_SUFFIXES)
+        if by_content == suffix:
+            return False
+        head = _head(os.fspath(path_or_file))
+        return head is None or _workbook_bytes(head) if suffix else _workbook_bytes(head or b"")
+    if by_content:
+        return False
     name = str(getattr(path_or_file, "name", ""))
     return name.lower().endswith(WORKBOOK_SUFFIXES)
+
+
+def _head(path: str, n: int = 2048) -> bytes | None:
+    """The first bytes of a regular file (None when it cannot be opened: the reader says why)."""
+    try:
+        if not os.path.isfile(path):
+            return None
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except OSError:
+        return None
+
+
+def _workbook_bytes(head: bytes) -> bool:
+    """Zip (xlsx, ods) or OLE2 (xls) bytes of a spreadsheet; a zip of other files is not one."""
+    if head.startswith(_MAGIC[1]):
+        return True
+    return head.startswith(_MAGIC[0]) and (b"xl/" in head or b"[Content_Types].xml" in head
+                                           or b"opendocument.spreadsheet" in head or b"docProps" in head)
+
+
+#: binary files people hand over instead of a text export: (magic bytes, what it is, how to fix)
+_BINARY_KINDS = (
+    (b"MATLAB 5.0 MAT-file", "a MATLAB .mat file",
+     "export the variables as text in MATLAB, e.g. writetable(table(T, chi, 'VariableNames', "
+     "{'T (K)', 'chi (emu/mol)'}), 'data.csv')"),
+    (b"\x89HDF\r\n\x1a\n", "an HDF5 file (MATLAB v7.3 .mat, NeXus, ...)",
+     "export the columns as a text table (CSV) with a header line naming them"),
+    (b"CPYA", "an Origin project (.opj/.opju)",
+     "in Origin export the worksheet: File > Export > ASCII (keeps the long-name and units rows)"),
+    (b"PK\x03\x04", "a zip archive (not a spreadsheet)", "unpack it and read the data files inside"),
+)
+
+
+def binary_kind(raw: bytes) -> tuple[str, str] | None:
+    """(what a binary file is, how to fix) for the binary formats people give by mistake, else None."""
+    for magic, what, fix in _BINARY_KINDS:
+        if raw.startswith(magic):
+            return what, fix
+    return None
+
+
+def text_named_like_workbook(source, path_or_file) -> None:
+    """A file named .xls/.xlsx whose bytes are text: noted (tab-separated text is read as a table);
+    an HTML table (what many web and instrument programs save as "data.xls") is refused with the fix."""
+    name = os.fspath(path_or_file) if isinstance(path_or_file, (str, os.PathLike)) else ""
+    if not name.lower().endswith(WORKBOOK_SUFFIXES):
+        return
+    head = source.decode(0, 4096).lstrip().lower()
+    if head.startswith(("<html", "<!doctype html", "<table", "<?xml")) or "<table" in head[:1000]:
+        raise FormatError("an HTML / XML table saved under a spreadsheet name, not a workbook",
+                          path=source.name,
+                          hint="open it in Excel or LibreOffice and save it as .xlsx or as CSV")
+    source.notes["text_under_workbook_name"] = "a text file named like a workbook (read as a text table)"
 
 
 def _engine() -> str | None:
@@ -62,6 +128,12 @@ def _cell(value: Any) -> str:
 
 
 def _is_number(value: Any) -> bool:
+    """A number cell, or a text cell holding one ('300', '1,5E-3': numbers stored as text)."""
+    if isinstance(value, str):
+        try:
+            return math.isfinite(float(value.strip().replace(",", ".")))
+        except ValueError:
+            return False
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return False
     return not math.isnan(float(value))
