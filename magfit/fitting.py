@@ -29,10 +29,11 @@ from . import systematics
 from . import window as W
 from ._checks import check_n_ions as _check_n_ions
 from ._json import json_safe
+from ._numeric import use_compiled
 from .chit import ChiT
 from .errors import FitError, MagfitError
 from .units import CURIE_CGS_PER_MUB2
-from .varpro import _varpro_sorted, varpro_fit
+from .varpro import _COST_TOL, _MAX_ITER, _STEP_TOL, N_GRID, _varpro_sorted, varpro_fit
 
 __all__ = ["fit_curie_weiss", "CurieWeissFit", "RHO_FLAG", "FIELD_REL_TOL"]
 
@@ -685,6 +686,8 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     m = t_all >= tmin_used
     t_win, y_win = t_all[m], y_all[m]
     w_win = None if w_all is None else w_all[m]
+    if wf is None and use_compiled():      # given window, compiled kernels: the lean path
+        wf, trend = _given_window_compiled(t_win, y_win, w_win, fit_chi0)
     if wf is None:
         wf = _window_fit(t_win, y_win, w_win, n_ions=n_ions_f, fit_chi0=fit_chi0)
     if trend is None:       # given window: the residual-trend tests, once
@@ -711,6 +714,39 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
 _SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
                  "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "redchi", "aic", "runs_z",
                  "lowend_z", "curvature_p", "trend", "converged", "chi_scale", "accepted"]
+
+
+def _given_window_compiled(t, y, w, fit_chi0: bool) -> tuple[_WindowFit | None, dict | None]:
+    """The window fit and its residual-trend tests by the compiled kernels, with the glue on Python
+    floats: the steps and numbers of :func:`_window_fit` (variable projection) followed by
+    :func:`magfit.window.trend_tests` with :func:`_rss_for_curvature`. ``(None, None)`` where those
+    take another path (unsorted or non-finite data, lmfit needed, theta outside the curvature test's
+    range): the caller then runs them."""
+    from ._single_fit_kernel import fit_sorted
+    from ._trend_kernel import residual_tests
+
+    n, npar = t.size, 3 if fit_chi0 else 2
+    ws = np.ones_like(t) if w is None else w
+    if n <= npar or not (t[1:] >= t[:-1]).all() or (w is not None and not np.isfinite(w).all()):
+        return None, None                      # (T and chi are finite: _prepare kept those points)
+    theta, theta_min, _, c, chi0, rss, cov, _ = fit_sorted(t, y, ws, True, math.nan, fit_chi0, 0.0, N_GRID,
+                                                           _COST_TOL, _STEP_TOL, _MAX_ITER)
+    cov = cov * (rss / (n - npar))             # scaled by the reduced chi-square (as varpro_fit)
+    if _needs_lmfit(t, y, w, theta, cov, rss, theta_min):
+        return None, None
+    wf = _wf_numbers(t, w, theta, c, chi0, cov, rss, fit_chi0)
+    tmin, tmax = float(t[0]), float(t[-1])
+    if not theta <= tmin - 1e-6 * max(tmax - tmin + abs(tmin), 1.0):      # _rss_for_curvature: None
+        return wf, None
+    exact, z_runs, z_low = residual_tests(y, wf.best_fit, ws, W.EXACT_RESIDUAL_REL)
+    if exact:
+        return wf, {"runs_z": 0.0, "lowend_z": 0.0, "curvature_F": 0.0, "curvature_p": 1.0, "exact": True,
+                    "trend": False}
+    if n <= (4 if fit_chi0 else 3) + 1:
+        curv = {"curvature_F": 0.0, "curvature_p": 1.0}
+    else:
+        curv = W._curvature_one(t, y, ws, rss, fit_chi0)
+    return wf, W._trend_verdict(z_runs, z_low, curv)
 
 
 def _rss_for_curvature(t: np.ndarray, wf: _WindowFit) -> float | None:
