@@ -592,12 +592,11 @@ def fit_curie_weiss(
     with np.errstate(all="ignore"), warnings.catch_warnings():
         # ill-conditioned windows (scan, garbage input) must not spray numpy/asteval warnings
         warnings.simplefilter("ignore", RuntimeWarning)
-        fit, cols = _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan)
-        return systematics.attach(fit, cols)
+        return _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan)
 
 
-def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan):
-    """The fit and the scan as arrays (None when the scan table was not built from them)."""
+def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan) -> CurieWeissFit:
+    """The fit with its window systematics (:mod:`magfit.systematics`, from the scan's arrays)."""
     if not isinstance(chi, ChiT):
         raise FitError(f"fit_curie_weiss needs a magfit.ChiT, got {type(chi).__name__}; "
                        "build one with magfit.ChiT(temperature_K, chi_emu_mol) or "
@@ -708,7 +707,7 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     lazy = _LazyResult(t_win, y_win, w_win, n_ions_f, fit_chi0, res=wf.res)
     fit = _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions_f, fit_chi0, weighting,
                     diamagnetic_emu_mol, features, wt_all is not None, trend)
-    return fit, scan_cols
+    return fit
 
 
 _SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
@@ -876,14 +875,16 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
         notes.append(f"{dropped} points dropped (non-finite T/chi, T <= 0, or bad weight)")
     t_kept = t if n_kept == n0 else t[mask]
     if t_kept.size < 2 or (t_kept[1:] >= t_kept[:-1]).all():        # sorted: stable argsort = identity
-        order = np.arange(t_kept.size)
+        order = None
         index = None if t_kept is t else np.flatnonzero(mask)
     else:
         order = np.argsort(t_kept, kind="stable")
         index = order if t_kept is t else np.flatnonzero(mask)[order]
-    data = chi.take(mask if index is None else index)      # one copy: the kept points, T-sorted
+    # the kept points, T-sorted (one copy; none when every point is kept in order: chi's own arrays,
+    # which the fit only reads -- the window it keeps is a copy)
+    data = chi if index is None and t_kept is t else chi.take(mask if index is None else index)
     if w_user is not None:
-        w = w_user[mask][order]
+        w = w_user[mask] if order is None else w_user[mask][order]
         weighting = "user weights (1/sigma); covariance scaled by reduced chi-square"
     elif use_err:
         w = 1.0 / data.chi_err_emu_mol
@@ -1057,12 +1058,17 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
     if field_flag:
         flags.append(field_flag)
     flags += [f"data: {w}" for w in (chi.provenance or {}).get("warnings", []) if "field_Oe given" in str(w)]
+    sys_info = systematics._safe_window_systematics(scan_cols, tmin_used)     # (systematics.attach's)
+    if sys_info.get("flag"):
+        flags.append(sys_info["flag"])
     return CurieWeissFit(
         chi=chi, window_chi=window_chi, tmin_K=tmin_used, tmax_K=float(t.max()), window_reason=reason,
         n_points=n, _u=lazy_u,
         redchi=float(wf.redchi), aic=float(wf.aic), bic=float(wf.bic), _corr=corr,
         flags=flags, _scan=scan_cols, n_ions=n_ions, per=chi.per, weighting=weighting, fit_chi0=fit_chi0,
-        cross_checks=checks, _lmfit=lazy,
+        cross_checks=checks, _lmfit=lazy, mu_eff_sys=sys_info["mu_eff_sys"],
+        theta_K_sys=sys_info["theta_K_sys"], chi0_emu_mol_sys=sys_info["chi0_emu_mol_sys"],
+        systematics=sys_info,
     )
 
 
@@ -1123,18 +1129,25 @@ def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
         err = win.chi_err_emu_mol[i] if win.chi_err_emu_mol is not None else 0.0
         sigma = 0.5 * mu * abs(err / (win.chi_emu_mol[i] - chi0)) if np.isfinite(err) else 0.0
         try:
-            from .ions import _candidate_records
-
-            kw = {"max_sigma": None} if formula else {}      # with a formula: its ions, consistent or not
-            table = _candidate_records(mu, sigma, formula=formula, top=3, **kw)   # = candidate_ions rows
-            out["free_ion_candidates"] = [
-                {"ion": str(r["ion"]), "mu_eff_expected": float(r["mu_eff_expected"]),
-                 "range": [float(r["range_lo"]), float(r["range_hi"])], "consistent": bool(r["consistent"])}
-                for r in table]
+            out["free_ion_candidates"] = _free_ion_candidates(mu, sigma, formula)
             out["free_ion_formula"] = formula
         except MagfitError as exc:
             out["free_ion_note"] = str(exc)
     return out
+
+
+def _free_ion_candidates(mu: float, sigma: float, formula: str | None) -> list[dict]:
+    """The first three rows of :func:`magfit.ions.candidate_ions` (its ranking, ``_scored``): with a
+    formula its ions, consistent or not; else the consistent standard ions. Only the four columns
+    the cross-check reports are built."""
+    from .ions import CONSISTENT_SIGMA, _scored
+
+    max_sigma = None if formula else CONSISTENT_SIGMA
+    keyed = [k for k in _scored(mu, sigma, formula, max_sigma, False, max_sigma is not None)
+             if max_sigma is None or k[-1]]          # k: (key, ion, n_sigma, n_sigma_expected, consistent)
+    return [{"ion": str(ion.name), "mu_eff_expected": float(ion.mu_eff_expected),
+             "range": [float(ion.mu_eff_range[0]), float(ion.mu_eff_range[1])],
+             "consistent": bool(consistent)} for _, ion, _, _, consistent in keyed[:3]]
 
 
 def _diamagnetic_expectation(chi: ChiT, diamagnetic_emu_mol: float | None) -> dict | None:
