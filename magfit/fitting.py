@@ -721,9 +721,7 @@ def _given_window_compiled(t, y, w, fit_chi0: bool) -> tuple[_WindowFit | None, 
     :func:`magfit.window.trend_tests` with :func:`_rss_for_curvature`. ``(None, None)`` where those
     take another path (unsorted or non-finite data, lmfit needed, theta outside the curvature test's
     range): the caller then runs them."""
-    from ._single_fit_kernel import fit_sorted
-    from ._trend_kernel import residual_tests
-
+    fit_sorted, residual_tests, curvature_one = _KERNELS or _load_kernels()
     n, npar = t.size, 3 if fit_chi0 else 2
     ws = np.ones_like(t) if w is None else w
     if n <= npar or not (t[1:] >= t[:-1]).all() or (w is not None and not np.isfinite(w).all()):
@@ -741,11 +739,25 @@ def _given_window_compiled(t, y, w, fit_chi0: bool) -> tuple[_WindowFit | None, 
     if exact:
         return wf, {"runs_z": 0.0, "lowend_z": 0.0, "curvature_F": 0.0, "curvature_p": 1.0, "exact": True,
                     "trend": False}
-    if n <= (4 if fit_chi0 else 3) + 1:
-        curv = {"curvature_F": 0.0, "curvature_p": 1.0}
-    else:
-        curv = W._curvature_one(t, y, ws, rss, fit_chi0)
-    return wf, W._trend_verdict(z_runs, z_low, curv)
+    f, p = 0.0, 1.0                            # window.curvature_test: too few points -> (0, 1)
+    if n > (4 if fit_chi0 else 3) + 1:
+        f, p = curvature_one(t, y, ws, rss, fit_chi0, W.CURVATURE_GRID, W._CURVATURE_XATOL,
+                             W.EXACT_RESIDUAL_REL**2)
+    return wf, W._trend_verdict(z_runs, z_low, {"curvature_F": f, "curvature_p": p})
+
+
+#: the compiled kernels of :func:`_given_window_compiled` (imported on first use: numba)
+_KERNELS: tuple = ()
+
+
+def _load_kernels() -> tuple:
+    global _KERNELS
+    from ._curvature_kernel import curvature_one
+    from ._single_fit_kernel import fit_sorted
+    from ._trend_kernel import residual_tests
+
+    _KERNELS = (fit_sorted, residual_tests, curvature_one)
+    return _KERNELS
 
 
 def _rss_for_curvature(t: np.ndarray, wf: _WindowFit) -> float | None:
