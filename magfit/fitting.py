@@ -39,6 +39,11 @@ __all__ = ["fit_curie_weiss", "CurieWeissFit", "RHO_FLAG", "FIELD_REL_TOL"]
 
 #: flag when |correlation(theta, chi0)| exceeds this
 RHO_FLAG = 0.95
+#: flag when rho(theta, chi0) is not finite (a zero or negative variance in a covariance that is not
+#: singular; not for noise-free data, whose covariance is 0/0): the |rho| test cannot run
+RHO_UNDEFINED = ("rho(theta, chi0) undefined: the covariance of the fit gives no finite theta-chi0 "
+                 "correlation (a zero or negative variance), so their degeneracy (|rho| > 0.95) could not "
+                 "be tested and the parameter errors are unreliable")
 #: fields within this relative difference are "the same field"
 FIELD_REL_TOL = 0.02
 #: relative accuracy assumed for a Pascal (core diamagnetism) estimate
@@ -445,8 +450,7 @@ def _wf_from_lmfit(res, fit_chi0: bool, tmin: float) -> _WindowFit:
 
 def _wf_numbers(t, w, theta, c, chi0, cov, rss, fit_chi0: bool) -> _WindowFit:
     n, npar = t.size, 3 if fit_chi0 else 2
-    with np.errstate(divide="ignore"):
-        log_term = n * math.log(rss / n) if rss > 0 else -math.inf
+    log_term = n * math.log(rss / n) if rss > 0 else -math.inf       # (Python floats: no numpy warning)
     return _WindowFit(theta=theta, C=c, chi0=chi0, cov=cov, rss=rss, redchi=rss / (n - npar),
                       aic=log_term + 2 * npar, bic=log_term + math.log(n) * npar,
                       theta_max=_theta_max(float(t[0])), best_fit=c / (t - theta) + chi0)
@@ -556,7 +560,8 @@ def fit_curie_weiss(
     Returns
     -------
     CurieWeissFit
-        With ``flags`` among: ``|rho(theta, chi0)| > 0.95``; ``chi0 more negative than core
+        With ``flags`` among: ``|rho(theta, chi0)| > 0.95``; ``rho(theta, chi0) undefined`` (a
+        covariance with a zero or negative variance); ``chi0 more negative than core
         diamagnetism allows``; ``T_min < 2|theta|``; ``window has < 10 points``; ``M/H depends on
         field``; ``theta at the T_min bound``; ``uncertainties not estimated``.
 
@@ -1048,6 +1053,8 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
         if np.isfinite(rho) and abs(rho) > RHO_FLAG:
             flags.append(f"|rho(theta, chi0)| = {abs(rho):.3f} > {RHO_FLAG}: theta and chi0 are nearly "
                          "degenerate (extend the T range or fix chi0)")
+        elif not math.isfinite(rho) and wf.cov is not None and not trend.get("exact", False):
+            flags.append(RHO_UNDEFINED)     # the test above cannot run (classify's rule, said by the fit)
     if tmin_used < W.THETA_FACTOR * abs(theta):
         flags.append(f"T_min < 2|theta|: T_min = {tmin_used:.4g} K < {W.THETA_FACTOR:g} x |{theta:.4g}| K "
                      "(short-range correlations may bias theta and mu_eff)")

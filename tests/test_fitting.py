@@ -519,3 +519,35 @@ def test_trend_tests_compiled_equal_numpy(monkeypatch):
         assert (a["exact"], a["trend"], a["runs_z"]) == (b["exact"], b["trend"], b["runs_z"]), k
         assert b["lowend_z"] == pytest.approx(a["lowend_z"], rel=1e-12, abs=1e-300), k
         assert b["curvature_p"] == pytest.approx(a["curvature_p"], rel=1e-4, abs=1e-12), k   # its own kernels
+
+
+def test_undefined_rho_is_flagged_by_the_fit(monkeypatch):
+    """A covariance whose theta-chi0 correlation is not finite (a zero or negative variance, not
+    reported as singular) cannot be tested against |rho| > 0.95: the fit says so, as classify does,
+    and classify keeps one copy of the flag. Noise-free data (covariance 0/0) are exempt."""
+    from magfit import fitting
+    from magfit.classify import classify
+
+    t = np.linspace(2.0, 300.0, 120)
+    c = curie_from_mu_eff(1.8)
+    noise = 1.0 + 0.004 * np.random.default_rng(7).standard_normal(t.size)
+    clean = fit_curie_weiss(ChiT(t, (c / (t + 2.0) + 1e-4) * noise, per="Cu"), tmin=10.0)
+    assert math.isfinite(clean._corr[0, 2]) and fitting.RHO_UNDEFINED not in clean.flags
+    real = fitting._correlation
+
+    def nan_rho(wf, fit_chi0):       # what a negative chi0 variance gives (np.sqrt -> NaN)
+        out = real(wf, fit_chi0)
+        out[0, 2] = out[2, 0] = np.nan
+        return out
+
+    monkeypatch.setattr(fitting, "_correlation", nan_rho)
+    fit = fit_curie_weiss(ChiT(t, (c / (t + 2.0) + 1e-4) * noise, per="Cu"), tmin=10.0)
+    assert fit.flags.count(fitting.RHO_UNDEFINED) == 1
+    assert [f for f in fit.flags if f != fitting.RHO_UNDEFINED] == clean.flags
+    v = classify(fit)
+    assert v.label == "localized"            # classify's own rule applies too (a localized verdict) ...
+    assert v.flags.count(fitting.RHO_UNDEFINED) == 1, v.flags           # ... and the flag is said once
+    exact = fit_curie_weiss(ChiT(t, c / (t + 2.0) + 1e-4, per="Cu"), tmin=10.0)
+    assert fitting.RHO_UNDEFINED not in exact.flags                     # noise-free: exempt
+    assert fitting.RHO_UNDEFINED not in fit_curie_weiss(
+        ChiT(t, c / (t + 2.0) * noise, per="Cu"), tmin=10.0, chi0=False).flags       # no chi0: no rho
