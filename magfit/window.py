@@ -177,6 +177,10 @@ def _feature_arrays(t: np.ndarray, y: np.ndarray, err: np.ndarray | None):
     return t, _noise_sigma(y, err), ys, yt, peak_prominences(ys), peak_prominences(yt)
 
 
+#: the feature kinds of :func:`ordering_features` (in the order of the compiled kernel's codes)
+_FEATURE_KINDS = ("chi maximum", "chi*T maximum (ferromagnetic rise)")
+
+
 def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[dict]:
     """Locate maxima of chi (cusps) and steep ferromagnetic rises of chi*T (see module rule, step 1).
 
@@ -196,6 +200,14 @@ def ordering_features(temperature_K, chi_emu_mol, chi_err_emu_mol=None) -> list[
     t = np.asarray(temperature_K, dtype=float)
     y = np.asarray(chi_emu_mol, dtype=float)
     err = None if chi_err_emu_mol is None else np.asarray(chi_err_emu_mol, dtype=float)
+    if use_compiled() and t.size >= 10 and not (t <= 0).any():     # sorted, finite: one compiled call
+        from ._features_kernel import ordering_peaks
+
+        ok, kinds, temps, proms = ordering_peaks(t, y, np.log(t), MERGE_REL_T, PEAK_NOISE_SIGMAS, PEAK_REL,
+                                                 FM_RISE_FACTOR)
+        if ok:
+            return [{"kind": _FEATURE_KINDS[k], "temperature_K": tk, "prominence": pk}
+                    for k, tk, pk in zip(kinds.tolist(), temps.tolist(), proms.tolist(), strict=True)]
     arrays = _feature_arrays(t, y, err)
     if arrays is None:
         return []
