@@ -258,3 +258,19 @@ def fit_sorted(ts, ys, ws, fit_theta, theta_fixed, constant, chi0_fixed, n_grid,
         for q in range(npar):
             full[pos[p], pos[q]] = inv[p, q] / (d[p] * d[q])
     return theta, theta_lo, theta_hi, c, (c0 if constant else chi0_fixed), rss, full, best
+
+
+@njit(cache=True)
+def clean_sorted(t, y, err):
+    """True when every point of a chi(T) data set is kept as it is by the fit's data preparation
+    (:func:`magfit.fitting._prepare`): T and chi finite, T > 0, T non-decreasing, and every error
+    bar of ``err`` finite and positive (``err`` empty: none used)."""
+    for i in range(t.size):
+        if not (math.isfinite(t[i]) and math.isfinite(y[i]) and t[i] > 0):
+            return False
+        if i > 0 and not t[i] >= t[i - 1]:
+            return False
+    for i in range(err.size):
+        if not (math.isfinite(err[i]) and err[i] > 0):
+            return False
+    return True

@@ -726,7 +726,7 @@ def _given_window_compiled(t, y, w, fit_chi0: bool) -> tuple[_WindowFit | None, 
     :func:`magfit.window.trend_tests` with :func:`_rss_for_curvature`. ``(None, None)`` where those
     take another path (unsorted or non-finite data, lmfit needed, theta outside the curvature test's
     range): the caller then runs them."""
-    fit_sorted, residual_tests, curvature_one = _KERNELS or _load_kernels()
+    fit_sorted, residual_tests, curvature_one, _ = _KERNELS or _load_kernels()
     n, npar = t.size, 3 if fit_chi0 else 2
     ws = np.ones_like(t) if w is None else w
     if n <= npar or not (t[1:] >= t[:-1]).all() or (w is not None and not np.isfinite(w).all()):
@@ -758,10 +758,10 @@ _KERNELS: tuple = ()
 def _load_kernels() -> tuple:
     global _KERNELS
     from ._curvature_kernel import curvature_one
-    from ._single_fit_kernel import fit_sorted
+    from ._single_fit_kernel import clean_sorted, fit_sorted
     from ._trend_kernel import residual_tests
 
-    _KERNELS = (fit_sorted, residual_tests, curvature_one)
+    _KERNELS = (fit_sorted, residual_tests, curvature_one, clean_sorted)
     return _KERNELS
 
 
@@ -873,8 +873,13 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
         raise FitError(f"weights={weights!r} not understood; use None (1/chi_err when available), "
                        "'equal', or an array of 1/sigma")
     t, y = chi.temperature_K, chi.chi_emu_mol
-    mask = np.isfinite(t) & np.isfinite(y) & (t > 0)
     use_err = weights is None and chi.chi_err_emu_mol is not None
+    if w_user is None and use_compiled():         # every point kept, in T order: the checks in one call
+        kernels = _KERNELS or _load_kernels()
+        if kernels[3](t, y, chi.chi_err_emu_mol if use_err else _NO_ERRORS):
+            return (chi, 1.0 / chi.chi_err_emu_mol, _WEIGHTS_ERR, notes) if use_err else (
+                chi, None, _WEIGHTS_EQUAL, notes)
+    mask = np.isfinite(t) & np.isfinite(y) & (t > 0)
     if use_err:
         e = chi.chi_err_emu_mol
         good_e = np.isfinite(e) & (e > 0)
@@ -905,12 +910,17 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
         weighting = "user weights (1/sigma); covariance scaled by reduced chi-square"
     elif use_err:
         w = 1.0 / data.chi_err_emu_mol
-        weighting = "1/chi_err from the data; covariance scaled by reduced chi-square (lmfit scale_covar)"
+        weighting = _WEIGHTS_ERR
     else:
         w = None
-        weighting = ("equal weights (no error bars used); uncertainties from the scatter: covariance scaled "
-                     "by reduced chi-square (lmfit scale_covar)")
+        weighting = _WEIGHTS_EQUAL
     return data, w, weighting, notes
+
+
+_WEIGHTS_ERR = "1/chi_err from the data; covariance scaled by reduced chi-square (lmfit scale_covar)"
+_WEIGHTS_EQUAL = ("equal weights (no error bars used); uncertainties from the scatter: covariance scaled "
+                  "by reduced chi-square (lmfit scale_covar)")
+_NO_ERRORS = np.empty(0)
 
 
 def _cut(data: ChiT, w, tmin, tmax):
