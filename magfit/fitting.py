@@ -729,8 +729,8 @@ def _given_window_compiled(t, y, w, fit_chi0: bool) -> tuple[_WindowFit | None, 
     fit_sorted, residual_tests, curvature_one, _ = _KERNELS or _load_kernels()
     n, npar = t.size, 3 if fit_chi0 else 2
     ws = np.ones_like(t) if w is None else w
-    if n <= npar or not (t[1:] >= t[:-1]).all() or (w is not None and not np.isfinite(w).all()):
-        return None, None                      # (T and chi are finite: _prepare kept those points)
+    if n <= npar or (w is not None and not np.isfinite(w).all()):
+        return None, None                      # (T and chi are finite and T-sorted: _prepare made them so)
     theta, theta_min, _, c, chi0, rss, cov, _ = fit_sorted(t, y, ws, True, math.nan, fit_chi0, 0.0, N_GRID,
                                                            _COST_TOL, _STEP_TOL, _MAX_ITER)
     cov = cov * (rss / (n - npar))             # scaled by the reduced chi-square (as varpro_fit)
@@ -848,9 +848,12 @@ def _n_distinct_sorted(t: np.ndarray) -> int:
 
 def _median_abs(y: np.ndarray) -> float:
     """``np.median(np.abs(y))`` (the middle value, or the mean of the two middle values)."""
-    s = np.sort(np.abs(y))
+    s = np.abs(y)
     m = s.size // 2
-    return float(s[m]) if s.size % 2 else float((s[m - 1] + s[m]) / 2.0)
+    if s.size % 2:
+        return float(np.partition(s, m)[m])            # the values a sort would put there
+    s = np.partition(s, (m - 1, m))
+    return float((s[m - 1] + s[m]) / 2.0)
 
 
 def _first_at_or_above(t: np.ndarray, tmin: float) -> float:
@@ -1140,7 +1143,8 @@ def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
     """(chi - chi0) T at the highest temperature -> mu_eff (theta ignored), vs nearest spin-only value."""
     i = int(np.argmax(win.temperature_K))
     t_hi = float(win.temperature_K[i])
-    ct = float((win.chi_emu_mol[i] - chi0) * t_hi)
+    chi_hi = float(win.chi_emu_mol[i])
+    ct = (chi_hi - chi0) * t_hi                     # (Python floats: the same IEEE operations as numpy's)
     mu = _mu_from_c(ct, n_ions)
     out: dict[str, Any] = {"temperature_K": t_hi, "chi_T_emu_K_mol": ct, "mu_eff": mu,
                            "mu_eff_fit": mu_fit,
@@ -1155,8 +1159,8 @@ def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
     formula = ((win.provenance or {}).get("sample") or {}).get("formula")
     out["free_ion_candidates"] = []
     if math.isfinite(mu):
-        err = win.chi_err_emu_mol[i] if win.chi_err_emu_mol is not None else 0.0
-        sigma = 0.5 * mu * abs(err / (win.chi_emu_mol[i] - chi0)) if np.isfinite(err) else 0.0
+        err = float(win.chi_err_emu_mol[i]) if win.chi_err_emu_mol is not None else 0.0
+        sigma = 0.5 * mu * abs(err / (chi_hi - chi0)) if math.isfinite(err) else 0.0  # chi_hi > chi0
         try:
             out["free_ion_candidates"] = _free_ion_candidates(mu, sigma, formula)
             out["free_ion_formula"] = formula
