@@ -877,7 +877,7 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
                        "'equal', or an array of 1/sigma")
     t, y = chi.temperature_K, chi.chi_emu_mol
     use_err = weights is None and chi.chi_err_emu_mol is not None
-    if w_user is None and use_compiled():         # every point kept, in T order: the checks in one call
+    if w_user is None and use_compiled() and _contiguous(chi):   # every point kept in T order: one call
         kernels = _KERNELS or _load_kernels()
         if kernels[3](t, y, chi.chi_err_emu_mol if use_err else _NO_ERRORS):
             return (chi, 1.0 / chi.chi_err_emu_mol, _WEIGHTS_ERR, notes) if use_err else (
@@ -907,7 +907,8 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
         index = order if t_kept is t else np.flatnonzero(mask)[order]
     # the kept points, T-sorted (one copy; none when every point is kept in order: chi's own arrays,
     # which the fit only reads -- the window it keeps is a copy)
-    data = chi if index is None and t_kept is t else chi.take(mask if index is None else index)
+    data = (chi if index is None and t_kept is t and _contiguous(chi)
+            else chi.take(mask if index is None else index))
     if w_user is not None:
         w = w_user[mask] if order is None else w_user[mask][order]
         weighting = "user weights (1/sigma); covariance scaled by reduced chi-square"
@@ -918,6 +919,13 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
         w = None
         weighting = _WEIGHTS_EQUAL
     return data, w, weighting, notes
+
+
+def _contiguous(chi: ChiT) -> bool:
+    """Whether every array of ``chi`` is C-contiguous (a strided view, e.g. a column of a 2-D array, is
+    copied as before: the kernels are compiled for contiguous arrays)."""
+    return all(a is None or a.flags.c_contiguous
+               for a in (chi.temperature_K, chi.chi_emu_mol, chi.chi_err_emu_mol, chi.field_Oe))
 
 
 _WEIGHTS_ERR = "1/chi_err from the data; covariance scaled by reduced chi-square (lmfit scale_covar)"
