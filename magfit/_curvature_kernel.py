@@ -253,25 +253,51 @@ def _ibeta_cf(a, b, x, xc):
 
 
 @njit(cache=True, error_model="numpy")
+def _f_sf_one(f, d):
+    """P(F > f) for F(1, d) (see :func:`f_sf_dfn1`)."""
+    if not (math.isfinite(d) and d > 0) or math.isnan(f):
+        return np.nan
+    if f <= 0:
+        return 1.0
+    if math.isinf(f):
+        return 0.0
+    a = 0.5 * d
+    x = a / (a + 0.5 * f)
+    xc = 0.5 * f / (a + 0.5 * f)
+    if x >= (a + 1.0) / (a + 2.5):
+        return 1.0 - _ibeta_cf(0.5, a, xc, x)
+    return _ibeta_cf(a, 0.5, x, xc)
+
+
+@njit(cache=True, error_model="numpy")
 def f_sf_dfn1(stat, dfd):
     """P(F > stat) for F(1, dfd), element by element (magfit._numeric.f_sf_dfn1 compiled: I_x(dfd/2,
     1/2), x = dfd/(dfd + stat), by its continued fraction or 1 - I_{1-x}(1/2, dfd/2))."""
     out = np.empty(stat.size)
     for k in range(stat.size):
-        f = stat[k]
-        d = dfd[k]
-        if not (math.isfinite(d) and d > 0) or math.isnan(f):
-            out[k] = np.nan
-        elif f <= 0:
-            out[k] = 1.0
-        elif math.isinf(f):
-            out[k] = 0.0
-        else:
-            a = 0.5 * d
-            x = a / (a + 0.5 * f)
-            xc = 0.5 * f / (a + 0.5 * f)
-            if x >= (a + 1.0) / (a + 2.5):
-                out[k] = 1.0 - _ibeta_cf(0.5, a, xc, x)
-            else:
-                out[k] = _ibeta_cf(a, 0.5, x, xc)
+        out[k] = _f_sf_one(stat[k], dfd[k])
     return out
+
+
+@njit(cache=True, error_model="numpy")
+def curvature_one(t, y, w, rss_cw, constant, n_grid, xatol, exact_rel2):
+    """(F, p) of the curvature test of one T-sorted window given its Curie-Weiss RSS ``rss_cw``:
+    the steps of :func:`magfit.window._curvature_arrays` for one window in one call (the extended
+    fit, the scale sum((w y)^2) summed from the top as numpy's reversed cumsum, F with IEEE division
+    and the F(1, n - p_ext) p-value); (0, 1) when undefined (non-finite RSS, residuals at round-off:
+    ``exact_rel2`` is window.EXACT_RESIDUAL_REL squared)."""
+    if not math.isfinite(rss_cw):
+        return 0.0, 1.0
+    rss_ext = ext_rss_windows(t, y, w, np.zeros(1, dtype=np.int64), constant, n_grid, xatol)[0]
+    scale = 0.0
+    for i in range(t.size - 1, -1, -1):
+        wy = w[i] * y[i]
+        scale += wy * wy
+    dof = float(t.size - (4 if constant else 3))
+    gain = rss_cw - rss_ext
+    if 0.0 > gain:                      # Python's max(gain, 0.0) (keeps -0.0 and NaN)
+        gain = 0.0
+    f = gain / (rss_ext / dof)
+    if not (math.isfinite(rss_ext) and math.isfinite(f) and rss_ext > exact_rel2 * scale):
+        return 0.0, 1.0
+    return f, _f_sf_one(f, dof)

@@ -121,3 +121,49 @@ def features(t, y, new_group):
     p1, pr1 = peak_prominences(ys)
     p2, pr2 = peak_prominences(yt)
     return tm, ym, sigma, ys, yt, p1, pr1, p2, pr2
+
+
+@njit(cache=True)
+def ordering_peaks(t, y, log_t, merge_rel, noise_sigmas, peak_rel, fm_rise):
+    """The whole compiled path of :func:`magfit.window.ordering_features` for sorted, finite data with
+    at least 10 merged temperatures: groups of repeated T (``log_t`` = np.log(t): numpy's log, so
+    that the groups are numpy's), :func:`features`, then the peak rules of ordering_features in its
+    order and arithmetic (thresholds as Python's ``max(x, 0.0)``, the chi*T reference the middle of
+    its last three values). Returns (ok, kinds, temperatures, prominences): kind 0 a chi maximum,
+    1 a chi*T maximum; ``ok`` False (nothing else computed) when the data are unsorted or not finite
+    or merge to fewer than 10 temperatures -- the caller then takes the general path."""
+    n = t.size
+    empty_i, empty_f = np.empty(0, dtype=np.int64), np.empty(0)
+    new_group = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        if not (math.isfinite(t[i]) and math.isfinite(y[i])) or (i > 0 and not t[i] >= t[i - 1]):
+            return False, empty_i, empty_f, empty_f
+        new_group[i] = True if i == 0 else log_t[i] - log_t[i - 1] > merge_rel
+    tm, ym, sigma, ys, yt, p1, pr1, p2, pr2 = features(t, y, new_group)
+    if tm.size < 10:
+        return False, empty_i, empty_f, empty_f
+    kinds = np.empty(p1.size + p2.size, dtype=np.int64)
+    temps, proms = np.empty(kinds.size), np.empty(kinds.size)
+    k = 0
+    thr = noise_sigmas * sigma
+    if 0.0 > thr:
+        thr = 0.0
+    for j in range(p1.size):
+        p, prom = p1[j], pr1[j]
+        if prom >= thr and prom >= peak_rel * abs(ys[p]) and prom > 0:
+            kinds[k], temps[k], proms[k] = 0, tm[p], prom
+            k += 1
+    a, b, c = yt[yt.size - 3], yt[yt.size - 2], yt[yt.size - 1]
+    top = max(min(a, b), min(max(a, b), c))                 # the middle of three (finite) values
+    t_max = tm[0]
+    for i in range(tm.size):
+        t_max = max(t_max, tm[i])
+    thr = noise_sigmas * sigma * t_max
+    if 0.0 > thr:
+        thr = 0.0
+    for j in range(p2.size):
+        p, prom = p2[j], pr2[j]
+        if prom >= thr and top > 0 and yt[p] >= fm_rise * top and prom >= peak_rel * yt[p]:
+            kinds[k], temps[k], proms[k] = 1, tm[p], prom
+            k += 1
+    return True, kinds[:k], temps[:k], proms[:k]

@@ -161,7 +161,10 @@ def _slope(t, w, i0, constant, f, r, g):
 @njit(cache=True, error_model="numpy")
 def _polish_one(t, y, w, i0, theta, theta_max, theta_min, constant, cost_tol, max_iter, step_tol,
                 r_out):
-    """varpro._polish for one window; the final weighted residuals are written to r_out[i0:]."""
+    """varpro._polish for one window; the final weighted residuals are written to r_out[i0:].
+
+    (The one-window fit has its own polish, :func:`magfit._single_fit_kernel._polish`, the twin of
+    another numpy reference; see there why the two are not merged.)"""
     n = t.size
     f, r, g = np.zeros(n), np.zeros(n), np.zeros(n)
     f2, r2, g2 = np.zeros(n), np.zeros(n), np.zeros(n)

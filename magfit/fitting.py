@@ -29,15 +29,21 @@ from . import systematics
 from . import window as W
 from ._checks import check_n_ions as _check_n_ions
 from ._json import json_safe
+from ._numeric import use_compiled
 from .chit import ChiT
 from .errors import FitError, MagfitError
 from .units import CURIE_CGS_PER_MUB2
-from .varpro import _varpro_sorted, varpro_fit
+from .varpro import _COST_TOL, _MAX_ITER, _STEP_TOL, N_GRID, _varpro_sorted, varpro_fit
 
 __all__ = ["fit_curie_weiss", "CurieWeissFit", "RHO_FLAG", "FIELD_REL_TOL"]
 
 #: flag when |correlation(theta, chi0)| exceeds this
 RHO_FLAG = 0.95
+#: flag when rho(theta, chi0) is not finite (a zero or negative variance in a covariance that is not
+#: singular; not for noise-free data, whose covariance is 0/0): the |rho| test cannot run
+RHO_UNDEFINED = ("rho(theta, chi0) undefined: the covariance of the fit gives no finite theta-chi0 "
+                 "correlation (a zero or negative variance), so their degeneracy (|rho| > 0.95) could not "
+                 "be tested and the parameter errors are unreliable")
 #: fields within this relative difference are "the same field"
 FIELD_REL_TOL = 0.02
 #: relative accuracy assumed for a Pascal (core diamagnetism) estimate
@@ -444,8 +450,7 @@ def _wf_from_lmfit(res, fit_chi0: bool, tmin: float) -> _WindowFit:
 
 def _wf_numbers(t, w, theta, c, chi0, cov, rss, fit_chi0: bool) -> _WindowFit:
     n, npar = t.size, 3 if fit_chi0 else 2
-    with np.errstate(divide="ignore"):
-        log_term = n * math.log(rss / n) if rss > 0 else -math.inf
+    log_term = n * math.log(rss / n) if rss > 0 else -math.inf       # (Python floats: no numpy warning)
     return _WindowFit(theta=theta, C=c, chi0=chi0, cov=cov, rss=rss, redchi=rss / (n - npar),
                       aic=log_term + 2 * npar, bic=log_term + math.log(n) * npar,
                       theta_max=_theta_max(float(t[0])), best_fit=c / (t - theta) + chi0)
@@ -555,7 +560,8 @@ def fit_curie_weiss(
     Returns
     -------
     CurieWeissFit
-        With ``flags`` among: ``|rho(theta, chi0)| > 0.95``; ``chi0 more negative than core
+        With ``flags`` among: ``|rho(theta, chi0)| > 0.95``; ``rho(theta, chi0) undefined`` (a
+        covariance with a zero or negative variance); ``chi0 more negative than core
         diamagnetism allows``; ``T_min < 2|theta|``; ``window has < 10 points``; ``M/H depends on
         field``; ``theta at the T_min bound``; ``uncertainties not estimated``.
 
@@ -591,12 +597,11 @@ def fit_curie_weiss(
     with np.errstate(all="ignore"), warnings.catch_warnings():
         # ill-conditioned windows (scan, garbage input) must not spray numpy/asteval warnings
         warnings.simplefilter("ignore", RuntimeWarning)
-        fit, cols = _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan)
-        return systematics.attach(fit, cols)
+        return _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan)
 
 
-def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan):
-    """The fit and the scan as arrays (None when the scan table was not built from them)."""
+def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol, scan) -> CurieWeissFit:
+    """The fit with its window systematics (:mod:`magfit.systematics`, from the scan's arrays)."""
     if not isinstance(chi, ChiT):
         raise FitError(f"fit_curie_weiss needs a magfit.ChiT, got {type(chi).__name__}; "
                        "build one with magfit.ChiT(temperature_K, chi_emu_mol) or "
@@ -685,6 +690,8 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     m = t_all >= tmin_used
     t_win, y_win = t_all[m], y_all[m]
     w_win = None if w_all is None else w_all[m]
+    if wf is None and use_compiled():      # given window, compiled kernels: the lean path
+        wf, trend = _given_window_compiled(t_win, y_win, w_win, fit_chi0)
     if wf is None:
         wf = _window_fit(t_win, y_win, w_win, n_ions=n_ions_f, fit_chi0=fit_chi0)
     if trend is None:       # given window: the residual-trend tests, once
@@ -705,12 +712,57 @@ def _fit_curie_weiss(chi, tmin, tmax, chi0, n_ions, weights, diamagnetic_emu_mol
     lazy = _LazyResult(t_win, y_win, w_win, n_ions_f, fit_chi0, res=wf.res)
     fit = _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions_f, fit_chi0, weighting,
                     diamagnetic_emu_mol, features, wt_all is not None, trend)
-    return fit, scan_cols
+    return fit
 
 
 _SCAN_COLUMNS = ["tmin_K", "n_points", "theta_K", "theta_K_err", "mu_eff", "mu_eff_err", "chi0_emu_mol",
                  "chi0_emu_mol_err", "C_emu_K_mol", "C_emu_K_mol_err", "redchi", "aic", "runs_z",
                  "lowend_z", "curvature_p", "trend", "converged", "chi_scale", "accepted"]
+
+
+def _given_window_compiled(t, y, w, fit_chi0: bool) -> tuple[_WindowFit | None, dict | None]:
+    """The window fit and its residual-trend tests by the compiled kernels, with the glue on Python
+    floats: the steps and numbers of :func:`_window_fit` (variable projection) followed by
+    :func:`magfit.window.trend_tests` with :func:`_rss_for_curvature`. ``(None, None)`` where those
+    take another path (unsorted or non-finite data, lmfit needed, theta outside the curvature test's
+    range): the caller then runs them."""
+    fit_sorted, residual_tests, curvature_one, _ = _KERNELS or _load_kernels()
+    n, npar = t.size, 3 if fit_chi0 else 2
+    ws = np.ones_like(t) if w is None else w
+    if n <= npar or (w is not None and not np.isfinite(w).all()):
+        return None, None                      # (T and chi are finite and T-sorted: _prepare made them so)
+    theta, theta_min, _, c, chi0, rss, cov, _ = fit_sorted(t, y, ws, True, math.nan, fit_chi0, 0.0, N_GRID,
+                                                           _COST_TOL, _STEP_TOL, _MAX_ITER)
+    cov = cov * (rss / (n - npar))             # scaled by the reduced chi-square (as varpro_fit)
+    if _needs_lmfit(t, y, w, theta, cov, rss, theta_min):
+        return None, None
+    wf = _wf_numbers(t, w, theta, c, chi0, cov, rss, fit_chi0)
+    tmin, tmax = float(t[0]), float(t[-1])
+    if not theta <= tmin - 1e-6 * max(tmax - tmin + abs(tmin), 1.0):      # _rss_for_curvature: None
+        return wf, None
+    exact, z_runs, z_low = residual_tests(y, wf.best_fit, ws, W.EXACT_RESIDUAL_REL)
+    if exact:
+        return wf, {"runs_z": 0.0, "lowend_z": 0.0, "curvature_F": 0.0, "curvature_p": 1.0, "exact": True,
+                    "trend": False}
+    f, p = 0.0, 1.0                            # window.curvature_test: too few points -> (0, 1)
+    if n > (4 if fit_chi0 else 3) + 1:
+        f, p = curvature_one(t, y, ws, rss, fit_chi0, W.CURVATURE_GRID, W._CURVATURE_XATOL,
+                             W.EXACT_RESIDUAL_REL**2)
+    return wf, W._trend_verdict(z_runs, z_low, {"curvature_F": f, "curvature_p": p})
+
+
+#: the compiled kernels of :func:`_given_window_compiled` (imported on first use: numba)
+_KERNELS: tuple = ()
+
+
+def _load_kernels() -> tuple:
+    global _KERNELS
+    from ._curvature_kernel import curvature_one
+    from ._single_fit_kernel import clean_sorted, fit_sorted
+    from ._trend_kernel import residual_tests
+
+    _KERNELS = (fit_sorted, residual_tests, curvature_one, clean_sorted)
+    return _KERNELS
 
 
 def _rss_for_curvature(t: np.ndarray, wf: _WindowFit) -> float | None:
@@ -796,9 +848,12 @@ def _n_distinct_sorted(t: np.ndarray) -> int:
 
 def _median_abs(y: np.ndarray) -> float:
     """``np.median(np.abs(y))`` (the middle value, or the mean of the two middle values)."""
-    s = np.sort(np.abs(y))
+    s = np.abs(y)
     m = s.size // 2
-    return float(s[m]) if s.size % 2 else float((s[m - 1] + s[m]) / 2.0)
+    if s.size % 2:
+        return float(np.partition(s, m)[m])            # the values a sort would put there
+    s = np.partition(s, (m - 1, m))
+    return float((s[m - 1] + s[m]) / 2.0)
 
 
 def _first_at_or_above(t: np.ndarray, tmin: float) -> float:
@@ -821,8 +876,13 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
         raise FitError(f"weights={weights!r} not understood; use None (1/chi_err when available), "
                        "'equal', or an array of 1/sigma")
     t, y = chi.temperature_K, chi.chi_emu_mol
-    mask = np.isfinite(t) & np.isfinite(y) & (t > 0)
     use_err = weights is None and chi.chi_err_emu_mol is not None
+    if w_user is None and use_compiled() and _contiguous(chi):   # every point kept in T order: one call
+        kernels = _KERNELS or _load_kernels()
+        if kernels[3](t, y, chi.chi_err_emu_mol if use_err else _NO_ERRORS):
+            return (chi, 1.0 / chi.chi_err_emu_mol, _WEIGHTS_ERR, notes) if use_err else (
+                chi, None, _WEIGHTS_EQUAL, notes)
+    mask = np.isfinite(t) & np.isfinite(y) & (t > 0)
     if use_err:
         e = chi.chi_err_emu_mol
         good_e = np.isfinite(e) & (e > 0)
@@ -840,23 +900,38 @@ def _prepare(chi: ChiT, weights) -> tuple[ChiT, np.ndarray | None, str, list[str
         notes.append(f"{dropped} points dropped (non-finite T/chi, T <= 0, or bad weight)")
     t_kept = t if n_kept == n0 else t[mask]
     if t_kept.size < 2 or (t_kept[1:] >= t_kept[:-1]).all():        # sorted: stable argsort = identity
-        order = np.arange(t_kept.size)
+        order = None
         index = None if t_kept is t else np.flatnonzero(mask)
     else:
         order = np.argsort(t_kept, kind="stable")
         index = order if t_kept is t else np.flatnonzero(mask)[order]
-    data = chi.take(mask if index is None else index)      # one copy: the kept points, T-sorted
+    # the kept points, T-sorted (one copy; none when every point is kept in order: chi's own arrays,
+    # which the fit only reads -- the window it keeps is a copy)
+    data = (chi if index is None and t_kept is t and _contiguous(chi)
+            else chi.take(mask if index is None else index))
     if w_user is not None:
-        w = w_user[mask][order]
+        w = w_user[mask] if order is None else w_user[mask][order]
         weighting = "user weights (1/sigma); covariance scaled by reduced chi-square"
     elif use_err:
         w = 1.0 / data.chi_err_emu_mol
-        weighting = "1/chi_err from the data; covariance scaled by reduced chi-square (lmfit scale_covar)"
+        weighting = _WEIGHTS_ERR
     else:
         w = None
-        weighting = ("equal weights (no error bars used); uncertainties from the scatter: covariance scaled "
-                     "by reduced chi-square (lmfit scale_covar)")
+        weighting = _WEIGHTS_EQUAL
     return data, w, weighting, notes
+
+
+def _contiguous(chi: ChiT) -> bool:
+    """Whether every array of ``chi`` is C-contiguous (a strided view, e.g. a column of a 2-D array, is
+    copied as before: the kernels are compiled for contiguous arrays)."""
+    return all(a is None or a.flags.c_contiguous
+               for a in (chi.temperature_K, chi.chi_emu_mol, chi.chi_err_emu_mol, chi.field_Oe))
+
+
+_WEIGHTS_ERR = "1/chi_err from the data; covariance scaled by reduced chi-square (lmfit scale_covar)"
+_WEIGHTS_EQUAL = ("equal weights (no error bars used); uncertainties from the scatter: covariance scaled "
+                  "by reduced chi-square (lmfit scale_covar)")
+_NO_ERRORS = np.empty(0)
 
 
 def _cut(data: ChiT, w, tmin, tmax):
@@ -999,6 +1074,8 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
         if np.isfinite(rho) and abs(rho) > RHO_FLAG:
             flags.append(f"|rho(theta, chi0)| = {abs(rho):.3f} > {RHO_FLAG}: theta and chi0 are nearly "
                          "degenerate (extend the T range or fix chi0)")
+        elif not math.isfinite(rho) and wf.cov is not None and not trend.get("exact", False):
+            flags.append(RHO_UNDEFINED)     # the test above cannot run (classify's rule, said by the fit)
     if tmin_used < W.THETA_FACTOR * abs(theta):
         flags.append(f"T_min < 2|theta|: T_min = {tmin_used:.4g} K < {W.THETA_FACTOR:g} x |{theta:.4g}| K "
                      "(short-range correlations may bias theta and mu_eff)")
@@ -1021,12 +1098,17 @@ def _assemble(chi, window_chi, wf, lazy, reason, flags, scan_cols, n_ions, fit_c
     if field_flag:
         flags.append(field_flag)
     flags += [f"data: {w}" for w in (chi.provenance or {}).get("warnings", []) if "field_Oe given" in str(w)]
+    sys_info = systematics._safe_window_systematics(scan_cols, tmin_used)     # (systematics.attach's)
+    if sys_info.get("flag"):
+        flags.append(sys_info["flag"])
     return CurieWeissFit(
         chi=chi, window_chi=window_chi, tmin_K=tmin_used, tmax_K=float(t.max()), window_reason=reason,
         n_points=n, _u=lazy_u,
         redchi=float(wf.redchi), aic=float(wf.aic), bic=float(wf.bic), _corr=corr,
         flags=flags, _scan=scan_cols, n_ions=n_ions, per=chi.per, weighting=weighting, fit_chi0=fit_chi0,
-        cross_checks=checks, _lmfit=lazy,
+        cross_checks=checks, _lmfit=lazy, mu_eff_sys=sys_info["mu_eff_sys"],
+        theta_K_sys=sys_info["theta_K_sys"], chi0_emu_mol_sys=sys_info["chi0_emu_mol_sys"],
+        systematics=sys_info,
     )
 
 
@@ -1069,7 +1151,8 @@ def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
     """(chi - chi0) T at the highest temperature -> mu_eff (theta ignored), vs nearest spin-only value."""
     i = int(np.argmax(win.temperature_K))
     t_hi = float(win.temperature_K[i])
-    ct = float((win.chi_emu_mol[i] - chi0) * t_hi)
+    chi_hi = float(win.chi_emu_mol[i])
+    ct = (chi_hi - chi0) * t_hi                     # (Python floats: the same IEEE operations as numpy's)
     mu = _mu_from_c(ct, n_ions)
     out: dict[str, Any] = {"temperature_K": t_hi, "chi_T_emu_K_mol": ct, "mu_eff": mu,
                            "mu_eff_fit": mu_fit,
@@ -1084,21 +1167,28 @@ def _chi_t_check(win: ChiT, chi0: float, n_ions: float, mu_fit: float) -> dict:
     formula = ((win.provenance or {}).get("sample") or {}).get("formula")
     out["free_ion_candidates"] = []
     if math.isfinite(mu):
-        err = win.chi_err_emu_mol[i] if win.chi_err_emu_mol is not None else 0.0
-        sigma = 0.5 * mu * abs(err / (win.chi_emu_mol[i] - chi0)) if np.isfinite(err) else 0.0
+        err = float(win.chi_err_emu_mol[i]) if win.chi_err_emu_mol is not None else 0.0
+        sigma = 0.5 * mu * abs(err / (chi_hi - chi0)) if math.isfinite(err) else 0.0  # chi_hi > chi0
         try:
-            from .ions import _candidate_records
-
-            kw = {"max_sigma": None} if formula else {}      # with a formula: its ions, consistent or not
-            table = _candidate_records(mu, sigma, formula=formula, top=3, **kw)   # = candidate_ions rows
-            out["free_ion_candidates"] = [
-                {"ion": str(r["ion"]), "mu_eff_expected": float(r["mu_eff_expected"]),
-                 "range": [float(r["range_lo"]), float(r["range_hi"])], "consistent": bool(r["consistent"])}
-                for r in table]
+            out["free_ion_candidates"] = _free_ion_candidates(mu, sigma, formula)
             out["free_ion_formula"] = formula
         except MagfitError as exc:
             out["free_ion_note"] = str(exc)
     return out
+
+
+def _free_ion_candidates(mu: float, sigma: float, formula: str | None) -> list[dict]:
+    """The first three rows of :func:`magfit.ions.candidate_ions` (its ranking, ``_scored``): with a
+    formula its ions, consistent or not; else the consistent standard ions. Only the four columns
+    the cross-check reports are built."""
+    from .ions import CONSISTENT_SIGMA, _scored
+
+    max_sigma = None if formula else CONSISTENT_SIGMA
+    keyed = [k for k in _scored(mu, sigma, formula, max_sigma, False, max_sigma is not None)
+             if max_sigma is None or k[-1]]          # k: (key, ion, n_sigma, n_sigma_expected, consistent)
+    return [{"ion": str(ion.name), "mu_eff_expected": float(ion.mu_eff_expected),
+             "range": [float(ion.mu_eff_range[0]), float(ion.mu_eff_range[1])],
+             "consistent": bool(consistent)} for _, ion, _, _, consistent in keyed[:3]]
 
 
 def _diamagnetic_expectation(chi: ChiT, diamagnetic_emu_mol: float | None) -> dict | None:

@@ -206,11 +206,7 @@ def attach(fit, scan=None):
     CurieWeissFit
         A copy with ``mu_eff_sys``, ``theta_K_sys``, ``chi0_emu_mol_sys`` and ``systematics`` set.
     """
-    try:
-        info = window_systematics(fit.scan if scan is None else scan, float(fit.tmin_K))
-    except (KeyError, ValueError, TypeError) as exc:      # a malformed scan must not lose the fit
-        info = window_systematics(None, float("nan"))
-        info["error"] = f"{type(exc).__name__}: {exc}"
+    info = _safe_window_systematics(fit.scan if scan is None else scan, fit.tmin_K)
     flags = list(fit.flags)
     if info.get("flag"):
         flags.append(info["flag"])
@@ -219,3 +215,13 @@ def attach(fit, scan=None):
                                ("chi0_emu_mol_sys", info["chi0_emu_mol_sys"]), ("systematics", info))
              if k in fields}
     return dataclasses.replace(fit, flags=flags, **extra)
+
+
+def _safe_window_systematics(scan, tmin_K: float) -> dict[str, Any]:
+    """:func:`window_systematics`; a malformed scan is recorded in ``error`` (it must not lose the fit)."""
+    try:
+        return window_systematics(scan, float(tmin_K))
+    except (KeyError, ValueError, TypeError) as exc:
+        info = window_systematics(None, float("nan"))
+        info["error"] = f"{type(exc).__name__}: {exc}"
+        return info

@@ -519,3 +519,82 @@ def test_trend_tests_compiled_equal_numpy(monkeypatch):
         assert (a["exact"], a["trend"], a["runs_z"]) == (b["exact"], b["trend"], b["runs_z"]), k
         assert b["lowend_z"] == pytest.approx(a["lowend_z"], rel=1e-12, abs=1e-300), k
         assert b["curvature_p"] == pytest.approx(a["curvature_p"], rel=1e-4, abs=1e-12), k   # its own kernels
+
+
+def test_undefined_rho_is_flagged_by_the_fit(monkeypatch):
+    """A covariance whose theta-chi0 correlation is not finite (a zero or negative variance, not
+    reported as singular) cannot be tested against |rho| > 0.95: the fit says so, as classify does,
+    and classify keeps one copy of the flag. Noise-free data (covariance 0/0) are exempt."""
+    from magfit import fitting
+    from magfit.classify import classify
+
+    t = np.linspace(2.0, 300.0, 120)
+    c = curie_from_mu_eff(1.8)
+    noise = 1.0 + 0.004 * np.random.default_rng(7).standard_normal(t.size)
+    clean = fit_curie_weiss(ChiT(t, (c / (t + 2.0) + 1e-4) * noise, per="Cu"), tmin=10.0)
+    assert math.isfinite(clean._corr[0, 2]) and fitting.RHO_UNDEFINED not in clean.flags
+    real = fitting._correlation
+
+    def nan_rho(wf, fit_chi0):       # what a negative chi0 variance gives (np.sqrt -> NaN)
+        out = real(wf, fit_chi0)
+        out[0, 2] = out[2, 0] = np.nan
+        return out
+
+    monkeypatch.setattr(fitting, "_correlation", nan_rho)
+    fit = fit_curie_weiss(ChiT(t, (c / (t + 2.0) + 1e-4) * noise, per="Cu"), tmin=10.0)
+    assert fit.flags.count(fitting.RHO_UNDEFINED) == 1
+    assert [f for f in fit.flags if f != fitting.RHO_UNDEFINED] == clean.flags
+    v = classify(fit)
+    assert v.label == "localized"            # classify's own rule applies too (a localized verdict) ...
+    assert v.flags.count(fitting.RHO_UNDEFINED) == 1, v.flags           # ... and the flag is said once
+    exact = fit_curie_weiss(ChiT(t, c / (t + 2.0) + 1e-4, per="Cu"), tmin=10.0)
+    assert fitting.RHO_UNDEFINED not in exact.flags                     # noise-free: exempt
+    assert fitting.RHO_UNDEFINED not in fit_curie_weiss(
+        ChiT(t, c / (t + 2.0) * noise, per="Cu"), tmin=10.0, chi0=False).flags       # no chi0: no rho
+
+
+def test_given_window_lean_path_is_bit_identical_to_the_general_path(monkeypatch):
+    """The given-window fit on the compiled path (kernels called straight, data checks in one call)
+    returns exactly what the general path returns (varpro_fit's dict, window.trend_tests, the ~12
+    numpy data checks): every number of to_dict(), the scan row and the flags, over seeded data sets
+    with and without error bars, chi0 fixed, user and equal weights, and inputs that must fall back
+    (unsorted, NaN, a zero error bar, noise-free data)."""
+    pytest.importorskip("numba")
+    from _scan_cases import synthetic_case
+
+    from magfit import fitting
+
+    monkeypatch.setattr(W, "USE_NUMBA", True)
+    rng = np.random.default_rng(3)
+    t = np.linspace(2.0, 300.0, 150)
+    y = (5.0 / (t + 2.0) + 1e-4) * (1.0 + 0.01 * rng.standard_normal(t.size))
+    perm = rng.permutation(t.size)
+    y_nan = y.copy()
+    y_nan[[4, 40]] = np.nan
+    err0 = 0.01 * y
+    err0[9] = 0.0
+    cases = [(synthetic_case(s), {"tmin": q}) for s in range(8) for q in (5.0, 30.0)]
+    cases += [(synthetic_case(1), {"tmin": 10.0, "chi0": False}),
+              (synthetic_case(2), {"tmin": 10.0, "weights": "equal"}),
+              (ChiT(t, y), {"tmin": 10.0, "weights": 1.0 / (0.01 * y)}),
+              (ChiT(t[perm], y[perm], 0.01 * y[perm]), {"tmin": 10.0}),
+              (ChiT(t, y_nan, 0.01 * np.abs(y)), {"tmin": 10.0}), (ChiT(t, y, err0), {"tmin": 10.0}),
+              (ChiT(t, 5.0 / (t + 2.0) + 1e-4), {"tmin": 10.0})]
+    real, taken = fitting._given_window_compiled, []
+
+    def counted(*args):
+        out = real(*args)
+        taken.append(out[1] is not None)
+        return out
+
+    monkeypatch.setattr(fitting, "_given_window_compiled", counted)
+    lean = [fit_curie_weiss(chi, **kw) for chi, kw in cases]
+    assert sum(taken) >= 15                   # the lean path ran to the end (not a fallback) on most
+    kernels = fitting._KERNELS or fitting._load_kernels()
+    monkeypatch.setattr(fitting, "_KERNELS", (*kernels[:3], lambda *a: False))       # general data checks
+    monkeypatch.setattr(fitting, "_given_window_compiled", lambda *a: (None, None))   # general fit + tests
+    for (chi, kw), a in zip(cases, lean, strict=True):
+        b = fit_curie_weiss(chi, **kw)
+        assert json.dumps(a.to_dict(), sort_keys=True) == json.dumps(b.to_dict(), sort_keys=True), kw
+        assert a.flags == b.flags
+        pd.testing.assert_frame_equal(a.scan, b.scan)

@@ -300,7 +300,8 @@ def _a_rho_undefined(c: _Ctx, v: _Verdict) -> str | None:
     if (math.isfinite(rho) or exact or v.label not in ("localized", "mixed")
             or any(fl.startswith("uncertainties not estimated") for fl in fit.flags)):
         return None
-    c.flags.append("rho(theta, chi0) undefined: the covariance of the fit gives no finite theta-chi0 "
-                   "correlation (a zero or negative variance), so their degeneracy (|rho| > 0.95) could not "
-                   "be tested and the parameter errors are unreliable")
+    from ..fitting import RHO_UNDEFINED
+
+    if RHO_UNDEFINED not in c.flags:                # the fit may have said it already (its flags are here)
+        c.flags.append(RHO_UNDEFINED)
     return "rho(theta, chi0) undefined"

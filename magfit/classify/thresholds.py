@@ -68,7 +68,7 @@ CONFIDENCE_MAX = 0.99
 T2_CONFIDENCE = 0.85
 #: flags of the internal whole-range fit that say nothing about the label (see _label_flags)
 LABEL_NEUTRAL_FLAGS = ("T_min < 2|theta|", "C not significantly positive", "C error undefined",
-                       "uncertainties not estimated")
+                       "uncertainties not estimated", "rho(theta, chi0) undefined")
 #: 4f ions with L > 0: a window starting below this may sit inside the crystal-field multiplet
 CF_TMIN_K = 150.0
 #: ... and is flagged when mu_eff moves over the neighbouring windows by more than this x its error
