@@ -644,6 +644,42 @@ def _default_executor(n_tasks: int, executor: Any) -> tuple[cf.Executor | None, 
                       f"worker processes, 'process', 'serial' or None")
 
 
+#: files per process from which a batch (:func:`run_tasks`: fit_many, ``magfit report``) leaves
+#: ``magfit.window.USE_NUMBA`` "auto" to switch to the compiled scan kernels; below it the batch runs
+#: the numpy path (same numbers to ~1e-12, same verdicts). Measured on sample_data (same run, CPU):
+#: numba's start in a process (import + loading the cached kernels) ~1.1-1.3 s, the numpy path
+#: ~36 ms more per file -> break-even ~35 files; a cold kernel cache (new install, edited kernels)
+#: compiles for ~45 s, which a small batch should not pay either.
+NUMBA_MIN_FILES = 40
+
+
+def batch_numba_policy(n_tasks: int, n_processes: int | None) -> bool | None:
+    """False when a batch of ``n_tasks`` files over ``n_processes`` processes should not start numba
+    (``USE_NUMBA`` "auto", numba not yet imported, fewer than :data:`NUMBA_MIN_FILES` files per
+    process); None: leave ``magfit.window.USE_NUMBA`` as it is (an explicit True/False, numba
+    already loaded, a large batch, or an executor whose process count is unknown)."""
+    import sys
+
+    from . import window
+
+    if window.USE_NUMBA != "auto" or "numba" in sys.modules or not n_processes:
+        return None
+    return False if math.ceil(n_tasks / n_processes) < NUMBA_MIN_FILES else None
+
+
+def _with_numba_setting(compiled: bool, func: Callable[..., Any], *task: Any) -> Any:
+    """``func(*task)`` with ``magfit.window.USE_NUMBA = compiled`` (restored after; top level, so a
+    process pool pickles it)."""
+    from . import window
+
+    saved = window.USE_NUMBA
+    window.USE_NUMBA = compiled
+    try:
+        return func(*task)
+    finally:
+        window.USE_NUMBA = saved
+
+
 def run_tasks(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], *, executor: Any = None,
               progress: bool = True, desc: str = "magfit", on_error: Callable[[int, BaseException], Any]
               ) -> list[Any]:
@@ -659,6 +695,8 @@ def run_tasks(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], *, exe
         None: serial for at most :data:`SERIAL_MAX_FILES` tasks, else a process pool over all
         cores. An int: a process pool with that many workers (1: serial). Any object with
         ``submit`` returning concurrent futures (dask ``Client.get_executor()``) works.
+        Under ``magfit.window.USE_NUMBA`` "auto", fewer than :data:`NUMBA_MIN_FILES` tasks per
+        process run the numpy scan path (no numba start-up; see :func:`batch_numba_policy`).
     progress : bool
         Show a tqdm progress bar (on stderr).
     desc : str
@@ -675,6 +713,9 @@ def run_tasks(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], *, exe
 
     results: list[Any] = [None] * len(tasks)
     pool, owned = _default_executor(len(tasks), executor)
+    compiled = batch_numba_policy(len(tasks), 1 if pool is None else getattr(pool, "_max_workers", None))
+    if compiled is not None:
+        func, tasks = _with_numba_setting, [(compiled, func, *task) for task in tasks]
     # leave=True: the final count stays on stderr (with leave=False a fast run showed only "0/N")
     bar = tqdm(total=len(tasks), desc=desc, unit="file", disable=not progress, leave=True)
     try:

@@ -229,3 +229,41 @@ def test_options_file_in_folder_is_used_and_skip_leaves_holder_out():
     assert table["error"].isna().all(), table[["file", "error"]]
     gd = table[table["file"].str.endswith("gd_sulfate_mpms3.dat")].iloc[0]
     assert gd["mu_eff"] == pytest.approx(7.937, abs=4 * gd["mu_eff_err"])   # truth: sample_data/README.md
+
+
+def _numba_setting_seen(_i: int) -> object:
+    return magfit.window.USE_NUMBA
+
+
+def test_small_batch_runs_the_numpy_path_and_restores_the_setting(monkeypatch):
+    """A batch of fewer than NUMBA_MIN_FILES files per process does not start numba under "auto"
+    (set only for the tasks, restored after); explicit settings, numba already loaded and large
+    batches keep the USE_NUMBA rule."""
+    import sys
+
+    monkeypatch.delitem(sys.modules, "numba", raising=False)
+    monkeypatch.setattr(magfit.window, "USE_NUMBA", "auto")
+    small = [(i,) for i in range(3)]
+    seen = batch.run_tasks(_numba_setting_seen, small, executor="serial", progress=False, on_error=repr)
+    assert seen == [False, False, False]
+    assert magfit.window.USE_NUMBA == "auto"
+    n_large = batch.NUMBA_MIN_FILES
+    assert batch.batch_numba_policy(n_large, 1) is None
+    assert batch.batch_numba_policy(n_large, 2) is False            # per process: half of them
+    assert batch.batch_numba_policy(n_large - 1, 1) is False
+    assert batch.batch_numba_policy(3, None) is None                # unknown executor: the rule
+    monkeypatch.setattr(magfit.window, "USE_NUMBA", True)
+    assert batch.run_tasks(_numba_setting_seen, small, executor="serial", progress=False,
+                           on_error=repr) == [True] * 3
+    monkeypatch.setattr(magfit.window, "USE_NUMBA", "auto")
+    monkeypatch.setitem(sys.modules, "numba", object())
+    assert batch.batch_numba_policy(3, 1) is None
+
+
+def test_small_batch_in_a_process_pool_runs_the_numpy_path(monkeypatch):
+    import sys
+
+    monkeypatch.delitem(sys.modules, "numba", raising=False)
+    monkeypatch.setattr(magfit.window, "USE_NUMBA", "auto")
+    seen = batch.run_tasks(_numba_setting_seen, [(0,), (1,)], executor=2, progress=False, on_error=repr)
+    assert seen == [False, False]
