@@ -70,7 +70,7 @@ import platform
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -490,6 +490,22 @@ def _jsonable(obj: Any, depth: int = 0) -> Any:
 
 
 # ----------------------------------------------------------------------------- build
+@contextlib.contextmanager
+def _gc_frozen() -> Iterator[None]:
+    """The objects alive now (modules, matplotlib's and magfit's caches) out of the garbage collector's
+    scans while the per-file work runs (``gc.freeze``; forked pool workers inherit it), back after:
+    the figures' many short-lived objects trigger collections that re-walked them every time."""
+    import gc
+
+    from . import _pdf_canvas, _report_pdf, _report_raster, plot  # noqa: F401 - imported before the freeze
+
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def build(paths_or_dir: Any, out_dir: str | os.PathLike, options: Any = None, executor: Any = None, *,
           progress: bool = True, formats: Sequence[str] = ("png", "pdf"), html_report: bool = True,
           pdf_report: bool = True, title: str = "magfit report", force: bool = False,
@@ -574,8 +590,9 @@ def build(paths_or_dir: Any, out_dir: str | os.PathLike, options: Any = None, ex
             return [{"row": row, "slug": _slug(i, tasks[i][1], ""), "figures": {}, "png_b64": {},
                      "pages": [], "evidence": [], "explanation": "", "provenance": {}, "sections": []}]
 
-        results = run_tasks(_report_task, tasks, executor=executor, progress=progress, desc="report",
-                            on_error=lost)
+        with _gc_frozen():
+            results = run_tasks(_report_task, tasks, executor=executor, progress=progress, desc="report",
+                                on_error=lost)
         items = [item for per_file in results for item in per_file]
         report = Report(summary=_summary(items), out_dir=out, skipped=skipped, samples=items)
         context = {
