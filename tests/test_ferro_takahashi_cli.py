@@ -74,6 +74,7 @@ def test_ferro_tc_isotherm_gives_TA_T0_and_dt_placement(files, capsys):
     assert out["dt_placement"]["verdict"] == "on the curve"
     assert out["dt_placement"]["regime"] == "itinerant"
     assert any("Deguchi-Takahashi plot" in r for r in out["reasons"])
+    assert out["not_a_ferromagnet"] is False
 
 
 def test_ferro_text_output_shows_takahashi(files, capsys):
@@ -96,3 +97,21 @@ def test_family_isotherm_used_only_near_tc():
     # a file given as the T_C isotherm is used whatever its distance (the user said so)
     iso, src = _tc_isotherm(42.0, fam, [SimpleNamespace(temperature_K=45.0)], "tc.csv", "mh.csv")
     assert iso.temperature_K == 45.0 and "tc.csv" in src
+
+
+def test_ferro_withholds_the_label_for_net_antiferromagnetic_exchange(files, tmp_path, capsys):
+    """theta < 0 by many sigma: 'NOT A FERROMAGNET?' leads, and the Rhodes-Wohlfarth label is withheld
+    (undetermined, machine-readable not_a_ferromagnet) instead of contradicting it with 'itinerant'."""
+    _, low, _ = files
+    mu_eff = math.sqrt(P_EFF * (P_EFF + 2))
+    curie = sc.N_A * MUB**2 / (3 * KB) * mu_eff**2
+    temps = np.linspace(60.0, 300.0, 60)
+    afm = _write(tmp_path / "afm_chi.csv",
+                 [(t, 1000.0, _emu(curie / (t + 40.0) * 1000.0 / (sc.N_A * MUB))) for t in temps])
+    assert main(["ferro", "--chi", afm, "--mh", low, "--formula", "Ni3Al", "--per-ion", "Ni",
+                 "--mass-mg", str(MASS_MG), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["not_a_ferromagnet"] is True
+    assert out["label"] == "undetermined"
+    assert out["reasons"][0].startswith("NOT A FERROMAGNET?")
+    assert any("label withheld" in r for r in out["reasons"])

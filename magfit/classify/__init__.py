@@ -81,8 +81,8 @@ Co2+/Fe2+), a moment above any single ion (flag: superparamagnetic clusters, sev
 unit, or a wrong mass), a 4f moment off its free-ion value on a crystal-field window (flag),
 superconducting shielding (flag), an undefined rho(theta, chi0) (flag), mu_eff per ion beside a per
 formula unit fit (reason), a chi excess at 44-54 K over a smooth background (flag: possible adsorbed O2,
-whose solid phases order at 43.8 K and melt at 54.4 K, or a transition of the sample; a note instead when
-chi has its largest value there, e.g. an antiferromagnet's T_N).
+whose beta-gamma transition is at 43.8 K and melting at 54.4 K, or a transition of the sample; a note
+instead when chi has its largest value there, e.g. an antiferromagnet's T_N).
 
 What ``confidence`` means: the probability that the label is right given the evidence. Each rule
 gives a Gaussian probability that its statistic lies on the chosen side of its threshold (e.g.

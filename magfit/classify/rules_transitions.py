@@ -1,5 +1,5 @@
 """Transitions that are not a Curie-Weiss paramagnet's: a spin crossover (a steep chi*T step), and the
-antiferromagnetic transitions of adsorbed oxygen in the sample space (a chi anomaly at 43.8-54.4 K)."""
+phase transitions of adsorbed oxygen in the sample space (a chi anomaly at 43.8-54.4 K)."""
 
 from __future__ import annotations
 
@@ -236,7 +236,8 @@ def o2_anomaly(t: np.ndarray, y: np.ndarray) -> dict | None:
 
 def _a_oxygen(c: _Ctx, v: _Verdict) -> str | None:
     """Flag a chi excess at 43.8-54.4 K over a smooth background: adsorbed or frozen O2 in the sample space
-    (solid O2 is antiferromagnetic; gamma-beta transition 43.8 K, melting 54.4 K, beta-alpha 23.9 K; a
+    (solid O2: antiferromagnetic long-range order only in the alpha phase below 23.9 K; beta-gamma transition
+    43.8 K, melting 54.4 K, where its susceptibility jumps [from memory; a
     leak or a poorly purged sample chamber of a SQUID magnetometer shows as a bump there). It is not an
     ordering temperature of the sample until the O2 is excluded. When chi has its largest value there, the
     excess is read as the sample's own maximum (a note, no flag): a few % of O2 on a Curie-like or flat
@@ -252,7 +253,7 @@ def _a_oxygen(c: _Ctx, v: _Verdict) -> str | None:
     c.flags.append(
         f"possible O2 contamination: chi exceeds a smooth background by {100 * an['excess_rel']:.2g} % "
         f"(z = {an['z']:.3g}) at {O2_GAMMA_K[0]:g}-{O2_GAMMA_K[1]:g} K, where solid oxygen has its "
-        "antiferromagnetic transitions (43.8 K, melting 54.4 K) -- or a transition of the sample itself "
+        "phase transitions (beta-gamma 43.8 K, melting 54.4 K) -- or a transition of the sample itself "
         "there; chi alone cannot tell them apart: purge the sample chamber (or seal the sample) and "
         "remeasure before reading a transition there; the Curie-Weiss numbers may be biased")
     return f"chi anomaly at {O2_GAMMA_K[0]:g}-{O2_GAMMA_K[1]:g} K: possible adsorbed O2"

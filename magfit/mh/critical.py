@@ -521,7 +521,9 @@ def _metamagnet_note(curves: list[MagnetizationCurve], tc: float | None) -> str 
     at = ", ".join(f"{t:.4g}" for t in convex[:6]) + (" ..." if len(convex) > 6 else "")
     tc_txt = f"T_C = {tc:.4g} K" if tc is not None else "the intercept crossing"
     return (f"NOT A FERROMAGNET? M(H) curves upward on the isotherms at {at} K (a spin-flop or metamagnetic "
-            f"transition of an antiferromagnet; no ferromagnet's M(H) does below T_C): {tc_txt} is then no "
+            f"transition of an antiferromagnet, or a ground-state level crossing of an exchange-coupled "
+            f"cluster: try magfit fit-cluster --mh; a ferromagnet's M(H) below T_C curves upward only on a "
+            f"pinned virgin curve at low field): {tc_txt} is then no "
             "Curie temperature but near the Neel temperature, and beta, gamma mean nothing -- check chi(T) "
             "for theta < 0 and a cusp")
 

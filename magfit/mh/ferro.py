@@ -404,7 +404,13 @@ def ferro_from_files(chi_path: str, mh_path: str, *, formula: str | None = None,
     out = rhodes_wohlfarth(float(mu.n), sat.Ms, mu_eff_err=float(mu.s), p_s_err=sat.Ms_err, Tc_K=Tc_K,
                            takahashi=tk)
     _check_isotherm_below_tc(out, low.temperature_K, Tc_K, tc_source)
-    for why in reversed(_not_a_ferromagnet(float(cw.theta_K.n), float(cw.theta_K.s), low)):
+    doubts = _not_a_ferromagnet(float(cw.theta_K.n), float(cw.theta_K.s), low)
+    extra["not_a_ferromagnet"] = bool(doubts)
+    if doubts and out.label != "undetermined":
+        out.reasons.insert(0, f"Rhodes-Wohlfarth label withheld (the ratio alone would say '{out.label}'): "
+                              "it presumes a ferromagnet")
+        out.label = "undetermined"
+    for why in reversed(doubts):
         out.reasons.insert(0, why)
     out.reasons.append(f"μ_eff = {mu.n:.3f} ± {mu.s:.2g} μB from χ(T) of {chi_path} "
                        f"({cw.tmin_K:.4g}-{cw.tmax_K:.4g} K, θ = {cw.theta_K.n:.4g} K); "

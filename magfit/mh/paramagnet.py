@@ -276,8 +276,9 @@ def _convexity_warning(h, t, m) -> str | None:
             h_at = float(xm[bad][np.argmax(excess[bad])])
             return (f"M(H) at {temp:.4g} K curves upward near {h_at:.4g} Oe (a chord lies "
                     f"{float(np.max(excess)):.3g} above the data): no Brillouin function does -- a spin-flop "
-                    "or metamagnetic (spin-flip) transition of an antiferromagnet, not free ions; g, J and n "
-                    "of this fit mean nothing")
+                    "or metamagnetic (spin-flip) transition of an antiferromagnet, or a ground-state level "
+                    "crossing of an exchange-coupled cluster (fit it with magfit fit-cluster --mh), not free "
+                    "ions; g, J and n of this fit mean nothing")
     return None
 
 
