@@ -239,12 +239,20 @@ def element_mass(symbol: str) -> float:
     return periodictable.elements.symbol(symbol).mass
 
 
+#: chemists' acetate abbreviation, which periodictable's grammar reads as O + Ac (actinium)
+_ACETATE = re.compile(r"OAc(?![a-z])")
+
+
 def _parse(formula: str, reader=read_formula):
     """:func:`normalize_formula`, then ``reader`` (periodictable's result or :func:`read_formula`'s),
     with periodictable's errors turned into SampleError."""
     text = normalize_formula(formula)
     if not text:
         raise SampleError("formula is empty; pass e.g. formula='Gd2(SO4)3(H2O)8' or molar_mass_g_mol=...")
+    if _ACETATE.search(text):
+        raise SampleError(
+            f"formula {formula!r}: 'OAc' would be read as oxygen + actinium (Ac, 227 g/mol), not acetate; "
+            "write acetate as C2H3O2, e.g. 'Cu2(C2H3O2)4(H2O)2', or pass molar_mass_g_mol=...")
     try:
         parsed = reader(text)
     except Exception as exc:  # periodictable raises ValueError / pyparsing errors

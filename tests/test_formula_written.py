@@ -41,3 +41,18 @@ def test_candidate_ions_take_a_written_formula(written):
     names = [ion.name if hasattr(ion, "name") else ion for ion in
              magfit.candidate_ions(mu_per_ion, 0.05, formula=written)["ion"]]
     assert names and names[0] == "Gd3+"
+
+
+@pytest.mark.parametrize("written", ["Cu2(OAc)4", "Cu2(OAc)4·2H2O", "Mn(OAc)2"])
+def test_acetate_abbreviation_is_refused_not_read_as_actinium(written):
+    """'OAc' in periodictable's grammar is oxygen + actinium (Cu2(OAc)4: 1099 g/mol instead of 363.3),
+    which would make chi three times too large; the error names the fix."""
+    with pytest.raises(magfit.errors.SampleError, match="C2H3O2"):
+        magfit.molar_mass_g_mol(written)
+
+
+def test_acetate_written_out_gives_copper_acetate_mass():
+    # Cu2(C2H3O2)4: 2 x 63.546 + 8 x 12.011 + 12 x 1.008 + 8 x 15.999 (IUPAC standard atomic weights)
+    expected = 2 * 63.546 + 8 * 12.011 + 12 * 1.008 + 8 * 15.999
+    assert magfit.molar_mass_g_mol("Cu2(C2H3O2)4") == pytest.approx(expected, rel=1e-6)
+    assert magfit.molar_mass_g_mol("Ac2O3") == pytest.approx(2 * 227.0 + 3 * 15.999, rel=1e-3)
