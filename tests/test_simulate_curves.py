@@ -128,4 +128,7 @@ def test_brillouin_properties(x, J):
     # ordering tanh(x) = B_1/2 >= B_J >= L(x) (Langevin = J -> infinity) for x >= 0
     ax = abs(x)
     bj = float(curves.brillouin(ax, J))
-    assert np.tanh(ax) + 1e-15 >= bj >= float(curves.langevin(ax)) - 1e-15
+    # to round-off: B_1/2 and tanh are the same function computed by different formulas (1e-15 relative
+    # apart at x = 0.125, found by hypothesis in CI), so allow a few ulp
+    tol = 1e-13 * max(bj, 1e-300) + 1e-15
+    assert np.tanh(ax) + tol >= bj >= float(curves.langevin(ax)) - tol
