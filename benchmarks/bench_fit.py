@@ -55,15 +55,11 @@ def data(n: int, seed: int = 1, rel_noise: float = 0.01):
 
 
 def _numpy_path(func, *args):
-    """``func(*args)`` with the scan's compiled kernels switched off (magfit.window.USE_NUMBA)."""
-    from magfit import window
+    """``func(*args)`` with the scan's compiled kernels switched off (magfit.window.USE_NUMBA), through the
+    batch's own switch (set, run, restore)."""
+    from magfit.batch import _with_numba_setting
 
-    saved = window.USE_NUMBA
-    window.USE_NUMBA = False
-    try:
-        return func(*args)
-    finally:
-        window.USE_NUMBA = saved
+    return _with_numba_setting(False, func, *args)
 
 
 def timed(func, repeats: int) -> dict[str, float]:
